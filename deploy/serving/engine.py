@@ -1,0 +1,77 @@
+"""The serving process: MLServer, started from a settings.json we wrote.
+
+`python -m deploy.serving.engine <root>` is what `start_server` runs and what the
+container image runs on Kubernetes. It differs from `mlserver start <root>` in
+two ways, both on purpose:
+
+* `mlserver start FOLDER` overrides `model_repository_root` with FOLDER, and the
+  mlserver package has no `__main__`, so `python -m mlserver` does not run at
+  all. Here settings.json is the whole truth, models live in `root/models`.
+* A request FastAPI rejects before it reaches the model (body that is not JSON,
+  a datatype the protocol does not know) would come back as FastAPI's
+  `{"detail": [...]}`; the Open Inference Protocol's error body is
+  `{"error": "..."}`, which is what every other refusal from MLServer uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+
+SETTINGS_FILE = "settings.json"
+HTTP_BAD_REQUEST = 400
+
+
+async def answer_invalid_request(request: Request, exc: RequestValidationError):
+    from mlserver.rest.responses import Response
+
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
+        for error in exc.errors()
+    )
+    return Response(status_code=HTTP_BAD_REQUEST, content={"error": f"invalid request: {problems}"})
+
+
+def install_protocol_error_bodies() -> None:
+    # MLServer builds its FastAPI app from this module-level table, so an entry
+    # added before the server is created is honoured by every route.
+    from mlserver.rest import errors
+
+    errors._EXCEPTION_HANDLERS[RequestValidationError] = answer_invalid_request
+
+
+async def serve(root: Path) -> None:
+    from mlserver.repository.factory import ModelRepositoryFactory
+    from mlserver.server import MLServer
+    from mlserver.settings import Settings
+
+    settings = Settings.parse_file(str(root / SETTINGS_FILE))
+    models = []
+    if settings.load_models_at_startup:
+        models = await ModelRepositoryFactory.resolve_model_repository(settings).list()
+    server = MLServer(settings)
+    await server.start(models)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from mlserver.logging import configure_logger
+    from mlserver.utils import install_uvloop_event_loop
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        raise SystemExit("usage: python -m deploy.serving.engine ROOT  (ROOT holds settings.json)")
+    root = Path(args[0]).resolve()
+    if not (root / SETTINGS_FILE).is_file():
+        raise SystemExit(f"{root / SETTINGS_FILE} does not exist; write it with deploy.serving.server.write_settings")
+    configure_logger()
+    install_uvloop_event_loop()
+    install_protocol_error_bodies()
+    asyncio.run(serve(root))
+
+
+if __name__ == "__main__":
+    main()

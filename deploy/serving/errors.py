@@ -1,0 +1,27 @@
+"""Errors the serving runtime raises on purpose.
+
+They subclass MLServer's own error so that MLServer's REST and gRPC layers answer
+them with their status code and the protocol's error body `{"error": "..."}`
+instead of a bare 500.
+"""
+
+from mlserver.errors import MLServerError
+
+HTTP_BAD_REQUEST = 400
+HTTP_UNPROCESSABLE_ENTITY = 422
+
+
+class InvalidInferenceRequest(MLServerError):
+    """The request does not fit the package's signature (names, shapes, datatypes)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, HTTP_BAD_REQUEST)
+
+
+class PackageLoadFailed(MLServerError):
+    """The engine could not open the package; the message carries the engine's own text."""
+
+    def __init__(self, model_name: str, reason: Exception | str):
+        super().__init__(
+            f"model {model_name!r} could not be loaded: {reason}", HTTP_UNPROCESSABLE_ENTITY
+        )

@@ -1,0 +1,198 @@
+"""The model repository MLServer serves from, and a client for the running engine.
+
+A deployed package is a folder `<models_root>/<name>/` holding the package files
+plus the model-settings.json that tells MLServer to open it with
+WhetstoneRuntime. The engine's Open Inference Protocol REST API (data plane and
+model-repository extension) does the rest: load, unload, index, infer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+
+from .datatypes import V2_TO_NUMPY, v2_datatype
+
+MODEL_SETTINGS_FILE = "model-settings.json"
+RUNTIME_IMPLEMENTATION = "deploy.serving.runtime.WhetstoneRuntime"
+# The name becomes a folder and a URL path segment; keep it to what is safe in both.
+MODEL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+class ServingError(Exception):
+    """The engine refused a request; `message` is the engine's own explanation."""
+
+    def __init__(self, message: str, *, status_code: int | None = None):
+        super().__init__(message if status_code is None else f"{message} (HTTP {status_code})")
+        self.message = message
+        self.status_code = status_code
+
+
+def model_settings(
+    name: str, *, max_batch_size: int = 0, max_batch_time_s: float = 0.0
+) -> dict[str, Any]:
+    """The model-settings.json for a package staged beside it."""
+    settings: dict[str, Any] = {
+        "name": name,
+        "implementation": RUNTIME_IMPLEMENTATION,
+        # MLServer resolves a relative uri against this file's folder, so the
+        # staged folder can move (e.g. into a container volume) unchanged.
+        "parameters": {"uri": "."},
+    }
+    if max_batch_size > 1:
+        # MLServer's adaptive batching joins requests along the first dim; it
+        # only makes sense when that dim is the batch dim, which the caller knows.
+        settings["max_batch_size"] = max_batch_size
+        settings["max_batch_time"] = max_batch_time_s
+    return settings
+
+
+def stage_package(
+    package_dir: Path,
+    models_root: Path,
+    name: str,
+    *,
+    max_batch_size: int = 0,
+    max_batch_time_s: float = 0.0,
+) -> Path:
+    """Copy the package to `models_root/name` with its model-settings.json; return that folder.
+
+    Staging again under the same name replaces the earlier copy; call the
+    engine's load afterwards to swap the served model.
+    """
+    package_dir, models_root = Path(package_dir), Path(models_root)
+    _check_name(name)
+    if not package_dir.is_dir():
+        raise FileNotFoundError(f"package folder {package_dir} does not exist")
+    if max_batch_size > 1 and max_batch_time_s <= 0:
+        raise ValueError("adaptive batching needs max_batch_time_s > 0 (seconds to wait for a batch)")
+    models_root.mkdir(parents=True, exist_ok=True)
+    # Copy beside the target and swap it in, so the engine never scans a half-copied
+    # package; the leading dot keeps MLServer's recursive scan out of the scratch copy.
+    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=models_root))
+    try:
+        staged = scratch / "package"
+        shutil.copytree(package_dir, staged)
+        settings = model_settings(
+            name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s
+        )
+        (staged / MODEL_SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+        target = models_root / name
+        if target.exists():
+            shutil.rmtree(target)
+        staged.rename(target)
+        return target
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def remove_staged(models_root: Path, name: str) -> None:
+    """Delete a staged package, so a restart of the engine no longer loads it."""
+    _check_name(name)
+    shutil.rmtree(Path(models_root) / name, ignore_errors=True)
+
+
+def deploy_package(
+    client: "ServingClient",
+    package_dir: Path,
+    models_root: Path,
+    name: str,
+    *,
+    max_batch_size: int = 0,
+    max_batch_time_s: float = 0.0,
+) -> Path:
+    """Stage a package and have the engine load it; a package the engine refuses is unstaged.
+
+    MLServer loads every staged model at start-up and shuts down if any fails,
+    so a refused package left on disk would take the whole server down at its
+    next restart.
+    """
+    staged = stage_package(
+        package_dir, models_root, name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s
+    )
+    try:
+        client.load(name)
+    except ServingError:
+        remove_staged(models_root, name)
+        raise
+    return staged
+
+
+class ServingClient:
+    """The engine's REST API (Open Inference Protocol v2 + model repository extension)."""
+
+    def __init__(self, base_url: str, timeout: float = 60):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def live(self) -> bool:
+        try:
+            return self._request("GET", "/v2/health/live", check=False).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def ready(self, name: str) -> bool:
+        return self._request("GET", f"/v2/models/{name}/ready", check=False).status_code == 200
+
+    def load(self, name: str) -> None:
+        self._request("POST", f"/v2/repository/models/{name}/load")
+
+    def unload(self, name: str) -> None:
+        self._request("POST", f"/v2/repository/models/{name}/unload")
+
+    def index(self) -> list[dict[str, Any]]:
+        """Every model in the repository with its state (READY, UNAVAILABLE, ...)."""
+        return self._request("POST", "/v2/repository/index", json={}).json()
+
+    def metadata(self, name: str) -> dict[str, Any]:
+        return self._request("GET", f"/v2/models/{name}").json()
+
+    def infer(self, name: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        body = {"inputs": [_encode_input(input_name, np.asarray(a)) for input_name, a in inputs.items()]}
+        response = self._request("POST", f"/v2/models/{name}/infer", json=body).json()
+        return {output["name"]: _decode_output(output) for output in response["outputs"]}
+
+    def _request(self, method: str, path: str, *, check: bool = True, **kwargs) -> requests.Response:
+        response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+        if check and not response.ok:
+            raise ServingError(_error_message(response), status_code=response.status_code)
+        return response
+
+
+def _encode_input(name: str, array: np.ndarray) -> dict[str, Any]:
+    datatype = v2_datatype(array.dtype)
+    data = array.ravel().tolist()
+    if datatype == "BYTES":
+        data = [v.decode() if isinstance(v, bytes) else str(v) for v in data]
+    return {"name": name, "shape": list(array.shape), "datatype": datatype, "data": data}
+
+
+def _decode_output(output: dict[str, Any]) -> np.ndarray:
+    dtype = np.dtype(V2_TO_NUMPY[output["datatype"]])
+    return np.asarray(output["data"], dtype=dtype).reshape(output["shape"])
+
+
+def _error_message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text or response.reason
+    if isinstance(body, dict) and body.get("error"):
+        return str(body["error"])
+    return json.dumps(body)
+
+
+def _check_name(name: str) -> None:
+    if not MODEL_NAME_PATTERN.match(name):
+        raise ValueError(
+            f"model name {name!r} must be letters, digits, '_', '.' or '-' (at most 128), "
+            "starting with a letter or digit"
+        )

@@ -1,0 +1,71 @@
+"""WhetstoneRuntime: the MLServer model class that serves a Whetstone package.
+
+A model-settings.json naming `deploy.serving.runtime.WhetstoneRuntime` and a
+`parameters.uri` pointing at a package folder (model.onnx, runtime.json,
+signature.json, report.json) is all MLServer needs. The package is opened with
+`compiler_core.runtime.load_package`, the same call the worker measured it
+with, so the engine and session options in runtime.json are the ones served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from mlserver import MLModel
+from mlserver.types import InferenceRequest, InferenceResponse, MetadataTensor
+from mlserver.utils import get_model_uri
+
+from compiler_core.runtime import PackageRunner, load_package
+
+from .datatypes import v2_datatype, v2_shape
+from .errors import InvalidInferenceRequest, PackageLoadFailed
+from .tensors import decode_inputs, encode_outputs
+
+
+class WhetstoneRuntime(MLModel):
+    _runner: PackageRunner
+
+    async def load(self) -> bool:
+        try:
+            # get_model_uri resolves a relative uri against the folder holding
+            # model-settings.json, as MLServer does for its own runtimes.
+            package_dir = await get_model_uri(self.settings)
+            self._runner = await asyncio.to_thread(load_package, package_dir)
+        except Exception as exc:
+            # Left alone, MLServer answers a failed load with a bare 500 and the
+            # reason only in its log; the deployer needs the engine's own words.
+            raise PackageLoadFailed(self.name, exc) from exc
+        self.inputs = _metadata(self._runner.signature.get("inputs", []))
+        self.outputs = _metadata(self._runner.signature.get("outputs", []))
+        return True
+
+    async def predict(self, payload: InferenceRequest) -> InferenceResponse:
+        signature = self._runner.signature
+        arrays = decode_inputs(payload.inputs, signature.get("inputs", []))
+        try:
+            # onnxruntime and OpenVINO release the GIL while they compute, so a
+            # thread keeps the event loop answering health checks meanwhile.
+            outputs = await asyncio.to_thread(self._runner.run, arrays)
+        except Exception as exc:
+            # Inputs already match the signature's names, ranks and dtypes; what
+            # is left for the engine to refuse is request content (e.g. two
+            # inputs disagreeing on a shared symbolic dim).
+            raise InvalidInferenceRequest(f"the engine refused the request: {exc}") from exc
+        return InferenceResponse(
+            model_name=self.name,
+            model_version=self.version,
+            id=payload.id,
+            outputs=encode_outputs(outputs, signature.get("outputs", [])),
+        )
+
+
+def _metadata(tensors: list[dict[str, Any]]) -> list[MetadataTensor]:
+    return [
+        MetadataTensor(
+            name=tensor["name"],
+            datatype=v2_datatype(tensor["dtype"]),
+            shape=v2_shape(tensor.get("shape") or []),
+        )
+        for tensor in tensors
+    ]

@@ -1,0 +1,115 @@
+"""V2 request tensors in, V2 response tensors out, checked against signature.json.
+
+Every way a request can disagree with the package's signature is turned into an
+`InvalidInferenceRequest` naming the input and what would have been accepted,
+so a client sees a 400 it can act on rather than an engine stack trace.
+"""
+
+from __future__ import annotations
+
+from math import prod
+from typing import Any
+
+import numpy as np
+from mlserver.types import RequestInput, ResponseOutput
+
+from .datatypes import V2_TO_NUMPY, is_fixed_dim, numpy_dtype, v2_datatype
+from .errors import InvalidInferenceRequest
+
+
+def decode_inputs(
+    request_inputs: list[RequestInput], signature_inputs: list[dict[str, Any]]
+) -> dict[str, np.ndarray]:
+    """Arrays for the engine, in the signature's dtypes, from the request's inputs."""
+    specs = {spec["name"]: spec for spec in signature_inputs}
+    arrays: dict[str, np.ndarray] = {}
+    for request_input in request_inputs:
+        spec = specs.get(request_input.name)
+        if spec is None:
+            raise InvalidInferenceRequest(
+                f"unknown input {request_input.name!r}; the model's inputs are {sorted(specs)}"
+            )
+        if request_input.name in arrays:
+            raise InvalidInferenceRequest(f"input {request_input.name!r} is given twice")
+        arrays[request_input.name] = decode_input(request_input, spec)
+    missing = [name for name in specs if name not in arrays]
+    if missing:
+        raise InvalidInferenceRequest(f"missing input(s) {missing}; the model needs {list(specs)}")
+    return arrays
+
+
+def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarray:
+    name = request_input.name
+    expected_dtype = numpy_dtype(spec["dtype"])
+    expected_datatype = v2_datatype(expected_dtype)
+    sent_datatype = _datatype_name(request_input.datatype)
+    sent_dtype = np.dtype(V2_TO_NUMPY[sent_datatype])
+    # Widening or narrowing within a kind (FP64 -> FP32, INT32 -> INT64) is what
+    # JSON clients do all the time; a float for an integer input or text for a
+    # number means the client is talking to the wrong model.
+    if (sent_dtype.kind == "O") != (expected_dtype.kind == "O") or not np.can_cast(
+        sent_dtype, expected_dtype, casting="same_kind"
+    ):
+        raise InvalidInferenceRequest(
+            f"input {name!r} has datatype {sent_datatype}; the model expects {expected_datatype}"
+        )
+
+    shape = list(request_input.shape)
+    expected_shape = list(spec.get("shape") or [])
+    if not _shape_fits(shape, expected_shape):
+        raise InvalidInferenceRequest(
+            f"input {name!r} has shape {shape}; the model expects {_describe(expected_shape)}"
+        )
+
+    data = getattr(request_input.data, "root", request_input.data)
+    try:
+        array = np.asarray(data, dtype=sent_dtype)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInferenceRequest(
+            f"input {name!r}: data cannot be read as {sent_datatype}: {exc}"
+        ) from exc
+    if array.size != prod(shape):
+        raise InvalidInferenceRequest(
+            f"input {name!r}: shape {shape} needs {prod(shape)} values; the request has {array.size}"
+        )
+    return array.reshape(shape).astype(expected_dtype, copy=False)
+
+
+def encode_outputs(
+    outputs: dict[str, np.ndarray], signature_outputs: list[dict[str, Any]]
+) -> list[ResponseOutput]:
+    """Response tensors in the signature's order, each with its own shape and V2 datatype."""
+    ordered = [spec["name"] for spec in signature_outputs if spec["name"] in outputs]
+    ordered += [name for name in outputs if name not in ordered]
+    return [encode_output(name, np.asarray(outputs[name])) for name in ordered]
+
+
+def encode_output(name: str, array: np.ndarray) -> ResponseOutput:
+    datatype = v2_datatype(array.dtype)
+    values = array.ravel()
+    if datatype == "BYTES":
+        data = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+    else:
+        data = values.tolist()
+    # MLServer's NumpyCodec would turn shape [n] into [n, 1]; the client gets
+    # exactly the shape the engine produced instead.
+    return ResponseOutput(name=name, datatype=datatype, shape=list(array.shape), data=data)
+
+
+def _datatype_name(datatype: Any) -> str:
+    return getattr(datatype, "value", str(datatype))
+
+
+def _shape_fits(shape: list[int], expected: list[Any]) -> bool:
+    if len(shape) != len(expected):
+        return False
+    for got, want in zip(shape, expected):
+        if got < 0:
+            return False
+        if is_fixed_dim(want) and got != want:
+            return False
+    return True
+
+
+def _describe(shape: list[Any]) -> str:
+    return "[" + ", ".join(str(d) if is_fixed_dim(d) else f"{d or '?'} (any)" for d in shape) + "]"

@@ -1,0 +1,81 @@
+"""Tiny Whetstone packages built by the tests: a linear classifier as ONNX,
+with runtime.json and signature.json written the way the compiler core writes them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+FEATURES = 4
+CLASSES = 3
+
+
+def tiny_classifier(seed: int) -> onnx.ModelProto:
+    """logits = x @ W + b and label = argmax(logits); the batch dim is symbolic."""
+    rng = np.random.default_rng(seed)
+    weights = numpy_helper.from_array(rng.normal(size=(FEATURES, CLASSES)).astype(np.float32), "W")
+    bias = numpy_helper.from_array(rng.normal(size=(CLASSES,)).astype(np.float32), "b")
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["x", "W"], ["xw"]),
+            helper.make_node("Add", ["xw", "b"], ["logits"]),
+            helper.make_node("ArgMax", ["logits"], ["label"], axis=1, keepdims=0),
+        ],
+        "tiny_classifier",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", FEATURES])],
+        [
+            helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", CLASSES]),
+            helper.make_tensor_value_info("label", TensorProto.INT64, ["batch"]),
+        ],
+        initializer=[weights, bias],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8  # readable by every onnxruntime and OpenVINO in use
+    onnx.checker.check_model(model)
+    return model
+
+
+SIGNATURE = {
+    "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", FEATURES]}],
+    "outputs": [
+        {"name": "logits", "dtype": "float32", "shape": ["batch", CLASSES]},
+        {"name": "label", "dtype": "int64", "shape": ["batch"]},
+    ],
+}
+
+
+def runtime_json(engine: str) -> dict:
+    if engine == "openvino":
+        return {"engine": "openvino", "model": "model.onnx", "precision": "fp32", "device": "CPU",
+                "config": {"INFERENCE_NUM_THREADS": 1}}
+    return {
+        "engine": "onnxruntime",
+        "model": "model.onnx",
+        "precision": "fp32",
+        "providers": ["CPUExecutionProvider"],
+        "session_options": {"intra_op_num_threads": 1, "inter_op_num_threads": 1,
+                            "graph_optimization_level": "ORT_ENABLE_ALL",
+                            "execution_mode": "ORT_SEQUENTIAL", "config_entries": {}},
+        "custom_op_libraries": [],
+    }
+
+
+def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime") -> Path:
+    package_dir.mkdir(parents=True, exist_ok=True)
+    onnx.save(tiny_classifier(seed), str(package_dir / "model.onnx"))
+    (package_dir / "runtime.json").write_text(json.dumps(runtime_json(engine), indent=2))
+    (package_dir / "signature.json").write_text(json.dumps(SIGNATURE, indent=2))
+    (package_dir / "report.json").write_text(json.dumps({"overall": {"speedup": 1.0}}))
+    return package_dir
+
+
+def write_corrupt_package(package_dir: Path) -> Path:
+    """A package whose model.onnx is truncated, as after an interrupted upload."""
+    write_tiny_package(package_dir)
+    model_path = package_dir / "model.onnx"
+    model_path.write_bytes(model_path.read_bytes()[:37])
+    return package_dir
