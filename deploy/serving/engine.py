@@ -16,6 +16,7 @@ two ways, both on purpose:
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -29,11 +30,15 @@ HTTP_BAD_REQUEST = 400
 async def answer_invalid_request(request: Request, exc: RequestValidationError):
     from mlserver.rest.responses import Response
 
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
-        for error in exc.errors()
-    )
+    problems = "; ".join(_describe(error) for error in exc.errors())
     return Response(status_code=HTTP_BAD_REQUEST, content={"error": f"invalid request: {problems}"})
+
+
+def _describe(error: dict) -> str:
+    if error.get("type") == "json_invalid":
+        return f"the body is not valid JSON ({error.get('ctx', {}).get('error', error.get('msg'))})"
+    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    return f"{where}: {error.get('msg', '')}"
 
 
 def install_protocol_error_bodies() -> None:
@@ -49,7 +54,8 @@ async def serve(root: Path) -> None:
     from mlserver.server import MLServer
     from mlserver.settings import Settings
 
-    settings = Settings.parse_file(str(root / SETTINGS_FILE))
+    # Keyword arguments, so MLSERVER_* environment variables still fill what the file leaves unset.
+    settings = Settings(**json.loads((root / SETTINGS_FILE).read_text()))
     models = []
     if settings.load_models_at_startup:
         models = await ModelRepositoryFactory.resolve_model_repository(settings).list()

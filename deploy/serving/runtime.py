@@ -38,7 +38,23 @@ class WhetstoneRuntime(MLModel):
             raise PackageLoadFailed(self.name, exc) from exc
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
+        if self.settings.max_batch_size > 1 and self.settings.max_batch_time > 0:
+            self._check_each_request_before_batching()
         return True
+
+    def _check_each_request_before_batching(self) -> None:
+        # MLServer's adaptive batcher (installed before load() runs) merges
+        # requests first and predicts once, so one malformed request would fail
+        # every request batched with it. Checking each request before it joins
+        # a batch keeps the 400 with the client that sent it.
+        batched_predict = self.predict
+        signature_inputs = self._runner.signature.get("inputs", [])
+
+        async def predict_checked_before_batching(payload: InferenceRequest) -> InferenceResponse:
+            decode_inputs(payload.inputs, signature_inputs)
+            return await batched_predict(payload)
+
+        self.predict = predict_checked_before_batching  # type: ignore[method-assign]
 
     async def predict(self, payload: InferenceRequest) -> InferenceResponse:
         signature = self._runner.signature

@@ -1,0 +1,185 @@
+"""Start, wait for, and stop the platform's processes on one machine.
+
+Used by `make run` (python -m deploy.local) and by the end-to-end tests, so the
+tests start the stack exactly the way a user does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import requests
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen | None = None,
+             log_path: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode} before it was ready{_tail(log_path)}")
+        try:
+            if check():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} was not ready after {timeout:.0f}s{_tail(log_path)}")
+
+
+def _tail(log_path: Path | None, lines: int = 30) -> str:
+    if log_path is None or not log_path.is_file():
+        return ""
+    return "\n--- last lines of " + str(log_path) + " ---\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def http_ok(url: str) -> bool:
+    return requests.get(url, timeout=2).status_code < 500
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    log_path: Path
+    url: str = ""
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process.poll() is not None:
+            return
+        # Each service runs in its own process group so that its children
+        # (gunicorn and celery workers, MLServer's) stop with it.
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+
+def spawn(name: str, command: list[str], *, log_dir: Path, env: dict[str, str], cwd: Path = REPO_DIR) -> Service:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{name}.log"
+    log = open(log_path, "ab")
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return Service(name=name, process=process, log_path=log_path)
+
+
+def redis_server_binary() -> str:
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).is_file():
+        raise RuntimeError("redis-server is not installed; `make deps` installs it (Debian package redis-server).")
+    return binary
+
+
+def start_redis(*, port: int, data_dir: Path, log_dir: Path, env: dict[str, str]) -> Service:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    service = spawn(
+        "redis",
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
+         "--save", "60 1", "--appendonly", "yes", "--daemonize", "no"],
+        log_dir=log_dir, env=env,
+    )
+    wait_for(lambda: port_open(port), timeout=20, what="redis", process=service.process, log_path=service.log_path)
+    service.url = f"redis://127.0.0.1:{port}/0"
+    return service
+
+
+def start_s3_server(*, port: int, log_dir: Path, env: dict[str, str]) -> Service:
+    """A real S3 API server on loopback (moto in server mode), for tests."""
+    service = spawn("s3", [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], log_dir=log_dir, env=env)
+    service.url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_ok(service.url + "/moto-api/"), timeout=60, what="S3 server", process=service.process,
+             log_path=service.log_path)
+    return service
+
+
+def manage(args: list[str], *, env: dict[str, str]) -> str:
+    result = subprocess.run([PYTHON, str(REPO_DIR / "manage.py"), *args], cwd=REPO_DIR, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def start_web(*, port: int, log_dir: Path, env: dict[str, str], workers: int = 2) -> Service:
+    service = spawn(
+        "web",
+        [PYTHON, "-m", "gunicorn", "--pythonpath", "platform", "whetstone.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4", "--timeout", "300",
+         "--access-logfile", "-"],
+        log_dir=log_dir, env=env,
+    )
+    service.url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_ok(service.url + "/api/v1/auth/session/"), timeout=60, what="web server",
+             process=service.process, log_path=service.log_path)
+    return service
+
+
+def start_worker(*, log_dir: Path, env: dict[str, str], queues: str = "cpu,serving", concurrency: int = 1,
+                 name: str = "worker") -> Service:
+    service = spawn(
+        name,
+        [PYTHON, "-m", "celery", "-A", "optimizer_worker.celery_app", "worker", "-Q", queues,
+         "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{name}@%h",
+         "--without-gossip", "--without-mingle"],
+        log_dir=log_dir, env=env,
+    )
+    ready = lambda: "ready." in service.log_path.read_text(errors="replace")  # noqa: E731
+    wait_for(ready, timeout=90, what="celery worker", process=service.process, log_path=service.log_path)
+    return service
+
+
+def start_serving(*, root: Path, http_port: int, log_dir: Path, env: dict[str, str]) -> Service:
+    service = spawn(
+        "serving",
+        [PYTHON, "-m", "deploy.serving", "--root", str(root), "--http-port", str(http_port),
+         "--grpc-port", str(free_port()), "--metrics-port", str(free_port())],
+        log_dir=log_dir, env=env,
+    )
+    service.url = f"http://127.0.0.1:{http_port}"
+    wait_for(lambda: requests.get(service.url + "/v2/health/live", timeout=2).status_code == 200, timeout=120,
+             what="MLServer", process=service.process, log_path=service.log_path)
+    return service
+
+
+@dataclass
+class Stack:
+    """The platform's processes and how to reach them."""
+
+    env: dict[str, str]
+    services: list[Service] = field(default_factory=list)
+    web_url: str = ""
+    serving_url: str = ""
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()

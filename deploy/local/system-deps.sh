@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the platform needs on one machine, when missing:
+#   redis-server  the private broker `make run` starts under var/ (unless REDIS_URL is set)
+#   chromium      (--test) Debian's browser for the console's end-to-end tests;
+#                 browser downloads by test tools are blocked, so it comes from apt.
+set -euo pipefail
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v python3.11 >/dev/null 2>&1 || need+=(python3.11 python3.11-venv)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+if [[ "${1:-}" == "--test" ]]; then
+  [[ -x /usr/bin/chromium ]] || need+=(chromium fonts-liberation)
+fi
+[[ ${#need[@]} -eq 0 ]] && exit 0
+
+echo "Installing system packages: ${need[*]}"
+SUDO=""
+[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,246 @@
+"""A real MLServer with WhetstoneRuntime, driven over its REST API as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import requests
+
+from compiler_core.runtime import load_package
+from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
+from deploy.serving.server import engine_environment, stop_server, wait_until_live
+from deploy.tests.conftest import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
+from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
+
+# float32 values go out as JSON doubles and come back bit-exact; this only
+# absorbs formatting, not a different computation.
+JSON_ROUND_TRIP_TOLERANCE = 1e-6
+# OpenVINO and onnxruntime sum the same MatMul in different orders.
+ENGINE_DISAGREEMENT_TOLERANCE = 1e-4
+
+
+def batch(rows: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(rows, FEATURES)).astype(np.float32)
+
+
+def assert_same_outputs(served: dict, expected: dict, tolerance: float) -> None:
+    assert served.keys() == expected.keys()
+    for name, want in expected.items():
+        assert served[name].shape == want.shape, name
+        assert served[name].dtype == want.dtype, name
+        np.testing.assert_allclose(served[name], want, rtol=0, atol=tolerance, err_msg=name)
+
+
+def test_deployed_package_answers_like_load_package(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=1)
+    client = serving_engine.client
+    deploy_package(client, package, serving_engine.models_root, "classifier")
+
+    assert client.ready("classifier")
+    x = batch(5)
+    served = client.infer("classifier", {"x": x})
+    assert_same_outputs(served, load_package(package).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE)
+
+
+def test_model_metadata_shows_the_package_signature(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "described")
+
+    metadata = serving_engine.client.metadata("described")
+    assert metadata["inputs"] == [{"name": "x", "datatype": "FP32", "shape": [-1, FEATURES]}]
+    assert [(o["name"], o["datatype"]) for o in metadata["outputs"]] == [
+        ("logits", "FP32"),
+        ("label", "INT64"),
+    ]
+
+
+def test_several_models_on_one_server_each_answer_with_their_own_weights(
+    serving_engine: RunningEngine, tmp_path
+):
+    client = serving_engine.client
+    packages = {
+        name: write_tiny_package(tmp_path / name, seed=seed)
+        for name, seed in (("first", 10), ("second", 20))
+    }
+    for name, package in packages.items():
+        deploy_package(client, package, serving_engine.models_root, name)
+
+    x = batch(3)
+    answers = {name: client.infer(name, {"x": x}) for name in packages}
+    for name, package in packages.items():
+        assert_same_outputs(answers[name], load_package(package).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE)
+    assert not np.allclose(answers["first"]["logits"], answers["second"]["logits"])
+    ready = {item["name"] for item in client.index() if item["state"] == "READY"}
+    assert {"first", "second"} <= ready
+
+
+def test_unload_frees_the_model(serving_engine: RunningEngine, tmp_path):
+    client = serving_engine.client
+    deploy_package(client, write_tiny_package(tmp_path / "package"), serving_engine.models_root, "retired")
+    assert client.ready("retired")
+
+    client.unload("retired")
+
+    assert not client.ready("retired")
+    states = {item["name"]: item["state"] for item in client.index()}
+    assert states["retired"] == "UNAVAILABLE"
+    with pytest.raises(ServingError) as refused:
+        client.infer("retired", {"x": batch(1)})
+    assert refused.value.status_code == 404
+
+
+def test_package_that_fails_to_load_reports_the_engine_error(serving_engine: RunningEngine, tmp_path):
+    client = serving_engine.client
+    broken = write_corrupt_package(tmp_path / "broken")
+
+    with pytest.raises(ServingError) as refused:
+        deploy_package(client, broken, serving_engine.models_root, "broken")
+
+    # onnxruntime's own words, so the deployer learns the file is damaged.
+    assert "INVALID_PROTOBUF" in refused.value.message
+    assert 400 <= refused.value.status_code < 500
+    # Unstaged, so the next restart does not trip over it; the server stays up.
+    assert not (serving_engine.models_root / "broken").exists()
+    assert client.live() and not client.ready("broken")
+
+
+def test_openvino_package_serves(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=3, engine="openvino")
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "on-openvino")
+
+    x = batch(4)
+    served = serving_engine.client.infer("on-openvino", {"x": x})
+    assert_same_outputs(served, load_package(package).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE)
+    onnxruntime_package = write_tiny_package(tmp_path / "same-weights", seed=3)
+    reference = load_package(onnxruntime_package).run({"x": x})
+    np.testing.assert_allclose(served["logits"], reference["logits"], atol=ENGINE_DISAGREEMENT_TOLERANCE)
+
+
+def infer_body(name="x", shape=(1, FEATURES), datatype="FP32", data=None) -> str:
+    data = list(range(int(np.prod(shape)))) if data is None else data
+    return json.dumps({"inputs": [{"name": name, "shape": list(shape), "datatype": datatype, "data": data}]})
+
+
+MALFORMED_REQUESTS = {
+    "body is not JSON": ('{"inputs": [', "not valid JSON"),
+    "unknown input": (infer_body(name="pixels"), "pixels"),
+    "missing input": (json.dumps({"inputs": []}), "missing input"),
+    "wrong rank": (infer_body(shape=(FEATURES,)), "shape"),
+    "wrong fixed dim": (infer_body(shape=(1, FEATURES + 1)), "shape"),
+    "fewer values than the shape": (infer_body(shape=(2, FEATURES), data=[1.0] * FEATURES), "values"),
+    "text for a number": (infer_body(datatype="BYTES", data=["a"] * FEATURES), "BYTES"),
+    "text data declared FP32": (infer_body(datatype="FP32", data=["x"] * FEATURES), "FP32"),
+    "datatype outside the protocol": (infer_body(datatype="FLOAT"), "datatype"),
+}
+
+
+@pytest.fixture(scope="module")
+def strict_model(serving_engine: RunningEngine, tmp_path_factory) -> str:
+    package = write_tiny_package(tmp_path_factory.mktemp("strict"))
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "strict")
+    return f"{serving_engine.base_url}/v2/models/strict/infer"
+
+
+@pytest.mark.parametrize("case", MALFORMED_REQUESTS, ids=list(MALFORMED_REQUESTS))
+def test_malformed_infer_is_a_client_error_with_the_protocol_error_body(strict_model, case):
+    body, mentioned = MALFORMED_REQUESTS[case]
+
+    response = requests.post(strict_model, data=body, headers={"Content-Type": "application/json"})
+
+    assert 400 <= response.status_code < 500, response.text
+    error = response.json()["error"]
+    assert mentioned in error
+
+
+def test_float_for_an_integer_typed_input_is_refused(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+    signature = json.loads((package / "signature.json").read_text())
+    signature["inputs"][0]["dtype"] = "int64"  # the model's view of what x should be
+    (package / "signature.json").write_text(json.dumps(signature))
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "wants-integers")
+
+    response = requests.post(
+        f"{serving_engine.base_url}/v2/models/wants-integers/infer", data=infer_body(datatype="FP32")
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "input 'x' has datatype FP32; the model expects INT64"
+
+
+def test_widened_datatype_is_converted_to_the_signature(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=4)
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "converts")
+    x = batch(2)
+
+    served = serving_engine.client.infer("converts", {"x": x.astype(np.float64)})
+
+    assert_same_outputs(served, load_package(package).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE)
+
+
+def test_adaptive_batching_keeps_each_answer_and_each_error_with_its_request(
+    serving_engine: RunningEngine, tmp_path
+):
+    package = write_tiny_package(tmp_path / "package", seed=5)
+    deploy_package(
+        serving_engine.client, package, serving_engine.models_root, "batched",
+        max_batch_size=8, max_batch_time_s=0.05,
+    )
+    url = f"{serving_engine.base_url}/v2/models/batched/infer"
+    rows = [batch(1, seed=i) for i in range(6)]
+    bodies = [infer_body(data=row.ravel().tolist()) for row in rows]
+    bodies.insert(3, infer_body(shape=(1, FEATURES + 1)))  # one bad request among good ones
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        responses = list(pool.map(lambda body: requests.post(url, data=body, timeout=30), bodies))
+
+    assert responses[3].status_code == 400
+    good = responses[:3] + responses[4:]
+    runner = load_package(package)
+    for row, response in zip(rows, good):
+        assert response.status_code == 200, response.text
+        logits = next(o for o in response.json()["outputs"] if o["name"] == "logits")
+        assert logits["shape"] == [1, 3]
+        np.testing.assert_allclose(
+            np.asarray(logits["data"], np.float32).reshape(1, 3),
+            runner.run({"x": row})["logits"],
+            atol=JSON_ROUND_TRIP_TOLERANCE,
+        )
+
+
+def test_restart_reloads_deployed_packages_and_forgets_removed_ones(launched_engines, tmp_path):
+    root = tmp_path / "serving"
+    models_root = root / "models"
+    kept = write_tiny_package(tmp_path / "kept", seed=6)
+    stage_package(kept, models_root, "kept")
+    stage_package(write_tiny_package(tmp_path / "removed"), models_root, "removed")
+    remove_staged(models_root, "removed")
+
+    engine = launched_engines(root)
+
+    assert engine.client.ready("kept")
+    assert {item["name"] for item in engine.client.index()} == {"kept"}
+    x = batch(2)
+    assert_same_outputs(
+        engine.client.infer("kept", {"x": x}), load_package(kept).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE
+    )
+
+
+def test_cli_runs_the_engine_in_the_foreground_on_the_given_ports(tmp_path):
+    http_port, grpc_port, metrics_port = free_loopback_ports(3)
+    root = tmp_path / "serving"
+    command = [sys.executable, "-m", "deploy.serving", "--root", str(root), "--http-port", str(http_port),
+               "--grpc-port", str(grpc_port), "--metrics-port", str(metrics_port)]
+    process = subprocess.Popen(command, env=engine_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_live(f"http://127.0.0.1:{http_port}", ENGINE_START_TIMEOUT_S, process=process)
+        metrics = requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10)
+        assert metrics.status_code == 200
+        settings = json.loads((root / "settings.json").read_text())
+        assert settings["model_repository_root"] == str((root / "models").resolve())
+    finally:
+        assert stop_server(process) == 0
