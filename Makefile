@@ -1,0 +1,44 @@
+# Whetstone: two commands do all set-up on a fresh machine.
+#   make run    install what is missing, start the whole platform, print the URL
+#   make test   install what is missing, run every test
+#   make bench  the benchmarks (compiler core speed-ups), written to bench-results/
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: run test bench deps test-deps venv frontend clean
+
+run: deps venv frontend
+	$(PY) -m deploy.local
+
+test: test-deps venv frontend
+	$(PY) -m pytest $(PYTEST_ARGS)
+	cd frontend && npm run --silent test
+	cd frontend && npm run --silent check-client
+
+bench: venv
+	$(PY) -m compiler_core.bench --out bench-results
+
+# System packages: a private Redis for `make run`, Chromium for the console's tests.
+deps:
+	@bash deploy/local/system-deps.sh
+test-deps:
+	@bash deploy/local/system-deps.sh --test
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,torch]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+frontend: frontend/dist/index.html
+frontend/dist/index.html: $(FRONTEND_SOURCES)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist test-artifacts

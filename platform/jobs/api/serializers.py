@@ -1,0 +1,37 @@
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from jobs.models import Job
+
+
+class OptimizationRequestSerializer(serializers.Serializer):
+    recipe = serializers.ChoiceField(choices=Job.Recipe.choices, default=Job.Recipe.AUTO)
+    accuracy_budget = serializers.FloatField(
+        required=False, min_value=0.0, max_value=1.0, help_text="Minimum cosine similarity to the fp32 original."
+    )
+    shapes = serializers.CharField(
+        required=False, allow_blank=True, help_text="Shape set, e.g. 'batch=1,4,16;seq=32,128'."
+    )
+    time_budget_s = serializers.IntegerField(required=False, min_value=10, max_value=24 * 3600)
+    device = serializers.ChoiceField(choices=["cpu", "gpu"], default="cpu")
+
+
+class JobSerializer(serializers.ModelSerializer):
+    model = serializers.IntegerField(source="model_version.model_id", read_only=True)
+    model_name = serializers.CharField(source="model_version.model.name", read_only=True)
+    model_version = serializers.IntegerField(source="model_version.number", read_only=True)
+    package_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "model", "model_name", "model_version", "recipe", "options", "device",
+            "status", "stage", "progress", "log", "error", "report", "package_url",
+            "worker", "attempts", "created_at", "started_at", "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_package_url(self, job) -> str | None:
+        if job.status != Job.Status.SUCCEEDED or not job.package_prefix:
+            return None
+        return reverse("job-package", kwargs={"pk": job.pk}, request=self.context.get("request"))

@@ -1,0 +1,88 @@
+import tempfile
+import zipfile
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jobs.models import Job
+from jobs.selectors import job_list
+from jobs.services import JobRejected, job_cancel, job_create
+from modelhub.selectors import model_latest_version, model_list
+from whetstone import objectstore
+
+from .serializers import JobSerializer, OptimizationRequestSerializer
+
+
+class ModelOptimizationsView(APIView):
+    @extend_schema(
+        tags=["jobs"],
+        summary="Start an optimization of the model's latest version",
+        request=OptimizationRequestSerializer,
+        responses={202: JobSerializer},
+    )
+    def post(self, request, model_id: int):
+        model = get_object_or_404(model_list(user=request.user), pk=model_id)
+        version = model_latest_version(model=model)
+        if version is None:
+            raise ValidationError({"model": ["The model has no version to optimize."]})
+        payload = OptimizationRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        recipe, device = data.pop("recipe"), data.pop("device")
+        try:
+            job = job_create(owner=request.user, model_version=version, recipe=recipe, options=data, device=device)
+        except JobRejected as exc:
+            raise ValidationError({"device": [str(exc)]}) from exc
+        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["jobs"], summary="Your optimization jobs, newest first"),
+    retrieve=extend_schema(tags=["jobs"], summary="A job: status, progress, log, report"),
+)
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = JobSerializer
+    filterset_fields = ["status", "recipe"]
+    ordering_fields = ["created_at", "finished_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Job.objects.none()
+        return job_list(user=self.request.user)
+
+    @extend_schema(tags=["jobs"], summary="Cancel a queued or running job", request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        try:
+            job = job_cancel(job=self.get_object())
+        except JobRejected as exc:
+            return Response({"detail": str(exc), "errors": {}}, status=status.HTTP_409_CONFLICT)
+        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        tags=["jobs"],
+        summary="Download the optimized package as a zip archive",
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="package", url_name="package")
+    def package(self, request, pk=None):
+        job = self.get_object()
+        if job.status != Job.Status.SUCCEEDED or not job.package_prefix:
+            raise NotFound(f"Job {job.pk} has no package (status: {job.status}).")
+        archive = tempfile.TemporaryFile()
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for key in objectstore.list_keys(job.package_prefix):
+                with objectstore.open_key(key) as source, zipped.open(key[len(job.package_prefix) + 1 :], "w") as target:
+                    for chunk in iter(lambda: source.read(objectstore.CHUNK), b""):
+                        target.write(chunk)
+        archive.seek(0)
+        return FileResponse(
+            archive, as_attachment=True, filename=f"whetstone-job-{job.pk}-package.zip", content_type="application/zip"
+        )

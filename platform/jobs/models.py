@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+
+
+class Job(models.Model):
+    """One optimization of one model version. This row is the truth about the job:
+    Celery only carries its id."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    FINAL = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    class Recipe(models.TextChoices):
+        LOSSLESS = "lossless"
+        BF16 = "bf16"
+        INT8 = "int8"
+        AUTO = "auto"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    model_version = models.ForeignKey("modelhub.ModelVersion", on_delete=models.CASCADE, related_name="jobs")
+    recipe = models.CharField(max_length=20, choices=Recipe.choices, default=Recipe.AUTO)
+    options = models.JSONField(default=dict, blank=True)
+    device = models.CharField(max_length=10, default="cpu")
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    stage = models.CharField(max_length=40, blank=True, default="")
+    progress = models.PositiveSmallIntegerField(default=0)
+    log = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
+    report = models.JSONField(null=True, blank=True)
+    package_prefix = models.CharField(max_length=300, blank=True, default="")
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=200, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.recipe}, {self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL

@@ -1,0 +1,84 @@
+"""Object storage for models and packages, over Django's storage API.
+
+The backend is chosen in settings: django-storages' S3 backend for any S3 API
+(AWS, MinIO, Ceph RGW, OSS), or the local file system under var/ for `make run`.
+Keys are the same on both: models/<id>/v<n>/model.onnx, packages/<job>/...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+
+CHUNK = 1024 * 1024
+
+
+def put_stream(key: str, stream: BinaryIO) -> str:
+    """Store `stream` under `key`; returns the key actually written."""
+    return default_storage.save(key, File(stream, name=Path(key).name))
+
+
+def put_file(key: str, path: Path) -> str:
+    with open(path, "rb") as handle:
+        return put_stream(key, handle)
+
+
+def put_dir(prefix: str, directory: Path) -> list[str]:
+    """Upload every file under `directory` below `prefix`/, keeping relative paths."""
+    keys = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        keys.append(put_file(f"{prefix}/{path.relative_to(directory).as_posix()}", path))
+    return keys
+
+
+def get_to_path(key: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with default_storage.open(key, "rb") as source, open(path, "wb") as target:
+        shutil.copyfileobj(source, target, CHUNK)
+    return path
+
+
+def list_keys(prefix: str) -> list[str]:
+    """Every key below `prefix`/, recursively."""
+    try:
+        directories, files = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return []
+    keys = [f"{prefix}/{name}" for name in files]
+    for directory in directories:
+        keys.extend(list_keys(f"{prefix}/{directory}"))
+    return keys
+
+
+def get_dir(prefix: str, directory: Path) -> Path:
+    for key in list_keys(prefix):
+        get_to_path(key, directory / key[len(prefix) + 1 :])
+    return directory
+
+
+def delete_prefix(prefix: str) -> int:
+    keys = list_keys(prefix)
+    for key in keys:
+        default_storage.delete(key)
+    return len(keys)
+
+
+def exists(key: str) -> bool:
+    return default_storage.exists(key)
+
+
+def sha256_of(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def open_key(key: str):
+    return default_storage.open(key, "rb")

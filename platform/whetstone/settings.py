@@ -1,0 +1,174 @@
+"""Whetstone settings, read from the environment with safe local defaults.
+
+Every integration is switched by the environment alone, so the same code runs on
+a laptop (`make run`: SQLite, a private Redis, a local object store under var/)
+and on a cluster (PostgreSQL, Redis, S3, N workers).
+"""
+
+from pathlib import Path
+
+import environ
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(environ.Env().str("WHETSTONE_VAR_DIR", default=str(REPO_DIR / "var")))
+
+env = environ.Env()
+environ.Env.read_env(REPO_DIR / ".env", overwrite=False) if (REPO_DIR / ".env").is_file() else None
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    # Local runs get a key that survives restarts but never lives in the code.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.is_file():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+    SECRET_KEY = key_file.read_text().strip()
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "accounts",
+    "modelhub",
+    "jobs",
+    "deployments",
+    "console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "whetstone.urls"
+WSGI_APPLICATION = "whetstone.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'whetstone.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write the same file: wait for the lock
+    # instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# The console is a single-page app built into frontend/dist; WhiteNoise serves
+# its assets and the `console` app serves index.html for every console route.
+FRONTEND_DIST = REPO_DIR / "frontend" / "dist"
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
+
+# Object storage: any S3 API when S3_BUCKET is given, else a local store under var/.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("S3_REGION", default="us-east-1"),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "objects"), "allow_overwrite": True},
+    }
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Uploads: spooled to a temporary file past 2.5 MB, so a model is never held
+# whole in memory; anything above the limit is refused with a clear message.
+WHETSTONE_MAX_UPLOAD_BYTES = env.int("WHETSTONE_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+
+# Jobs: Redis carries them, the database row is the truth.
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6479/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# acks_late on Redis: an unacknowledged job is redelivered after this long, so
+# it must outlast the longest job's hard limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+WHETSTONE_JOB_SOFT_TIME_LIMIT_S = env.int("WHETSTONE_JOB_SOFT_TIME_LIMIT_S", default=3 * 3600)
+WHETSTONE_JOB_HARD_TIME_LIMIT_S = env.int("WHETSTONE_JOB_HARD_TIME_LIMIT_S", default=3 * 3600 + 600)
+
+# Serving: the engine's internal address (the worker loads models through it),
+# the address users call, and the model repository it reads.
+SERVING_URL = env.str("SERVING_URL", default="http://127.0.0.1:8081")
+SERVING_PUBLIC_URL = env.str("SERVING_PUBLIC_URL", default=SERVING_URL)
+SERVING_MODEL_ROOT = Path(env.str("SERVING_MODEL_ROOT", default=str(VAR_DIR / "serving" / "models")))
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "whetstone.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Whetstone API",
+    "DESCRIPTION": "Register models, optimize them, read the report, deploy the package.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,92 @@
+"""Fixtures that start the real platform for end-to-end tests.
+
+`stack` starts Redis, an S3 API server (moto, on loopback), MLServer, a Celery
+worker and the web server (gunicorn) as separate processes, exactly as
+`make run` does, with a database of their own: a fresh PostgreSQL database
+when DATABASE_URL points at PostgreSQL, else an SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+import requests
+
+from deploy.local.processes import free_port, manage
+from deploy.local.stack import start_stack
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+ARTIFACTS_DIR = REPO_DIR / "test-artifacts"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "e2e-" + uuid.uuid4().hex[:12]
+
+
+def _fresh_postgres_database(url: str):
+    """Create a throwaway database beside the one DATABASE_URL names."""
+    import psycopg
+
+    name = f"whetstone_e2e_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parsed = urlparse(url)
+
+    def drop():
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunparse(parsed._replace(path=f"/{name}")), drop
+
+
+class LiveStack:
+    def __init__(self, stack, var_dir: Path):
+        self.stack = stack
+        self.var_dir = var_dir
+        self.web_url = stack.web_url
+        self.serving_url = stack.serving_url
+        self.admin_username = ADMIN_USERNAME
+        self.admin_password = ADMIN_PASSWORD
+        self.env = stack.env
+
+    def api(self) -> requests.Session:
+        """A requests session authenticated with the admin's API token."""
+        token = requests.post(
+            f"{self.web_url}/api/v1/auth/token/",
+            json={"username": self.admin_username, "password": self.admin_password},
+            timeout=10,
+        ).json()["token"]
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+        return session
+
+    def service(self, name: str):
+        return next(service for service in self.stack.services if service.name == name)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("whetstone-var")
+    overrides = {"WHETSTONE_ADMIN_PASSWORD": ADMIN_PASSWORD, "DEBUG": "false"}
+    drop_database = None
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith(("postgres://", "postgresql://")):
+        overrides["DATABASE_URL"], drop_database = _fresh_postgres_database(database_url)
+    else:
+        overrides["DATABASE_URL"] = f"sqlite:///{var_dir / 'whetstone.sqlite3'}"
+    stack = start_stack(
+        var_dir=var_dir,
+        web_port=free_port(),
+        serving_port=free_port(),
+        env_overrides=overrides,
+        with_s3_server=True,
+    )
+    try:
+        manage(["ensure_admin"], env=stack.env)
+        yield LiveStack(stack, var_dir)
+    finally:
+        stack.stop()
+        if drop_database:
+            drop_database()

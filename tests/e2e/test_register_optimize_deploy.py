@@ -1,0 +1,97 @@
+"""The whole flow on real parts: register → optimize → report → package → deploy → infer."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import requests
+
+from tests.support.models import tiny_mlp
+
+pytestmark = pytest.mark.e2e
+
+# Served outputs go through JSON (float32 → text → float32) and an optimized
+# graph: they must match the original to this absolute tolerance.
+SERVED_OUTPUT_ATOL = 1e-4
+JOB_TIMEOUT_S = 300
+DEPLOY_TIMEOUT_S = 120
+
+
+def poll(session: requests.Session, url: str, *, until, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = session.get(url, timeout=10).json()
+        if until(body):
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting on {url}; last state: {json.dumps(body)[:2000]}")
+        time.sleep(0.5)
+
+
+def test_register_optimize_deploy_and_infer(stack, tmp_path):
+    api = stack.api()
+    model_path = tiny_mlp(tmp_path / "tiny.onnx")
+
+    # register
+    with open(model_path, "rb") as handle:
+        created = api.post(
+            f"{stack.web_url}/api/v1/models/",
+            files={"file": ("tiny.onnx", handle, "application/octet-stream")},
+            data={"name": "tiny-mlp", "description": "e2e"},
+            timeout=60,
+        )
+    assert created.status_code == 201, created.text
+    model = created.json()
+    assert model["signature"]["inputs"] == [{"name": "input", "dtype": "float32", "shape": ["batch", 16]}]
+    assert model["node_counts"]["compute"] == 2 and model["node_counts"]["total"] == 5
+    listed = api.get(f"{stack.web_url}/api/v1/models/", params={"search": "tiny"}, timeout=10).json()
+    assert [m["id"] for m in listed["results"]] == [model["id"]]
+
+    # optimize, and watch it go through the states
+    started = api.post(
+        f"{stack.web_url}/api/v1/models/{model['id']}/optimizations/", json={"recipe": "lossless"}, timeout=10
+    )
+    assert started.status_code == 202, started.text
+    job_url = f"{stack.web_url}/api/v1/jobs/{started.json()['id']}/"
+    job = poll(api, job_url, until=lambda j: j["status"] in ("succeeded", "failed", "cancelled"), timeout=JOB_TIMEOUT_S)
+    assert job["status"] == "succeeded", job["error"]
+    assert job["progress"] == 100
+    report = job["report"]
+    assert report["overall"]["baseline_ms"] > 0 and report["overall"]["optimized_ms"] > 0
+    assert report["accuracy"]["cosine"] >= 0.99
+
+    # the package, as a CI pipeline downloads it
+    package = api.get(job["package_url"], timeout=30)
+    assert package.status_code == 200
+    names = set(zipfile.ZipFile(io.BytesIO(package.content)).namelist())
+    assert {"model.onnx", "runtime.json", "signature.json", "report.json"} <= names
+
+    # deploy and infer through the Open Inference Protocol
+    deployed = api.post(f"{stack.web_url}/api/v1/deployments/", json={"job": job["id"]}, timeout=10)
+    assert deployed.status_code == 202, deployed.text
+    deployment_url = f"{stack.web_url}/api/v1/deployments/{deployed.json()['id']}/"
+    deployment = poll(api, deployment_url, until=lambda d: d["status"] in ("ready", "failed"), timeout=DEPLOY_TIMEOUT_S)
+    assert deployment["status"] == "ready", deployment["message"]
+
+    batch = np.random.default_rng(1).standard_normal((3, 16)).astype(np.float32)
+    response = requests.post(
+        deployment["endpoint_url"],
+        json={"inputs": [{"name": "input", "shape": list(batch.shape), "datatype": "FP32", "data": batch.ravel().tolist()}]},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    output = response.json()["outputs"][0]
+    served = np.asarray(output["data"], dtype=np.float32).reshape(output["shape"])
+    expected = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"]).run(None, {"input": batch})[0]
+    np.testing.assert_allclose(served, expected, atol=SERVED_OUTPUT_ATOL, rtol=0)
+
+    # undeploy frees the model in the engine
+    assert api.delete(deployment_url, timeout=10).status_code == 202
+    poll(api, deployment_url, until=lambda d: d["status"] == "stopped", timeout=DEPLOY_TIMEOUT_S)
+    assert requests.get(f"{stack.serving_url}/v2/models/{deployment['name']}/ready", timeout=10).status_code != 200
