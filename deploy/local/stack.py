@@ -68,6 +68,7 @@ def start_stack(
         env["SERVING_URL"] = f"http://127.0.0.1:{serving_port}"
         env.setdefault("SERVING_PUBLIC_URL", env["SERVING_URL"])
         manage(["migrate", "--noinput"], env=env)
+        manage(["collectstatic", "--noinput", "--verbosity", "0"], env=env)
         stack.services.append(start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
         stack.serving_url = env["SERVING_URL"]
         stack.services.append(start_worker(log_dir=log_dir, env=env, concurrency=worker_concurrency))
