@@ -1,0 +1,107 @@
+"""Accuracy guard: every candidate is compared with the fp32 original on the same inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Default budget from the issue: cosine >= 0.99 on every output, and top-1 agreement
+# >= 99% where an output looks like class scores.
+DEFAULT_COSINE_BUDGET = 0.99
+TOP1_BUDGET = 0.99
+# A lossless recipe promises fp32 numerics; fusions reorder sums, nothing more.
+LOSSLESS_COSINE_BUDGET = 0.9999
+
+
+def looks_like_class_scores(array: np.ndarray) -> bool:
+    """(batch, classes) float scores: the shape classifiers emit."""
+    return array.ndim == 2 and array.shape[-1] >= 2 and np.issubdtype(array.dtype, np.floating)
+
+
+def cosine(reference: np.ndarray, other: np.ndarray) -> float:
+    a = np.nan_to_num(reference.astype(np.float64).ravel())
+    b = np.nan_to_num(other.astype(np.float64).ravel())
+    norm = np.linalg.norm(a) * np.linalg.norm(b)
+    if norm == 0:
+        # Two all-zero outputs agree perfectly; one all-zero output does not.
+        return 1.0 if np.array_equal(a, b) else 0.0
+    return float(np.dot(a, b) / norm)
+
+
+@dataclass
+class AccuracyResult:
+    cosine: float
+    max_abs_diff: float
+    top1_agreement: float | None
+    per_output: dict
+    budget: float
+
+    @property
+    def passes(self) -> bool:
+        if not np.isfinite(self.cosine) or self.cosine < self.budget:
+            return False
+        return self.top1_agreement is None or self.top1_agreement >= TOP1_BUDGET
+
+    def why_not(self) -> str | None:
+        if self.passes:
+            return None
+        if self.top1_agreement is not None and self.top1_agreement < TOP1_BUDGET:
+            return f"top-1 agreement {self.top1_agreement:.4f} < {TOP1_BUDGET}"
+        return f"cosine {self.cosine:.5f} < budget {self.budget}"
+
+    def as_dict(self) -> dict:
+        return {
+            "metric": "cosine",
+            "value": round(self.cosine, 6),
+            "budget": self.budget,
+            "max_abs_diff": float(f"{self.max_abs_diff:.6g}"),
+            "cosine": round(self.cosine, 6),
+            "top1_agreement": None if self.top1_agreement is None else round(self.top1_agreement, 6),
+            "passes": self.passes,
+            "per_output": self.per_output,
+        }
+
+
+def compare_outputs(
+    references: list[dict[str, np.ndarray]],
+    candidates: list[dict[str, np.ndarray]],
+    budget: float,
+) -> AccuracyResult:
+    """Metrics over all batches; the worst output decides."""
+    per_output: dict[str, dict] = {}
+    names = list(references[0]) if references else []
+    for name in names:
+        ref = [r[name] for r in references]
+        got = [c.get(name) for c in candidates]
+        if any(g is None for g in got):
+            per_output[name] = {"cosine": 0.0, "max_abs_diff": float("inf"), "error": "output missing"}
+            continue
+        if any(np.shape(r) != np.shape(g) for r, g in zip(ref, got)):
+            per_output[name] = {"cosine": 0.0, "max_abs_diff": float("inf"), "error": "output shape changed"}
+            continue
+        if not all(np.issubdtype(np.asarray(r).dtype, np.number) or np.asarray(r).dtype == bool for r in ref):
+            equal = all(np.array_equal(r, g) for r, g in zip(ref, got))
+            per_output[name] = {"cosine": 1.0 if equal else 0.0, "max_abs_diff": 0.0 if equal else float("inf")}
+            continue
+        flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in ref])
+        flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in got])
+        entry = {
+            "cosine": cosine(flat_ref, flat_got),
+            "max_abs_diff": float(np.max(np.abs(np.nan_to_num(flat_ref) - np.nan_to_num(flat_got)))) if flat_ref.size else 0.0,
+        }
+        if all(looks_like_class_scores(np.asarray(r)) for r in ref):
+            agree = np.concatenate([np.argmax(r, -1) == np.argmax(g, -1) for r, g in zip(ref, got)])
+            entry["top1_agreement"] = float(np.mean(agree))
+        elif np.issubdtype(np.asarray(ref[0]).dtype, np.integer) or np.asarray(ref[0]).dtype == bool:
+            # Integer outputs (argmax indices, labels) must match element for element.
+            entry["top1_agreement"] = float(np.mean(flat_ref == flat_got)) if flat_ref.size else 1.0
+        per_output[name] = entry
+    top1 = [e["top1_agreement"] for e in per_output.values() if "top1_agreement" in e]
+    return AccuracyResult(
+        cosine=min((e["cosine"] for e in per_output.values()), default=1.0),
+        max_abs_diff=max((e["max_abs_diff"] for e in per_output.values()), default=0.0),
+        top1_agreement=min(top1) if top1 else None,
+        per_output={k: {kk: (float(f"{vv:.6g}") if isinstance(vv, float) else vv) for kk, vv in v.items()} for k, v in per_output.items()},
+        budget=budget,
+    )

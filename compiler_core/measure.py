@@ -1,0 +1,155 @@
+"""Latency measurement: interleaved, warmed up, paired, with an honest noise estimate.
+
+The machine is shared, so absolute times drift by tens of percent within a minute.
+Running the baseline and a candidate alternately and taking the median of the
+per-round ratios cancels that drift; the notch of that median (1.58 IQR / sqrt(n),
+as in a notched box plot) is the noise a gain has to beat.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .errors import Cancelled
+
+# Below this relative gain a speed-up is not worth shipping a different graph for.
+MIN_MEANINGFUL_GAIN = 0.03
+
+
+@dataclass
+class LatencyStats:
+    samples_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.samples_ms, q)) if self.samples_ms else float("nan")
+
+    def as_dict(self) -> dict:
+        return {
+            "p50_ms": round(self.percentile(50), 4),
+            "p90_ms": round(self.percentile(90), 4),
+            "p99_ms": round(self.percentile(99), 4),
+            "mean_ms": round(float(np.mean(self.samples_ms)), 4) if self.samples_ms else None,
+            "runs": len(self.samples_ms),
+        }
+
+
+@dataclass
+class Comparison:
+    """Baseline vs candidate, measured in the same interleaved rounds."""
+
+    baseline: LatencyStats
+    candidate: LatencyStats
+    ratios: list[float]
+
+    @property
+    def speedup(self) -> float:
+        return float(np.median(self.ratios)) if self.ratios else float("nan")
+
+    @property
+    def noise(self) -> float:
+        if len(self.ratios) < 4:
+            return 1.0  # too few rounds to claim anything
+        q75, q25 = np.percentile(self.ratios, [75, 25])
+        return float(1.58 * (q75 - q25) / np.sqrt(len(self.ratios)))
+
+    @property
+    def significant_gain(self) -> bool:
+        return self.speedup > 1.0 + max(MIN_MEANINGFUL_GAIN, self.noise)
+
+    @property
+    def significantly_slower(self) -> bool:
+        return self.speedup < 1.0 - max(MIN_MEANINGFUL_GAIN, self.noise)
+
+    def as_dict(self) -> dict:
+        return {
+            "speedup": round(self.speedup, 4),
+            "noise": round(self.noise, 4),
+            "baseline": self.baseline.as_dict(),
+            "candidate": self.candidate.as_dict(),
+        }
+
+
+@dataclass
+class MeasurePlan:
+    """How long to measure: adapted to the model's latency and the remaining time budget."""
+
+    seconds: float = 2.0
+    min_rounds: int = 5
+    max_rounds: int = 300
+    warmup_seconds: float = 0.2
+
+    @classmethod
+    def for_latency(cls, latency_ms: float, seconds_available: float | None) -> "MeasurePlan":
+        # Tiny models get a minimal mode: a fraction of a second already holds hundreds of runs.
+        if latency_ms < 1:
+            seconds = 0.25
+        elif latency_ms < 20:
+            seconds = 1.0
+        else:
+            seconds = min(4.0, max(1.5, latency_ms * 30 / 1000))
+        if seconds_available is not None:
+            seconds = max(0.05, min(seconds, seconds_available))
+        min_rounds = 5 if latency_ms < 500 else 3
+        return cls(seconds=seconds, min_rounds=min_rounds, warmup_seconds=min(0.3, seconds / 4))
+
+
+Run = Callable[[], object]
+
+
+def _timed(run: Run) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000.0
+
+
+def single_latency_ms(run: Run, repeats: int = 3) -> float:
+    """A quick estimate (after one warm-up run) to plan the real measurement."""
+    run()
+    return float(np.median([_timed(run) for _ in range(repeats)]))
+
+
+def warm_up(runs: list[Run], seconds: float) -> None:
+    for run in runs:
+        run()  # the first run allocates and may compile; never time it
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for run in runs:
+            run()
+
+
+def interleaved(
+    runs: list[Run],
+    plan: MeasurePlan,
+    should_cancel: Callable[[], bool] | None = None,
+) -> list[LatencyStats]:
+    """Round-robin timing of several runners; the order rotates each round to cancel order effects."""
+    warm_up(runs, plan.warmup_seconds)
+    stats = [LatencyStats() for _ in runs]
+    start = time.perf_counter()
+    rounds = 0
+    while rounds < plan.max_rounds:
+        if rounds >= plan.min_rounds and time.perf_counter() - start > plan.seconds:
+            break
+        if should_cancel is not None and should_cancel():
+            raise Cancelled("optimization cancelled during measurement")
+        order = list(range(len(runs)))
+        shift = rounds % len(runs)
+        for index in order[shift:] + order[:shift]:
+            stats[index].samples_ms.append(_timed(runs[index]))
+        rounds += 1
+    return stats
+
+
+def compare(
+    baseline: Run,
+    candidate: Run,
+    plan: MeasurePlan,
+    should_cancel: Callable[[], bool] | None = None,
+) -> Comparison:
+    base, cand = interleaved([baseline, candidate], plan, should_cancel)
+    ratios = [b / c for b, c in zip(base.samples_ms, cand.samples_ms) if c > 0]
+    return Comparison(baseline=base, candidate=cand, ratios=ratios)

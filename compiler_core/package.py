@@ -1,0 +1,51 @@
+"""Write a package (model.onnx, runtime.json, signature.json, report.json) and prove it runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from .accuracy import compare_outputs
+from .candidates.base import Candidate, save_model
+from .errors import PackageError
+from .runtime import MODEL_FILE, REPORT_FILE, RUNTIME_FILE, SIGNATURE_FILE, load_package
+from .report import to_json
+
+
+def _copy_model(source: Path, destination: Path) -> None:
+    model = onnx.load(str(source), load_external_data=True)
+    for stale in (destination, destination.with_name(destination.name + ".data")):
+        stale.unlink(missing_ok=True)
+    save_model(model, destination)
+
+
+def write_package(out_dir: Path, candidate: Candidate, signature: dict, report: dict) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _copy_model(candidate.model_path, out_dir / MODEL_FILE)
+    runtime = dict(candidate.runtime, model=MODEL_FILE)
+    for name, extra in candidate.extra.get("package_files", {}).items():
+        shutil.copyfile(extra, out_dir / name)
+    (out_dir / RUNTIME_FILE).write_text(to_json(runtime))
+    (out_dir / SIGNATURE_FILE).write_text(to_json(signature))
+    (out_dir / REPORT_FILE).write_text(to_json(report))
+
+
+def verify_package(out_dir: Path, feeds: list[dict], reference: list[dict], budget: float) -> None:
+    """Load the package exactly as serving does and check it still answers like the original."""
+    runner = load_package(out_dir)
+    outputs = [runner.run(f) for f in feeds]
+    result = compare_outputs(reference, outputs, budget)
+    if not result.passes:
+        raise PackageError(f"the packaged model misses the accuracy budget: {result.why_not()}")
+    for out in outputs:
+        for name, value in out.items():
+            if not isinstance(value, np.ndarray):
+                raise PackageError(f"output {name} is not an array")
+
+
+def read_report(out_dir: Path) -> dict:
+    return json.loads((Path(out_dir) / REPORT_FILE).read_text())

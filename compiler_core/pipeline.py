@@ -1,0 +1,374 @@
+"""optimize(): inspect, measure the baseline, try candidates, guard accuracy, package.
+
+Every decision here is made on numbers measured in this run on this machine: a
+candidate is kept only if it meets the accuracy budget against the fp32 original on
+the same inputs, and only wins if it beats the baseline (measured interleaved with
+it) by more than the measured noise. Otherwise the original ships, and the report
+says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from . import accuracy as acc
+from .cache import TuningCache, cache_key
+from .calibration import generated_batches, load_npz_dir
+from .candidates import BuildContext, Candidate, CandidateUnavailable, builders_for, RECIPES
+from .candidates.base import ort_runtime
+from .candidates.onnxruntime_fp32 import original_model
+from .deadline import Deadline
+from .errors import Cancelled, CompilerCoreError, InvalidModelError, OptimizationError
+from .frontends.loader import load_model_any
+from .hardware import describe_hardware, usable_cpus
+from .measure import Comparison, MeasurePlan, compare, single_latency_ms
+from .model_kind import op_histogram, workload_kind
+from .package import write_package, verify_package
+from .report import build_report
+from .runtime import open_model
+from .shapes import parse_shapes, shape_label
+from .signature import generate_inputs, signature_of
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, str], None]
+
+# How many generated batches check accuracy at the primary shape (plus one per other shape).
+ACCURACY_BATCHES = 3
+# A shape whose baseline run is slower than this is not worth measuring every candidate on.
+SLOW_SHAPE_MS = 2000.0
+
+
+@dataclass
+class CandidateResult:
+    name: str
+    engine: str = ""
+    precision: str = ""
+    status: str = "pending"           # passed | rejected | failed | skipped
+    reason: str = ""
+    detail: str = ""
+    accuracy: acc.AccuracyResult | None = None
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+    candidate: Candidate | None = None
+    build_seconds: float = 0.0
+
+    @property
+    def speedup(self) -> float | None:
+        if not self.comparisons:
+            return None
+        values = [c.speedup for c in self.comparisons.values()]
+        return float(math.exp(np.mean(np.log(values))))
+
+    @property
+    def noise(self) -> float:
+        return max((c.noise for c in self.comparisons.values()), default=1.0)
+
+    def wins(self) -> bool:
+        if self.status != "passed" or not self.comparisons:
+            return False
+        gain_ok = any(c.significant_gain for c in self.comparisons.values()) and self.speedup > 1.0 + 0.03
+        never_slower = not any(c.significantly_slower for c in self.comparisons.values())
+        return gain_ok and never_slower
+
+
+class Optimization:
+    def __init__(self, model_path, out_dir, *, recipe, accuracy_budget, shapes, calibration_dir,
+                 time_budget_s, threads, progress, should_cancel):
+        if recipe not in RECIPES:
+            raise OptimizationError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}")
+        if not 0 < accuracy_budget <= 1:
+            raise OptimizationError(f"accuracy budget is a cosine similarity in (0, 1], got {accuracy_budget}")
+        self.model_path = Path(model_path)
+        self.out_dir = Path(out_dir)
+        self.recipe = recipe
+        self.budget = acc.LOSSLESS_COSINE_BUDGET if recipe == "lossless" else float(accuracy_budget)
+        self.requested_budget = float(accuracy_budget)
+        self.shapes_spec = shapes
+        self.calibration_dir = calibration_dir
+        self.deadline = Deadline(time_budget_s)
+        self.threads = int(threads) if threads else usable_cpus()
+        if self.threads < 1:
+            raise OptimizationError(f"threads must be at least 1, got {threads}")
+        self._progress = progress
+        self._should_cancel = should_cancel
+        self.hardware = describe_hardware()
+        self.results: list[CandidateResult] = []
+        self.failures: list[dict] = []
+
+    # -- plumbing -------------------------------------------------------------------------
+    def progress(self, stage: str, percent: int, message: str) -> None:
+        log.info("[%s %d%%] %s", stage, percent, message)
+        if self._progress is None:
+            return
+        try:
+            self._progress(stage, int(max(0, min(100, percent))), message)
+        except Cancelled:
+            raise
+        except Exception:  # a broken progress sink must not cost the user their optimization
+            log.exception("progress callback failed")
+
+    def check_cancel(self) -> None:
+        if self._should_cancel is not None and self._should_cancel():
+            raise Cancelled("optimization cancelled")
+
+    # -- stages ---------------------------------------------------------------------------
+    def run(self) -> dict:
+        work_dir = Path(tempfile.mkdtemp(prefix="whetstone-"))
+        try:
+            return self._run(work_dir)
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+    def _run(self, work_dir: Path) -> dict:
+        self.progress("inspect", 0, f"reading {self.model_path.name}")
+        loaded = load_model_any(self.model_path, work_dir)
+        model, original_path = loaded.model, loaded.onnx_path
+        signature = signature_of(model)
+        ops = op_histogram(model)
+        workload = workload_kind(ops)
+        shape_set = parse_shapes(self.shapes_spec, signature)
+        self.check_cancel()
+        self.progress("inspect", 5, f"{workload} model, {sum(ops.values())} nodes, {len(shape_set)} shape(s)")
+
+        self.progress("baseline", 6, "opening the original model with onnxruntime defaults")
+        baseline_runtime = ort_runtime(self.threads)
+        try:
+            baseline = open_model(original_path, baseline_runtime, signature)
+        except Exception as exc:
+            raise OptimizationError(
+                f"onnxruntime cannot run the original model, so there is no baseline to compare with: {exc}") from exc
+        timing_feeds = {shape_label(s): generate_inputs(model, signature, s, seed=0) for s in shape_set}
+        baseline_ms = {}
+        for label, feeds in list(timing_feeds.items()):
+            try:
+                baseline_ms[label] = single_latency_ms(lambda: baseline.run(feeds))
+            except Exception as exc:
+                if label == shape_label(shape_set[0]):
+                    raise OptimizationError(f"the original model fails on generated inputs ({label}): {exc}") from exc
+                self.failures.append({"name": f"shape {label}", "detail": f"baseline fails at this shape: {exc}"})
+                del timing_feeds[label]
+        shape_set = self._bound_shapes(shape_set, baseline_ms, timing_feeds)
+        self.check_cancel()
+
+        accuracy_feeds, data_source = self._accuracy_feeds(model, signature, shape_set)
+        reference = [baseline.run(f) for f in accuracy_feeds]
+        self.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
+
+        ctx = BuildContext(
+            model=model, model_path=original_path, signature=signature, work_dir=work_dir,
+            threads=self.threads, hardware=self.hardware, workload=workload,
+            calibration=lambda: self._calibration_batches(model, signature, shape_set),
+            accuracy_budget=self.budget,
+        )
+        key = cache_key(loaded.sha256, self.recipe, self.requested_budget, shape_set, self.threads)
+        cache = TuningCache()
+        cached = cache.get(key)
+        builders = builders_for(self.recipe, workload, self.hardware)
+        if cached:
+            builders = [(n, b) for n, b in builders if n == cached.get("winner")]
+        for index, (name, builder) in enumerate(builders):
+            self.check_cancel()
+            percent = 15 + int(70 * index / max(1, len(builders)))
+            result = self._try_candidate(name, builder, ctx, baseline, timing_feeds, baseline_ms,
+                                         accuracy_feeds, reference, percent, cached)
+            self.results.append(result)
+
+        winner = self._choose()
+        if winner is None:
+            chosen_candidate = original_model(ctx)
+            message = self._no_gain_message(cached)
+        else:
+            chosen_candidate = winner.candidate
+            message = (f"{winner.name} is {winner.speedup:.2f}x faster than onnxruntime defaults "
+                       f"and meets the accuracy budget")
+        if not cached and winner is not None:
+            cache.put(key, {"winner": winner.name, "speedup": winner.speedup, "when": time.time()})
+        elif not cached:
+            cache.put(key, {"winner": None, "when": time.time()})
+
+        self.check_cancel()
+        self.progress("package", 90, f"writing the package ({chosen_candidate.name})")
+        report = build_report(
+            recipe=self.recipe, budget=self.budget, requested_budget=self.requested_budget,
+            hardware=self.hardware, signature=signature, shape_set=shape_set, baseline_ms=baseline_ms,
+            baseline_runtime=baseline_runtime, results=self.results, winner=winner,
+            chosen=chosen_candidate, message=message, data_source=data_source,
+            original_model=model, original_path=original_path, failures=self.failures,
+            threads=self.threads, elapsed_s=self.deadline.elapsed(), cached=bool(cached),
+            model_sha256=loaded.sha256, source_format=loaded.source_format, workload=workload,
+            time_budget_s=self.deadline.seconds, primary_feeds=timing_feeds[shape_label(shape_set[0])],
+        )
+        write_package(self.out_dir, chosen_candidate, signature, report)
+        try:
+            verify_package(self.out_dir, accuracy_feeds[:1], reference[:1], self.budget)
+        except Exception as exc:
+            # The measured winner did not survive packaging: ship the original rather than a broken package.
+            if chosen_candidate.name == "original":
+                raise OptimizationError(f"the packaged original model does not run: {exc}") from exc
+            self.failures.append({"name": chosen_candidate.name, "detail": f"package check failed: {exc}"})
+            fallback = original_model(ctx)
+            report = build_report(
+                recipe=self.recipe, budget=self.budget, requested_budget=self.requested_budget,
+                hardware=self.hardware, signature=signature, shape_set=shape_set, baseline_ms=baseline_ms,
+                baseline_runtime=baseline_runtime, results=self.results, winner=None,
+                chosen=fallback, message=f"{chosen_candidate.name} failed its package check ({exc}); shipping the original",
+                data_source=data_source, original_model=model, original_path=original_path,
+                failures=self.failures, threads=self.threads, elapsed_s=self.deadline.elapsed(),
+                cached=bool(cached), model_sha256=loaded.sha256, source_format=loaded.source_format,
+                workload=workload, time_budget_s=self.deadline.seconds,
+                primary_feeds=timing_feeds[shape_label(shape_set[0])],
+            )
+            write_package(self.out_dir, fallback, signature, report)
+            verify_package(self.out_dir, accuracy_feeds[:1], reference[:1], self.budget)
+        self.progress("package", 100, message)
+        return report
+
+    def _bound_shapes(self, shape_set, baseline_ms, timing_feeds):
+        """Keep the primary shape always; drop shapes too slow to measure within the budget."""
+        kept = []
+        spent_ms = 0.0
+        remaining = self.deadline.remaining()
+        for index, shape in enumerate(shape_set):
+            label = shape_label(shape)
+            if label not in baseline_ms:
+                continue
+            ms = baseline_ms[label]
+            # Each candidate costs ~20 paired runs per shape; keep the total within a third of the budget.
+            cost_s = (spent_ms + ms) * 40 * 6 / 1000
+            if index and (ms > SLOW_SHAPE_MS or (remaining is not None and cost_s > remaining / 3)):
+                self.failures.append({"name": f"shape {label}", "status": "skipped",
+                                      "detail": f"baseline takes {ms:.1f} ms; not measured within the time budget"})
+                timing_feeds.pop(label, None)
+                continue
+            spent_ms += ms
+            kept.append(shape)
+        return kept
+
+    def _accuracy_feeds(self, model, signature, shape_set):
+        if self.calibration_dir:
+            batches = load_npz_dir(self.calibration_dir, signature, limit=8)
+            return batches, f"user data ({len(batches)} batches from {self.calibration_dir})"
+        feeds = generated_batches(model, signature, shape_set[0], ACCURACY_BATCHES, seed=1)
+        for index, shape in enumerate(shape_set[1:]):
+            feeds.append(generate_inputs(model, signature, shape, seed=50 + index))
+        return feeds, "generated from the signature (random normal floats, in-range token ids)"
+
+    def _calibration_batches(self, model, signature, shape_set):
+        if self.calibration_dir:
+            return load_npz_dir(self.calibration_dir, signature, limit=64)
+        return generated_batches(model, signature, shape_set[0], 16, seed=1000)
+
+    def _plan(self, latency_ms: float, shapes: int, candidates_left: int) -> MeasurePlan:
+        remaining = self.deadline.remaining()
+        available = None if remaining is None else remaining * 0.6 / max(1, shapes * candidates_left)
+        return MeasurePlan.for_latency(latency_ms, available)
+
+    def _try_candidate(self, name, builder, ctx, baseline, timing_feeds, baseline_ms,
+                       accuracy_feeds, reference, percent, cached) -> CandidateResult:
+        result = CandidateResult(name=name)
+        estimated_s = 2 * sum(baseline_ms.values()) / 1000 * 40
+        if not self.deadline.allows(estimated_s):
+            result.status, result.reason = "skipped", "time budget exhausted"
+            return result
+        self.progress("candidates", percent, f"building {name}")
+        started = time.monotonic()
+        try:
+            candidate = builder(ctx)
+        except CandidateUnavailable as exc:
+            result.status, result.reason = "skipped", str(exc)
+            return result
+        except Cancelled:
+            raise
+        except Exception as exc:
+            return self._failed(result, "build failed", exc)
+        result.candidate = candidate
+        result.engine, result.precision, result.detail = candidate.engine, candidate.precision, candidate.detail
+        result.build_seconds = time.monotonic() - started
+        self.check_cancel()
+        self.progress("accuracy", percent, f"checking {name} against the fp32 original")
+        try:
+            runner = open_model(candidate.model_path, candidate.runtime, ctx.signature)
+            result.accuracy = acc.compare_outputs(reference, [runner.run(f) for f in accuracy_feeds], self.budget)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            return self._failed(result, "could not run", exc)
+        if not result.accuracy.passes and candidate.rebuild_excluding is not None:
+            runner, candidate = self._accuracy_fallback(result, candidate, ctx, accuracy_feeds, reference, runner)
+        if not result.accuracy.passes:
+            result.status, result.reason = "rejected", "misses the accuracy budget: " + result.accuracy.why_not()
+            return result
+        self.progress("candidates", percent, f"measuring {name} against the baseline")
+        for label, feeds in timing_feeds.items():
+            self.check_cancel()
+            plan = self._plan(baseline_ms[label], len(timing_feeds), 2)
+            try:
+                result.comparisons[label] = compare(lambda: baseline.run(feeds), lambda: runner.run(feeds),
+                                                    plan, self._should_cancel)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                return self._failed(result, f"fails at shape {label}", exc)
+        result.status = "passed"
+        return result
+
+    def _accuracy_fallback(self, result, candidate, ctx, accuracy_feeds, reference, runner):
+        """Keep the most accuracy-sensitive quantized nodes in fp32 until the budget holds."""
+        from .sensitivity import fallback_until_budget
+
+        return fallback_until_budget(self, result, candidate, ctx, accuracy_feeds, reference, runner)
+
+    def _failed(self, result: CandidateResult, what: str, exc: Exception) -> CandidateResult:
+        result.status = "failed"
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        result.reason = f"{what}: {type(exc).__name__}: {message[:400]}"
+        log.debug("candidate %s failed:\n%s", result.name, traceback.format_exc())
+        return result
+
+    def _choose(self) -> CandidateResult | None:
+        winners = [r for r in self.results if r.wins()]
+        if not winners:
+            return None
+        return max(winners, key=lambda r: r.speedup)
+
+    def _no_gain_message(self, cached: dict | None) -> str:
+        if cached and not cached.get("winner"):
+            return ("no gain (tuning cache: an earlier run on this hardware found no candidate faster than the "
+                    "baseline); the package is the original model with onnxruntime's default session settings")
+        measured = [r for r in self.results if r.status == "passed"]
+        if not measured:
+            return ("no candidate met the accuracy budget and ran; the package is the original model "
+                    "with onnxruntime's default session settings")
+        best = max(measured, key=lambda r: r.speedup)
+        return (f"no gain: nothing beat the baseline by more than the measured noise (best was {best.name} at "
+                f"{best.speedup:.3f}x, noise ±{best.noise:.3f}); the package is the original model with "
+                f"onnxruntime's default session settings")
+
+
+def optimize(model_path, out_dir, *, recipe: str = "auto", accuracy_budget: float = acc.DEFAULT_COSINE_BUDGET,
+             shapes: Any = None, calibration_dir=None, time_budget_s: float | None = None,
+             threads: int | None = None, progress: Progress | None = None,
+             should_cancel: Callable[[], bool] | None = None) -> dict:
+    """Optimize `model_path` for this machine and write a package to `out_dir`; returns the report."""
+    try:
+        return Optimization(
+            model_path, out_dir, recipe=recipe, accuracy_budget=accuracy_budget, shapes=shapes,
+            calibration_dir=calibration_dir, time_budget_s=time_budget_s, threads=threads,
+            progress=progress, should_cancel=should_cancel,
+        ).run()
+    except CompilerCoreError:
+        raise
+    except MemoryError as exc:
+        raise OptimizationError("ran out of memory while optimizing; try a smaller shape set") from exc
+    except Exception as exc:
+        raise OptimizationError(f"optimization failed unexpectedly: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,134 @@
+"""Load and run a package exactly as serving does.
+
+`runtime.json` is the contract between the worker that measured a package and the
+engine that serves it: the session options recorded there are the ones applied
+here, so the speed measured on the worker is the speed served. Both serving
+(deploy/serving) and `python -m compiler_core run` go through `load_package`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .errors import PackageError
+
+RUNTIME_FILE = "runtime.json"
+SIGNATURE_FILE = "signature.json"
+REPORT_FILE = "report.json"
+MODEL_FILE = "model.onnx"
+
+
+class PackageRunner(Protocol):
+    signature: dict[str, Any]
+    runtime: dict[str, Any]
+
+    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
+
+
+@dataclass
+class OnnxRuntimeRunner:
+    session: Any
+    signature: dict[str, Any]
+    runtime: dict[str, Any]
+    output_names: list[str] = field(default_factory=list)
+
+    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        outputs = self.session.run(self.output_names, inputs)
+        return dict(zip(self.output_names, outputs))
+
+
+@dataclass
+class OpenVinoRunner:
+    compiled: Any
+    signature: dict[str, Any]
+    runtime: dict[str, Any]
+
+    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        request = self.compiled.create_infer_request()
+        results = request.infer(inputs)
+        names = [o["name"] for o in self.signature.get("outputs", [])]
+        by_name: dict[str, np.ndarray] = {}
+        for port, value in results.items():
+            port_names = port.get_names()
+            name = next((n for n in names if n in port_names), port.get_any_name())
+            by_name[name] = np.asarray(value)
+        return by_name
+
+
+def session_options_from(runtime: dict[str, Any]):
+    """onnxruntime.SessionOptions from the `session_options` block of runtime.json."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    recorded = dict(runtime.get("session_options") or {})
+    level = recorded.pop("graph_optimization_level", None)
+    if level is not None:
+        options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, level)
+    mode = recorded.pop("execution_mode", None)
+    if mode is not None:
+        options.execution_mode = getattr(ort.ExecutionMode, mode)
+    for key, value in (recorded.pop("config_entries", None) or {}).items():
+        options.add_session_config_entry(key, str(value))
+    for key, value in recorded.items():
+        if not hasattr(options, key):
+            raise PackageError(f"runtime.json names an unknown session option {key!r}")
+        setattr(options, key, value)
+    for library in runtime.get("custom_op_libraries") or []:
+        options.register_custom_ops_library(library)
+    return options
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise PackageError(f"package is missing {path.name} (looked in {path.parent})") from exc
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{path.name} is not valid JSON: {exc}") from exc
+
+
+def open_model(model_path: str | Path, runtime: dict[str, Any], signature: dict[str, Any]) -> PackageRunner:
+    """A runner for one model file under the engine and options `runtime` names.
+
+    The optimizer measures candidates through this same function, so nothing differs
+    between the session that was timed and the session that serves.
+    """
+    engine = runtime.get("engine", "onnxruntime")
+    if engine == "onnxruntime":
+        import onnxruntime as ort
+
+        providers = runtime.get("providers") or ["CPUExecutionProvider"]
+        session = ort.InferenceSession(
+            str(model_path), sess_options=session_options_from(runtime), providers=providers
+        )
+        return OnnxRuntimeRunner(
+            session=session,
+            signature=signature,
+            runtime=runtime,
+            output_names=[o.name for o in session.get_outputs()],
+        )
+    if engine == "openvino":
+        import openvino as ov
+
+        core = ov.Core()
+        compiled = core.compile_model(
+            str(model_path), runtime.get("device", "CPU"), runtime.get("config") or {}
+        )
+        return OpenVinoRunner(compiled=compiled, signature=signature, runtime=runtime)
+    raise PackageError(f"runtime.json names engine {engine!r}; known engines: onnxruntime, openvino")
+
+
+def load_package(package_dir: str | Path) -> PackageRunner:
+    """Open the package in `package_dir` with the engine and options its runtime.json names."""
+    package_dir = Path(package_dir)
+    runtime = read_json(package_dir / RUNTIME_FILE)
+    signature = read_json(package_dir / SIGNATURE_FILE)
+    model_path = package_dir / runtime.get("model", MODEL_FILE)
+    if not model_path.is_file():
+        raise PackageError(f"package is missing its model file {model_path.name}")
+    return open_model(model_path, runtime, signature)

@@ -1,0 +1,82 @@
+"""Tiny models built in the tests (nothing is downloaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def _save(model: onnx.ModelProto, path: Path) -> Path:
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path
+
+
+def mlp(path: Path, *, features: int = 64, hidden: int = 128, classes: int = 10, seed: int = 0) -> Path:
+    """(batch, features) -> (batch, classes) logits: a classifier with a symbolic batch dim."""
+    rng = np.random.default_rng(seed)
+    weights = [
+        numpy_helper.from_array((rng.standard_normal((features, hidden)) / np.sqrt(features)).astype(np.float32), "W1"),
+        numpy_helper.from_array(rng.standard_normal(hidden).astype(np.float32) * 0.1, "B1"),
+        numpy_helper.from_array((rng.standard_normal((hidden, classes)) / np.sqrt(hidden)).astype(np.float32), "W2"),
+    ]
+    nodes = [
+        helper.make_node("MatMul", ["x", "W1"], ["h"]),
+        helper.make_node("Add", ["h", "B1"], ["hb"]),
+        helper.make_node("Relu", ["hb"], ["r"]),
+        helper.make_node("MatMul", ["r", "W2"], ["logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "mlp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", features])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", classes])],
+        weights,
+    )
+    return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def conv_net(path: Path, *, seed: int = 0) -> Path:
+    """(N, 3, 16, 16) -> (N, 5): Conv-BN-Relu-Reshape-Gemm, a miniature CNN classifier."""
+    rng = np.random.default_rng(seed)
+    init = [
+        numpy_helper.from_array(rng.standard_normal((8, 3, 3, 3)).astype(np.float32) * 0.2, "conv_w"),
+        numpy_helper.from_array(np.ones(8, np.float32), "bn_scale"),
+        numpy_helper.from_array(np.zeros(8, np.float32), "bn_bias"),
+        numpy_helper.from_array(rng.standard_normal(8).astype(np.float32) * 0.1, "bn_mean"),
+        numpy_helper.from_array(np.ones(8, np.float32), "bn_var"),
+        numpy_helper.from_array(np.array([0, -1], np.int64), "flat_shape"),
+        numpy_helper.from_array(rng.standard_normal((5, 8 * 16 * 16)).astype(np.float32) * 0.02, "fc_w"),
+        numpy_helper.from_array(np.zeros(5, np.float32), "fc_b"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["image", "conv_w"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c", "bn_scale", "bn_bias", "bn_mean", "bn_var"], ["bn"]),
+        helper.make_node("Relu", ["bn"], ["r"]),
+        helper.make_node("Reshape", ["r", "flat_shape"], ["flat"]),
+        helper.make_node("Gemm", ["flat", "fc_w", "fc_b"], ["scores"], transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "conv_net",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 16, 16])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", 5])],
+        init,
+    )
+    return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def unsupported_op(path: Path) -> Path:
+    """A valid graph whose only node is in a domain no backend implements."""
+    node = helper.make_node("Frobnicate", ["x"], ["y"], domain="com.example")
+    graph = helper.make_graph(
+        [node], "custom",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+    return path
