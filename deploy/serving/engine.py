@@ -1,12 +1,15 @@
-"""The serving process: MLServer, started from a settings.json we wrote.
+"""The serving process: MLServer, started from a settings.json we wrote (or the environment).
 
 `python -m deploy.serving.engine <root>` is what `start_server` runs and what the
 container image runs on Kubernetes. It differs from `mlserver start <root>` in
-two ways, both on purpose:
+these ways, all on purpose:
 
 * `mlserver start FOLDER` overrides `model_repository_root` with FOLDER, and the
   mlserver package has no `__main__`, so `python -m mlserver` does not run at
   all. Here settings.json is the whole truth, models live in `root/models`.
+* Without a settings.json in ROOT (a KServe pod, where the storage initializer
+  puts the package in /mnt/models), settings and the single model come from
+  MLSERVER_* environment variables, as in MLServer's own KServe runtime.
 * A request FastAPI rejects before it reaches the model (body that is not JSON,
   a datatype the protocol does not know) would come back as FastAPI's
   `{"detail": [...]}`; the Open Inference Protocol's error body is
@@ -54,8 +57,12 @@ async def serve(root: Path) -> None:
     from mlserver.server import MLServer
     from mlserver.settings import Settings
 
-    # Keyword arguments, so MLSERVER_* environment variables still fill what the file leaves unset.
-    settings = Settings(**json.loads((root / SETTINGS_FILE).read_text()))
+    settings_path = root / SETTINGS_FILE
+    if settings_path.is_file():
+        # Keyword arguments, so MLSERVER_* environment variables still fill what the file leaves unset.
+        settings = Settings(**json.loads(settings_path.read_text()))
+    else:
+        settings = Settings(model_repository_root=str(root))
     models = []
     if settings.load_models_at_startup:
         models = await ModelRepositoryFactory.resolve_model_repository(settings).list()
@@ -69,10 +76,10 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        raise SystemExit("usage: python -m deploy.serving.engine ROOT  (ROOT holds settings.json)")
+        raise SystemExit("usage: python -m deploy.serving.engine ROOT  (ROOT holds settings.json, or is the model folder)")
     root = Path(args[0]).resolve()
-    if not (root / SETTINGS_FILE).is_file():
-        raise SystemExit(f"{root / SETTINGS_FILE} does not exist; write it with deploy.serving.server.write_settings")
+    if not root.is_dir():
+        raise SystemExit(f"{root} is not a folder")
     configure_logger()
     install_uvloop_event_loop()
     install_protocol_error_bodies()

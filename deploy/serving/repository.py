@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,15 @@ class ServingClient:
 
     def ready(self, name: str) -> bool:
         return self._request("GET", f"/v2/models/{name}/ready", check=False).status_code == 200
+
+    def wait_until_ready(self, name: str, timeout: float) -> None:
+        """Block until `name` is ready. After a (re)start the engine answers before
+        the models staged on disk finish loading."""
+        deadline = time.monotonic() + timeout
+        while not self.ready(name):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"model {name!r} not ready after {timeout:.0f} s")
+            time.sleep(0.1)
 
     def load(self, name: str) -> None:
         self._request("POST", f"/v2/repository/models/{name}/load")

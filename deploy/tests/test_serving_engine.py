@@ -222,7 +222,7 @@ def test_restart_reloads_deployed_packages_and_forgets_removed_ones(launched_eng
 
     engine = launched_engines(root)
 
-    assert engine.client.ready("kept")
+    engine.client.wait_until_ready("kept", ENGINE_START_TIMEOUT_S)
     assert {item["name"] for item in engine.client.index()} == {"kept"}
     x = batch(2)
     assert_same_outputs(

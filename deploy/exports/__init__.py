@@ -1,0 +1,1 @@
+"""Deploy targets other than our own MLServer: Triton model repositories and KServe manifests."""

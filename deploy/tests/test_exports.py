@@ -1,0 +1,151 @@
+"""Triton and KServe exports: parsed with the tools' own schemas and checked
+against the package they were made from."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+
+from compiler_core.runtime import load_package
+from deploy.exports.kserve import (
+    MODEL_MOUNT,
+    cluster_serving_runtime_manifest,
+    inference_service_manifest,
+)
+from deploy.exports.triton import triton_model_repository
+from deploy.serving.repository import ServingClient
+from deploy.serving.server import engine_environment, stop_server, wait_until_live
+from deploy.tests.conftest import ENGINE_START_TIMEOUT_S, free_loopback_ports
+from deploy.tests.tiny_packages import CLASSES, FEATURES, write_tiny_package
+
+model_config_pb2 = pytest.importorskip("tritonclient.grpc.model_config_pb2")
+from google.protobuf import text_format  # noqa: E402  (only meaningful with Triton's schema)
+
+
+def parse_config(model_dir) -> "model_config_pb2.ModelConfig":
+    # Parsing into Triton's own ModelConfig rejects any field or enum Triton would reject.
+    return text_format.Parse((model_dir / "config.pbtxt").read_text(), model_config_pb2.ModelConfig())
+
+
+def type_name(data_type: int) -> str:
+    return model_config_pb2.DataType.Name(data_type)
+
+
+def test_triton_export_of_a_batchable_package(tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+
+    model_dir = triton_model_repository(package, tmp_path / "triton", name="classifier", max_batch_size=16)
+
+    assert model_dir == tmp_path / "triton" / "classifier"
+    assert (model_dir / "1" / "model.onnx").read_bytes() == (package / "model.onnx").read_bytes()
+    config = parse_config(model_dir)
+    assert config.name == "classifier"
+    assert config.platform == "onnxruntime_onnx"
+    assert config.max_batch_size == 16
+    assert config.HasField("dynamic_batching")
+    # The batch dim is Triton's to add; the rest is the signature's.
+    assert [(t.name, type_name(t.data_type), list(t.dims)) for t in config.input] == [
+        ("x", "TYPE_FP32", [FEATURES])
+    ]
+    assert [(t.name, type_name(t.data_type), list(t.dims)) for t in config.output] == [
+        ("logits", "TYPE_FP32", [CLASSES]),
+        ("label", "TYPE_INT64", [1]),
+    ]
+    label = config.output[1]
+    assert label.HasField("reshape") and list(label.reshape.shape) == []  # [batch] per item is a scalar
+    # The threads the worker measured with are the threads Triton runs with.
+    parameters = {key: value.string_value for key, value in config.parameters.items()}
+    assert parameters["intra_op_thread_count"] == "1"
+    assert parameters["execution_mode"] == "0"
+
+
+def test_triton_config_names_the_tensors_the_onnx_model_has(tmp_path):
+    model_dir = triton_model_repository(write_tiny_package(tmp_path / "package"), tmp_path / "triton", name="m")
+
+    config = parse_config(model_dir)
+    graph = onnx.load(str(model_dir / "1" / "model.onnx")).graph
+    assert [t.name for t in config.input] == [i.name for i in graph.input if i.name not in {init.name for init in graph.initializer}]
+    assert [t.name for t in config.output] == [o.name for o in graph.output]
+
+
+def test_triton_export_without_a_batch_dim_is_unbatched_with_full_dims(tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+    signature = {
+        "inputs": [{"name": "x", "dtype": "tensor(float)", "shape": [1, FEATURES]}],
+        "outputs": [
+            {"name": "logits", "dtype": "tensor(float)", "shape": [1, "classes"]},
+            {"name": "label", "dtype": "tensor(int64)", "shape": [1]},
+        ],
+    }
+    (package / "signature.json").write_text(json.dumps(signature))
+
+    config = parse_config(triton_model_repository(package, tmp_path / "triton", name="fixed", max_batch_size=8))
+
+    assert config.max_batch_size == 0
+    assert not config.HasField("dynamic_batching")
+    assert list(config.input[0].dims) == [1, FEATURES]
+    assert list(config.output[0].dims) == [1, -1]  # symbolic dims are -1 in Triton
+
+
+def test_inference_service_points_kserve_at_the_package_with_our_runtime(tmp_path):
+    manifest = inference_service_manifest(
+        "resnet50-int8", "s3://whetstone/packages/42/v3", namespace="models", service_account_name="s3-reader"
+    )
+    runtime = cluster_serving_runtime_manifest("registry.example.com/whetstone:1.0")
+
+    assert manifest["apiVersion"] == "serving.kserve.io/v1beta1"
+    assert manifest["kind"] == "InferenceService"
+    assert manifest["metadata"] == {
+        "name": "resnet50-int8",
+        "namespace": "models",
+        "labels": {"app.kubernetes.io/part-of": "whetstone"},
+    }
+    predictor = manifest["spec"]["predictor"]
+    assert predictor["serviceAccountName"] == "s3-reader"
+    model = predictor["model"]
+    assert model["storageUri"] == "s3://whetstone/packages/42/v3"
+    assert model["protocolVersion"] == "v2"
+    # KServe pairs an InferenceService with a runtime by runtime name and model format.
+    assert model["runtime"] == runtime["metadata"]["name"]
+    assert model["modelFormat"]["name"] in {f["name"] for f in runtime["spec"]["supportedModelFormats"]}
+    assert "v2" in runtime["spec"]["protocolVersions"]
+
+
+@pytest.mark.parametrize(
+    "name, storage_uri",
+    [("Resnet", "s3://b/p"), ("9lives", "s3://b/p"), ("a" * 64, "s3://b/p"), ("ok", "/var/packages/1"), ("ok", "ftp://x/y")],
+)
+def test_inference_service_refuses_names_and_uris_kubernetes_or_kserve_would_reject(name, storage_uri):
+    with pytest.raises(ValueError):
+        inference_service_manifest(name, storage_uri)
+
+
+def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it(tmp_path):
+    """Runs the ClusterServingRuntime's command and env on this machine, with the
+    package folder standing in for /mnt/models, as KServe's pod would."""
+    package = write_tiny_package(tmp_path / "package", seed=7)
+    container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
+    http_port, grpc_port, metrics_port = free_loopback_ports(3)
+    env = engine_environment()
+    env.update({item["name"]: item["value"].replace("{{.Name}}", "from-s3") for item in container["env"]})
+    env.update({"MLSERVER_HOST": "127.0.0.1", "MLSERVER_HTTP_PORT": str(http_port),
+                "MLSERVER_GRPC_PORT": str(grpc_port), "MLSERVER_METRICS_PORT": str(metrics_port),
+                "MLSERVER_MODEL_URI": str(package)})
+    command = [sys.executable if part == "python" else str(package) if part == MODEL_MOUNT else part
+               for part in container["command"]]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base_url = f"http://127.0.0.1:{http_port}"
+        wait_until_live(base_url, ENGINE_START_TIMEOUT_S, process=process)
+        client = ServingClient(base_url)
+        client.wait_until_ready("from-s3", ENGINE_START_TIMEOUT_S)
+        x = np.ones((2, FEATURES), np.float32)
+        served = client.infer("from-s3", {"x": x})
+        np.testing.assert_array_equal(served["label"], load_package(package).run({"x": x})["label"])
+    finally:
+        stop_server(process)
