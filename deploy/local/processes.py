@@ -145,14 +145,15 @@ def start_web(*, port: int, log_dir: Path, env: dict[str, str], workers: int = 2
 
 
 def start_worker(*, log_dir: Path, env: dict[str, str], queues: str = "cpu,serving", concurrency: int = 1,
-                 name: str = "worker") -> Service:
-    service = spawn(
-        name,
-        [PYTHON, "-m", "celery", "-A", "optimizer_worker.celery_app", "worker", "-Q", queues,
-         "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{name}@%h",
-         "--without-gossip", "--without-mingle"],
-        log_dir=log_dir, env=env,
-    )
+                 name: str = "worker", beat: bool = True) -> Service:
+    """A Celery worker. `beat` embeds the scheduler that runs the job reaper;
+    exactly one process of a deployment should have it."""
+    command = [PYTHON, "-m", "celery", "-A", "optimizer_worker.celery_app", "worker", "-Q", queues,
+               "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{name}@%h",
+               "--without-gossip", "--without-mingle"]
+    if beat:
+        command.append("--beat")
+    service = spawn(name, command, log_dir=log_dir, env=env)
     ready = lambda: "ready." in service.log_path.read_text(errors="replace")  # noqa: E731
     wait_for(ready, timeout=90, what="celery worker", process=service.process, log_path=service.log_path)
     return service

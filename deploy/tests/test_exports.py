@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import onnx
 import pytest
+import yaml
 
 from compiler_core.runtime import load_package
 from deploy.exports.kserve import (
@@ -149,3 +150,12 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
         np.testing.assert_array_equal(served["label"], load_package(package).run({"x": x})["label"])
     finally:
         stop_server(process)
+
+
+def test_cli_prints_manifests_kubectl_can_read(tmp_path):
+    printed = subprocess.run(
+        [sys.executable, "-m", "deploy.exports", "inference-service", "bert-int8", "s3://whetstone/p/1"],
+        env=engine_environment(), capture_output=True, text=True, check=True,
+    ).stdout
+
+    assert yaml.safe_load(printed) == inference_service_manifest("bert-int8", "s3://whetstone/p/1")
