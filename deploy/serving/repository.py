@@ -137,7 +137,7 @@ class ServingClient:
     def live(self) -> bool:
         try:
             return self._request("GET", "/v2/health/live", check=False).status_code == 200
-        except requests.ConnectionError:
+        except ServingError:
             return False
 
     def ready(self, name: str) -> bool:
@@ -147,7 +147,12 @@ class ServingClient:
         """Block until `name` is ready. After a (re)start the engine answers before
         the models staged on disk finish loading."""
         deadline = time.monotonic() + timeout
-        while not self.ready(name):
+        while True:
+            try:
+                if self.ready(name):
+                    return
+            except ServingError:
+                pass  # not answering yet: still starting
             if time.monotonic() > deadline:
                 raise TimeoutError(f"model {name!r} not ready after {timeout:.0f} s")
             time.sleep(0.1)
@@ -171,7 +176,11 @@ class ServingClient:
         return {output["name"]: _decode_output(output) for output in response["outputs"]}
 
     def _request(self, method: str, path: str, *, check: bool = True, **kwargs) -> requests.Response:
-        response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+        try:
+            response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            # Callers handle one error type for "the engine did not do it", whatever the cause.
+            raise ServingError(f"serving engine at {self.base_url} did not answer: {exc}") from exc
         if check and not response.ok:
             raise ServingError(_error_message(response), status_code=response.status_code)
         return response

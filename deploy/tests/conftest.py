@@ -1,64 +1,11 @@
 from __future__ import annotations
 
-import socket
-from dataclasses import dataclass
 from pathlib import Path
-from subprocess import Popen
 
 import pytest
 
-from deploy.serving.repository import ServingClient
-from deploy.serving.server import start_server, stop_server, wait_until_live
-
-ENGINE_START_TIMEOUT_S = 60
-
-
-def free_loopback_ports(count: int) -> list[int]:
-    """Ports the OS reports free now; all held open together so they are distinct."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-@dataclass
-class RunningEngine:
-    root: Path
-    process: Popen
-    base_url: str
-    log_path: Path
-    seconds_to_live: float
-
-    @property
-    def models_root(self) -> Path:
-        return self.root / "models"
-
-    @property
-    def client(self) -> ServingClient:
-        return ServingClient(self.base_url, timeout=30)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def launch_engine(root: Path) -> RunningEngine:
-    root.mkdir(parents=True, exist_ok=True)
-    http_port, grpc_port, metrics_port = free_loopback_ports(3)
-    log_path = root / "engine.log"
-    process = start_server(
-        root, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port, log_path=log_path
-    )
-    base_url = f"http://127.0.0.1:{http_port}"
-    try:
-        seconds = wait_until_live(base_url, ENGINE_START_TIMEOUT_S, process=process)
-    except Exception:
-        stop_server(process)
-        raise AssertionError(f"engine did not start:\n{log_path.read_text(errors='replace')}")
-    return RunningEngine(root, process, base_url, log_path, seconds)
+from deploy.serving.server import stop_server
+from deploy.tests.engines import RunningEngine, launch_engine
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from deploy.exports.kserve import (
 from deploy.exports.triton import triton_model_repository
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
-from deploy.tests.conftest import ENGINE_START_TIMEOUT_S, free_loopback_ports
+from deploy.tests.engines import ENGINE_START_TIMEOUT_S, free_loopback_ports
 from deploy.tests.tiny_packages import CLASSES, FEATURES, write_tiny_package
 
 model_config_pb2 = pytest.importorskip("tritonclient.grpc.model_config_pb2")

@@ -14,7 +14,7 @@ import requests
 from compiler_core.runtime import load_package
 from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
-from deploy.tests.conftest import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
+from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
 
 # float32 values go out as JSON doubles and come back bit-exact; this only

@@ -1,4 +1,4 @@
-"""Staging packages into the engine's model repository, without an engine."""
+"""Staging packages into the engine's model repository, and the client, without an engine."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from deploy.serving.repository import MODEL_SETTINGS_FILE, remove_staged, stage_package
+from deploy.serving.repository import MODEL_SETTINGS_FILE, ServingClient, ServingError, remove_staged, stage_package
+from deploy.tests.engines import free_loopback_ports
 from deploy.tests.tiny_packages import write_tiny_package
 
 
@@ -69,3 +70,12 @@ def test_batching_without_a_batch_time_is_refused(tmp_path):
     # MLServer would silently not batch at all.
     with pytest.raises(ValueError, match="max_batch_time_s"):
         stage_package(write_tiny_package(tmp_path / "package"), tmp_path / "models", "m", max_batch_size=8)
+
+
+def test_client_of_an_engine_that_is_not_running_says_so(tmp_path):
+    (port,) = free_loopback_ports(1)  # nothing listens there
+    client = ServingClient(f"http://127.0.0.1:{port}", timeout=5)
+
+    assert client.live() is False
+    with pytest.raises(ServingError, match=f"127.0.0.1:{port} did not answer"):
+        client.load("anything")
