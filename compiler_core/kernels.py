@@ -70,7 +70,7 @@ def openvino_kernel_table(model_path: Path, runtime: dict) -> dict:
     layer_types: Counter = Counter()
     for op in compiled.get_runtime_model().get_ordered_ops():
         info = op.get_rt_info()
-        layer = str(info["layerType"]) if "layerType" in info else op.get_type_name()
+        layer = info["layerType"].astype(str) if "layerType" in info else op.get_type_name()
         if layer in ("Input", "Output", "Parameter", "Result", "Const", "Constant"):
             continue
         layer_types[_OPENVINO_TO_ONNX.get(layer, layer)] += 1

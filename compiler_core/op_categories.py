@@ -49,7 +49,7 @@ DATA_MOVEMENT = frozenset({
     "Gather", "GatherElements", "GatherND", "Scatter", "ScatterElements", "ScatterND", "Cast",
     "CastLike", "Expand", "Tile", "Pad", "Identity", "DepthToSpace", "SpaceToDepth", "Compress",
     "Shape", "Size", "ConstantOfShape", "Range", "NonZero", "OneHot", "ReverseSequence",
-    "Trilu", "EyeLike", "ReorderInput", "ReorderOutput", "Col2Im", "Constant",
+    "Trilu", "EyeLike", "ReorderInput", "ReorderOutput", "Col2Im",
 })
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from . import accuracy as acc
 from .cache import TuningCache, cache_key
 from .calibration import generated_batches, load_npz_dir
-from .candidates import BuildContext, Candidate, CandidateUnavailable, builders_for, RECIPES
+from .candidates import BuildContext, Candidate, CandidateUnavailable, builders_for, session_variants, RECIPES
 from .candidates.base import ort_runtime
 from .candidates.onnxruntime_fp32 import original_model
 from .deadline import Deadline
@@ -36,7 +36,7 @@ from .model_kind import op_histogram, workload_kind
 from .package import write_package, verify_package
 from .report import build_report
 from .runtime import open_model
-from .shapes import parse_shapes, shape_label
+from .shapes import dim_roles, parse_shapes, shape_label
 from .signature import generate_inputs, signature_of
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ Progress = Callable[[str, int, str], None]
 
 # How many generated batches check accuracy at the primary shape (plus one per other shape).
 ACCURACY_BATCHES = 3
+ACCURACY_BATCH_SIZE = 8
 # A shape whose baseline run is slower than this is not worth measuring every candidate on.
 SLOW_SHAPE_MS = 2000.0
 
@@ -107,6 +108,8 @@ class Optimization:
 
     # -- plumbing -------------------------------------------------------------------------
     def progress(self, stage: str, percent: int, message: str) -> None:
+        percent = max(percent, getattr(self, "_last_percent", 0))  # progress never goes backwards
+        self._last_percent = percent
         log.info("[%s %d%%] %s", stage, percent, message)
         if self._progress is None:
             return
@@ -174,14 +177,25 @@ class Optimization:
         cache = TuningCache()
         cached = cache.get(key)
         builders = builders_for(self.recipe, workload, self.hardware)
+        cached_winner = (cached or {}).get("winner") or ""
         if cached:
-            builders = [(n, b) for n, b in builders if n == cached.get("winner")]
+            # Rebuild only what won last time (its graph, then its session settings).
+            builders = [(n, b) for n, b in builders if n == cached_winner.split("+")[0]]
         for index, (name, builder) in enumerate(builders):
             self.check_cancel()
-            percent = 15 + int(70 * index / max(1, len(builders)))
-            result = self._try_candidate(name, builder, ctx, baseline, timing_feeds, baseline_ms,
-                                         accuracy_feeds, reference, percent, cached)
-            self.results.append(result)
+            percent = 15 + int(60 * index / max(1, len(builders)))
+            self.results.append(self._try_candidate(name, builder, ctx, baseline, timing_feeds, baseline_ms,
+                                                    accuracy_feeds, reference, percent))
+
+        best = self._choose()
+        tuned_base = best.candidate if best is not None else original_model(ctx)
+        variants = session_variants(tuned_base, ctx)
+        if cached:
+            variants = [v for v in variants if v.name == cached_winner]
+        for variant in variants:
+            self.check_cancel()
+            self.results.append(self._try_candidate(variant.name, lambda _ctx, v=variant: v, ctx, baseline,
+                                                    timing_feeds, baseline_ms, accuracy_feeds, reference, 80))
 
         winner = self._choose()
         if winner is None:
@@ -258,7 +272,12 @@ class Optimization:
         if self.calibration_dir:
             batches = load_npz_dir(self.calibration_dir, signature, limit=8)
             return batches, f"user data ({len(batches)} batches from {self.calibration_dir})"
-        feeds = generated_batches(model, signature, shape_set[0], ACCURACY_BATCHES, seed=1)
+        # Top-1 agreement needs samples: prefer a batch of 8 where the batch dim is free.
+        primary = dict(shape_set[0])
+        for name, role in dim_roles(signature).items():
+            if role == "batch" and primary.get(name) == 1:
+                primary[name] = ACCURACY_BATCH_SIZE
+        feeds = generated_batches(model, signature, primary, ACCURACY_BATCHES, seed=1)
         for index, shape in enumerate(shape_set[1:]):
             feeds.append(generate_inputs(model, signature, shape, seed=50 + index))
         return feeds, "generated from the signature (random normal floats, in-range token ids)"
@@ -274,7 +293,7 @@ class Optimization:
         return MeasurePlan.for_latency(latency_ms, available)
 
     def _try_candidate(self, name, builder, ctx, baseline, timing_feeds, baseline_ms,
-                       accuracy_feeds, reference, percent, cached) -> CandidateResult:
+                       accuracy_feeds, reference, percent) -> CandidateResult:
         result = CandidateResult(name=name)
         estimated_s = 2 * sum(baseline_ms.values()) / 1000 * 40
         if not self.deadline.allows(estimated_s):

@@ -5,24 +5,30 @@ from __future__ import annotations
 from typing import Callable
 
 from .base import BuildContext, Candidate, CandidateUnavailable
-from . import onnxruntime_fp32
+from . import graph_fusions, int8_onnxruntime, openvino_engine
+from .session_tuning import session_variants
 
 Builder = Callable[[BuildContext], Candidate]
 
 RECIPES = ("lossless", "bf16", "int8", "auto")
 
 
-def lossless_builders() -> list[tuple[str, Builder]]:
-    return [
-        ("ort_parallel_execution", onnxruntime_fp32.ort_parallel_execution),
-        ("ort_no_spinning", onnxruntime_fp32.ort_no_spinning),
-        ("ort_single_thread", onnxruntime_fp32.ort_single_thread),
-    ]
-
-
 def builders_for(recipe: str, workload: str, hardware: dict) -> list[tuple[str, Builder]]:
-    builders = lossless_builders()
+    """Cheap, likely winners first: under a time budget the tail is what gets skipped."""
+    builders = [
+        ("ort_transformers", graph_fusions.ort_transformers),
+        ("onnxscript_fusions", graph_fusions.onnxscript_fusions),
+        ("openvino_f32", openvino_engine.openvino_f32),
+    ]
+    if recipe in ("bf16", "auto"):
+        builders.append(("openvino_bf16", openvino_engine.openvino_bf16))
+    if recipe in ("int8", "auto"):
+        builders += [
+            ("int8_dynamic", int8_onnxruntime.int8_dynamic),
+            ("openvino_int8", openvino_engine.openvino_int8),
+            ("int8_static", int8_onnxruntime.int8_static),
+        ]
     return builders
 
 
-__all__ = ["BuildContext", "Candidate", "CandidateUnavailable", "builders_for", "RECIPES"]
+__all__ = ["BuildContext", "Candidate", "CandidateUnavailable", "builders_for", "session_variants", "RECIPES"]

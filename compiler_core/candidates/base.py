@@ -30,6 +30,8 @@ class BuildContext:
     workload: str
     calibration: Callable[[], list[dict]]  # lazily built calibration batches
     accuracy_budget: float
+    # Intermediate models several candidates build on (e.g. the fused graph INT8 quantizes).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def path_for(self, name: str) -> Path:
         return self.work_dir / f"{name}.onnx"

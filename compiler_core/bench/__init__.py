@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark suite (models built locally with torch, nothing downloaded)."""

@@ -1,0 +1,174 @@
+"""INT8 on onnxruntime: dynamic (weights INT8, activations quantized per call) and static QDQ.
+
+Choices follow the ISA: with VNNI (or AMX) the u8s8 dot product has no overflow
+problem, so the full 8-bit range is used; without it reduce_range keeps weights to
+7 bits so VPMADDUBSW cannot saturate. Dynamic INT8 is only offered where it pays:
+on convolutions onnxruntime's ConvInteger measured 2-12x slower than fp32 here.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import numpy as np
+import onnx
+
+from .base import BuildContext, Candidate, CandidateUnavailable, ort_runtime, save_model
+from .graph_fusions import onnxscript_fused_model, transformer_fused_model
+
+# Dynamic quantization pays off for these ops (MatMul-heavy workloads); not for Conv.
+DYNAMIC_OPS = ["MatMul", "Gemm", "Attention", "LSTM", "EmbedLayerNormalization", "Gather"]
+STATIC_OPS = ["Conv", "MatMul", "Gemm"]
+
+
+def _quiet():
+    logging.getLogger("onnxruntime.quantization").setLevel(logging.ERROR)
+    logging.getLogger("root").setLevel(logging.ERROR)
+
+
+def _fp32_source(ctx: BuildContext) -> tuple[onnx.ModelProto, str]:
+    """Quantize the best fused fp32 graph when there is one: fused Attention quantizes to QAttention."""
+    if ctx.workload == "transformer":
+        for name, builder in (("ort_transformers", transformer_fused_model), ("onnxscript_fusions", onnxscript_fused_model)):
+            try:
+                return builder(ctx), name
+            except Exception:
+                continue
+    return ctx.model, "original"
+
+
+def _prepared(ctx: BuildContext, model: onnx.ModelProto) -> onnx.ModelProto:
+    """Shape inference lets the quantizer see tensor types; failure just means fewer annotations."""
+    try:
+        return onnx.shape_inference.infer_shapes(model)
+    except Exception:
+        return model
+
+
+def int8_dynamic(ctx: BuildContext) -> Candidate:
+    if ctx.workload == "convolutional":
+        raise CandidateUnavailable("dynamic INT8 uses ConvInteger for convolutions, measured 2-12x slower on this CPU class")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    _quiet()
+    source, source_name = _fp32_source(ctx)
+    source = _prepared(ctx, source)
+    reduce_range = not ctx.hardware.get("has_vnni", False)
+    quantizable = [n.name for n in source.graph.node if n.op_type in DYNAMIC_OPS and n.name]
+
+    def build(excluded: list[str]) -> Candidate:
+        path = ctx.path_for(f"int8_dynamic_{len(excluded)}")
+        quantize_dynamic(copy.deepcopy(source), str(path), weight_type=QuantType.QInt8,
+                         op_types_to_quantize=DYNAMIC_OPS, per_channel=False, reduce_range=reduce_range,
+                         nodes_to_exclude=list(excluded),
+                         # Fused contrib ops defeat shape inference; their tensors are float.
+                         extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
+        candidate = Candidate(
+            name="int8_dynamic", engine="onnxruntime", precision="int8" if not excluded else "mixed",
+            model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
+            detail=f"onnxruntime dynamic INT8 (weights s8{', reduce_range' if reduce_range else ''}) on the {source_name} graph",
+            extra={"rank_sensitivity": lambda feeds: rank_by_local_error(source, path, feeds, quantizable)},
+        )
+        candidate.rebuild_excluding = build
+        return candidate
+
+    if not quantizable:
+        raise CandidateUnavailable("no MatMul/Gemm/LSTM nodes to quantize")
+    return build([])
+
+
+def int8_static(ctx: BuildContext) -> Candidate:
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    if ctx.workload in ("recurrent", "other"):
+        raise CandidateUnavailable(f"static QDQ does not cover {ctx.workload} workloads (LSTM stays fp32)")
+    _quiet()
+    source = _prepared(ctx, ctx.model)
+    batches = ctx.calibration()
+    reduce_range = not ctx.hardware.get("has_vnni", False)
+    quantizable = [n.name for n in source.graph.node if n.op_type in STATIC_OPS and n.name]
+    if not quantizable:
+        raise CandidateUnavailable("no Conv/MatMul/Gemm nodes to quantize")
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self._iter = iter(batches)
+
+        def get_next(self):
+            return next(self._iter, None)
+
+    def build(excluded: list[str]) -> Candidate:
+        path = ctx.path_for(f"int8_static_{len(excluded)}")
+        quantize_static(
+            copy.deepcopy(source), str(path), Reader(), quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=STATIC_OPS, per_channel=True, reduce_range=reduce_range,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=list(excluded),
+            # Percentile ignores the outliers that make MinMax ranges too wide for 8 bits.
+            calibrate_method=CalibrationMethod.Percentile,
+            extra_options={"CalibPercentile": 99.99, "WeightSymmetric": True, "ActivationSymmetric": False},
+        )
+        candidate = Candidate(
+            name="int8_static", engine="onnxruntime", precision="int8" if not excluded else "mixed",
+            model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
+            detail=(f"onnxruntime static INT8 QDQ (u8 activations, per-channel s8 weights, percentile calibration "
+                    f"on {len(batches)} batches)"),
+            extra={"rank_sensitivity": lambda feeds: rank_by_local_error(source, path, feeds, quantizable)},
+        )
+        candidate.rebuild_excluding = build
+        return candidate
+
+    return build([])
+
+
+def _with_outputs(model: onnx.ModelProto, names: list[str]) -> onnx.ModelProto:
+    model = copy.deepcopy(model)
+    existing = {o.name for o in model.graph.output}
+    for name in names:
+        if name not in existing:
+            model.graph.output.append(onnx.ValueInfoProto(name=name))
+    return model
+
+
+def rank_by_local_error(fp32: onnx.ModelProto, quantized_path, feeds: list[dict], node_names: list[str]) -> list[str]:
+    """Quantized nodes, most accuracy-costly first.
+
+    A node's cost is the error of its output against the fp32 model's same tensor,
+    minus the error already present on its inputs, so errors inherited from earlier
+    nodes are not blamed on later ones.
+    """
+    import onnxruntime as ort
+
+    from ..accuracy import cosine
+
+    by_name = {n.name: n for n in fp32.graph.node}
+    nodes = [by_name[n] for n in node_names if n in by_name]
+    tensors = sorted({t for n in nodes for t in list(n.output) + list(n.input) if t})
+    initializers = {i.name for i in fp32.graph.initializer}
+    tensors = [t for t in tensors if t not in initializers]
+    quantized = onnx.load(str(quantized_path))
+    quantized_tensors = {t for n in quantized.graph.node for t in n.output}
+    tensors = [t for t in tensors if t in quantized_tensors or t in {i.name for i in fp32.graph.input}]
+
+    def run(model):
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # keep tensors addressable
+        options.log_severity_level = 3
+        session = ort.InferenceSession(_with_outputs(model, tensors).SerializeToString(), options,
+                                       providers=["CPUExecutionProvider"])
+        names = [o.name for o in session.get_outputs()]
+        return [dict(zip(names, session.run(None, f))) for f in feeds]
+
+    reference, got = run(fp32), run(quantized)
+    error: dict[str, float] = {}
+    for tensor in tensors:
+        try:
+            error[tensor] = float(np.mean([1 - cosine(r[tensor], g[tensor]) for r, g in zip(reference, got)]))
+        except Exception:
+            error[tensor] = 0.0
+    cost = {}
+    for node in nodes:
+        out_error = max((error.get(t, 0.0) for t in node.output), default=0.0)
+        in_error = max((error.get(t, 0.0) for t in node.input if t in error), default=0.0)
+        cost[node.name] = out_error - in_error
+    return sorted(cost, key=cost.get, reverse=True)
