@@ -1,0 +1,1852 @@
+/**
+ * GENERATED FILE - do not edit by hand.
+ * Source: the backend's OpenAPI schema (manage.py spectacular --format openapi-json).
+ * Regenerate with `npm run generate-client`; `npm run check-client` fails when it is stale.
+ */
+
+export interface paths {
+    "/api/v1/auth/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["auth_me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The console's browser session: GET who am I, POST log in, DELETE log out. */
+        get: operations["auth_session_retrieve"];
+        put?: never;
+        /** @description The console's browser session: GET who am I, POST log in, DELETE log out. */
+        post: operations["auth_session_create"];
+        /** @description The console's browser session: GET who am I, POST log in, DELETE log out. */
+        delete: operations["auth_session_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Exchange a username and password for an API token (for CI pipelines). */
+        post: operations["auth_token_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your personal API tokens (secrets are never shown again) */
+        get: operations["auth_tokens_list"];
+        put?: never;
+        /** Create a personal API token for CI; the secret is shown once */
+        post: operations["auth_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your personal API tokens */
+        get: operations["auth_tokens_retrieve"];
+        put?: never;
+        post?: never;
+        /** Revoke a personal API token */
+        delete: operations["auth_tokens_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your deployments */
+        get: operations["deployments_list"];
+        put?: never;
+        /** Deploy a job's optimized package */
+        post: operations["deployments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A deployment: status and endpoint */
+        get: operations["deployments_retrieve"];
+        put?: never;
+        post?: never;
+        /** Undeploy: free the model in the engine */
+        delete: operations["deployments_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your optimization jobs, newest first */
+        get: operations["jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: status, progress, log, report */
+        get: operations["jobs_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running job */
+        post: operations["jobs_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/package/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the optimized package as a zip archive */
+        get: operations["jobs_package_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the models you can see */
+        get: operations["models_list"];
+        put?: never;
+        /** Register a model: upload its file (multipart) or name an s3:// / oss:// URI (JSON) */
+        post: operations["models_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model with its card, signature and graph statistics */
+        get: operations["models_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete a model: gone at once, its files purged in the background */
+        delete: operations["models_destroy"];
+        options?: never;
+        head?: never;
+        /** Change a model's name, description, card, tags or visibility */
+        patch: operations["models_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/optimizations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an optimization of the model's latest version */
+        post: operations["models_optimizations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A model's versions, newest first
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        get: operations["models_versions_list"];
+        put?: never;
+        /**
+         * Add a version: upload a file (multipart) or name an s3:// / oss:// URI (JSON)
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        post: operations["models_versions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/{number}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version, with everything inspection found
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        get: operations["models_versions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/{number}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a version's main file
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        get: operations["models_versions_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/from-job/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an optimization job's package as a new version (lineage kept)
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        post: operations["models_versions_from_job_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        CredentialsRequest: {
+            password: string;
+            username: string;
+        };
+        Deployment: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description Open Inference Protocol v2 infer URL. */
+            readonly endpoint_url: string;
+            readonly id: number;
+            readonly job: number;
+            readonly message: string;
+            readonly model: number;
+            readonly model_name: string;
+            /** @description The model name in the serving engine. */
+            readonly name: string;
+            readonly status: components["schemas"]["DeploymentStatusEnum"];
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        DeploymentRequestRequest: {
+            /** @description The id of a succeeded optimization job. */
+            job: number;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `loading` - Loading
+         *     * `ready` - Ready
+         *     * `failed` - Failed
+         *     * `stopping` - Stopping
+         *     * `stopped` - Stopped
+         * @enum {string}
+         */
+        DeploymentStatusEnum: "pending" | "loading" | "ready" | "failed" | "stopping" | "stopped";
+        /**
+         * @description * `cpu` - cpu
+         *     * `gpu` - gpu
+         * @enum {string}
+         */
+        DeviceEnum: "cpu" | "gpu";
+        Error: {
+            /** @description What went wrong, for a person. */
+            detail: string;
+            /** @description Messages by field. */
+            errors: {
+                [key: string]: string[];
+            };
+        };
+        /**
+         * @description * `onnx` - ONNX
+         *     * `torchscript` - TorchScript
+         *     * `pytorch` - PyTorch module file (torch.save)
+         *     * `tf-savedmodel` - TensorFlow SavedModel
+         *     * `tf-frozen-graph` - TensorFlow frozen graph
+         * @enum {string}
+         */
+        FormatEnum: "onnx" | "torchscript" | "pytorch" | "tf-savedmodel" | "tf-frozen-graph";
+        Job: {
+            readonly attempts: number;
+            readonly cancel_requested: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly device: string;
+            /**
+             * Format: date-time
+             * @description When its message was last sent.
+             */
+            readonly dispatched_at: string | null;
+            readonly error: string;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            /** @description The worker's CPU model, ISA flags, GPU. */
+            readonly hardware: unknown;
+            /** Format: date-time */
+            readonly heartbeat_at: string | null;
+            readonly id: number;
+            readonly log: unknown;
+            readonly model: number;
+            readonly model_name: string;
+            readonly model_version: number;
+            readonly options: unknown;
+            readonly package_url: string | null;
+            /** @description 0..9; higher runs sooner (CI may raise it). */
+            readonly priority: number;
+            readonly progress: number;
+            readonly recipe: components["schemas"]["RecipeEnum"];
+            readonly report: unknown;
+            readonly stage: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            readonly status: components["schemas"]["JobStatusEnum"];
+            readonly worker: string;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         *     * `cancelled` - Cancelled
+         * @enum {string}
+         */
+        JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        Lineage: {
+            source_job: number | null;
+            source_model: number | null;
+            /** @description The version's number in source_model. */
+            source_version: number | null;
+        };
+        Model: {
+            readonly can_edit: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            description?: string;
+            format?: string;
+            framework?: string;
+            readonly id: number;
+            readonly latest_version: components["schemas"]["ModelVersion"] | null;
+            name: string;
+            readonly node_counts: components["schemas"]["NodeCounts"] | null;
+            readonly owner: string;
+            readonly signature: components["schemas"]["Signature"] | null;
+            source?: components["schemas"]["SourceEnum"];
+            readonly tags: string[];
+            readonly team: number | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        ModelDetail: {
+            readonly can_edit: boolean;
+            /** @description The model card, in Markdown. */
+            card: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            description?: string;
+            format?: string;
+            framework?: string;
+            readonly id: number;
+            readonly latest_version: components["schemas"]["ModelVersion"] | null;
+            name: string;
+            readonly node_counts: components["schemas"]["NodeCounts"] | null;
+            readonly owner: string;
+            readonly signature: components["schemas"]["Signature"] | null;
+            source?: components["schemas"]["SourceEnum"];
+            readonly tags: string[];
+            readonly team: number | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        ModelUploadRequest: {
+            /** @default  */
+            card?: string;
+            /** @default  */
+            description?: string;
+            /** @description External data files of an ONNX model, sent beside it. */
+            external_data?: string[];
+            /**
+             * Format: binary
+             * @description An ONNX model (.onnx), a TorchScript or PyTorch module file (.pt), or an archive (.zip, .tar.gz) of an ONNX model with external data or a TensorFlow SavedModel.
+             */
+            file: string;
+            name: string;
+            /** @description The file's SHA-256; the upload is refused when it does not match. */
+            sha256?: string;
+            tags?: string[];
+            team?: number | null;
+            /** @default private */
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        ModelUriRequest: {
+            /** @default  */
+            card?: string;
+            /** @default  */
+            description?: string;
+            name: string;
+            /** @description The file's SHA-256; the upload is refused when it does not match. */
+            sha256?: string;
+            tags?: string[];
+            team?: number | null;
+            /** @description s3://bucket/key or oss://bucket/key of one object. */
+            uri: string;
+            /** @default private */
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        ModelVersion: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly dynamic_dims: string[];
+            files: components["schemas"]["StoredFile"][];
+            format?: components["schemas"]["FormatEnum"];
+            framework?: string;
+            readonly id: number;
+            readonly lineage: components["schemas"]["Lineage"] | null;
+            readonly node_counts: components["schemas"]["NodeCounts"] | null;
+            /** Format: int64 */
+            number: number;
+            readonly opset: number | null;
+            sha256: string;
+            signature: components["schemas"]["Signature"];
+            /** Format: int64 */
+            size_bytes: number;
+            source?: components["schemas"]["SourceEnum"];
+            source_uri?: string;
+            status?: components["schemas"]["Status0b5Enum"];
+            status_message?: string;
+            /** @description The main file; other files lie beside it. */
+            storage_key: string;
+        };
+        ModelVersionDetail: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly dynamic_dims: string[];
+            files: components["schemas"]["StoredFile"][];
+            format?: components["schemas"]["FormatEnum"];
+            framework?: string;
+            readonly id: number;
+            /** @description Everything inspection found (op types, workload, recommendations). */
+            inspection: unknown;
+            readonly lineage: components["schemas"]["Lineage"] | null;
+            readonly node_counts: components["schemas"]["NodeCounts"] | null;
+            /** Format: int64 */
+            number: number;
+            readonly opset: number | null;
+            sha256: string;
+            signature: components["schemas"]["Signature"];
+            /** Format: int64 */
+            size_bytes: number;
+            source?: components["schemas"]["SourceEnum"];
+            source_uri?: string;
+            status?: components["schemas"]["Status0b5Enum"];
+            status_message?: string;
+            /** @description The main file; other files lie beside it. */
+            storage_key: string;
+        };
+        NodeCounts: {
+            compute: number;
+            data_movement: number;
+            memory: number;
+            other: number;
+            total: number;
+        };
+        OptimizationRequestRequest: {
+            /**
+             * Format: double
+             * @description Minimum cosine similarity to the fp32 original.
+             */
+            accuracy_budget?: number;
+            /** @default cpu */
+            device?: components["schemas"]["DeviceEnum"];
+            /**
+             * @description 0..9; higher runs sooner (e.g. a release pipeline).
+             * @default 0
+             */
+            priority?: number;
+            /** @default auto */
+            recipe?: components["schemas"]["RecipeEnum"];
+            /** @description Shape set, e.g. 'batch=1,4,16;seq=32,128'. */
+            shapes?: string;
+            time_budget_s?: number;
+        };
+        PaginatedDeploymentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Deployment"][];
+        };
+        PaginatedJobList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Job"][];
+        };
+        PaginatedModelList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Model"][];
+        };
+        PaginatedModelVersionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ModelVersion"][];
+        };
+        PaginatedPersonalTokenList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PersonalToken"][];
+        };
+        PatchedModelUpdateRequest: {
+            card?: string;
+            description?: string;
+            name?: string;
+            tags?: string[];
+            team?: number | null;
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        PersonalToken: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string | null;
+            /** @description The first characters of the secret, to recognise it. */
+            readonly hint: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+        };
+        PersonalTokenCreated: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string | null;
+            /** @description The first characters of the secret, to recognise it. */
+            readonly hint: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            /** @description The secret. Shown only in this response. */
+            readonly token: string;
+        };
+        PersonalTokenCreateRequest: {
+            /**
+             * Format: date-time
+             * @description When the token stops working; none for no expiry.
+             */
+            expires_at?: string | null;
+            name: string;
+        };
+        /**
+         * @description * `lossless` - Lossless
+         *     * `bf16` - Bf16
+         *     * `int8` - Int8
+         *     * `auto` - Auto
+         * @enum {string}
+         */
+        RecipeEnum: "lossless" | "bf16" | "int8" | "auto";
+        Signature: {
+            inputs: components["schemas"]["TensorSpec"][];
+            outputs: components["schemas"]["TensorSpec"][];
+        };
+        /**
+         * @description * `upload` - Uploaded file
+         *     * `uri` - Registered from an object-store URI
+         *     * `official` - Official example, built on the server
+         *     * `optimized` - Package of an optimization job
+         * @enum {string}
+         */
+        SourceEnum: "upload" | "uri" | "official" | "optimized";
+        /**
+         * @description * `pending` - Stored, waiting for inspection
+         *     * `inspecting` - Inspection running
+         *     * `ready` - Ready
+         *     * `failed` - Inspection failed
+         * @enum {string}
+         */
+        Status0b5Enum: "pending" | "inspecting" | "ready" | "failed";
+        StoredFile: {
+            path: string;
+            sha256: string;
+            size_bytes: number;
+        };
+        TensorSpec: {
+            dtype: string;
+            name: string;
+            /** @description Dims: an int, the name of a symbolic dim, or null. */
+            shape: unknown[];
+        };
+        TokenResponse: {
+            token: string;
+        };
+        User: {
+            id: number;
+            is_staff: boolean;
+            username: string;
+        };
+        VersionFromJobRequest: {
+            /** @description A succeeded optimization job whose package becomes the new version. */
+            job: number;
+        };
+        VersionUploadRequest: {
+            external_data?: string[];
+            /**
+             * Format: binary
+             * @description An ONNX model (.onnx), a TorchScript or PyTorch module file (.pt), or an archive (.zip, .tar.gz) of an ONNX model with external data or a TensorFlow SavedModel.
+             */
+            file: string;
+            sha256?: string;
+        };
+        VersionUriRequest: {
+            sha256?: string;
+            /** @description s3://bucket/key or oss://bucket/key of one object. */
+            uri: string;
+        };
+        /**
+         * @description * `private` - Private to the owner
+         *     * `team` - Shared with a team
+         *     * `official` - Official: visible to everyone, read-only
+         * @enum {string}
+         */
+        VisibilityEnum: "private" | "team" | "official";
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    auth_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    auth_session_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    auth_session_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialsRequest"];
+                "multipart/form-data": components["schemas"]["CredentialsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    auth_session_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_token_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CredentialsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialsRequest"];
+                "multipart/form-data": components["schemas"]["CredentialsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+        };
+    };
+    auth_tokens_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPersonalTokenList"];
+                };
+            };
+        };
+    };
+    auth_tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalTokenCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PersonalTokenCreateRequest"];
+                "multipart/form-data": components["schemas"]["PersonalTokenCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalTokenCreated"];
+                };
+            };
+        };
+    };
+    auth_tokens_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this personal access token. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalToken"];
+                };
+            };
+        };
+    };
+    auth_tokens_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this personal access token. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deployments_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `pending` - Pending
+                 *     * `loading` - Loading
+                 *     * `ready` - Ready
+                 *     * `failed` - Failed
+                 *     * `stopping` - Stopping
+                 *     * `stopped` - Stopped
+                 */
+                status?: "failed" | "loading" | "pending" | "ready" | "stopped" | "stopping";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeploymentList"];
+                };
+            };
+        };
+    };
+    deployments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeploymentRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeploymentRequestRequest"];
+                "multipart/form-data": components["schemas"]["DeploymentRequestRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+        };
+    };
+    deployments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this deployment. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+        };
+    };
+    deployments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this deployment. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+        };
+    };
+    jobs_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /**
+                 * @description * `lossless` - Lossless
+                 *     * `bf16` - Bf16
+                 *     * `int8` - Int8
+                 *     * `auto` - Auto
+                 */
+                recipe?: "auto" | "bf16" | "int8" | "lossless";
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `queued` - Queued
+                 *     * `running` - Running
+                 *     * `succeeded` - Succeeded
+                 *     * `failed` - Failed
+                 *     * `cancelled` - Cancelled
+                 */
+                status?: "cancelled" | "failed" | "queued" | "running" | "succeeded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedJobList"];
+                };
+            };
+        };
+    };
+    jobs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this job. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+        };
+    };
+    jobs_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this job. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+        };
+    };
+    jobs_package_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this job. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    models_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `onnx` - ONNX
+                 *     * `torchscript` - TorchScript
+                 *     * `pytorch` - PyTorch module file (torch.save)
+                 *     * `tf-savedmodel` - TensorFlow SavedModel
+                 *     * `tf-frozen-graph` - TensorFlow frozen graph
+                 */
+                format?: "onnx" | "pytorch" | "tf-frozen-graph" | "tf-savedmodel" | "torchscript";
+                /** @description onnx, pytorch, tensorflow */
+                framework?: string;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description The owner's username. */
+                owner?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Fuzzy keywords over name, description and tags. */
+                search?: string;
+                /**
+                 * @description * `upload` - Uploaded file
+                 *     * `uri` - Registered from an object-store URI
+                 *     * `official` - Official example, built on the server
+                 *     * `optimized` - Package of an optimization job
+                 */
+                source?: "official" | "optimized" | "upload" | "uri";
+                /** @description Models with this tag. */
+                tag?: string;
+                /**
+                 * @description * `private` - Private to the owner
+                 *     * `team` - Shared with a team
+                 *     * `official` - Official: visible to everyone, read-only
+                 */
+                visibility?: "official" | "private" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedModelList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelUriRequest"];
+                "multipart/form-data": components["schemas"]["ModelUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this registered model. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this registered model. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this registered model. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedModelUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedModelUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedModelUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_optimizations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptimizationRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OptimizationRequestRequest"];
+                "multipart/form-data": components["schemas"]["OptimizationRequestRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+        };
+    };
+    models_versions_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedModelVersionList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionUriRequest"];
+                "multipart/form-data": components["schemas"]["VersionUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionDetail"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_download_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_from_job_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionFromJobRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,31 @@
+import { screen, waitFor } from "@testing-library/react";
+import { fakeServer } from "../test/fakeServer";
+import { deployment, model, user } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+describe("DeploymentPage", () => {
+  it("follows the deployment until it is ready and shows how to call it", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/deployments/11/": [{ body: deployment({ status: "loading" }) }, { body: deployment({ status: "ready" }) }],
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/deployments/11");
+    expect((await screen.findByTestId("deployment-status")).textContent).toBe("loading");
+    await waitFor(() => expect(screen.getByTestId("deployment-status").textContent).toBe("ready"), { timeout: 4000 });
+    expect(screen.getByTestId("endpoint-url").textContent).toBe("http://127.0.0.1:8080/v2/models/tiny-mlp-7/infer");
+    expect(screen.getByTestId("snippet-curl").textContent).toContain('"shape":[1,16]');
+    expect(screen.getByTestId("snippet-python").textContent).toContain("requests.post");
+  });
+
+  it("shows why a deployment failed", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/deployments/11/": { body: deployment({ status: "failed", message: "MLServer did not load the model" }) },
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/deployments/11");
+    expect((await screen.findByTestId("deployment-message")).textContent).toContain("did not load");
+    expect(screen.queryByRole("button", { name: "Stop deployment" })).toBeNull();
+  });
+});

@@ -1,0 +1,99 @@
+import { Link, useParams } from "react-router";
+import { isDeploymentSettling, useDeployment, useModel, useStopDeployment } from "../api/queries";
+import type { Deployment } from "../api/types";
+import { CopyableSnippet } from "../components/CopyableSnippet";
+import { FormError } from "../components/FormErrors";
+import { ErrorState, LoadingState } from "../components/StateViews";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatDateTime } from "../format/numbers";
+import { curlSnippet, pythonSnippet } from "./snippets";
+
+function InferenceSnippets({ deployment }: { deployment: Deployment }) {
+  const model = useModel(deployment.model);
+  if (model.isPending) return <LoadingState label="Loading the model signature…" />;
+  if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;
+  const inputs = model.data.signature?.inputs ?? model.data.latest_version?.signature?.inputs ?? [];
+  return (
+    <>
+      <CopyableSnippet title="curl" code={curlSnippet(deployment.endpoint_url, inputs)} testId="snippet-curl" />
+      <CopyableSnippet title="Python" code={pythonSnippet(deployment.endpoint_url, inputs)} testId="snippet-python" />
+    </>
+  );
+}
+
+function StopDeploymentButton({ deployment }: { deployment: Deployment }) {
+  const stop = useStopDeployment(deployment.id);
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => stop.mutate()} disabled={stop.isPending}>
+        {stop.isPending ? "Stopping…" : "Stop deployment"}
+      </button>
+      <FormError error={stop.error} shownFields={[]} />
+    </>
+  );
+}
+
+export function DeploymentPage() {
+  const deploymentId = Number(useParams().deploymentId);
+  const deployment = useDeployment(deploymentId);
+
+  if (deployment.isPending) return <LoadingState label="Loading deployment…" />;
+  if (deployment.isError && !deployment.data)
+    return <ErrorState error={deployment.error} onRetry={() => void deployment.refetch()} />;
+
+  const { data } = deployment;
+  const live = data.status === "ready" || isDeploymentSettling(data);
+  return (
+    <div className="page deployment-page">
+      <p className="breadcrumbs">
+        <Link to="/deployments">Deployments</Link> / {data.name}
+      </p>
+      <div className="title-row">
+        <h1>Deployment {data.name}</h1>
+        {live && data.status !== "stopping" && <StopDeploymentButton deployment={data} />}
+      </div>
+      <dl className="key-values">
+        <div>
+          <dt>Status</dt>
+          <dd aria-live="polite">
+            <StatusBadge status={data.status} testId="deployment-status" />
+          </dd>
+        </div>
+        <div>
+          <dt>Model</dt>
+          <dd>
+            <Link to={`/models/${data.model}`}>{data.model_name}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>From job</dt>
+          <dd>
+            <Link to={`/jobs/${data.job}`}>#{data.job}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>Updated</dt>
+          <dd>{formatDateTime(data.updated_at)}</dd>
+        </div>
+      </dl>
+      {data.message && (
+        <p className={data.status === "failed" ? "form-error" : "muted"} data-testid="deployment-message">
+          {data.message}
+        </p>
+      )}
+      <section aria-labelledby="endpoint-title">
+        <h2 id="endpoint-title">Endpoint</h2>
+        <p className="muted">Open Inference Protocol (KServe v2) REST. Send a POST with JSON tensors.</p>
+        <p>
+          <code className="break" data-testid="endpoint-url">
+            {data.endpoint_url || "—"}
+          </code>
+        </p>
+        {data.status !== "ready" && (
+          <p className="muted">The endpoint answers once the status is “ready”.</p>
+        )}
+        {data.endpoint_url && <InferenceSnippets deployment={data} />}
+      </section>
+    </div>
+  );
+}

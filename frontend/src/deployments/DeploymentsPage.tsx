@@ -1,0 +1,65 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { useDeployments } from "../api/queries";
+import { Pagination } from "../components/Pagination";
+import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatDateTime } from "../format/numbers";
+
+export function DeploymentsPage() {
+  const [page, setPage] = useState(1);
+  const deployments = useDeployments(page);
+  return (
+    <div className="page deployments-page">
+      <h1>Deployments</h1>
+      {deployments.isPending ? (
+        <LoadingState label="Loading deployments…" />
+      ) : deployments.isError ? (
+        <ErrorState error={deployments.error} onRetry={() => void deployments.refetch()} />
+      ) : deployments.data.results.length === 0 ? (
+        <EmptyState>
+          <p>Nothing deployed yet. Deploy a succeeded optimization from its job page.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table data-testid="deployments-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Endpoint</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deployments.data.results.map((deployment) => (
+                  <tr key={deployment.id} data-testid="deployment-row">
+                    <td>
+                      <Link to={`/deployments/${deployment.id}`}>{deployment.name}</Link>
+                    </td>
+                    <td>{deployment.model_name}</td>
+                    <td>
+                      <StatusBadge status={deployment.status} />
+                    </td>
+                    <td className="break">
+                      <code>{deployment.endpoint_url}</code>
+                    </td>
+                    <td>{formatDateTime(deployment.updated_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination
+            page={page}
+            hasPrevious={Boolean(deployments.data.previous)}
+            hasNext={Boolean(deployments.data.next)}
+            onPage={setPage}
+          />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { fakeServer } from "../test/fakeServer";
+import { deployment, fullReport, job, user } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+describe("JobPage", () => {
+  it("shows live progress, then the report once the job succeeds", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": [
+        { body: job({ status: "running", stage: "candidates", progress: 40 }) },
+        {
+          body: job({
+            status: "succeeded",
+            stage: "package",
+            progress: 100,
+            log: ["inspect: reading model.onnx", "package: done"],
+            report: fullReport,
+            package_url: "/api/v1/jobs/7/package/",
+          }),
+        },
+      ],
+    });
+    renderApp("/jobs/7");
+
+    expect((await screen.findByTestId("job-stage")).textContent).toBe("candidates");
+    expect(screen.getByTestId("job-percent").textContent).toBe("40%");
+    expect(screen.getByTestId("job-log").textContent).toContain("baseline: 2.000 ms");
+    expect(screen.queryByTestId("report")).toBeNull();
+
+    // The page polls while the job runs: no reload, no user action.
+    await waitFor(() => expect(screen.getByTestId("job-status").textContent).toBe("succeeded"), { timeout: 4000 });
+    expect(screen.getByTestId("overall-speedup").textContent).toBe("1.42× faster");
+    expect(screen.getByTestId("download-package").getAttribute("href")).toBe("/api/v1/jobs/7/package/");
+    expect(screen.queryByRole("button", { name: "Cancel job" })).toBeNull();
+  });
+
+  it("cancels a running job", async () => {
+    document.cookie = "csrftoken=abc; path=/";
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": [{ body: job() }, { body: job() }, { body: job({ status: "cancelled", progress: 40 }) }],
+      "POST /api/v1/jobs/7/cancel/": { status: 202, body: job({ status: "cancelled" }) },
+    });
+    renderApp("/jobs/7");
+    await userEvent.setup().click(await screen.findByRole("button", { name: "Cancel job" }));
+    await waitFor(() => expect(screen.getByTestId("job-status").textContent).toBe("cancelled"), { timeout: 4000 });
+    const cancel = requests.find((request) => request.path === "/api/v1/jobs/7/cancel/");
+    expect(cancel?.headers.get("X-CSRFToken")).toBe("abc");
+  });
+
+  it("shows the worker's error when the job failed", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": { body: job({ status: "failed", error: "onnxruntime cannot run the original model" }) },
+    });
+    renderApp("/jobs/7");
+    expect((await screen.findByTestId("job-error")).textContent).toContain("cannot run the original model");
+    expect(screen.queryByTestId("deploy-button")).toBeNull();
+  });
+
+  it("deploys a succeeded job and opens the deployment page", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": { body: job({ status: "succeeded", progress: 100, report: fullReport }) },
+      "POST /api/v1/deployments/": { status: 202, body: deployment({ status: "pending" }) },
+      "GET /api/v1/deployments/11/": { body: deployment({ status: "ready" }) },
+      "GET /api/v1/models/3/": { status: 404, body: { detail: "Not found.", errors: {} } },
+    });
+    const { router } = renderApp("/jobs/7");
+    await userEvent.setup().click(await screen.findByTestId("deploy-button"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/deployments/11"));
+    expect(requests.find((request) => request.method === "POST")?.body).toEqual({ job: 7 });
+  });
+});

@@ -1,0 +1,70 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { useJobs } from "../api/queries";
+import { Pagination } from "../components/Pagination";
+import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatDateTime, formatSpeedup } from "../format/numbers";
+import { asReport } from "./report";
+
+export function JobsPage() {
+  const [page, setPage] = useState(1);
+  const jobs = useJobs(page);
+  return (
+    <div className="page jobs-page">
+      <h1>Optimization jobs</h1>
+      {jobs.isPending ? (
+        <LoadingState label="Loading jobs…" />
+      ) : jobs.isError ? (
+        <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />
+      ) : jobs.data.results.length === 0 ? (
+        <EmptyState>
+          <p>
+            No optimizations yet. Open a <Link to="/models">model</Link> and press Optimize.
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table data-testid="jobs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Recipe</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="number">
+                    Speed-up
+                  </th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {jobs.data.results.map((job) => (
+                  <tr key={job.id} data-testid="job-row">
+                    <td>
+                      <Link to={`/jobs/${job.id}`}>#{job.id}</Link>
+                    </td>
+                    <td>{job.model_name}</td>
+                    <td>{job.recipe}</td>
+                    <td>
+                      <StatusBadge status={job.status} /> {job.status === "running" ? `${job.progress}%` : ""}
+                    </td>
+                    <td className="number">{formatSpeedup(asReport(job.report)?.overall?.speedup)}</td>
+                    <td>{formatDateTime(job.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination
+            page={page}
+            hasPrevious={Boolean(jobs.data.previous)}
+            hasNext={Boolean(jobs.data.next)}
+            onPage={setPage}
+          />
+        </>
+      )}
+    </div>
+  );
+}

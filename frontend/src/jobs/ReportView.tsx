@@ -1,0 +1,362 @@
+import type { ReactNode } from "react";
+import { KeyValueList } from "../components/KeyValueList";
+import { StatusBadge } from "../components/StatusBadge";
+import {
+  MISSING,
+  formatCount,
+  formatMs,
+  formatRatio,
+  formatSpeedup,
+  formatValue,
+  humanize,
+  isNumber,
+} from "../format/numbers";
+import {
+  asList,
+  asRecord,
+  type AccuracyReport,
+  type CandidateEntry,
+  type KernelCounts,
+  type OptimizationEntry,
+  type OptimizationReport,
+  type ShapeEntry,
+} from "./report";
+
+function ReportSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="report-section">
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+export function OverallSummary({ report }: { report: OptimizationReport }) {
+  const overall = report.overall ?? {};
+  const speedup = overall.speedup;
+  const verdict = !isNumber(speedup)
+    ? "Speed-up not reported"
+    : speedup > 1.0
+      ? `${formatSpeedup(speedup)} faster`
+      : "No gain: the original model ships";
+  return (
+    <div className="overall" data-testid="overall">
+      <p className="overall-speedup" data-testid="overall-speedup">
+        {verdict}
+      </p>
+      <dl className="key-values">
+        <div>
+          <dt>Baseline</dt>
+          <dd data-testid="overall-baseline">{formatMs(overall.baseline_ms)}</dd>
+        </div>
+        <div>
+          <dt>Optimized</dt>
+          <dd data-testid="overall-optimized">{formatMs(overall.optimized_ms)}</dd>
+        </div>
+        <div>
+          <dt>Speed-up</dt>
+          <dd>{formatSpeedup(speedup)}</dd>
+        </div>
+      </dl>
+      {report.diagnosis?.message && (
+        <p className="diagnosis" data-testid="diagnosis">
+          {report.diagnosis.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function OptimizationsTable({ entries }: { entries: OptimizationEntry[] }) {
+  if (entries.length === 0) return <p className="muted">No optimizations reported.</p>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="optimizations-table">
+        <thead>
+          <tr>
+            <th scope="col">Optimization</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="number">
+              Before
+            </th>
+            <th scope="col" className="number">
+              After
+            </th>
+            <th scope="col" className="number">
+              Speed-up
+            </th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry, index) => (
+            <tr key={`${entry.name}-${index}`} data-testid="optimization-row">
+              <th scope="row">{entry.name ?? MISSING}</th>
+              <td>
+                <StatusBadge status={entry.status} />
+              </td>
+              <td className="number">{formatMs(entry.pre_run_ms)}</td>
+              <td className="number">{formatMs(entry.post_run_ms)}</td>
+              <td className="number">{formatSpeedup(entry.speedup)}</td>
+              <td className="detail">{entry.detail || MISSING}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const KERNEL_ORDER = ["compute", "memory", "data_movement", "other", "total"];
+const KERNEL_LABELS: Record<string, string> = {
+  compute: "Compute (Math)",
+  memory: "Memory-bound (Mem)",
+  data_movement: "Data movement (Cpy)",
+  other: "Other",
+  total: "Total",
+};
+
+/** Known categories first, in FusionStitching order; any extra key (e.g. time) after them. */
+export function kernelRowKeys(before: KernelCounts | null, after: KernelCounts | null): string[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const known = KERNEL_ORDER.filter((key) => keys.has(key));
+  const extra = [...keys].filter((key) => !KERNEL_ORDER.includes(key)).sort();
+  return [...known, ...extra];
+}
+
+function kernelCell(value: unknown): string {
+  if (isNumber(value)) return formatCount(value);
+  return formatValue(value);
+}
+
+function kernelDelta(before: unknown, after: unknown): string {
+  if (!isNumber(before) || !isNumber(after)) return MISSING;
+  const delta = after - before;
+  return delta === 0 ? "0" : `${delta > 0 ? "+" : "−"}${formatCount(Math.abs(delta))}`;
+}
+
+export function KernelsTable({ kernels }: { kernels: OptimizationReport["kernels"] }) {
+  const before = asRecord(kernels?.before) as KernelCounts | null;
+  const after = asRecord(kernels?.after) as KernelCounts | null;
+  const keys = kernelRowKeys(before, after);
+  if (keys.length === 0) return <p className="muted">No kernel statistics reported.</p>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="kernels-table">
+        <thead>
+          <tr>
+            <th scope="col">Category</th>
+            <th scope="col" className="number">
+              Before
+            </th>
+            <th scope="col" className="number">
+              After
+            </th>
+            <th scope="col" className="number">
+              Change
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key} data-testid={`kernels-row-${key}`}>
+              <th scope="row">{KERNEL_LABELS[key] ?? humanize(key)}</th>
+              <td className="number">{kernelCell(before?.[key])}</td>
+              <td className="number">{kernelCell(after?.[key])}</td>
+              <td className="number">{kernelDelta(before?.[key], after?.[key])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function accuracyMeetsBudget(accuracy: AccuracyReport): boolean | null {
+  if (!isNumber(accuracy.value) || !isNumber(accuracy.budget)) return null;
+  return accuracy.value >= accuracy.budget;
+}
+
+export function AccuracySummary({ accuracy }: { accuracy: AccuracyReport | null | undefined }) {
+  if (!accuracy) return <p className="muted">No accuracy check reported.</p>;
+  const meets = accuracyMeetsBudget(accuracy);
+  return (
+    <div data-testid="accuracy">
+      {meets !== null && (
+        <p data-testid="accuracy-verdict">
+          <StatusBadge status={meets ? "passed" : "failed"} />{" "}
+          {accuracy.metric ?? "metric"} {formatRatio(accuracy.value, 6)} {meets ? "meets" : "misses"} the budget{" "}
+          {formatRatio(accuracy.budget)}
+        </p>
+      )}
+      <dl className="key-values">
+        <div>
+          <dt>Metric</dt>
+          <dd>{accuracy.metric ?? MISSING}</dd>
+        </div>
+        <div>
+          <dt>Value</dt>
+          <dd>{formatRatio(accuracy.value, 6)}</dd>
+        </div>
+        <div>
+          <dt>Budget</dt>
+          <dd>{formatRatio(accuracy.budget)}</dd>
+        </div>
+        <div>
+          <dt>Cosine</dt>
+          <dd>{formatRatio(accuracy.cosine, 6)}</dd>
+        </div>
+        <div>
+          <dt>Max abs diff</dt>
+          <dd>{isNumber(accuracy.max_abs_diff) ? accuracy.max_abs_diff.toExponential(2) : MISSING}</dd>
+        </div>
+        <div>
+          <dt>Top-1 agreement</dt>
+          <dd>{isNumber(accuracy.top1_agreement) ? `${(accuracy.top1_agreement * 100).toFixed(2)}%` : "n/a"}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+const SHAPE_TIMING_KEYS = new Set(["baseline_ms", "optimized_ms", "speedup"]);
+
+/** A shape entry names its shape either in "shape"/"label" or as its remaining keys. */
+export function shapeLabel(entry: ShapeEntry): string {
+  if (typeof entry.label === "string") return entry.label;
+  if (entry.shape !== undefined) return formatValue(entry.shape);
+  const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !SHAPE_TIMING_KEYS.has(key)));
+  return Object.keys(rest).length ? formatValue(rest) : MISSING;
+}
+
+export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
+  if (shapes.length === 0) return <p className="muted">No per-shape measurements reported.</p>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="shapes-table">
+        <thead>
+          <tr>
+            <th scope="col">Shape</th>
+            <th scope="col" className="number">
+              Baseline
+            </th>
+            <th scope="col" className="number">
+              Optimized
+            </th>
+            <th scope="col" className="number">
+              Speed-up
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {shapes.map((entry, index) => (
+            <tr key={index} data-testid="shape-row">
+              <th scope="row">{shapeLabel(entry)}</th>
+              <td className="number">{formatMs(entry.baseline_ms)}</td>
+              <td className="number">{formatMs(entry.optimized_ms)}</td>
+              <td className="number">{formatSpeedup(entry.speedup)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function candidateLatency(entry: CandidateEntry): string {
+  for (const key of ["latency_ms", "optimized_ms", "post_run_ms", "p50_ms"]) {
+    if (isNumber(entry[key])) return formatMs(entry[key]);
+  }
+  return MISSING;
+}
+
+function candidateAccuracy(entry: CandidateEntry): string {
+  const accuracy = entry.accuracy;
+  if (isNumber(accuracy)) return formatRatio(accuracy, 6);
+  const record = asRecord(accuracy);
+  if (record && isNumber(record.cosine)) return `cosine ${formatRatio(record.cosine, 6)}`;
+  if (record && isNumber(record.value)) return formatRatio(record.value, 6);
+  return MISSING;
+}
+
+function candidateReason(entry: CandidateEntry): string {
+  for (const key of ["reason", "why", "detail"]) {
+    if (typeof entry[key] === "string" && entry[key]) return entry[key] as string;
+  }
+  return MISSING;
+}
+
+export function CandidatesTable({ candidates }: { candidates: CandidateEntry[] }) {
+  if (candidates.length === 0) return <p className="muted">No candidates reported.</p>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="candidates-table">
+        <thead>
+          <tr>
+            <th scope="col">Candidate</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="number">
+              Latency
+            </th>
+            <th scope="col" className="number">
+              Speed-up
+            </th>
+            <th scope="col">Accuracy</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {candidates.map((entry, index) => (
+            <tr key={`${entry.name}-${index}`} data-testid="candidate-row">
+              <th scope="row">{entry.name ?? MISSING}</th>
+              <td>
+                <StatusBadge status={typeof entry.status === "string" ? entry.status : undefined} />
+              </td>
+              <td className="number">{candidateLatency(entry)}</td>
+              <td className="number">{formatSpeedup(entry.speedup)}</td>
+              <td>{candidateAccuracy(entry)}</td>
+              <td className="detail">{candidateReason(entry)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ReportView({ report }: { report: OptimizationReport }) {
+  return (
+    <div className="report" data-testid="report">
+      <ReportSection id="report-overall" title="Overall">
+        <OverallSummary report={report} />
+      </ReportSection>
+      <ReportSection id="report-optimizations" title="Optimizations">
+        <OptimizationsTable entries={asList(report.optimizations)} />
+      </ReportSection>
+      <ReportSection id="report-kernels" title="Kernels by category, before and after">
+        <KernelsTable kernels={report.kernels} />
+      </ReportSection>
+      <ReportSection id="report-accuracy" title="Accuracy">
+        <AccuracySummary accuracy={asRecord(report.accuracy) as AccuracyReport | null} />
+      </ReportSection>
+      <ReportSection id="report-shapes" title="Per shape">
+        <ShapesTable shapes={asList(report.shapes)} />
+      </ReportSection>
+      <ReportSection id="report-candidates" title="Candidates tried">
+        <CandidatesTable candidates={asList(report.candidates)} />
+      </ReportSection>
+      <ReportSection id="report-context" title="Where it was measured">
+        <div className="two-columns">
+          <div className="grow">
+            <h4>Hardware</h4>
+            <KeyValueList values={asRecord(report.hardware_context)} testId="hardware-context" />
+          </div>
+          <div className="grow">
+            <h4>Software</h4>
+            <KeyValueList values={asRecord(report.software_context)} testId="software-context" />
+          </div>
+        </div>
+      </ReportSection>
+    </div>
+  );
+}

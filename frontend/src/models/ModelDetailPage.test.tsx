@@ -1,0 +1,65 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { fakeServer } from "../test/fakeServer";
+import { job, model, user } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+describe("ModelDetailPage", () => {
+  it("shows the signature with its dynamic dims and the node counts by category", async () => {
+    fakeServer({ "GET /api/v1/auth/session/": { body: user }, "GET /api/v1/models/3/": { body: model } });
+    renderApp("/models/3");
+    expect((await screen.findByTestId("model-name")).textContent).toBe("tiny-mlp");
+    expect(screen.getByTestId("signature-input").textContent).toContain("[batch, 16]");
+    expect(screen.getAllByTestId("dynamic-dim").map((dim) => dim.textContent)).toEqual(["batch", "batch"]);
+    expect(screen.getByTestId("dynamic-dims").textContent).toContain("batch");
+    expect(screen.getByTestId("node-count-compute").querySelector("td")!.textContent).toBe("1");
+    expect(screen.getByTestId("node-count-memory").querySelector("td")!.textContent).toBe("2");
+    expect(screen.getByTestId("node-count-total").querySelector("td")!.textContent).toBe("3");
+  });
+
+  it("starts an optimization with the chosen recipe and budget, then opens the job", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
+      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
+    });
+    const { router } = renderApp("/models/3");
+    const userActions = userEvent.setup();
+    await userActions.selectOptions(await screen.findByLabelText("Recipe"), "int8");
+    const budget = screen.getByLabelText("Accuracy budget (minimum cosine similarity)");
+    await userActions.clear(budget);
+    await userActions.type(budget, "0.98");
+    await userActions.type(screen.getByLabelText("Shapes"), "batch=1,8");
+    await userActions.click(screen.getByTestId("optimize-submit"));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe("/jobs/9"));
+    const post = requests.find((request) => request.method === "POST");
+    expect(post?.body).toEqual({ recipe: "int8", device: "cpu", accuracy_budget: 0.98, shapes: "batch=1,8" });
+  });
+
+  it("shows the server's message beside the shapes field", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "POST /api/v1/models/3/optimizations/": {
+        status: 400,
+        body: { detail: "Invalid input.", errors: { shapes: ["Unknown dim 'seq'; this model's dynamic dims: batch."] } },
+      },
+    });
+    renderApp("/models/3");
+    const userActions = userEvent.setup();
+    await userActions.type(await screen.findByLabelText("Shapes"), "seq=4");
+    await userActions.click(screen.getByTestId("optimize-submit"));
+    expect((await screen.findByTestId("field-error-shapes")).textContent).toContain("Unknown dim 'seq'");
+  });
+
+  it("says when the model does not exist", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/404/": { status: 404, body: { detail: "Not found.", errors: {} } },
+    });
+    renderApp("/models/404");
+    expect((await screen.findByTestId("error-state")).textContent).toContain("Not found");
+  });
+});

@@ -1,0 +1,139 @@
+import { useState, type FormEvent } from "react";
+import { useStartOptimization } from "../api/queries";
+import type { Device, Job, OptimizationRequest, Recipe } from "../api/types";
+import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
+
+const RECIPE_CHOICES: { value: Recipe; label: string }[] = [
+  { value: "auto", label: "Auto — fastest candidate within the accuracy budget" },
+  { value: "lossless", label: "Lossless — fp32, fusion and tuning only" },
+  { value: "bf16", label: "BF16 — where the hardware has it" },
+  { value: "int8", label: "INT8 — quantized, with fallback of sensitive nodes" },
+];
+const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s", "device"];
+const DEFAULT_BUDGET = "0.99";
+
+/** Only the fields the user filled in are sent, so the server's defaults apply otherwise. */
+export function buildOptimizationRequest(form: {
+  recipe: Recipe;
+  accuracyBudget: string;
+  shapes: string;
+  timeBudget: string;
+  device: Device;
+}): OptimizationRequest {
+  const request: OptimizationRequest = { recipe: form.recipe, device: form.device };
+  // The lossless recipe fixes its own (stricter) budget in the compiler core.
+  if (form.recipe !== "lossless" && form.accuracyBudget.trim()) request.accuracy_budget = Number(form.accuracyBudget);
+  if (form.shapes.trim()) request.shapes = form.shapes.trim();
+  if (form.timeBudget.trim()) request.time_budget_s = Number(form.timeBudget);
+  return request;
+}
+
+export function OptimizeForm({
+  modelId,
+  dynamicDims,
+  onStarted,
+}: {
+  modelId: number;
+  dynamicDims: string[];
+  onStarted: (job: Job) => void;
+}) {
+  const start = useStartOptimization(modelId);
+  const [recipe, setRecipe] = useState<Recipe>("auto");
+  const [accuracyBudget, setAccuracyBudget] = useState(DEFAULT_BUDGET);
+  const [shapes, setShapes] = useState("");
+  const [timeBudget, setTimeBudget] = useState("");
+  const [device, setDevice] = useState<Device>("cpu");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    start.mutate(buildOptimizationRequest({ recipe, accuracyBudget, shapes, timeBudget, device }), { onSuccess: onStarted });
+  }
+
+  const shapesHint = dynamicDims.length
+    ? `Dynamic dims: ${dynamicDims.join(", ")}. e.g. ${dynamicDims[0]}=1,4,16`
+    : "e.g. batch=1,4,16;seq=32,128 (optional)";
+
+  return (
+    <form className="card optimize-form" onSubmit={submit} aria-labelledby="optimize-title" data-testid="optimize-form">
+      <h2 id="optimize-title">Optimize</h2>
+      <FormError error={start.error} shownFields={OPTIMIZE_FIELDS} />
+
+      <label htmlFor="optimize-recipe">Recipe</label>
+      <select
+        id="optimize-recipe"
+        value={recipe}
+        onChange={(event) => setRecipe(event.target.value as Recipe)}
+        aria-describedby="optimize-recipe-errors"
+      >
+        {RECIPE_CHOICES.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+      <FieldErrors id="optimize-recipe-errors" error={start.error} field="recipe" />
+
+      <label htmlFor="optimize-budget">Accuracy budget (minimum cosine similarity)</label>
+      <input
+        id="optimize-budget"
+        type="number"
+        min={0}
+        max={1}
+        step={0.0001}
+        value={recipe === "lossless" ? "0.9999" : accuracyBudget}
+        disabled={recipe === "lossless"}
+        onChange={(event) => setAccuracyBudget(event.target.value)}
+        aria-invalid={fieldHasError(start.error, "accuracy_budget")}
+        aria-describedby="optimize-budget-hint optimize-budget-errors"
+      />
+      <p id="optimize-budget-hint" className="hint">
+        {recipe === "lossless" ? "Lossless keeps fp32 numerics (cosine ≥ 0.9999)." : "1.0 means identical outputs."}
+      </p>
+      <FieldErrors id="optimize-budget-errors" error={start.error} field="accuracy_budget" />
+
+      <label htmlFor="optimize-shapes">Shapes</label>
+      <input
+        id="optimize-shapes"
+        value={shapes}
+        onChange={(event) => setShapes(event.target.value)}
+        aria-invalid={fieldHasError(start.error, "shapes")}
+        aria-describedby="optimize-shapes-hint optimize-shapes-errors"
+      />
+      <p id="optimize-shapes-hint" className="hint">
+        {shapesHint}
+      </p>
+      <FieldErrors id="optimize-shapes-errors" error={start.error} field="shapes" />
+
+      <label htmlFor="optimize-time-budget">Time budget (seconds)</label>
+      <input
+        id="optimize-time-budget"
+        type="number"
+        min={10}
+        max={86400}
+        step={1}
+        value={timeBudget}
+        placeholder="no limit"
+        onChange={(event) => setTimeBudget(event.target.value)}
+        aria-invalid={fieldHasError(start.error, "time_budget_s")}
+        aria-describedby="optimize-time-budget-errors"
+      />
+      <FieldErrors id="optimize-time-budget-errors" error={start.error} field="time_budget_s" />
+
+      <label htmlFor="optimize-device">Device</label>
+      <select
+        id="optimize-device"
+        value={device}
+        onChange={(event) => setDevice(event.target.value as Device)}
+        aria-describedby="optimize-device-errors"
+      >
+        <option value="cpu">CPU</option>
+        <option value="gpu">GPU</option>
+      </select>
+      <FieldErrors id="optimize-device-errors" error={start.error} field="device" />
+
+      <button type="submit" className="primary" disabled={start.isPending} data-testid="optimize-submit">
+        {start.isPending ? "Starting…" : "Optimize"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,37 @@
+// A stand-in for the REST API at the fetch boundary, so component tests exercise the real
+// generated client, CSRF middleware and error parsing.
+import { vi } from "vitest";
+
+export type RecordedRequest = { method: string; path: string; headers: Headers; body: unknown };
+type Reply = { status?: number; body?: unknown } | ((request: RecordedRequest) => { status?: number; body?: unknown });
+
+export function fakeServer(routes: Record<string, Reply | Reply[]>) {
+  const requests: RecordedRequest[] = [];
+  const calls = new Map<string, number>();
+  const fetchMock = vi.fn(async (input: Request) => {
+    const url = new URL(input.url);
+    const key = `${input.method} ${url.pathname}`;
+    const contentType = input.headers.get("content-type") ?? "";
+    const body = contentType.includes("application/json")
+      ? await input.json()
+      : contentType.includes("multipart/form-data")
+        ? await input.formData()
+        : undefined;
+    const recorded = { method: input.method, path: url.pathname + url.search, headers: input.headers, body };
+    requests.push(recorded);
+    const route = routes[key];
+    if (!route) return new Response(JSON.stringify({ detail: `no fake for ${key}` }), { status: 404 });
+    // A list of replies answers successive calls in turn, then repeats the last one.
+    const count = calls.get(key) ?? 0;
+    calls.set(key, count + 1);
+    const reply = Array.isArray(route) ? route[Math.min(count, route.length - 1)]! : route;
+    const { status = 200, body: replyBody } = typeof reply === "function" ? reply(recorded) : reply;
+    if (status === 204) return new Response(null, { status });
+    return new Response(JSON.stringify(replyBody ?? {}), {
+      status,
+      headers: { "Content-Type": "application/json" },
+    });
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  return { requests, fetchMock };
+}

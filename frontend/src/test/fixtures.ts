@@ -1,0 +1,104 @@
+import type { Deployment, Job, Model } from "../api/types";
+import type { OptimizationReport } from "../jobs/report";
+
+export const user = { id: 1, username: "ada", is_staff: true };
+
+export const signature = {
+  inputs: [{ name: "x", dtype: "float32", shape: ["batch", 16] }],
+  outputs: [{ name: "y", dtype: "float32", shape: ["batch", 8] }],
+};
+
+export const nodeCounts = { compute: 1, memory: 2, data_movement: 0, other: 0, total: 3 };
+
+// Asserted rather than annotated: the backend adds fields often, and a fixture only needs
+// the ones the console reads (tsc still checks the ones given have the right types).
+export const model = {
+  id: 3,
+  name: "tiny-mlp",
+  description: "MatMul, Add, Relu",
+  owner: "ada",
+  created_at: "2026-11-25T10:00:00Z",
+  updated_at: "2026-11-25T10:00:00Z",
+  latest_version: {
+    id: 5,
+    number: 1,
+    format: "onnx",
+    framework: "onnx",
+    storage_key: "models/3/v1/model.onnx",
+    size_bytes: 1234,
+    sha256: "ab".repeat(32),
+    signature,
+    node_counts: nodeCounts,
+    opset: 17,
+    dynamic_dims: ["batch"],
+    created_at: "2026-11-25T10:00:00Z",
+  },
+  signature,
+  node_counts: nodeCounts,
+} as Model;
+
+export const fullReport: OptimizationReport = {
+  software_context: { onnxruntime: "1.32.0", python: "3.11" },
+  hardware_context: { cpu: "Xeon", cores: 2, isa: ["avx2"] },
+  diagnosis: { shape_variation: "dynamic", test_data_source: "generated", message: "fusion wins on this CPU" },
+  optimizations: [
+    { name: "ort_fusion", status: "effective", speedup: 1.42, pre_run_ms: 2.0, post_run_ms: 1.408, detail: "fused MatMul+Add" },
+    { name: "int8_dynamic", status: "skipped", speedup: null, pre_run_ms: null, post_run_ms: null, detail: "recipe is lossless" },
+  ],
+  overall: { baseline_ms: 2.0, optimized_ms: 1.408, speedup: 1.42 },
+  kernels: {
+    before: { compute: 4, memory: 6, data_movement: 2, total: 12 },
+    after: { compute: 2, memory: 3, data_movement: 2, total: 7 },
+  },
+  accuracy: { metric: "cosine", value: 0.99999, budget: 0.9999, max_abs_diff: 1.2e-6, cosine: 0.99999, top1_agreement: null },
+  shapes: [
+    { shape: { batch: 1 }, baseline_ms: 2.0, optimized_ms: 1.4, speedup: 1.43 },
+    { shape: { batch: 16 }, baseline_ms: 9.0, optimized_ms: 6.5, speedup: 1.38 },
+  ],
+  candidates: [
+    { name: "ort_fusion", status: "passed", speedup: 1.42, latency_ms: 1.408, reason: "" },
+    { name: "bf16", status: "skipped", speedup: null, reason: "no avx512_bf16 on this CPU" },
+  ],
+};
+
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    cancel_requested: false,
+    id: 7,
+    model: 3,
+    model_name: "tiny-mlp",
+    model_version: 1,
+    recipe: "lossless",
+    options: {},
+    device: "cpu",
+    status: "running",
+    stage: "candidates",
+    progress: 40,
+    log: ["inspect: reading model.onnx", "baseline: 2.000 ms"],
+    error: "",
+    report: null,
+    package_url: null,
+    worker: "worker@host",
+    attempts: 1,
+    created_at: "2026-11-25T10:00:00Z",
+    started_at: "2026-11-25T10:00:01Z",
+    finished_at: null,
+    ...overrides,
+  } as Job;
+}
+
+export function deployment(overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    id: 11,
+    name: "tiny-mlp-7",
+    job: 7,
+    model: 3,
+    model_name: "tiny-mlp",
+    status: "loading",
+    message: "",
+    endpoint_url: "http://127.0.0.1:8080/v2/models/tiny-mlp-7/infer",
+    created_at: "2026-11-25T10:05:00Z",
+    updated_at: "2026-11-25T10:05:00Z",
+    ...overrides,
+  } as Deployment;
+}
