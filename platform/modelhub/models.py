@@ -2,36 +2,108 @@ from django.conf import settings
 from django.db import models
 
 
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private to the owner"
+    TEAM = "team", "Shared with a team"
+    OFFICIAL = "official", "Official: visible to everyone, read-only"
+
+
+class Source(models.TextChoices):
+    UPLOAD = "upload", "Uploaded file"
+    URI = "uri", "Registered from an object-store URI"
+    OFFICIAL = "official", "Official example, built on the server"
+    OPTIMIZED = "optimized", "Package of an optimization job"
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RegisteredModel(models.Model):
-    """A model as its owner knows it: a name, a description, and its versions."""
+    """A model as its owner knows it: a name, a card, tags, and its versions."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="models")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
+    card = models.TextField(blank=True, default="", help_text="The model card, in Markdown.")
+    tags = models.ManyToManyField(Tag, related_name="models", blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="models")
+    # Of the latest version, kept here so that lists filter without a join.
+    framework = models.CharField(max_length=40, blank=True, default="")
+    format = models.CharField(max_length=40, blank=True, default="")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.UPLOAD)
+    latest_version = models.ForeignKey(
+        "ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The newest version that is ready (kept here so that a list page needs no per-row query).",
+    )
+    # name + description + tags, lower-cased: what keyword search matches.
+    search_text = models.TextField(blank=True, default="")
+    # A deleted model disappears at once; a background task purges its objects and rows.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["visibility", "-updated_at"]),
+            models.Index(fields=["-updated_at", "-id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], condition=models.Q(deleted_at__isnull=True), name="unique_live_model_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ModelVersion(models.Model):
-    """One immutable file of a model, with what inspection found in it."""
+    """One immutable file (or set of files) of a model, with what inspection found in it."""
 
     class Format(models.TextChoices):
         ONNX = "onnx", "ONNX"
+        TORCHSCRIPT = "torchscript", "TorchScript"
+        PYTORCH = "pytorch", "PyTorch module file (torch.save)"
+        TF_SAVEDMODEL = "tf-savedmodel", "TensorFlow SavedModel"
+        TF_FROZEN_GRAPH = "tf-frozen-graph", "TensorFlow frozen graph"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Stored, waiting for inspection"
+        INSPECTING = "inspecting", "Inspection running"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Inspection failed"
 
     model = models.ForeignKey(RegisteredModel, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.ONNX)
     framework = models.CharField(max_length=40, default="onnx")
-    storage_key = models.CharField(max_length=500)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
+    status_message = models.TextField(blank=True, default="")
+    storage_key = models.CharField(max_length=500, help_text="The main file; other files lie beside it.")
+    files = models.JSONField(default=list, blank=True, help_text="[{path, size_bytes, sha256}] of every stored file.")
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.UPLOAD)
+    source_uri = models.CharField(max_length=1000, blank=True, default="")
+    # Lineage: an optimized package points to the version it came from and the job that made it.
+    source_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_versions"
+    )
+    source_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="registered_versions"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     signature = models.JSONField(default=dict)
     inspection = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -42,3 +114,7 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model.name} v{self.number}"
+
+    @property
+    def storage_prefix(self) -> str:
+        return self.storage_key.rsplit("/", 1)[0]

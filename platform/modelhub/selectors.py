@@ -1,20 +1,74 @@
 """Reads from the ModelHub."""
 
-from django.db.models import Prefetch, QuerySet
+from __future__ import annotations
 
-from .models import ModelVersion, RegisteredModel
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet, Subquery
+
+from accounts.models import Team
+
+from .models import ModelVersion, RegisteredModel, Visibility
+
+
+def _visible_filter(user) -> Q:
+    team_ids = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    return (
+        Q(owner_id=user.pk)
+        | Q(visibility=Visibility.OFFICIAL)
+        | Q(visibility=Visibility.TEAM, team_id__in=Subquery(team_ids))
+    )
 
 
 def model_list(*, user) -> QuerySet[RegisteredModel]:
-    """The models `user` may see, with their versions loaded in one extra query."""
-    queryset = RegisteredModel.objects.select_related("owner").prefetch_related(
-        Prefetch("versions", queryset=ModelVersion.objects.order_by("-number"))
+    """The models `user` may see: their own, their teams', the official ones; staff see all.
+
+    A page of them costs a fixed number of queries: the rows with owner, team and
+    latest version joined, and one query for the page's tags.
+    """
+    queryset = (
+        RegisteredModel.objects.filter(deleted_at__isnull=True)
+        .select_related("owner", "team", "latest_version")
+        .prefetch_related("tags")
     )
-    if not user.is_staff:
-        queryset = queryset.filter(owner=user)
+    if user.is_staff:
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(_visible_filter(user))
+
+
+def model_can_edit(*, user, model: RegisteredModel) -> bool:
+    """Owners edit their own models, staff edit every model; official models are read-only for the rest."""
+    if user.is_staff:
+        return True
+    return model.owner_id == user.pk and model.visibility != Visibility.OFFICIAL
+
+
+def model_search(*, queryset: QuerySet[RegisteredModel], query: str) -> QuerySet[RegisteredModel]:
+    """Fuzzy keyword search over name, description and tags.
+
+    PostgreSQL: trigram word similarity (typo-tolerant, GIN-indexed) or substring match,
+    best matches first. Elsewhere: every word must appear as a substring.
+    """
+    query = " ".join(query.split())[:200].lower()
+    if not query:
+        return queryset
+    if connection.vendor == "postgresql" and settings.MODELHUB_TRIGRAM_SEARCH:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        return queryset.filter(
+            Q(search_text__contains=query) | Q(search_text__trigram_word_similar=query)
+        ).annotate(relevance=TrigramWordSimilarity(query, "search_text"))
+    for word in query.split():
+        queryset = queryset.filter(search_text__contains=word)
     return queryset
 
 
 def model_latest_version(*, model: RegisteredModel) -> ModelVersion | None:
-    versions = list(model.versions.all())  # prefetched, newest first
-    return versions[0] if versions else None
+    """The newest version that is ready to optimize."""
+    return model.latest_version
+
+
+def model_version_list(*, model: RegisteredModel) -> QuerySet[ModelVersion]:
+    return model.versions.select_related("source_job", "source_version__model", "created_by").order_by("-number")

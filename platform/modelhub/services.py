@@ -3,85 +3,350 @@
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from accounts.models import Team
 from whetstone import objectstore
+from whetstone.taskqueue import send_on_commit
 
-from .models import ModelVersion, RegisteredModel
+from . import ingest, remote
+from .ingest import ModelRejected, StagedModel
+from .models import ModelVersion, RegisteredModel, Source, Tag, Visibility
 
 logger = logging.getLogger(__name__)
 
+INSPECT_TASK = "whetstone.modelhub.inspect"
+PURGE_TASK = "whetstone.modelhub.purge"
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,49}$")
 
-class ModelRejected(Exception):
-    """The uploaded file cannot be registered; the message says why."""
+__all__ = ["ModelRejected", "model_register", "model_version_add", "model_update", "model_delete", "model_purge"]
+
+
+def model_storage_prefix(*, model_id: int, version: int) -> str:
+    return f"models/{model_id}/v{version}"
 
 
 def model_storage_key(*, model_id: int, version: int) -> str:
-    return f"models/{model_id}/v{version}/model.onnx"
+    return f"{model_storage_prefix(model_id=model_id, version=version)}/model.onnx"
 
 
-def _inspect_upload(upload: BinaryIO, size: int) -> dict:
-    """Inspect the upload from a file on disk (onnx reads paths; uploads past
-    2.5 MB already are temporary files, smaller ones are copied)."""
-    if size == 0:
-        raise ModelRejected("The file is empty: expected an ONNX model (.onnx).")
-    if size > settings.WHETSTONE_MAX_UPLOAD_BYTES:
-        raise ModelRejected(
-            f"The file is {size} bytes; the largest accepted upload is "
-            f"{settings.WHETSTONE_MAX_UPLOAD_BYTES} bytes."
-        )
-    # Imported here: onnx and onnxruntime are only needed when a model arrives.
-    from compiler_core import inspect_model
-    from compiler_core.errors import InvalidModelError
+# --- staging: what the user sent, checked on local disk ------------------------
 
-    path = getattr(upload, "temporary_file_path", None)
+@contextmanager
+def staged_upload(*, upload: BinaryIO, filename: str, expected_sha256: str | None = None,
+                  extra_files: list | None = None) -> Iterator[StagedModel]:
+    """Stream an upload to a private temporary folder, check it and say what it is."""
+    root = Path(tempfile.mkdtemp(prefix="whetstone-upload-"))
     try:
-        if path is not None:
-            return inspect_model(Path(path()))
-        with tempfile.NamedTemporaryFile(suffix=".onnx") as copy:
-            for chunk in iter(lambda: upload.read(objectstore.CHUNK), b""):
-                copy.write(chunk)
-            copy.flush()
-            return inspect_model(Path(copy.name))
-    except InvalidModelError as exc:
-        raise ModelRejected(str(exc)) from exc
+        received = root / "received"
+        size, sha256 = ingest.copy_stream(upload, received, limit=ingest.max_upload_bytes())
+        ingest.check_sha256(expected=expected_sha256, actual=sha256, size=size)
+        extras = []
+        for index, extra in enumerate(extra_files or []):
+            path = root / f"extra-{index}"
+            ingest.copy_stream(extra, path, limit=ingest.max_upload_bytes())
+            extras.append((getattr(extra, "name", f"data-{index}"), path))
+        yield ingest.stage(root=root, received=received, filename=filename or "model.onnx", size=size,
+                           sha256=sha256, extra_files=extras)
     finally:
-        upload.seek(0)
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def model_register(*, owner, name: str, description: str, upload: BinaryIO, size: int) -> RegisteredModel:
-    """Register a new model with its first version.
+@contextmanager
+def staged_uri(*, uri: str, expected_sha256: str | None = None) -> Iterator[StagedModel]:
+    """Read an s3:// (or oss://) object once, to check it, and stage a copy of it."""
+    root = Path(tempfile.mkdtemp(prefix="whetstone-uri-"))
+    try:
+        received = root / "received"
+        size, sha256 = remote.download(uri, received, limit=ingest.max_upload_bytes())
+        ingest.check_sha256(expected=expected_sha256, actual=sha256, size=size)
+        yield ingest.stage(root=root, received=received, filename=remote.object_name(uri), size=size, sha256=sha256)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
-    The file is inspected before anything is written, and the database row is
-    only committed once the object is stored: a rejected or failed upload
+
+def _prepare(staged: StagedModel) -> None:
+    """Inspect now, or leave it to a worker when the file is large."""
+    if staged.format == "onnx" and staged.size_bytes > settings.MODELHUB_INLINE_INSPECTION_MAX_BYTES:
+        staged.inspect_later = True
+        return
+    staged.inspection = ingest.inspect_staged(staged)
+
+
+# --- register ---------------------------------------------------------------
+
+def _clean_tags(tags: list[str] | None) -> list[str]:
+    cleaned = []
+    for tag in tags or []:
+        tag = str(tag).strip().lower()
+        if not TAG_RE.match(tag):
+            raise ModelRejected(
+                f"The tag {tag!r} is not valid: tags are 1-50 lower-case letters, digits, '-', '_' or '.'.",
+                field="tags",
+            )
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _search_text(model: RegisteredModel, tags: list[str]) -> str:
+    return " ".join([model.name, model.description, *tags]).lower()
+
+
+def _set_tags(model: RegisteredModel, tags: list[str]) -> None:
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=tags)}
+    for name in tags:
+        if name not in existing:
+            existing[name], _ = Tag.objects.get_or_create(name=name)
+    model.tags.set([existing[name] for name in tags])
+    model.search_text = _search_text(model, tags)
+    model.save(update_fields=["search_text"])
+
+
+def _check_visibility(*, user, visibility: str, team: Team | None) -> None:
+    if visibility == Visibility.OFFICIAL and not user.is_staff:
+        raise ModelRejected("Only staff can publish official models.", field="visibility", status_code=403)
+    if visibility == Visibility.TEAM:
+        if team is None:
+            raise ModelRejected("Sharing with a team needs the team's id.", field="team")
+        if not user.is_staff and not team.members.filter(pk=user.pk).exists():
+            raise ModelRejected("You can only share with a team you belong to.", field="team")
+
+
+def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list[str], user, source: str,
+                   source_uri: str = "",
+                   source_version: ModelVersion | None = None, source_job=None) -> ModelVersion:
+    """Inside a transaction: the next number, the objects, the row. The caller
+    removes the objects if the transaction fails."""
+    RegisteredModel.objects.select_for_update().filter(pk=model.pk).first()
+    number = (model.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    prefix = model_storage_prefix(model_id=model.pk, version=number)
+    written.append(prefix)
+    # A retried request must never mix files of two uploads under one prefix.
+    objectstore.delete_prefix(prefix)
+    for staged_file in staged.files:
+        objectstore.put_file(f"{prefix}/{staged_file.path}", staged.root / "content" / staged_file.path)
+    ready = not staged.inspect_later
+    version = ModelVersion.objects.create(
+        model=model,
+        number=number,
+        format=staged.format,
+        framework=staged.framework,
+        status=ModelVersion.Status.READY if ready else ModelVersion.Status.PENDING,
+        status_message="" if ready else "Stored; signature and graph statistics are being computed by a worker.",
+        storage_key=f"{prefix}/{staged.main}",
+        files=staged.file_rows(),
+        size_bytes=staged.size_bytes,
+        sha256=staged.sha256,
+        source=source,
+        source_uri=source_uri,
+        source_version=source_version,
+        source_job=source_job,
+        created_by=user,
+        signature=staged.inspection.get("signature", {}) if ready else {},
+        inspection=staged.inspection if ready else {},
+    )
+    model.framework, model.format, model.source = staged.framework, staged.format, source
+    if ready:
+        model.latest_version = version
+    model.save(update_fields=["framework", "format", "source", "latest_version", "updated_at"])
+    if not ready:
+        send_on_commit(INSPECT_TASK, args=[version.pk], queue=settings.MODELHUB_TASK_QUEUE)
+    return version
+
+
+@contextmanager
+def _cleanup_on_failure() -> Iterator[list[str]]:
+    """Yields a list for the prefixes written; on failure they are emptied, so nothing is half-stored."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for prefix in written:
+            try:
+                objectstore.delete_prefix(prefix)
+            except Exception:  # the purge sweep catches what is left
+                logger.exception("could not remove %s after a failed registration", prefix)
+        raise
+
+
+def model_register(*, owner, name: str, description: str = "", upload: BinaryIO | None = None, size: int | None = None,
+                   filename: str = "", uri: str = "", sha256: str | None = None, tags: list[str] | None = None,
+                   card: str = "", visibility: str = Visibility.PRIVATE, team: Team | None = None,
+                   extra_files: list | None = None, source: str | None = None) -> RegisteredModel:
+    """Register a new model with its first version, from an upload or an s3:// / oss:// URI.
+
+    The input is checked before anything is written, and the row is only
+    committed once the objects are stored: a rejected or failed registration
     leaves neither a row nor an object behind.
     """
-    inspection = _inspect_upload(upload, size)
-    sha256 = objectstore.sha256_of(upload)
-    key = None
+    tags = _clean_tags(tags)
+    _check_visibility(user=owner, visibility=visibility, team=team)
+    if RegisteredModel.objects.filter(owner=owner, name=name, deleted_at__isnull=True).exists():
+        raise ModelRejected(
+            f"You already have a model named {name!r}; add a version to it with POST /api/v1/models/<id>/versions/.",
+            field="name", status_code=409,
+        )
+    staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
+        upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
+        extra_files=extra_files)
+    with staging as staged, _cleanup_on_failure() as written:
+        _prepare(staged)
+        try:
+            with transaction.atomic():
+                model = RegisteredModel.objects.create(
+                    owner=owner, name=name, description=description, card=card, visibility=visibility,
+                    team=team if visibility == Visibility.TEAM else None,
+                )
+                _set_tags(model, tags)
+                _store_version(model=model, staged=staged, written=written, user=owner, source=source or (Source.URI if uri else Source.UPLOAD),
+                               source_uri=uri)
+        except IntegrityError as exc:
+            raise ModelRejected(f"You already have a model named {name!r}.", field="name", status_code=409) from exc
+    return model
+
+
+def model_version_add(*, model: RegisteredModel, user, upload: BinaryIO | None = None, filename: str = "",
+                      uri: str = "", sha256: str | None = None, extra_files: list | None = None) -> ModelVersion:
+    """A new immutable version (number = the highest so far + 1)."""
+    staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
+        upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
+        extra_files=extra_files)
+    with staging as staged, _cleanup_on_failure() as written:
+        _prepare(staged)
+        with transaction.atomic():
+            version = _store_version(model=model, staged=staged, written=written, user=user,
+                                     source=Source.URI if uri else Source.UPLOAD, source_uri=uri)
+    return version
+
+
+def model_version_from_job(*, model: RegisteredModel, user, job) -> ModelVersion:
+    """Register a succeeded job's optimized package as a new version, with its lineage."""
+    if job.status != "succeeded" or not job.package_prefix:
+        raise ModelRejected(f"Job {job.pk} has no package to register (status: {job.status}).", field="job",
+                            status_code=409)
+    root = Path(tempfile.mkdtemp(prefix="whetstone-package-"))
+    try:
+        objectstore.get_dir(job.package_prefix, root / "content")
+        files = []
+        for path in sorted(p for p in (root / "content").rglob("*") if p.is_file()):
+            files.append(ingest.StagedFile(path.relative_to(root / "content").as_posix(), path.stat().st_size,
+                                           ingest.file_sha256(path)))
+        if not any(f.path == "model.onnx" for f in files):
+            raise ModelRejected(f"Job {job.pk}'s package has no model.onnx.", field="job", status_code=409)
+        main = next(f for f in files if f.path == "model.onnx")
+        staged = StagedModel(root=root, main="model.onnx", files=files, size_bytes=main.size_bytes,
+                             sha256=main.sha256)
+        with _cleanup_on_failure() as written:
+            _prepare(staged)
+            with transaction.atomic():
+                version = _store_version(model=model, staged=staged, written=written, user=user, source=Source.OPTIMIZED,
+                                         source_version=job.model_version, source_job=job)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return version
+
+
+def model_version_inspect(*, version_id: int) -> ModelVersion | None:
+    """Worker task: compute a large version's signature and statistics."""
+    version = ModelVersion.objects.select_related("model").filter(pk=version_id).first()
+    if version is None or version.status not in (ModelVersion.Status.PENDING, ModelVersion.Status.INSPECTING):
+        return version
+    ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.INSPECTING)
+    root = Path(tempfile.mkdtemp(prefix="whetstone-inspect-"))
+    try:
+        objectstore.get_dir(version.storage_prefix, root / "content")
+        main = version.storage_key[len(version.storage_prefix) + 1:]
+        staged = StagedModel(root=root, main=main, files=[], size_bytes=version.size_bytes, sha256=version.sha256,
+                             format=version.format, framework=version.framework)
+        try:
+            inspection = ingest.inspect_staged(staged)
+        except ModelRejected as exc:
+            version.status, version.status_message = ModelVersion.Status.FAILED, str(exc)
+            version.save(update_fields=["status", "status_message"])
+            objectstore.delete_prefix(version.storage_prefix)
+            return version
+        with transaction.atomic():
+            version.inspection, version.signature = inspection, inspection.get("signature", {})
+            version.status, version.status_message = ModelVersion.Status.READY, ""
+            version.save(update_fields=["inspection", "signature", "status", "status_message"])
+            model = RegisteredModel.objects.select_for_update().get(pk=version.model_id)
+            if model.latest_version_id is None or model.latest_version.number < version.number:
+                model.latest_version = version
+                model.save(update_fields=["latest_version", "updated_at"])
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return version
+
+
+# --- edit, delete -------------------------------------------------------------
+
+def model_update(*, model: RegisteredModel, user, **changes) -> RegisteredModel:
+    """Change the name, description, card, tags or visibility; the files never change."""
+    tags = _clean_tags(changes.pop("tags")) if "tags" in changes else None
+    visibility = changes.get("visibility", model.visibility)
+    team = changes.get("team", model.team)
+    if "visibility" in changes or "team" in changes:
+        _check_visibility(user=user, visibility=visibility, team=team)
+        changes["team"] = team if visibility == Visibility.TEAM else None
+    for field_name in ("name", "description", "card", "visibility", "team"):
+        if field_name in changes:
+            setattr(model, field_name, changes[field_name])
     try:
         with transaction.atomic():
-            model = RegisteredModel.objects.create(owner=owner, name=name, description=description)
-            key = model_storage_key(model_id=model.id, version=1)
-            stored_key = objectstore.put_stream(key, upload)
-            ModelVersion.objects.create(
-                model=model,
-                number=1,
-                format=inspection.get("format", "onnx"),
-                framework="onnx",
-                storage_key=stored_key,
-                size_bytes=size,
-                sha256=sha256,
-                signature=inspection["signature"],
-                inspection=inspection,
-            )
-    except Exception:
-        if key is not None:
-            objectstore.delete_prefix(key.rsplit("/", 2)[0])
-        raise
+            model.save()
+            _set_tags(model, tags if tags is not None else [tag.name for tag in model.tags.all()])
+    except IntegrityError as exc:
+        raise ModelRejected(f"You already have a model named {model.name!r}.", field="name", status_code=409) from exc
     return model
+
+
+def model_delete(*, model: RegisteredModel) -> None:
+    """Hide the model at once; a worker purges its objects and rows."""
+    from deployments.models import Deployment  # read-only: a served model must be undeployed first
+
+    live = Deployment.objects.filter(job__model_version__model=model).exclude(
+        status__in=[Deployment.Status.STOPPED, Deployment.Status.FAILED])
+    if live.exists():
+        raise ModelRejected(
+            f"Model {model.pk} is deployed ({', '.join(live.values_list('name', flat=True)[:5])}); "
+            "stop its deployments first.", field="model", status_code=409)
+    with transaction.atomic():
+        RegisteredModel.objects.filter(pk=model.pk).update(deleted_at=timezone.now())
+        send_on_commit(PURGE_TASK, args=[model.pk], queue=settings.MODELHUB_TASK_QUEUE)
+
+
+def model_purge(*, model_id: int) -> int:
+    """Remove a deleted model's objects (versions and its jobs' packages), then its rows.
+
+    Idempotent: run twice, or after a crash half-way, it finishes the job.
+    Returns the number of objects removed.
+    """
+    from jobs.models import Job
+
+    model = RegisteredModel.objects.filter(pk=model_id, deleted_at__isnull=False).first()
+    if model is None:
+        return 0
+    removed = objectstore.delete_prefix(f"models/{model.pk}")
+    for prefix in Job.objects.filter(model_version__model=model).exclude(package_prefix="").values_list(
+            "package_prefix", flat=True):
+        removed += objectstore.delete_prefix(prefix)
+    model.delete()
+    logger.info("purged model %s: %s objects", model_id, removed)
+    return removed
+
+
+def model_purge_deleted() -> int:
+    """Sweep every deleted model (a purge message may have been lost)."""
+    ids = list(RegisteredModel.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True))
+    return sum(model_purge(model_id=model_id) for model_id in ids)

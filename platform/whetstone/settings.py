@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search on PostgreSQL; inert on SQLite
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -119,6 +120,24 @@ WHETSTONE_MAX_UPLOAD_BYTES = env.int("WHETSTONE_MAX_UPLOAD_BYTES", default=2 * 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
 
+# ModelHub: archives are unpacked with bounds (members, expanded bytes); ONNX
+# files above the inline limit are inspected by a worker task.
+MODELHUB_ARCHIVE_MAX_MEMBERS = env.int("MODELHUB_ARCHIVE_MAX_MEMBERS", default=10_000)
+MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = env.int("MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES",
+                                              default=2 * WHETSTONE_MAX_UPLOAD_BYTES)
+MODELHUB_INLINE_INSPECTION_MAX_BYTES = env.int("MODELHUB_INLINE_INSPECTION_MAX_BYTES", default=200 * 1024**2)
+MODELHUB_TASK_QUEUE = env.str("MODELHUB_TASK_QUEUE", default="cpu")
+MODELHUB_TRIGRAM_SEARCH = env.bool("MODELHUB_TRIGRAM_SEARCH", default=True)
+# Register by URI: s3:// objects are read with these credentials (default: the
+# platform's own object store); oss:// through Alibaba OSS's S3-compatible endpoint.
+MODELHUB_S3_ENDPOINT_URL = env.str("MODELHUB_S3_ENDPOINT_URL", default=env.str("S3_ENDPOINT_URL", default=""))
+MODELHUB_S3_ADDRESSING_STYLE = env.str("MODELHUB_S3_ADDRESSING_STYLE", default=env.str("S3_ADDRESSING_STYLE", default="path"))
+MODELHUB_OSS_ENDPOINT_URL = env.str("MODELHUB_OSS_ENDPOINT_URL", default="")
+MODELHUB_URI_ACCESS_KEY_ID = env.str("MODELHUB_URI_ACCESS_KEY_ID", default=env.str("S3_ACCESS_KEY_ID", default=""))
+MODELHUB_URI_SECRET_ACCESS_KEY = env.str("MODELHUB_URI_SECRET_ACCESS_KEY",
+                                         default=env.str("S3_SECRET_ACCESS_KEY", default=""))
+MODELHUB_URI_REGION = env.str("MODELHUB_URI_REGION", default=env.str("S3_REGION", default="us-east-1"))
+
 # Jobs: Redis carries them, the database row is the truth.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6479/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -143,6 +162,7 @@ SERVING_MODEL_ROOT = Path(env.str("SERVING_MODEL_ROOT", default=str(VAR_DIR / "s
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -164,6 +184,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "modelhub.models.ModelVersion.Status"},
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("auth/", include("accounts.api.urls")),
+    path("", include("accounts.api.team_urls")),
     path("", include("modelhub.api.urls")),
     path("", include("jobs.api.urls")),
     path("", include("deployments.api.urls")),

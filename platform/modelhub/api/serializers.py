@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from modelhub.models import ModelVersion, RegisteredModel
-from modelhub.selectors import model_latest_version
+from accounts.models import Team
+from modelhub.models import ModelVersion, RegisteredModel, Source, Visibility
 
 
 class TensorSpecSerializer(serializers.Serializer):
@@ -25,21 +26,36 @@ class NodeCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class StoredFileSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class LineageSerializer(serializers.Serializer):
+    source_model = serializers.IntegerField(allow_null=True)
+    source_version = serializers.IntegerField(allow_null=True, help_text="The version's number in source_model.")
+    source_job = serializers.IntegerField(allow_null=True)
+
+
 class ModelVersionSerializer(serializers.ModelSerializer):
     signature = SignatureSerializer()
     node_counts = serializers.SerializerMethodField()
     opset = serializers.SerializerMethodField()
     dynamic_dims = serializers.SerializerMethodField()
+    files = StoredFileSerializer(many=True)
+    lineage = serializers.SerializerMethodField()
 
     class Meta:
         model = ModelVersion
         fields = [
-            "id", "number", "format", "framework", "storage_key", "size_bytes", "sha256",
-            "signature", "node_counts", "opset", "dynamic_dims", "created_at",
+            "id", "number", "status", "status_message", "format", "framework", "storage_key", "size_bytes",
+            "sha256", "files", "source", "source_uri", "lineage", "signature", "node_counts", "opset",
+            "dynamic_dims", "created_at",
         ]
 
-    def get_node_counts(self, version) -> NodeCountsSerializer:
-        return version.inspection.get("node_counts", {})
+    def get_node_counts(self, version) -> NodeCountsSerializer(allow_null=True):
+        return version.inspection.get("node_counts")
 
     def get_opset(self, version) -> int | None:
         return version.inspection.get("opset")
@@ -47,37 +63,116 @@ class ModelVersionSerializer(serializers.ModelSerializer):
     def get_dynamic_dims(self, version) -> list[str]:
         return version.inspection.get("dynamic_dims", [])
 
+    def get_lineage(self, version) -> LineageSerializer(allow_null=True):
+        if version.source_version_id is None and version.source_job_id is None:
+            return None
+        source = version.source_version
+        return {
+            "source_model": source.model_id if source else None,
+            "source_version": source.number if source else None,
+            "source_job": version.source_job_id,
+        }
+
+
+class ModelVersionDetailSerializer(ModelVersionSerializer):
+    inspection = serializers.JSONField(help_text="Everything inspection found (op types, workload, recommendations).")
+
+    class Meta(ModelVersionSerializer.Meta):
+        fields = [*ModelVersionSerializer.Meta.fields, "inspection"]
+
 
 class ModelSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
-    latest_version = serializers.SerializerMethodField()
+    team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    tags = serializers.SerializerMethodField()
+    latest_version = ModelVersionSerializer(read_only=True, allow_null=True)
     signature = serializers.SerializerMethodField()
     node_counts = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
 
     class Meta:
         model = RegisteredModel
         fields = [
-            "id", "name", "description", "owner", "created_at", "updated_at",
-            "latest_version", "signature", "node_counts",
+            "id", "name", "description", "owner", "visibility", "team", "tags", "framework", "format", "source",
+            "created_at", "updated_at", "latest_version", "signature", "node_counts", "can_edit",
         ]
 
-    def _latest(self, model):
-        return model_latest_version(model=model)
-
-    def get_latest_version(self, model) -> ModelVersionSerializer(allow_null=True):
-        version = self._latest(model)
-        return ModelVersionSerializer(version).data if version else None
+    def get_tags(self, model) -> list[str]:
+        return [tag.name for tag in model.tags.all()]  # prefetched
 
     def get_signature(self, model) -> SignatureSerializer(allow_null=True):
-        version = self._latest(model)
+        version = model.latest_version
         return version.signature if version else None
 
     def get_node_counts(self, model) -> NodeCountsSerializer(allow_null=True):
-        version = self._latest(model)
+        version = model.latest_version
         return version.inspection.get("node_counts") if version else None
 
+    def get_can_edit(self, model) -> bool:
+        from modelhub.selectors import model_can_edit
 
-class ModelUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An ONNX model (.onnx).", allow_empty_file=True)
+        request = self.context.get("request")
+        return bool(request and model_can_edit(user=request.user, model=model))
+
+
+class ModelDetailSerializer(ModelSerializer):
+    card = serializers.CharField(help_text="The model card, in Markdown.")
+
+    class Meta(ModelSerializer.Meta):
+        fields = [*ModelSerializer.Meta.fields, "card"]
+
+
+_FILE_HELP = ("An ONNX model (.onnx), a TorchScript or PyTorch module file (.pt), or an archive (.zip, .tar.gz) "
+              "of an ONNX model with external data or a TensorFlow SavedModel.")
+
+
+class _RegisterFields(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    card = serializers.CharField(required=False, allow_blank=True, default="", max_length=200000)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list,
+                                 max_length=50)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True,
+                                              default=None)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default="",
+                                    help_text="The file's SHA-256; the upload is refused when it does not match.")
+
+
+class ModelUploadSerializer(_RegisterFields):
+    file = serializers.FileField(help_text=_FILE_HELP, allow_empty_file=True)
+    external_data = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False,
+                                          default=list, max_length=100,
+                                          help_text="External data files of an ONNX model, sent beside it.")
+
+
+class ModelUriSerializer(_RegisterFields):
+    uri = serializers.CharField(max_length=1000, help_text="s3://bucket/key or oss://bucket/key of one object.")
+
+
+class VersionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_FILE_HELP, allow_empty_file=True)
+    external_data = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False,
+                                          default=list, max_length=100)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default="")
+
+
+class VersionUriSerializer(serializers.Serializer):
+    uri = serializers.CharField(max_length=1000, help_text="s3://bucket/key or oss://bucket/key of one object.")
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, default="")
+
+
+class VersionFromJobSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="A succeeded optimization job whose package becomes the new version.")
+
+
+class ModelUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    card = serializers.CharField(required=False, allow_blank=True, max_length=200000)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+
+SOURCE_CHOICES = Source.choices

@@ -1,7 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import ModelViewSet
+from .views import ModelViewSet, VersionViewSet
 
 router = SimpleRouter()
 router.register("models", ModelViewSet, basename="model")
+router.register(r"models/(?P<model_id>[0-9]+)/versions", VersionViewSet, basename="model-version")
 urlpatterns = router.urls

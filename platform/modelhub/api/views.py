@@ -1,24 +1,86 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from django_filters.rest_framework import DjangoFilterBackend
 
-from modelhub.models import RegisteredModel
-from modelhub.selectors import model_list
-from modelhub.services import ModelRejected, model_register
+from django.conf import settings
+from modelhub.ingest import ModelRejected
+from modelhub.models import ModelVersion, RegisteredModel
+from modelhub.selectors import model_can_edit, model_list, model_version_list
+from modelhub.services import (
+    model_delete,
+    model_register,
+    model_update,
+    model_version_add,
+    model_version_from_job,
+)
+from whetstone import objectstore
 
-from .serializers import ModelSerializer, ModelUploadSerializer
+from .filters import ModelFilter
+from .serializers import (
+    ModelDetailSerializer,
+    ModelSerializer,
+    ModelUpdateSerializer,
+    ModelUploadSerializer,
+    ModelUriSerializer,
+    ModelVersionDetailSerializer,
+    ModelVersionSerializer,
+    VersionFromJobSerializer,
+    VersionUploadSerializer,
+    VersionUriSerializer,
+)
+
+ERROR = inline_serializer("Error", {
+    "detail": serializers.CharField(help_text="What went wrong, for a person."),
+    "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                    help_text="Messages by field."),
+})
+READ_ERRORS = {401: ERROR, 403: ERROR, 404: ERROR}
+WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 413: ERROR}
+
+
+class Rejected(APIException):
+    def __init__(self, exc: ModelRejected):
+        self.status_code = exc.status_code
+        super().__init__(detail={exc.field: [str(exc)]})
+
+
+def _too_large(request) -> None:
+    """Refuse an oversized body before it is read (and spooled to disk)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    # Multipart framing adds a little; the file itself is checked byte-exactly while it streams.
+    if length > settings.WHETSTONE_MAX_UPLOAD_BYTES + 64 * 1024:
+        raise Rejected(ModelRejected(
+            f"The upload is {length} bytes; the largest accepted upload is {settings.WHETSTONE_MAX_UPLOAD_BYTES} "
+            "bytes (WHETSTONE_MAX_UPLOAD_BYTES). Larger files go through a presigned multipart upload.",
+            status_code=413))
+
+
+def _is_json(request) -> bool:
+    return (request.content_type or "").startswith("application/json")
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["modelhub"], summary="List the models you can see"),
-    retrieve=extend_schema(tags=["modelhub"], summary="A model with its signature and graph statistics"),
+    list=extend_schema(tags=["modelhub"], summary="List the models you can see",
+                       responses={200: ModelSerializer(many=True), 401: ERROR}),
+    retrieve=extend_schema(tags=["modelhub"], summary="A model with its card, signature and graph statistics",
+                           responses={200: ModelDetailSerializer, **READ_ERRORS}),
 )
 class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ModelSerializer
-    parser_classes = [MultiPartParser, FormParser]
-    search_fields = ["name", "description"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ModelFilter
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["-updated_at", "-id"]
 
@@ -27,25 +89,153 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return RegisteredModel.objects.none()
         return model_list(user=self.request.user)
 
+    def get_serializer_class(self):
+        return ModelDetailSerializer if self.action != "list" else ModelSerializer
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "relevance" in queryset.query.annotations and not self.request.query_params.get("ordering"):
+            queryset = queryset.order_by("-relevance", "-updated_at", "-id")
+        return queryset
+
+    def _editable(self, model: RegisteredModel) -> RegisteredModel:
+        if not model_can_edit(user=self.request.user, model=model):
+            raise PermissionDenied("Only the model's owner (or staff) can change it; official models are read-only.")
+        return model
+
     @extend_schema(
         tags=["modelhub"],
-        summary="Register a model by uploading its file",
-        request={"multipart/form-data": ModelUploadSerializer},
-        responses={201: ModelSerializer},
+        summary="Register a model: upload its file (multipart) or name an s3:// / oss:// URI (JSON)",
+        request={"multipart/form-data": ModelUploadSerializer, "application/json": ModelUriSerializer},
+        responses={201: ModelDetailSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
-        upload = ModelUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        data = upload.validated_data
+        _too_large(request)
+        payload = (ModelUriSerializer if _is_json(request) else ModelUploadSerializer)(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        common = dict(owner=request.user, name=data["name"], description=data["description"], card=data["card"],
+                      tags=data["tags"], visibility=data["visibility"], team=data["team"],
+                      sha256=data["sha256"] or None)
         try:
-            model = model_register(
-                owner=request.user,
-                name=data["name"],
-                description=data["description"],
-                upload=data["file"],
-                size=data["file"].size,
-            )
+            if "uri" in data:
+                model = model_register(uri=data["uri"], **common)
+            else:
+                model = model_register(upload=data["file"], filename=data["file"].name,
+                                       extra_files=data["external_data"], **common)
         except ModelRejected as exc:
-            raise ValidationError({"file": [str(exc)]}) from exc
+            raise Rejected(exc) from exc
         model = self.get_queryset().get(pk=model.pk)
-        return Response(ModelSerializer(model).data, status=status.HTTP_201_CREATED)
+        return Response(ModelDetailSerializer(model, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=["modelhub"], summary="Change a model's name, description, card, tags or visibility",
+                   request=ModelUpdateSerializer, responses={200: ModelDetailSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        model = self._editable(self.get_object())
+        payload = ModelUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        try:
+            model_update(model=model, user=request.user, **payload.validated_data)
+        except ModelRejected as exc:
+            raise Rejected(exc) from exc
+        model = self.get_queryset().get(pk=model.pk)
+        return Response(ModelDetailSerializer(model, context={"request": request}).data)
+
+    @extend_schema(tags=["modelhub"], summary="Delete a model: gone at once, its files purged in the background",
+                   responses={204: None, **WRITE_ERRORS})
+    def destroy(self, request, pk=None):
+        model = self._editable(self.get_object())
+        try:
+            model_delete(model=model)
+        except ModelRejected as exc:
+            raise Rejected(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VersionViewSet(viewsets.GenericViewSet):
+    """/models/{model_id}/versions/[{number}/]"""
+
+    serializer_class = ModelVersionSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filter_backends = []
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]+"
+
+    def _model(self) -> RegisteredModel:
+        return get_object_or_404(model_list(user=self.request.user), pk=self.kwargs["model_id"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ModelVersion.objects.none()
+        return model_version_list(model=self._model())
+
+    def _editable_model(self) -> RegisteredModel:
+        model = self._model()
+        if not model_can_edit(user=self.request.user, model=model):
+            raise PermissionDenied("Only the model's owner (or staff) can add versions; official models are read-only.")
+        return model
+
+    @extend_schema(tags=["modelhub"], summary="A model's versions, newest first",
+                   responses={200: ModelVersionSerializer(many=True), **READ_ERRORS})
+    def list(self, request, model_id=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ModelVersionSerializer(page, many=True).data)
+
+    @extend_schema(tags=["modelhub"], summary="One version, with everything inspection found",
+                   responses={200: ModelVersionDetailSerializer, **READ_ERRORS})
+    def retrieve(self, request, model_id=None, number=None):
+        version = get_object_or_404(self.get_queryset(), number=number)
+        return Response(ModelVersionDetailSerializer(version).data)
+
+    @extend_schema(
+        tags=["modelhub"], summary="Add a version: upload a file (multipart) or name an s3:// / oss:// URI (JSON)",
+        request={"multipart/form-data": VersionUploadSerializer, "application/json": VersionUriSerializer},
+        responses={201: ModelVersionDetailSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request, model_id=None):
+        _too_large(request)
+        model = self._editable_model()
+        payload = (VersionUriSerializer if _is_json(request) else VersionUploadSerializer)(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            if "uri" in data:
+                version = model_version_add(model=model, user=request.user, uri=data["uri"],
+                                            sha256=data["sha256"] or None)
+            else:
+                version = model_version_add(model=model, user=request.user, upload=data["file"],
+                                            filename=data["file"].name, extra_files=data["external_data"],
+                                            sha256=data["sha256"] or None)
+        except ModelRejected as exc:
+            raise Rejected(exc) from exc
+        return Response(ModelVersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=["modelhub"], summary="Register an optimization job's package as a new version (lineage kept)",
+                   request=VersionFromJobSerializer, responses={201: ModelVersionDetailSerializer, **WRITE_ERRORS})
+    @action(detail=False, methods=["post"], url_path="from-job", parser_classes=[JSONParser])
+    def from_job(self, request, model_id=None):
+        from jobs.selectors import job_list
+
+        model = self._editable_model()
+        payload = VersionFromJobSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        job = job_list(user=request.user).filter(pk=payload.validated_data["job"]).first()
+        if job is None:
+            raise ValidationError({"job": [f"No job {payload.validated_data['job']} that you can see."]})
+        try:
+            version = model_version_from_job(model=model, user=request.user, job=job)
+        except ModelRejected as exc:
+            raise Rejected(exc) from exc
+        return Response(ModelVersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=["modelhub"], summary="Download a version's main file",
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **READ_ERRORS})
+    @action(detail=True, methods=["get"])
+    def download(self, request, model_id=None, number=None):
+        version = get_object_or_404(self.get_queryset(), number=number)
+        if version.status == ModelVersion.Status.FAILED:
+            raise Http404("This version failed inspection; its files were removed.")
+        return FileResponse(objectstore.open_key(version.storage_key), as_attachment=True,
+                            filename=version.storage_key.rsplit("/", 1)[-1],
+                            content_type="application/octet-stream")

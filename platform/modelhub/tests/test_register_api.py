@@ -61,7 +61,7 @@ def test_bad_files_get_400_naming_the_problem_and_store_nothing(api, tmp_path, l
 def test_oversized_upload_is_refused_with_the_limit(api, settings, tmp_path, local_object_store):
     settings.WHETSTONE_MAX_UPLOAD_BYTES = 100
     response = upload(api, tiny_mlp(tmp_path / "m.onnx").read_bytes())
-    assert response.status_code == 400
+    assert response.status_code == 413  # refused before the body is read
     assert "100 bytes" in response.json()["errors"]["file"][0]
     assert RegisteredModel.objects.count() == 0 and stored_objects(local_object_store) == []
 
