@@ -4,12 +4,15 @@ import { ApiError } from "../api/client";
 export function FieldErrors({ id, error, field }: { id: string; error: unknown; field: string }) {
   const messages = error instanceof ApiError ? error.forField(field) : [];
   if (messages.length === 0) return null;
+  // role="alert" so a screen reader announces the message the moment the server sends it.
   return (
-    <ul className="field-errors" id={id} data-testid={`field-error-${field}`}>
-      {messages.map((message) => (
-        <li key={message}>{message}</li>
-      ))}
-    </ul>
+    <div role="alert" id={id} data-testid={`field-error-${field}`}>
+      <ul className="field-errors">
+        {messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -25,7 +28,10 @@ export function FormError({ error, shownFields }: { error: unknown; shownFields:
   if (!error) return null;
   const lines: string[] = [];
   if (error instanceof ApiError) {
-    lines.push(error.message);
+    // The API often repeats a field's message in "detail" ("file: … is not an ONNX model");
+    // it is already shown beside the field, so the banner does not say it twice.
+    const shownMessages = shownFields.flatMap((field) => error.forField(field));
+    if (!shownMessages.some((message) => error.message.includes(message))) lines.push(error.message);
     for (const [field, messages] of Object.entries(error.fieldErrors)) {
       if (shownFields.includes(field)) continue;
       const prefix = field === "non_field_errors" ? "" : `${field}: `;
@@ -34,6 +40,7 @@ export function FormError({ error, shownFields }: { error: unknown; shownFields:
   } else {
     lines.push(error instanceof Error ? error.message : "Something went wrong.");
   }
+  if (lines.length === 0) return null;
   return (
     <div className="form-error" role="alert" data-testid="form-error">
       {lines.map((line) => (

@@ -7,6 +7,7 @@ const TONES: Record<string, string> = {
   passed: "good",
   won: "good",
   winner: "good",
+  chosen: "good",
   running: "busy",
   loading: "busy",
   pending: "busy",
@@ -18,6 +19,7 @@ const TONES: Record<string, string> = {
   stopped: "muted",
   skipped: "muted",
   ineffective: "muted",
+  lost: "muted",
 };
 
 export function StatusBadge({ status, testId }: { status: string | null | undefined; testId?: string }) {

@@ -10,6 +10,7 @@ describe("ReportView", () => {
     expect(screen.getByTestId("overall-baseline").textContent).toBe("2.000 ms");
     expect(screen.getByTestId("overall-optimized").textContent).toBe("1.408 ms");
     expect(screen.getByTestId("diagnosis").textContent).toContain("fusion wins");
+    expect(screen.getByTestId("overall-chosen").textContent).toBe("ort_fusion (fp32)");
   });
 
   it("lists every optimization with its status and timings", () => {
@@ -23,16 +24,43 @@ describe("ReportView", () => {
     expect(rows[1]!.textContent).toContain("recipe is lossless");
   });
 
-  it("compares kernel counts per category before and after, in FusionStitching order", () => {
+  it("compares kernel counts and time per category before and after, in FusionStitching order", () => {
     render(<ReportView report={fullReport} />);
     const table = screen.getByTestId("kernels-table");
     const rowNames = within(table)
       .getAllByRole("row")
       .slice(1)
       .map((row) => row.querySelector("th")!.textContent);
-    expect(rowNames).toEqual(["Compute (Math)", "Memory-bound (Mem)", "Data movement (Cpy)", "Total"]);
-    const total = screen.getByTestId("kernels-row-total");
-    expect([...total.querySelectorAll("td")].map((cell) => cell.textContent)).toEqual(["12", "7", "−5"]);
+    expect(rowNames).toEqual([
+      "Compute (Math)",
+      "Memory-bound (Mem)",
+      "Data movement (Cpy)",
+      "Other",
+      "Total",
+      "Host (outside kernels)",
+    ]);
+    const cells = (testId: string) => [...screen.getByTestId(testId).querySelectorAll("td")].map((cell) => cell.textContent);
+    expect(cells("kernels-row-total")).toEqual(["12", "7", "−5", "1.800 ms", "1.300 ms"]);
+    expect(cells("kernels-row-host").slice(3)).toEqual(["0.200 ms", "0.100 ms"]);
+    expect(screen.getByTestId("kernels-notes").textContent).toContain("Before: the exported graph");
+  });
+
+  it("shows counts alone, and says which side could not be measured", () => {
+    render(
+      <ReportView
+        report={{
+          ...fullReport,
+          kernels: { before: { compute: 3, total: 3 }, after: { error: "RuntimeError: profiling failed" } },
+        }}
+      />,
+    );
+    expect(screen.getByTestId("kernels-table").querySelectorAll("thead th")).toHaveLength(4);
+    expect([...screen.getByTestId("kernels-row-total").querySelectorAll("td")].map((c) => c.textContent)).toEqual([
+      "3",
+      "—",
+      "—",
+    ]);
+    expect(screen.getByTestId("kernels-notes").textContent).toContain("After: not measured (RuntimeError: profiling failed)");
   });
 
   it("says whether accuracy meets the budget", () => {
@@ -49,7 +77,12 @@ describe("ReportView", () => {
     const shapes = screen.getAllByTestId("shape-row");
     expect(shapes.map((row) => row.querySelector("th")!.textContent)).toEqual(["batch=1", "batch=16"]);
     const candidates = screen.getAllByTestId("candidate-row");
-    expect(candidates[1]!.textContent).toContain("no avx512_bf16 on this CPU");
+    expect(candidates.map((row) => row.querySelector(".badge")!.textContent)).toEqual(["chosen", "lost", "skipped"]);
+    // Latency is the p50 at the primary (first) shape.
+    expect(candidates[0]!.textContent).toContain("1.408 ms");
+    expect(candidates[1]!.textContent).toContain("2.200 ms");
+    expect(candidates[1]!.textContent).toContain("slower than the baseline at batch=1");
+    expect(candidates[2]!.textContent).toContain("no avx512_bf16 on this CPU");
   });
 
   it("renders a partial report without NaN or undefined", () => {

@@ -39,9 +39,10 @@ export function OverallSummary({ report }: { report: OptimizationReport }) {
     : speedup > 1.0
       ? `${formatSpeedup(speedup)} faster`
       : "No gain: the original model ships";
+  const gained = isNumber(speedup) && speedup > 1.0;
   return (
     <div className="overall" data-testid="overall">
-      <p className="overall-speedup" data-testid="overall-speedup">
+      <p className={gained ? "overall-speedup" : "overall-speedup no-gain"} data-testid="overall-speedup">
         {verdict}
       </p>
       <dl className="key-values">
@@ -57,6 +58,15 @@ export function OverallSummary({ report }: { report: OptimizationReport }) {
           <dt>Speed-up</dt>
           <dd>{formatSpeedup(speedup)}</dd>
         </div>
+        {typeof overall.chosen === "string" && (
+          <div>
+            <dt>Shipped</dt>
+            <dd data-testid="overall-chosen">
+              {overall.chosen}
+              {typeof overall.precision === "string" ? ` (${overall.precision})` : ""}
+            </dd>
+          </div>
+        )}
       </dl>
       {report.diagnosis?.message && (
         <p className="diagnosis" data-testid="diagnosis">
@@ -107,7 +117,7 @@ export function OptimizationsTable({ entries }: { entries: OptimizationEntry[] }
   );
 }
 
-const KERNEL_ORDER = ["compute", "memory", "data_movement", "other", "total"];
+const KERNEL_CATEGORIES = ["compute", "memory", "data_movement", "other", "total"];
 const KERNEL_LABELS: Record<string, string> = {
   compute: "Compute (Math)",
   memory: "Memory-bound (Mem)",
@@ -116,17 +126,19 @@ const KERNEL_LABELS: Record<string, string> = {
   total: "Total",
 };
 
-/** Known categories first, in FusionStitching order; any extra key (e.g. time) after them. */
+/**
+ * Rows of the FusionStitching-style table: the known categories in their order, then any
+ * other numeric count the core adds later (so new categories show without a console change).
+ */
 export function kernelRowKeys(before: KernelCounts | null, after: KernelCounts | null): string[] {
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  const known = KERNEL_ORDER.filter((key) => keys.has(key));
-  const extra = [...keys].filter((key) => !KERNEL_ORDER.includes(key)).sort();
+  const numericKeys = new Set(
+    [...Object.entries(before ?? {}), ...Object.entries(after ?? {})]
+      .filter(([key, value]) => isNumber(value) && key !== "host_ms")
+      .map(([key]) => key),
+  );
+  const known = KERNEL_CATEGORIES.filter((key) => numericKeys.has(key));
+  const extra = [...numericKeys].filter((key) => !KERNEL_CATEGORIES.includes(key)).sort();
   return [...known, ...extra];
-}
-
-function kernelCell(value: unknown): string {
-  if (isNumber(value)) return formatCount(value);
-  return formatValue(value);
 }
 
 function kernelDelta(before: unknown, after: unknown): string {
@@ -135,40 +147,99 @@ function kernelDelta(before: unknown, after: unknown): string {
   return delta === 0 ? "0" : `${delta > 0 ? "+" : "−"}${formatCount(Math.abs(delta))}`;
 }
 
+function categoryMs(counts: KernelCounts | null, key: string): unknown {
+  return asRecord(counts?.time_ms)?.[key];
+}
+
+function KernelGraphNotes({ before, after }: { before: KernelCounts | null; after: KernelCounts | null }) {
+  const notes = [
+    ["Before", before],
+    ["After", after],
+  ] as const;
+  return (
+    <ul className="notes" data-testid="kernels-notes">
+      {notes.map(([when, counts]) =>
+        typeof counts?.error === "string" ? (
+          <li key={when} className="bad-text">
+            {when}: not measured ({counts.error})
+          </li>
+        ) : typeof counts?.graph === "string" ? (
+          <li key={when}>
+            {when}: {counts.graph}
+          </li>
+        ) : null,
+      )}
+    </ul>
+  );
+}
+
 export function KernelsTable({ kernels }: { kernels: OptimizationReport["kernels"] }) {
   const before = asRecord(kernels?.before) as KernelCounts | null;
   const after = asRecord(kernels?.after) as KernelCounts | null;
   const keys = kernelRowKeys(before, after);
-  if (keys.length === 0) return <p className="muted">No kernel statistics reported.</p>;
+  if (keys.length === 0 && !before?.error && !after?.error) return <p className="muted">No kernel statistics reported.</p>;
+  const hasTimes = Boolean(asRecord(before?.time_ms) || asRecord(after?.time_ms));
+  const hasHost = isNumber(before?.host_ms) || isNumber(after?.host_ms);
   return (
-    <div className="table-scroll">
-      <table data-testid="kernels-table">
-        <thead>
-          <tr>
-            <th scope="col">Category</th>
-            <th scope="col" className="number">
-              Before
-            </th>
-            <th scope="col" className="number">
-              After
-            </th>
-            <th scope="col" className="number">
-              Change
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr key={key} data-testid={`kernels-row-${key}`}>
-              <th scope="row">{KERNEL_LABELS[key] ?? humanize(key)}</th>
-              <td className="number">{kernelCell(before?.[key])}</td>
-              <td className="number">{kernelCell(after?.[key])}</td>
-              <td className="number">{kernelDelta(before?.[key], after?.[key])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      {keys.length > 0 && (
+        <div className="table-scroll">
+          <table data-testid="kernels-table">
+            <thead>
+              <tr>
+                <th scope="col">Category</th>
+                <th scope="col" className="number">
+                  Kernels before
+                </th>
+                <th scope="col" className="number">
+                  Kernels after
+                </th>
+                <th scope="col" className="number">
+                  Change
+                </th>
+                {hasTimes && (
+                  <>
+                    <th scope="col" className="number">
+                      Time before
+                    </th>
+                    <th scope="col" className="number">
+                      Time after
+                    </th>
+                  </>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((key) => (
+                <tr key={key} data-testid={`kernels-row-${key}`}>
+                  <th scope="row">{KERNEL_LABELS[key] ?? humanize(key)}</th>
+                  <td className="number">{formatCount(before?.[key])}</td>
+                  <td className="number">{formatCount(after?.[key])}</td>
+                  <td className="number">{kernelDelta(before?.[key], after?.[key])}</td>
+                  {hasTimes && (
+                    <>
+                      <td className="number">{formatMs(categoryMs(before, key))}</td>
+                      <td className="number">{formatMs(categoryMs(after, key))}</td>
+                    </>
+                  )}
+                </tr>
+              ))}
+              {hasTimes && hasHost && (
+                <tr data-testid="kernels-row-host">
+                  <th scope="row">Host (outside kernels)</th>
+                  <td className="number">{MISSING}</td>
+                  <td className="number">{MISSING}</td>
+                  <td className="number">{MISSING}</td>
+                  <td className="number">{formatMs(before?.host_ms)}</td>
+                  <td className="number">{formatMs(after?.host_ms)}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <KernelGraphNotes before={before} after={after} />
+    </>
   );
 }
 
@@ -263,11 +334,15 @@ export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
   );
 }
 
-function candidateLatency(entry: CandidateEntry): string {
+/** p50 at the first (primary) shape when latency is per shape, else a flat number. */
+export function candidateLatency(entry: CandidateEntry): string {
   for (const key of ["latency_ms", "optimized_ms", "post_run_ms", "p50_ms"]) {
     if (isNumber(entry[key])) return formatMs(entry[key]);
   }
-  return MISSING;
+  const perShape = asRecord(entry.latency);
+  const primary = perShape ? asRecord(Object.values(perShape)[0]) : null;
+  if (primary && isNumber(primary.p50_ms)) return formatMs(primary.p50_ms);
+  return isNumber(entry.latency) ? formatMs(entry.latency) : MISSING;
 }
 
 function candidateAccuracy(entry: CandidateEntry): string {
@@ -280,7 +355,7 @@ function candidateAccuracy(entry: CandidateEntry): string {
 }
 
 function candidateReason(entry: CandidateEntry): string {
-  for (const key of ["reason", "why", "detail"]) {
+  for (const key of ["why_lost", "reason", "why", "detail"]) {
     if (typeof entry[key] === "string" && entry[key]) return entry[key] as string;
   }
   return MISSING;
@@ -295,8 +370,9 @@ export function CandidatesTable({ candidates }: { candidates: CandidateEntry[] }
           <tr>
             <th scope="col">Candidate</th>
             <th scope="col">Status</th>
+            <th scope="col">Engine</th>
             <th scope="col" className="number">
-              Latency
+              Latency (p50)
             </th>
             <th scope="col" className="number">
               Speed-up
@@ -312,6 +388,7 @@ export function CandidatesTable({ candidates }: { candidates: CandidateEntry[] }
               <td>
                 <StatusBadge status={typeof entry.status === "string" ? entry.status : undefined} />
               </td>
+              <td>{[entry.engine, entry.precision].filter((part) => typeof part === "string" && part).join(" ") || MISSING}</td>
               <td className="number">{candidateLatency(entry)}</td>
               <td className="number">{formatSpeedup(entry.speedup)}</td>
               <td>{candidateAccuracy(entry)}</td>

@@ -46,7 +46,13 @@ export type OptimizationReport = {
   hardware_context?: Record<string, unknown> | null;
   diagnosis?: { shape_variation?: string; test_data_source?: string; message?: string } | null;
   optimizations?: OptimizationEntry[] | null;
-  overall?: { baseline_ms?: number | null; optimized_ms?: number | null; speedup?: number | null } | null;
+  overall?: {
+    baseline_ms?: number | null;
+    optimized_ms?: number | null;
+    speedup?: number | null;
+    chosen?: string | null;
+    precision?: string | null;
+  } | null;
   kernels?: { before?: KernelCounts | null; after?: KernelCounts | null } | null;
   accuracy?: AccuracyReport | null;
   shapes?: ShapeEntry[] | null;

@@ -36,6 +36,24 @@ describe("UploadModelForm", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("does not repeat a field's message when the server's detail already says it", async () => {
+    fakeServer({
+      "POST /api/v1/models/": {
+        status: 400,
+        body: {
+          detail: "file: notes.onnx is not an ONNX model: it looks like a text file",
+          errors: { file: ["notes.onnx is not an ONNX model: it looks like a text file"] },
+        },
+      },
+    });
+    renderWithProviders(<UploadModelForm onUploaded={() => {}} />);
+    const user = userEvent.setup();
+    await user.upload(screen.getByLabelText("Model file"), onnxFile("notes.onnx"));
+    await user.click(screen.getByRole("button", { name: "Upload" }));
+    expect((await screen.findByTestId("field-error-file")).textContent).toContain("looks like a text file");
+    expect(screen.queryByTestId("form-error")).toBeNull();
+  });
+
   it("sends the file, name and description as multipart with the CSRF token", async () => {
     document.cookie = "csrftoken=token-123; path=/";
     const { requests } = fakeServer({ "POST /api/v1/models/": { status: 201, body: model } });

@@ -45,10 +45,21 @@ export const fullReport: OptimizationReport = {
     { name: "ort_fusion", status: "effective", speedup: 1.42, pre_run_ms: 2.0, post_run_ms: 1.408, detail: "fused MatMul+Add" },
     { name: "int8_dynamic", status: "skipped", speedup: null, pre_run_ms: null, post_run_ms: null, detail: "recipe is lossless" },
   ],
-  overall: { baseline_ms: 2.0, optimized_ms: 1.408, speedup: 1.42 },
+  overall: { baseline_ms: 2.0, optimized_ms: 1.408, speedup: 1.42, chosen: "ort_fusion", precision: "fp32" },
+  // The shape compiler_core/report.py writes: counts per category, ms per category, host time.
   kernels: {
-    before: { compute: 4, memory: 6, data_movement: 2, total: 12 },
-    after: { compute: 2, memory: 3, data_movement: 2, total: 7 },
+    before: {
+      compute: 4, memory: 6, data_movement: 2, other: 0, total: 12,
+      time_ms: { compute: 1.2, memory: 0.5, data_movement: 0.1, other: 0, total: 1.8 },
+      host_ms: 0.2,
+      graph: "the exported graph, onnxruntime graph optimizations off, 1 thread",
+    },
+    after: {
+      compute: 2, memory: 3, data_movement: 2, other: 0, total: 7,
+      time_ms: { compute: 1.0, memory: 0.2, data_movement: 0.1, other: 0, total: 1.3 },
+      host_ms: 0.1,
+      graph: "the graph onnxruntime executes for the package, 1 thread",
+    },
   },
   accuracy: { metric: "cosine", value: 0.99999, budget: 0.9999, max_abs_diff: 1.2e-6, cosine: 0.99999, top1_agreement: null },
   shapes: [
@@ -56,8 +67,16 @@ export const fullReport: OptimizationReport = {
     { shape: { batch: 16 }, baseline_ms: 9.0, optimized_ms: 6.5, speedup: 1.38 },
   ],
   candidates: [
-    { name: "ort_fusion", status: "passed", speedup: 1.42, latency_ms: 1.408, reason: "" },
-    { name: "bf16", status: "skipped", speedup: null, reason: "no avx512_bf16 on this CPU" },
+    {
+      name: "ort_fusion", engine: "onnxruntime", precision: "fp32", status: "chosen", speedup: 1.42, why_lost: null,
+      latency: { "batch=1": { p50_ms: 1.408, p90_ms: 1.5, runs: 40 }, "batch=16": { p50_ms: 6.5, runs: 40 } },
+      accuracy: { metric: "cosine", value: 0.99999, cosine: 0.99999 },
+    },
+    {
+      name: "openvino_f32", engine: "openvino", precision: "fp32", status: "lost", speedup: 0.9,
+      why_lost: "slower than the baseline at batch=1", latency: { "batch=1": { p50_ms: 2.2 } },
+    },
+    { name: "bf16", status: "skipped", speedup: null, why_lost: "no avx512_bf16 on this CPU", latency: {} },
   ],
 };
 

@@ -1,0 +1,205 @@
+"""Page objects for the Whetstone console: tests say what a user does, these know how.
+
+Locators prefer what a user perceives (labels, roles, button names); `data-testid` marks
+the values tests read back.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+JOB_FINAL_STATUS = re.compile(r"^(succeeded|failed|cancelled)$")
+DEPLOYMENT_FINAL_STATUS = re.compile(r"^(ready|failed|stopped)$")
+
+
+class ConsolePage:
+    def __init__(self, page: Page, screenshots: Path):
+        self.page = page
+        self.screenshots = screenshots
+
+    def screenshot(self, name: str) -> Path:
+        path = self.screenshots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def wait_until_loaded(self) -> None:
+        expect(self.page.get_by_test_id("loading")).to_have_count(0)
+
+    def open_from_nav(self, link: str) -> "ListPage":
+        self.page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+        listing = ListPage(self.page, self.screenshots)
+        expect(self.page.get_by_role("heading", level=1)).to_be_visible()
+        listing.wait_until_loaded()
+        return listing
+
+
+class ListPage(ConsolePage):
+    """The Jobs and Deployments lists: one row per item, read as text."""
+
+    def rows(self, testid: str) -> list[str]:
+        expect(self.page.get_by_test_id(testid).first).to_be_visible()
+        return self.page.get_by_test_id(testid).all_inner_texts()
+
+
+class LoginPage(ConsolePage):
+    def open(self) -> "LoginPage":
+        self.page.goto("/login")
+        expect(self.page.get_by_role("heading", name="Sign in to Whetstone")).to_be_visible()
+        return self
+
+    def submit(self, username: str, password: str) -> None:
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+
+    def log_in(self, username: str, password: str) -> "ModelsPage":
+        self.submit(username, password)
+        models = ModelsPage(self.page, self.screenshots)
+        models.wait_until_shown()
+        return models
+
+    def password_errors(self) -> str:
+        message = self.page.get_by_test_id("field-error-password")
+        expect(message).to_be_visible()
+        return message.inner_text()
+
+
+class ModelsPage(ConsolePage):
+    def open(self) -> "ModelsPage":
+        self.page.goto("/models")
+        self.wait_until_shown()
+        return self
+
+    def wait_until_shown(self) -> None:
+        expect(self.page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
+        self.wait_until_loaded()
+
+    def _fill_upload(self, path: Path, name: str, description: str) -> None:
+        form = self.page.get_by_test_id("upload-form")
+        form.get_by_label("Model file").set_input_files(str(path))
+        form.get_by_label("Name").fill(name)
+        form.get_by_label("Description").fill(description)
+        form.get_by_role("button", name="Upload").click()
+
+    def upload(self, path: Path, *, name: str, description: str = "") -> "ModelDetailPage":
+        self._fill_upload(path, name, description)
+        detail = ModelDetailPage(self.page, self.screenshots)
+        expect(self.page).to_have_url(re.compile(r"/models/\d+$"), timeout=60_000)
+        detail.wait_until_shown(name)
+        return detail
+
+    def upload_expecting_rejection(self, path: Path, *, name: str) -> str:
+        """Uploads a file the server refuses; returns the message shown beside the file field."""
+        self._fill_upload(path, name, "")
+        message = self.page.get_by_test_id("field-error-file")
+        expect(message).to_be_visible(timeout=30_000)
+        return message.inner_text()
+
+    def search(self, text: str) -> None:
+        self.page.get_by_label("Search models").fill(text)
+        self.page.get_by_role("button", name="Search", exact=True).click()
+        self.wait_until_loaded()
+
+    def model_names(self) -> list[str]:
+        return [row.get_by_role("link").inner_text() for row in self.page.get_by_test_id("model-row").all()]
+
+
+class ModelDetailPage(ConsolePage):
+    def wait_until_shown(self, name: str) -> None:
+        expect(self.page.get_by_test_id("model-name")).to_have_text(name)
+
+    def input_shapes(self) -> str:
+        return " ".join(row.inner_text() for row in self.page.get_by_test_id("signature-input").all())
+
+    def dynamic_dims(self) -> list[str]:
+        return self.page.get_by_test_id("dynamic-dim").all_inner_texts()
+
+    def node_count(self, category: str) -> int:
+        return int(self.page.get_by_test_id(f"node-count-{category}").locator("td").inner_text())
+
+    def optimize(self, *, recipe: str, accuracy_budget: str | None = None) -> "JobPage":
+        form = self.page.get_by_test_id("optimize-form")
+        form.get_by_label("Recipe").select_option(recipe)
+        if accuracy_budget is not None:
+            form.get_by_label(re.compile("Accuracy budget")).fill(accuracy_budget)
+        form.get_by_role("button", name="Optimize").click()
+        expect(self.page).to_have_url(re.compile(r"/jobs/\d+$"))
+        job = JobPage(self.page, self.screenshots)
+        expect(job.status).to_be_visible()
+        return job
+
+
+class JobPage(ConsolePage):
+    @property
+    def status(self):
+        return self.page.get_by_test_id("job-status")
+
+    def wait_until_finished(self, *, timeout_s: float) -> str:
+        """Waits for the page's own polling to show a final state; returns the status."""
+        expect(self.status).to_have_text(JOB_FINAL_STATUS, timeout=timeout_s * 1000)
+        return self.status.inner_text()
+
+    def error(self) -> str:
+        locator = self.page.get_by_test_id("job-error")
+        return locator.inner_text() if locator.count() else ""
+
+    def log_lines(self) -> list[str]:
+        log = self.page.get_by_test_id("job-log")
+        if not log.is_visible():  # the log folds away once the report is shown
+            self.page.get_by_text(re.compile(r"^Log \(")).click()
+        return log.locator("li").all_inner_texts()
+
+    def overall_speedup(self) -> str:
+        return self.page.get_by_test_id("overall-speedup").inner_text()
+
+    def optimization_rows(self) -> list[str]:
+        return self.page.get_by_test_id("optimization-row").all_inner_texts()
+
+    def kernel_counts(self, category: str) -> tuple[str, str]:
+        cells = self.page.get_by_test_id(f"kernels-row-{category}").locator("td").all_inner_texts()
+        return cells[0], cells[1]
+
+    def accuracy_verdict(self) -> str:
+        return self.page.get_by_test_id("accuracy-verdict").inner_text()
+
+    def shape_rows(self) -> list[str]:
+        return self.page.get_by_test_id("shape-row").all_inner_texts()
+
+    def candidate_rows(self) -> list[str]:
+        return self.page.get_by_test_id("candidate-row").all_inner_texts()
+
+    def package_href(self) -> str:
+        return self.page.get_by_test_id("download-package").get_attribute("href") or ""
+
+    def deploy(self) -> "DeploymentPage":
+        self.page.get_by_test_id("deploy-button").click()
+        expect(self.page).to_have_url(re.compile(r"/deployments/\d+$"), timeout=30_000)
+        deployment = DeploymentPage(self.page, self.screenshots)
+        expect(deployment.status).to_be_visible()
+        return deployment
+
+
+class DeploymentPage(ConsolePage):
+    @property
+    def status(self):
+        return self.page.get_by_test_id("deployment-status")
+
+    def wait_until_settled(self, *, timeout_s: float) -> str:
+        expect(self.status).to_have_text(DEPLOYMENT_FINAL_STATUS, timeout=timeout_s * 1000)
+        return self.status.inner_text()
+
+    def message(self) -> str:
+        locator = self.page.get_by_test_id("deployment-message")
+        return locator.inner_text() if locator.count() else ""
+
+    def endpoint_url(self) -> str:
+        return self.page.get_by_test_id("endpoint-url").inner_text().strip()
+
+    def curl_snippet(self) -> str:
+        return self.page.get_by_test_id("snippet-curl").inner_text()
+
+    def python_snippet(self) -> str:
+        return self.page.get_by_test_id("snippet-python").inner_text()

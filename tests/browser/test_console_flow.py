@@ -1,0 +1,146 @@
+"""The console end to end: a user registers, optimizes and deploys a model in Chromium,
+against the real stack (web server, Celery worker, Redis, S3 server, MLServer)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import uuid
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import requests
+from onnx import TensorProto, helper, numpy_helper
+
+from .pages import LoginPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+FEATURES = 8
+UNITS = 4
+JOB_TIMEOUT_S = 420
+DEPLOY_TIMEOUT_S = 180
+NARROW = {"width": 390, "height": 844}
+
+
+def matmul_add_relu(path: Path) -> Path:
+    """y = relu(x @ W + b) with a symbolic batch dim.
+
+    The weights are new on every run: the compiler core caches tuning results by the model's
+    SHA-256 on the worker's machine, and a cache hit skips the candidates this test reads.
+    """
+    rng = np.random.default_rng(uuid.uuid4().int)
+    weights = numpy_helper.from_array(rng.standard_normal((FEATURES, UNITS)).astype(np.float32), "W")
+    bias = numpy_helper.from_array(rng.standard_normal(UNITS).astype(np.float32), "b")
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["x", "W"], ["xw"]),
+            helper.make_node("Add", ["xw", "b"], ["z"]),
+            helper.make_node("Relu", ["z"], ["y"]),
+        ],
+        "matmul_add_relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", FEATURES])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", UNITS])],
+        initializer=[weights, bias],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="whetstone-browser-test")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return path
+
+
+def curl_request(snippet: str) -> tuple[str, dict]:
+    """The URL and JSON body of the console's curl snippet, parsed the way a shell would."""
+    words = shlex.split(snippet.replace("\\\n", " "), comments=True)
+    url = words[words.index("-X") + 2]
+    return url, json.loads(words[words.index("-d") + 1])
+
+
+def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_path):
+    model_file = matmul_add_relu(tmp_path / "matmul_add_relu.onnx")
+    login = LoginPage(browser_page, screenshots).open()
+    login.screenshot("01-login")
+
+    models = login.log_in(stack.admin_username, stack.admin_password)
+    models.screenshot("02-models")
+
+    detail = models.upload(model_file, name="browser-mlp", description="MatMul, Add, Relu; dynamic batch")
+    assert "[batch, 8]" in detail.input_shapes()
+    assert "batch" in detail.dynamic_dims()
+    assert detail.node_count("compute") == 1
+    assert detail.node_count("memory") == 2
+    assert detail.node_count("total") == 3
+    detail.screenshot("03-model-detail")
+
+    job = detail.optimize(recipe="lossless")
+    job.screenshot("04-job-in-progress")
+    status = job.wait_until_finished(timeout_s=JOB_TIMEOUT_S)
+    assert status == "succeeded", f"job ended {status}: {job.error()}"
+
+    assert re.fullmatch(r"\d+\.\d\d× faster|No gain: the original model ships", job.overall_speedup())
+    assert job.optimization_rows(), "the report lists no optimizations"
+    before_total, after_total = job.kernel_counts("total")
+    assert before_total == "3", f"kernels before: {before_total}"
+    assert re.fullmatch(r"\d+", after_total)
+    assert "meets the budget" in job.accuracy_verdict()
+    assert any("batch" in row for row in job.shape_rows()), job.shape_rows()
+    assert job.candidate_rows(), "the report lists no candidates"
+    assert job.log_lines(), "the job log is empty"
+    package = browser_page.request.get(job.package_href())
+    assert package.ok and package.body()[:2] == b"PK", f"package download: HTTP {package.status}"
+    job.screenshot("05-job-report")
+
+    browser_page.set_viewport_size(NARROW)
+    job.screenshot("06-job-report-narrow")
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], \
+        "the report page scrolls sideways on a narrow screen"
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+
+    deployment = job.deploy()
+    deployment.screenshot("07-deployment-pending")
+    status = deployment.wait_until_settled(timeout_s=DEPLOY_TIMEOUT_S)
+    assert status == "ready", f"deployment ended {status}: {deployment.message()}"
+    endpoint = deployment.endpoint_url()
+    assert endpoint.startswith(stack.serving_url) and endpoint.endswith("/infer"), endpoint
+    deployment.screenshot("08-deployment-ready")
+
+    # The curl snippet is what a user copies: it must work against the live endpoint as shown.
+    url, body = curl_request(deployment.curl_snippet())
+    assert url == endpoint
+    answer = requests.post(url, json=body, timeout=30)
+    assert answer.status_code == 200, answer.text
+    (output,) = answer.json()["outputs"]
+    assert output["shape"] == [1, UNITS]
+    assert "requests.post" in deployment.python_snippet()
+
+    jobs = deployment.open_from_nav("Jobs")
+    assert any("browser-mlp" in row and "succeeded" in row for row in jobs.rows("job-row")), jobs.rows("job-row")
+    deployments = jobs.open_from_nav("Deployments")
+    rows = deployments.rows("deployment-row")
+    assert any("browser-mlp" in row and "ready" in row and endpoint in row for row in rows), rows
+    deployments.screenshot("09-deployments")
+
+
+def test_upload_rejection_is_shown_beside_the_file_field(stack, browser_page, screenshots, tmp_path):
+    not_a_model = tmp_path / "notes.onnx"
+    not_a_model.write_text("these are meeting notes, not a model")
+    models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+
+    message = models.upload_expecting_rejection(not_a_model, name="not-a-model")
+    assert message.strip(), "the server gave no reason for refusing the file"
+    assert browser_page.get_by_label("Model file").get_attribute("aria-invalid") == "true"
+    models.screenshot("01-upload-rejected")
+    models.search("not-a-model")
+    assert "not-a-model" not in models.model_names()
+
+
+def test_wrong_password_is_refused(stack, browser_page, screenshots):
+    login = LoginPage(browser_page, screenshots).open()
+    login.submit(stack.admin_username, "not-the-password")
+    assert "Unable to log in" in login.password_errors()
+    assert browser_page.url.endswith("/login")
+    login.screenshot("01-login-refused")
