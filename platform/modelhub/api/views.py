@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from django_filters.rest_framework import DjangoFilterBackend
@@ -70,6 +71,16 @@ def _is_json(request) -> bool:
     return (request.content_type or "").startswith("application/json")
 
 
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+
+class ModelListNegotiation(DefaultContentNegotiation):
+    """`?format=` filters models by their format here; it does not pick a renderer."""
+
+    settings = _NoFormatOverride()
+
+
 @extend_schema_view(
     list=extend_schema(tags=["modelhub"], summary="List the models you can see",
                        responses={200: ModelSerializer(many=True), 401: ERROR}),
@@ -79,6 +90,7 @@ def _is_json(request) -> bool:
 class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ModelSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    content_negotiation_class = ModelListNegotiation
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ModelFilter
     ordering_fields = ["name", "created_at", "updated_at"]
