@@ -335,6 +335,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The teams you belong to */
+        get: operations["teams_list"];
+        put?: never;
+        /** Create a team; you become its first member */
+        post: operations["teams_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A team and its members */
+        get: operations["teams_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a user to the team */
+        post: operations["teams_members_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/{username}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user from the team */
+        delete: operations["teams_members_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -543,7 +612,7 @@ export interface components {
             size_bytes: number;
             source?: components["schemas"]["SourceEnum"];
             source_uri?: string;
-            status?: components["schemas"]["Status0b5Enum"];
+            status?: components["schemas"]["ModelVersionStatusEnum"];
             status_message?: string;
             /** @description The main file; other files lie beside it. */
             storage_key: string;
@@ -569,11 +638,19 @@ export interface components {
             size_bytes: number;
             source?: components["schemas"]["SourceEnum"];
             source_uri?: string;
-            status?: components["schemas"]["Status0b5Enum"];
+            status?: components["schemas"]["ModelVersionStatusEnum"];
             status_message?: string;
             /** @description The main file; other files lie beside it. */
             storage_key: string;
         };
+        /**
+         * @description * `pending` - Stored, waiting for inspection
+         *     * `inspecting` - Inspection running
+         *     * `ready` - Ready
+         *     * `failed` - Inspection failed
+         * @enum {string}
+         */
+        ModelVersionStatusEnum: "pending" | "inspecting" | "ready" | "failed";
         NodeCounts: {
             compute: number;
             data_movement: number;
@@ -675,6 +752,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PersonalToken"][];
         };
+        PaginatedTeamList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Team"][];
+        };
         PatchedModelUpdateRequest: {
             card?: string;
             description?: string;
@@ -743,18 +835,23 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "upload" | "uri" | "official" | "optimized";
-        /**
-         * @description * `pending` - Stored, waiting for inspection
-         *     * `inspecting` - Inspection running
-         *     * `ready` - Ready
-         *     * `failed` - Inspection failed
-         * @enum {string}
-         */
-        Status0b5Enum: "pending" | "inspecting" | "ready" | "failed";
         StoredFile: {
             path: string;
             sha256: string;
             size_bytes: number;
+        };
+        Team: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly members: string[];
+            name: string;
+        };
+        TeamMemberRequest: {
+            username: string;
+        };
+        TeamRequest: {
+            name: string;
         };
         TensorSpec: {
             dtype: string;
@@ -1846,6 +1943,125 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    teams_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamList"];
+                };
+            };
+        };
+    };
+    teams_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamRequest"];
+                "multipart/form-data": components["schemas"]["TeamRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+        };
+    };
+    teams_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+        };
+    };
+    teams_members_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamMemberRequest"];
+                "multipart/form-data": components["schemas"]["TeamMemberRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+        };
+    };
+    teams_members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
