@@ -1,22 +1,51 @@
-"""Tasks take an id, and call one service. All state lives in the rows."""
+"""Tasks take an id and call one service. All state lives in the rows."""
 
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from .celery_app import app
 
 
-@app.task(
-    name="whetstone.optimize",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.WHETSTONE_JOB_SOFT_TIME_LIMIT_S,
-    time_limit=settings.WHETSTONE_JOB_HARD_TIME_LIMIT_S,
-)
-def optimize(self, job_id: int) -> None:
-    from jobs.services import job_run_optimization
+def _compile_in_child(*, model_path: Path, out_dir: Path, options: dict, workdir: Path, context) -> None:
+    from jobs.runner import JobCancelled, JobFailed
 
-    job_run_optimization(job_id=job_id, worker=self.request.hostname or "worker")
+    from .child_process import ChildCallbacks, ChildCancelled, ChildFailed, run_compile_child
+
+    try:
+        run_compile_child(
+            model_path=model_path, out_dir=out_dir, options=options, workdir=workdir,
+            callbacks=ChildCallbacks(progress=context.progress, heartbeat=context.heartbeat,
+                                     cancel_requested=context.cancel_requested),
+            heartbeat_interval_s=settings.WHETSTONE_HEARTBEAT_INTERVAL_S,
+        )
+    except ChildCancelled as exc:
+        raise JobCancelled() from exc
+    except ChildFailed as exc:
+        raise JobFailed(str(exc)) from exc
+    except SoftTimeLimitExceeded as exc:
+        raise JobFailed(f"The job ran past its time limit for recipe {options.get('recipe')!r}.") from exc
+
+
+@app.task(name="whetstone.optimize", bind=True, acks_late=True, reject_on_worker_lost=True)
+def optimize(self, job_id: int) -> None:
+    from compiler_core.hardware import describe_hardware
+    from jobs.models import Job
+    from jobs.runner import Deferred
+    from jobs.services import job_dispatch, job_run_optimization
+
+    outcome = job_run_optimization(
+        job_id=job_id,
+        worker=self.request.hostname or socket.gethostname(),
+        hardware=describe_hardware(),
+        compile_model=_compile_in_child,
+    )
+    if isinstance(outcome, Deferred):
+        job_dispatch(job=Job.objects.get(pk=job_id), countdown=settings.WHETSTONE_DEFER_COUNTDOWN_S)
 
 
 @app.task(name="whetstone.deploy", acks_late=True, soft_time_limit=600, time_limit=660)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -51,11 +53,11 @@ class LiveStack:
         self.admin_password = ADMIN_PASSWORD
         self.env = stack.env
 
-    def api(self) -> requests.Session:
-        """A requests session authenticated with the admin's API token."""
+    def api(self, *, username: str | None = None, password: str | None = None) -> requests.Session:
+        """A requests session authenticated with an API token (the admin's by default)."""
         token = requests.post(
             f"{self.web_url}/api/v1/auth/token/",
-            json={"username": self.admin_username, "password": self.admin_password},
+            json={"username": username or self.admin_username, "password": password or self.admin_password},
             timeout=10,
         ).json()["token"]
         session = requests.Session()
@@ -65,11 +67,22 @@ class LiveStack:
     def service(self, name: str):
         return next(service for service in self.stack.services if service.name == name)
 
+    def replace_service(self, name: str, new_service) -> None:
+        self.stack.services = [s for s in self.stack.services if s.name != name] + [new_service]
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("whetstone-var")
-    overrides = {"WHETSTONE_ADMIN_PASSWORD": ADMIN_PASSWORD, "DEBUG": "false"}
+    def create_user(self, username: str, password: str) -> requests.Session:
+        """A new user, and a requests session holding their API token."""
+        manage(["shell", "-c",
+                "from django.contrib.auth import get_user_model; "
+                f"get_user_model().objects.create_user(username={username!r}, password={password!r})"],
+               env=self.env)
+        return self.api(username=username, password=password)
+
+
+@contextmanager
+def launched_stack(var_dir: Path, *, env: dict[str, str] | None = None, **options) -> Iterator[LiveStack]:
+    """Start the platform under `var_dir` with a database of its own; stop it after."""
+    overrides = {"WHETSTONE_ADMIN_PASSWORD": ADMIN_PASSWORD, "DEBUG": "false", **(env or {})}
     drop_database = None
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
@@ -77,11 +90,8 @@ def stack(tmp_path_factory):
     else:
         overrides["DATABASE_URL"] = f"sqlite:///{var_dir / 'whetstone.sqlite3'}"
     stack = start_stack(
-        var_dir=var_dir,
-        web_port=free_port(),
-        serving_port=free_port(),
-        env_overrides=overrides,
-        with_s3_server=True,
+        var_dir=var_dir, web_port=free_port(), serving_port=free_port(), env_overrides=overrides,
+        with_s3_server=True, **options,
     )
     try:
         manage(["ensure_admin"], env=stack.env)
@@ -90,3 +100,9 @@ def stack(tmp_path_factory):
         stack.stop()
         if drop_database:
             drop_database()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    with launched_stack(tmp_path_factory.mktemp("whetstone-var")) as live:
+        yield live

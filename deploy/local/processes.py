@@ -145,17 +145,22 @@ def start_web(*, port: int, log_dir: Path, env: dict[str, str], workers: int = 2
 
 
 def start_worker(*, log_dir: Path, env: dict[str, str], queues: str = "cpu,serving", concurrency: int = 1,
-                 name: str = "worker", beat: bool = True) -> Service:
-    """A Celery worker. `beat` embeds the scheduler that runs the job reaper;
-    exactly one process of a deployment should have it."""
+                 name: str = "worker") -> Service:
     command = [PYTHON, "-m", "celery", "-A", "optimizer_worker.celery_app", "worker", "-Q", queues,
                "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{name}@%h",
                "--without-gossip", "--without-mingle"]
-    if beat:
-        command.append("--beat")
     service = spawn(name, command, log_dir=log_dir, env=env)
     ready = lambda: "ready." in service.log_path.read_text(errors="replace")  # noqa: E731
     wait_for(ready, timeout=90, what="celery worker", process=service.process, log_path=service.log_path)
+    return service
+
+
+def start_reaper(*, log_dir: Path, env: dict[str, str]) -> Service:
+    """The job reaper: requeues or fails jobs whose worker vanished. It lives
+    apart from the workers so that it keeps watching when one dies."""
+    service = spawn("reaper", [PYTHON, str(REPO_DIR / "manage.py"), "reap_jobs"], log_dir=log_dir, env=env)
+    ready = lambda: "job reaper: watching" in service.log_path.read_text(errors="replace")  # noqa: E731
+    wait_for(ready, timeout=60, what="job reaper", process=service.process, log_path=service.log_path)
     return service
 
 

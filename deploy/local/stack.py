@@ -13,6 +13,7 @@ from .processes import (
     Stack,
     free_port,
     manage,
+    start_reaper,
     start_redis,
     start_s3_server,
     start_serving,
@@ -40,6 +41,7 @@ def start_stack(
     with_s3_server: bool = False,
     redis_port: int | None = None,
     worker_concurrency: int = 1,
+    with_serving: bool = True,
 ) -> Stack:
     """Start every part that the environment does not already provide.
 
@@ -69,9 +71,11 @@ def start_stack(
         env.setdefault("SERVING_PUBLIC_URL", env["SERVING_URL"])
         manage(["migrate", "--noinput"], env=env)
         manage(["collectstatic", "--noinput", "--verbosity", "0"], env=env)
-        stack.services.append(start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
-        stack.serving_url = env["SERVING_URL"]
+        if with_serving:
+            stack.services.append(start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
+            stack.serving_url = env["SERVING_URL"]
         stack.services.append(start_worker(log_dir=log_dir, env=env, concurrency=worker_concurrency))
+        stack.services.append(start_reaper(log_dir=log_dir, env=env))
         web = start_web(port=web_port, log_dir=log_dir, env=env)
         stack.services.append(web)
         stack.web_url = web.url

@@ -48,7 +48,7 @@ def _set(deployment: Deployment, status: str, message: str = "") -> None:
 
 def deployment_load(*, deployment_id: int) -> None:
     """Stage the package in the engine's model repository and load it."""
-    from deploy.serving.repository import ServingClient, ServingError, stage_package
+    from deploy.serving.repository import ServingClient, ServingError, deploy_package
 
     deployment = Deployment.objects.select_related("job").filter(pk=deployment_id).first()
     if deployment is None or deployment.status != Deployment.Status.PENDING:
@@ -57,8 +57,10 @@ def deployment_load(*, deployment_id: int) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-deploy-{deployment.pk}-") as workdir:
             package_dir = objectstore.get_dir(deployment.job.package_prefix, Path(workdir) / "package")
-            stage_package(package_dir, settings.SERVING_MODEL_ROOT, deployment.name)
-        ServingClient(settings.SERVING_URL).load(deployment.name)
+            # Stages and loads; a package the engine refuses is unstaged again, so
+            # that it cannot stop the engine at its next start.
+            deploy_package(ServingClient(settings.SERVING_URL), package_dir, settings.SERVING_MODEL_ROOT,
+                           deployment.name)
     except ServingError as exc:
         _set(deployment, Deployment.Status.FAILED, f"The serving engine could not load the package: {exc}")
         return

@@ -26,6 +26,7 @@ class Job(models.Model):
     recipe = models.CharField(max_length=20, choices=Recipe.choices, default=Recipe.AUTO)
     options = models.JSONField(default=dict, blank=True)
     device = models.CharField(max_length=10, default="cpu")
+    priority = models.PositiveSmallIntegerField(default=0, help_text="0..9; higher runs sooner (CI may raise it).")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     stage = models.CharField(max_length=40, blank=True, default="")
@@ -36,15 +37,21 @@ class Job(models.Model):
     package_prefix = models.CharField(max_length=300, blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=200, blank=True, default="")
+    hardware = models.JSONField(default=dict, blank=True, help_text="The worker's CPU model, ISA flags, GPU.")
     attempts = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="When its message was last sent.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["owner", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"job {self.pk} ({self.recipe}, {self.status})"

@@ -147,12 +147,39 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_DEFAULT_PRIORITY = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# acks_late on Redis: an unacknowledged job is redelivered after this long, so
-# it must outlast the longest job's hard limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
-WHETSTONE_JOB_SOFT_TIME_LIMIT_S = env.int("WHETSTONE_JOB_SOFT_TIME_LIMIT_S", default=3 * 3600)
-WHETSTONE_JOB_HARD_TIME_LIMIT_S = env.int("WHETSTONE_JOB_HARD_TIME_LIMIT_S", default=3 * 3600 + 600)
+# A request must not hang when the broker is down: the job row is committed,
+# and the reaper sends its message once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # acks_late on Redis: an unacknowledged message is redelivered after this
+    # long; the reaper (heartbeats) notices a lost worker much sooner.
+    "visibility_timeout": 6 * 3600,
+    "priority_steps": list(range(10)),
+    "sep": ":",
+    "queue_order_strategy": "priority",
+    "socket_connect_timeout": 3,
+}
+WHETSTONE_HEARTBEAT_INTERVAL_S = env.float("WHETSTONE_HEARTBEAT_INTERVAL_S", default=5.0)
+WHETSTONE_HEARTBEAT_TIMEOUT_S = env.float("WHETSTONE_HEARTBEAT_TIMEOUT_S", default=60.0)
+WHETSTONE_REAPER_INTERVAL_S = env.float("WHETSTONE_REAPER_INTERVAL_S", default=15.0)
+# When a queued job's message is presumed lost and sent again (jobs.services).
+WHETSTONE_LOST_MESSAGE_GRACE_S = env.float("WHETSTONE_LOST_MESSAGE_GRACE_S", default=10.0)
+WHETSTONE_IDLE_REDISPATCH_S = env.float("WHETSTONE_IDLE_REDISPATCH_S", default=30.0)
+WHETSTONE_REDISPATCH_AFTER_S = env.float("WHETSTONE_REDISPATCH_AFTER_S", default=15 * 60.0)
+WHETSTONE_JOB_MAX_ATTEMPTS = env.int("WHETSTONE_JOB_MAX_ATTEMPTS", default=2)
+WHETSTONE_MAX_RUNNING_JOBS_PER_USER = env.int("WHETSTONE_MAX_RUNNING_JOBS_PER_USER", default=2)
+WHETSTONE_DEFER_COUNTDOWN_S = env.float("WHETSTONE_DEFER_COUNTDOWN_S", default=2.0)
+# Soft limits per recipe: long enough for real compile jobs. The hard limit
+# follows after a grace period in which the runner records the failure.
+WHETSTONE_JOB_SOFT_TIME_LIMITS_S = {
+    "lossless": env.int("WHETSTONE_LOSSLESS_TIME_LIMIT_S", default=3600),
+    "bf16": env.int("WHETSTONE_BF16_TIME_LIMIT_S", default=2 * 3600),
+    "int8": env.int("WHETSTONE_INT8_TIME_LIMIT_S", default=3 * 3600),
+    "auto": env.int("WHETSTONE_AUTO_TIME_LIMIT_S", default=4 * 3600),
+}
+WHETSTONE_JOB_HARD_TIME_LIMIT_GRACE_S = 120
 
 # Serving: the engine's internal address (the worker loads models through it),
 # the address users call, and the model repository it reads.

@@ -36,3 +36,26 @@ def tiny_mlp(path: Path, *, features: int = 16, hidden: int = 32, classes: int =
     path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, path)
     return path
+
+
+def slow_matmul_chain(path: Path, *, size: int = 512, layers: int = 12) -> Path:
+    """A model with no weights that takes tens of milliseconds per inference:
+    y = tanh(y @ x) repeated. Small on disk, slow enough that an optimization
+    job runs for seconds — long enough to kill or cancel it mid-way."""
+    nodes, current = [], "x"
+    for i in range(layers):
+        nodes.append(helper.make_node("MatMul", [current, "x"], [f"m{i}"]))
+        nodes.append(helper.make_node("Tanh", [f"m{i}"], [f"t{i}"]))
+        current = f"t{i}"
+    nodes.append(helper.make_node("Identity", [current], ["y"]))
+    graph = helper.make_graph(
+        nodes,
+        "slow_matmul_chain",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, size, size])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, size, size])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="whetstone-tests")
+    model.ir_version = 8
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, path)
+    return path

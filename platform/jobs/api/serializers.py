@@ -14,6 +14,9 @@ class OptimizationRequestSerializer(serializers.Serializer):
     )
     time_budget_s = serializers.IntegerField(required=False, min_value=10, max_value=24 * 3600)
     device = serializers.ChoiceField(choices=["cpu", "gpu"], default="cpu")
+    priority = serializers.IntegerField(
+        default=0, min_value=0, max_value=9, help_text="0..9; higher runs sooner (e.g. a release pipeline)."
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -25,9 +28,10 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "model", "model_name", "model_version", "recipe", "options", "device",
+            "id", "model", "model_name", "model_version", "recipe", "options", "device", "priority",
             "status", "stage", "progress", "log", "error", "report", "package_url",
-            "worker", "attempts", "created_at", "started_at", "finished_at",
+            "worker", "hardware", "attempts", "cancel_requested",
+            "created_at", "dispatched_at", "started_at", "finished_at", "heartbeat_at",
         ]
         read_only_fields = fields
 

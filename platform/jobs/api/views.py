@@ -35,9 +35,12 @@ class ModelOptimizationsView(APIView):
         payload = OptimizationRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        recipe, device = data.pop("recipe"), data.pop("device")
+        recipe, device, priority = data.pop("recipe"), data.pop("device"), data.pop("priority")
         try:
-            job = job_create(owner=request.user, model_version=version, recipe=recipe, options=data, device=device)
+            job = job_create(
+                owner=request.user, model_version=version, recipe=recipe, options=data, device=device,
+                priority=priority,
+            )
         except JobRejected as exc:
             raise ValidationError({"device": [str(exc)]}) from exc
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

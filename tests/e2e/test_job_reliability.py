@@ -1,0 +1,183 @@
+"""Jobs that never get lost: real Redis, real worker processes, killed and restarted.
+
+The stack here runs with short heartbeats (the reaper notices a lost worker in
+seconds rather than a minute) and one running job per user.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import datetime
+
+import pytest
+from celery import Celery
+
+from deploy.local.processes import start_redis, start_worker
+from tests.conftest import launched_stack
+from tests.support.api import job_url, poll, register_model, start_job, wait_for_job
+from tests.support.models import slow_matmul_chain, tiny_mlp
+
+pytestmark = pytest.mark.e2e
+
+HEARTBEAT_TIMEOUT_S = 4
+# The reaper runs every second and a lost worker's heartbeat goes stale after
+# HEARTBEAT_TIMEOUT_S: a lost job must be requeued well within this.
+REQUEUE_DEADLINE_S = 30
+
+
+@pytest.fixture(scope="module")
+def jobs_stack(tmp_path_factory):
+    env = {
+        "WHETSTONE_HEARTBEAT_INTERVAL_S": "0.5",
+        "WHETSTONE_HEARTBEAT_TIMEOUT_S": str(HEARTBEAT_TIMEOUT_S),
+        "WHETSTONE_REAPER_INTERVAL_S": "1",
+        "WHETSTONE_MAX_RUNNING_JOBS_PER_USER": "1",
+        "WHETSTONE_DEFER_COUNTDOWN_S": "0.5",
+        "WHETSTONE_LOST_MESSAGE_GRACE_S": "3",
+        "WHETSTONE_IDLE_REDISPATCH_S": "5",
+    }
+    with launched_stack(tmp_path_factory.mktemp("jobs-var"), env=env, with_serving=False,
+                        worker_concurrency=2) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def slow_model(jobs_stack, tmp_path_factory):
+    path = slow_matmul_chain(tmp_path_factory.mktemp("models") / "slow.onnx", size=768, layers=16)
+    return register_model(jobs_stack.api(), jobs_stack.web_url, path, "slow")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(jobs_stack, tmp_path_factory):
+    path = tiny_mlp(tmp_path_factory.mktemp("models") / "tiny.onnx")
+    return register_model(jobs_stack.api(), jobs_stack.web_url, path, "tiny")
+
+
+def wait_until_running(api, web_url, job_id):
+    return poll(api, job_url(web_url, job_id), timeout=60, interval=0.1,
+                until=lambda j: j["status"] == "running" and j["stage"] not in ("", "download"))
+
+
+def package_keys(live, job_id) -> list[str]:
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=live.env["S3_ENDPOINT_URL"], aws_access_key_id="testing",
+                      aws_secret_access_key="testing", region_name="us-east-1")
+    listed = s3.list_objects_v2(Bucket=live.env["S3_BUCKET"], Prefix=f"packages/{job_id}/")
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def restart_worker(live):
+    worker = live.service("worker")
+    worker.stop()
+    live.replace_service("worker", start_worker(log_dir=live.var_dir / "logs", env=live.env, concurrency=2))
+
+
+def test_sigkill_of_the_worker_mid_job_requeues_it_and_it_then_succeeds(jobs_stack, slow_model):
+    api, web = jobs_stack.api(), jobs_stack.web_url
+    job = start_job(api, web, slow_model["id"])
+    wait_until_running(api, web, job["id"])
+
+    worker = jobs_stack.service("worker")
+    os.killpg(worker.process.pid, signal.SIGKILL)  # the worker and its pool, with no chance to clean up
+    worker.process.wait(timeout=10)
+
+    requeued = poll(api, job_url(web, job["id"]), timeout=REQUEUE_DEADLINE_S,
+                    until=lambda j: j["status"] != "running")
+    assert requeued["status"] == "queued", requeued
+    assert any("lost" in line for line in requeued["log"]), requeued["log"]
+
+    restart_worker(jobs_stack)
+    finished = wait_for_job(api, web, job["id"], timeout=180)
+    assert finished["status"] == "succeeded", finished["error"]
+    assert finished["attempts"] == 2
+    assert package_keys(jobs_stack, job["id"]) == [
+        f"packages/{job['id']}/{name}" for name in ("model.onnx", "report.json", "runtime.json", "signature.json")
+    ]
+
+
+def test_a_task_delivered_twice_runs_once_and_publishes_one_package(jobs_stack, slow_model):
+    api, web = jobs_stack.api(), jobs_stack.web_url
+    job = start_job(api, web, slow_model["id"])
+    # A second delivery of the same message while the first runs (the broker
+    # redelivering after a lost connection does exactly this).
+    wait_until_running(api, web, job["id"])
+    producer = Celery(broker=jobs_stack.env["REDIS_URL"])
+    producer.send_task("whetstone.optimize", args=[job["id"]], queue="cpu")
+    finished = wait_for_job(api, web, job["id"], timeout=180)
+    # and once more after it ended
+    producer.send_task("whetstone.optimize", args=[job["id"]], queue="cpu")
+    time.sleep(3)
+    after = api.get(job_url(web, job["id"]), timeout=10).json()
+    assert finished["status"] == after["status"] == "succeeded"
+    assert after["attempts"] == 1
+    assert after["finished_at"] == finished["finished_at"]
+    assert sum("started on" in line for line in after["log"]) == 1
+    assert len(package_keys(jobs_stack, job["id"])) == 4
+
+
+def test_cancel_a_queued_job_and_a_running_job(jobs_stack, slow_model):
+    api, web = jobs_stack.api(), jobs_stack.web_url
+    running = start_job(api, web, slow_model["id"])
+    wait_until_running(api, web, running["id"])
+    queued = start_job(api, web, slow_model["id"])  # waits: one running job per user
+
+    cancelled_queued = api.post(f"{job_url(web, queued['id'])}cancel/", timeout=10)
+    assert cancelled_queued.status_code == 202
+    assert cancelled_queued.json()["status"] == "cancelled"
+
+    asked_at = time.monotonic()
+    assert api.post(f"{job_url(web, running['id'])}cancel/", timeout=10).status_code == 202
+    stopped = wait_for_job(api, web, running["id"], timeout=30)
+    assert stopped["status"] == "cancelled"
+    assert time.monotonic() - asked_at < 15, "a running job must stop within seconds"
+    assert stopped["package_url"] is None and package_keys(jobs_stack, running["id"]) == []
+
+    time.sleep(2)
+    never_started = api.get(job_url(web, queued["id"]), timeout=10).json()
+    assert never_started["status"] == "cancelled"
+    assert never_started["started_at"] is None and never_started["attempts"] == 0
+    assert api.post(f"{job_url(web, queued['id'])}cancel/", timeout=10).status_code == 409
+
+
+def test_redis_stopped_and_restarted_loses_no_job(jobs_stack, tiny_model):
+    api, web = jobs_stack.api(), jobs_stack.web_url
+    before = [start_job(api, web, tiny_model["id"]) for _ in range(2)]
+    redis = jobs_stack.service("redis")
+    port = int(redis.url.rsplit(":", 1)[1].split("/")[0])
+    redis.stop()  # SIGTERM: Redis writes its append-only file and exits
+
+    # While the broker is down the API still accepts work, promptly.
+    started = time.monotonic()
+    during = [start_job(api, web, tiny_model["id"]) for _ in range(3)]
+    assert time.monotonic() - started < 20
+    time.sleep(2)
+    jobs_stack.replace_service(
+        "redis", start_redis(port=port, data_dir=jobs_stack.var_dir / "redis", log_dir=jobs_stack.var_dir / "logs",
+                             env=jobs_stack.env)
+    )
+    for job in before + during:
+        finished = wait_for_job(api, web, job["id"], timeout=240)
+        assert finished["status"] == "succeeded", (job["id"], finished["error"], finished["log"])
+
+
+def test_fifty_jobs_from_five_users_all_finish_within_the_per_user_limit(jobs_stack, tmp_path):
+    users = [jobs_stack.create_user(f"user{i}", f"password-{i}") for i in range(5)]
+    models = [register_model(api, jobs_stack.web_url, tiny_mlp(tmp_path / f"m{i}.onnx", seed=i), f"m{i}")
+              for i, api in enumerate(users)]
+    submitted = [(api, start_job(api, jobs_stack.web_url, model["id"]))
+                 for _ in range(10) for api, model in zip(users, models)]
+    finished = [wait_for_job(api, jobs_stack.web_url, job["id"], timeout=600) for api, job in submitted]
+    assert [job["status"] for job in finished] == ["succeeded"] * 50
+
+    # The per-user limit (1) held: no two jobs of one user ran at the same time.
+    by_user: dict[int, list[tuple[datetime, datetime]]] = {}
+    for (api, _), job in zip(submitted, finished):
+        interval = (datetime.fromisoformat(job["started_at"]), datetime.fromisoformat(job["finished_at"]))
+        by_user.setdefault(id(api), []).append(interval)
+    for intervals in by_user.values():
+        intervals.sort()
+        for (_, end), (start, _) in zip(intervals, intervals[1:]):
+            assert start >= end, "two jobs of one user overlapped"
