@@ -1,0 +1,251 @@
+"""What users actually send: wrong files, cut-short files, archives that try to
+escape their folder or expand without bound, oversized uploads, URIs that
+cannot be read. Each is a clear 4xx naming the problem, and nothing is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+import zipfile
+
+import boto3
+import onnx
+import pytest
+from moto import mock_aws
+
+from modelhub.models import ModelVersion, RegisteredModel
+from tests.support.models import tiny_mlp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def onnx_bytes(tmp_path) -> bytes:
+    return tiny_mlp(tmp_path / "m.onnx").read_bytes()
+
+
+def stored_objects(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def send(api, content: bytes, filename: str = "model.onnx", **fields):
+    upload = io.BytesIO(content)
+    upload.name = filename
+    return api.post("/api/v1/models/", {"file": upload, "name": "m", **fields}, format="multipart")
+
+
+def assert_refused(response, status: int, field: str, *words: str) -> None:
+    assert response.status_code == status, response.content
+    body = response.json()
+    message = " ".join(body["errors"][field]).lower()
+    for word in words:
+        assert word.lower() in message, message
+        assert word.lower() in body["detail"].lower()
+
+
+@pytest.fixture(autouse=True)
+def nothing_half_stored(local_object_store):
+    yield
+    assert RegisteredModel.objects.count() == ModelVersion.objects.count()
+    if RegisteredModel.objects.count() == 0:
+        assert stored_objects(local_object_store) == []
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def tar_of(members: dict[str, bytes], *, link: tuple[str, str] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        if link:
+            info = tarfile.TarInfo(link[0])
+            info.type, info.linkname = tarfile.SYMTYPE, link[1]
+            archive.addfile(info)
+    return buffer.getvalue()
+
+
+# --- wrong and damaged files -----------------------------------------------------------
+
+def test_a_gguf_file_is_named_as_such(api):
+    assert_refused(send(api, b"GGUF" + b"\x00" * 200), 400, "file", "gguf")
+
+
+def test_a_truncated_archive_says_so(api, onnx_bytes):
+    whole = zip_of({"model.onnx": onnx_bytes})
+    assert_refused(send(api, whole[: len(whole) // 2], filename="model.zip"), 400, "file", "truncated")
+
+
+def test_an_archive_without_a_model_lists_what_it_found(api):
+    assert_refused(send(api, zip_of({"README.md": b"hi"}), filename="m.zip"), 400, "file", "README.md")
+
+
+def test_checksum_mismatch_is_refused_naming_both_sums(api, onnx_bytes):
+    wrong = hashlib.sha256(b"something else").hexdigest()
+    response = send(api, onnx_bytes, sha256=wrong)
+    assert_refused(response, 400, "sha256", "checksum mismatch", wrong, hashlib.sha256(onnx_bytes).hexdigest())
+
+
+def test_matching_checksum_is_accepted(api, onnx_bytes):
+    response = send(api, onnx_bytes, sha256=hashlib.sha256(onnx_bytes).hexdigest())
+    assert response.status_code == 201, response.content
+    assert response.json()["latest_version"]["sha256"] == hashlib.sha256(onnx_bytes).hexdigest()
+
+
+# --- archives ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("member", ["../escape.onnx", "/etc/cron.d/x", "a/../../b.onnx", "C:\\evil.onnx"])
+def test_zip_members_that_escape_the_folder_are_refused(api, onnx_bytes, member):
+    assert_refused(send(api, zip_of({member: onnx_bytes}), filename="m.zip"), 400, "file", "outside")
+
+
+def test_tar_members_that_escape_or_link_are_refused(api, onnx_bytes):
+    assert_refused(send(api, tar_of({"../../x.onnx": onnx_bytes}), filename="m.tar.gz"), 400, "file", "outside")
+    linked = tar_of({"model.onnx": onnx_bytes}, link=("weights.bin", "/etc/passwd"))
+    assert_refused(send(api, linked, filename="m.tar.gz"), 400, "file", "link")
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_disk(api, settings):
+    settings.MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = 1024 * 1024
+    bomb = zip_of({"model.onnx": b"\0" * (50 * 1024 * 1024)})  # 50 MB of zeros in ~50 KB
+    assert len(bomb) < 200 * 1024
+    assert_refused(send(api, bomb, filename="m.zip"), 400, "file", "expands to more than 1048576 bytes")
+
+
+def test_a_tar_bomb_is_refused(api, settings):
+    settings.MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = 1024 * 1024
+    bomb = tar_of({f"part{i}.bin": b"\0" * (400 * 1024) for i in range(4)})
+    assert_refused(send(api, bomb, filename="m.tar.gz"), 400, "file", "expands")
+
+
+def test_too_many_members_are_refused(api, settings):
+    settings.MODELHUB_ARCHIVE_MAX_MEMBERS = 10
+    assert_refused(send(api, zip_of({f"f{i}": b"x" for i in range(11)}), filename="m.zip"), 400, "file", "11 members")
+
+
+def test_upload_past_the_limit_is_cut_off_while_it_streams(api, settings, onnx_bytes):
+    # Just under the header check (which allows for multipart framing): the byte count refuses it.
+    settings.WHETSTONE_MAX_UPLOAD_BYTES = len(onnx_bytes) - 1
+    assert_refused(send(api, onnx_bytes), 413, "file", f"{len(onnx_bytes) - 1} bytes")
+
+
+# --- formats that are accepted -------------------------------------------------------------
+
+def external_data_model(tmp_path):
+    model = onnx.load(tiny_mlp(tmp_path / "big.onnx"))
+    folder = tmp_path / "external"
+    folder.mkdir()
+    onnx.save(model, folder / "model.onnx", save_as_external_data=True, all_tensors_to_one_file=True,
+              location="weights.bin", size_threshold=0)
+    return folder
+
+
+def test_onnx_with_external_data_as_an_archive(api, tmp_path, local_object_store):
+    folder = external_data_model(tmp_path)
+    archive = zip_of({name: (folder / name).read_bytes() for name in ("model.onnx", "weights.bin")})
+    response = send(api, archive, filename="model.zip")
+    assert response.status_code == 201, response.content
+    version = response.json()["latest_version"]
+    assert {f["path"] for f in version["files"]} == {"model.onnx", "weights.bin"}
+    assert version["signature"]["inputs"][0]["shape"] == ["batch", 16]
+    stored = {p.name for p in stored_objects(local_object_store)}
+    assert stored == {"model.onnx", "weights.bin"}
+
+
+def test_onnx_with_external_data_as_several_files(api, tmp_path):
+    folder = external_data_model(tmp_path)
+    main = io.BytesIO((folder / "model.onnx").read_bytes())
+    main.name = "model.onnx"
+    data = io.BytesIO((folder / "weights.bin").read_bytes())
+    data.name = "weights.bin"
+    response = api.post("/api/v1/models/", {"file": main, "external_data": [data], "name": "ext"}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["latest_version"]["node_counts"]["compute"] == 2
+
+
+def test_external_data_missing_from_the_archive_is_named(api, tmp_path):
+    folder = external_data_model(tmp_path)
+    response = send(api, zip_of({"model.onnx": (folder / "model.onnx").read_bytes()}), filename="model.zip")
+    assert_refused(response, 400, "file", "external data")
+
+
+def test_torchscript_is_detected_without_being_loaded(api, tmp_path):
+    torch = pytest.importorskip("torch")
+    scripted = torch.jit.script(torch.nn.Linear(4, 2))
+    path = tmp_path / "linear.pt"
+    torch.jit.save(scripted, str(path))
+    response = send(api, path.read_bytes(), filename="linear.pt")
+    assert response.status_code == 201, response.content
+    assert (response.json()["format"], response.json()["framework"]) == ("torchscript", "pytorch")
+
+
+def test_a_pytorch_module_file_is_detected(api, tmp_path):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "module.pt"
+    torch.save(torch.nn.Linear(4, 2), str(path))
+    response = send(api, path.read_bytes(), filename="module.pt")
+    assert response.status_code == 201, response.content
+    assert response.json()["format"] == "pytorch"
+
+
+def test_a_tensorflow_savedmodel_needs_a_converter(api):
+    archive = tar_of({"my_model/saved_model.pb": b"\x08\x01", "my_model/variables/variables.index": b""})
+    assert_refused(send(api, archive, filename="saved.tar.gz"), 400, "file", "TensorFlow SavedModel", "tf2onnx")
+
+
+# --- register by URI ----------------------------------------------------------------------
+
+@pytest.fixture
+def s3_bucket(settings, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    settings.MODELHUB_S3_ENDPOINT_URL = ""
+    settings.MODELHUB_URI_ACCESS_KEY_ID = settings.MODELHUB_URI_SECRET_ACCESS_KEY = "testing"
+    settings.MODELHUB_OSS_ENDPOINT_URL = "https://s3.amazonaws.com"
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="team-models")
+        yield client
+
+
+def register_uri(api, uri: str, **fields):
+    return api.post("/api/v1/models/", {"uri": uri, "name": "from-uri", **fields}, format="json")
+
+
+def test_register_by_s3_uri_copies_and_checks_the_object(api, s3_bucket, onnx_bytes, local_object_store):
+    s3_bucket.put_object(Bucket="team-models", Key="resnet/model.onnx", Body=onnx_bytes)
+    response = register_uri(api, "s3://team-models/resnet/model.onnx",
+                            sha256=hashlib.sha256(onnx_bytes).hexdigest())
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["source"] == "uri" and body["latest_version"]["source_uri"] == "s3://team-models/resnet/model.onnx"
+    assert [p.read_bytes() for p in stored_objects(local_object_store)] == [onnx_bytes]
+
+
+def test_oss_uris_are_read_through_the_s3_api(api, s3_bucket, onnx_bytes):
+    s3_bucket.put_object(Bucket="team-models", Key="m.onnx", Body=onnx_bytes)
+    assert register_uri(api, "oss://team-models/m.onnx").status_code == 201
+
+
+@pytest.mark.parametrize("uri, words", [
+    ("s3://team-models/missing.onnx", ["no such object"]),
+    ("s3://no-such-bucket/model.onnx", ["no such bucket"]),
+    ("s3://team-models/", ["s3://bucket/key"]),
+    ("https://example.com/model.onnx", ["s3://bucket/key"]),
+])
+def test_unreadable_uris_are_refused_before_anything_is_registered(api, s3_bucket, uri, words):
+    assert_refused(register_uri(api, uri), 400, "uri", *words)
+
+
+def test_an_object_that_is_not_a_model_is_refused(api, s3_bucket):
+    s3_bucket.put_object(Bucket="team-models", Key="notes.txt", Body=b"hello, this is text\n" * 5)
+    assert_refused(register_uri(api, "s3://team-models/notes.txt"), 400, "file", "onnx")
