@@ -61,6 +61,17 @@ class LoginPage(ConsolePage):
         models.wait_until_shown()
         return models
 
+    def log_in_with_keyboard(self, username: str, password: str) -> None:
+        """Tab into each field and press Enter, as a user without a mouse would."""
+        keyboard = self.page.keyboard
+        keyboard.press("Tab")
+        expect(self.page.get_by_label("Username")).to_be_focused()
+        keyboard.type(username)
+        keyboard.press("Tab")
+        expect(self.page.get_by_label("Password")).to_be_focused()
+        keyboard.type(password)
+        keyboard.press("Enter")
+
     def password_errors(self) -> str:
         message = self.page.get_by_test_id("field-error-password")
         expect(message).to_be_visible()

@@ -14,6 +14,7 @@ import onnx
 import pytest
 import requests
 from onnx import TensorProto, helper, numpy_helper
+from playwright.sync_api import expect
 
 from .pages import LoginPage
 
@@ -144,3 +145,16 @@ def test_wrong_password_is_refused(stack, browser_page, screenshots):
     assert "Unable to log in" in login.password_errors()
     assert browser_page.url.endswith("/login")
     login.screenshot("01-login-refused")
+
+
+def test_deep_link_asks_for_login_and_returns_there_by_keyboard(stack, browser_page, screenshots):
+    browser_page.goto("/deployments")
+    expect(browser_page).to_have_url(re.compile(r"/login\?next=%2Fdeployments$"))
+    login = LoginPage(browser_page, screenshots)
+    login.screenshot("01-login-for-deep-link")
+    login.log_in_with_keyboard(stack.admin_username, stack.admin_password)
+    expect(browser_page).to_have_url(re.compile(r"/deployments$"))
+    expect(browser_page.get_by_role("heading", name="Deployments", level=1)).to_be_visible()
+    # The first Tab on a console page offers to skip the navigation.
+    browser_page.keyboard.press("Tab")
+    expect(browser_page.get_by_role("link", name="Skip to content")).to_be_focused()

@@ -94,6 +94,22 @@ describe("ReportView", () => {
     expect(text).toContain("No kernel statistics reported.");
     expect(text).toContain("No accuracy check reported.");
     expect(text).toContain("No per-shape measurements reported.");
+    expect(screen.queryByTestId("report-problems")).toBeNull();
+    expect(screen.queryByTestId("cache-note")).toBeNull();
+  });
+
+  it("lists what went wrong, and says when the result came from the tuning cache", () => {
+    render(
+      <ReportView
+        report={{
+          ...fullReport,
+          failures: [{ name: "shape batch=64", status: "skipped", detail: "baseline takes 2500 ms" }],
+          timing: { cache_hit: true },
+        }}
+      />,
+    );
+    expect(screen.getByTestId("report-problems").textContent).toBe("shape batch=64 (skipped): baseline takes 2500 ms");
+    expect(screen.getByTestId("cache-note")).toBeTruthy();
   });
 
   it("reports an honest 'no gain' when nothing beat the baseline", () => {

@@ -401,12 +401,41 @@ export function CandidatesTable({ candidates }: { candidates: CandidateEntry[] }
   );
 }
 
+/** What did not work (a shape the baseline fails at, a candidate that crashed), said plainly. */
+export function ReportProblems({ failures }: { failures: NonNullable<OptimizationReport["failures"]> }) {
+  if (failures.length === 0) return null;
+  return (
+    <ReportSection id="report-problems" title="Problems">
+      <ul className="notes" data-testid="report-problems">
+        {failures.map((failure, index) => (
+          <li key={index}>
+            <strong>{failure.name ?? "unknown"}</strong>
+            {failure.status ? ` (${failure.status})` : ""}: {failure.detail || MISSING}
+          </li>
+        ))}
+      </ul>
+    </ReportSection>
+  );
+}
+
+function CacheNote({ timing }: { timing: OptimizationReport["timing"] }) {
+  if (!timing?.cache_hit) return null;
+  return (
+    <p className="muted" data-testid="cache-note">
+      This result comes from the tuning cache: an earlier run on the same hardware already measured these
+      candidates, so they were not tried again.
+    </p>
+  );
+}
+
 export function ReportView({ report }: { report: OptimizationReport }) {
   return (
     <div className="report" data-testid="report">
       <ReportSection id="report-overall" title="Overall">
         <OverallSummary report={report} />
+        <CacheNote timing={asRecord(report.timing) as OptimizationReport["timing"]} />
       </ReportSection>
+      <ReportProblems failures={asList(report.failures)} />
       <ReportSection id="report-optimizations" title="Optimizations">
         <OptimizationsTable entries={asList(report.optimizations)} />
       </ReportSection>

@@ -57,6 +57,8 @@ export type OptimizationReport = {
   accuracy?: AccuracyReport | null;
   shapes?: ShapeEntry[] | null;
   candidates?: CandidateEntry[] | null;
+  failures?: { name?: string; status?: string; detail?: string | null }[] | null;
+  timing?: { elapsed_s?: number | null; time_budget_s?: number | null; cache_hit?: boolean | null } | null;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
