@@ -4,6 +4,11 @@ The machine is shared, so absolute times drift by tens of percent within a minut
 Running the baseline and a candidate alternately and taking the median of the
 per-round ratios cancels that drift; the notch of that median (1.58 IQR / sqrt(n),
 as in a notched box plot) is the noise a gain has to beat.
+
+Runners alternate in short blocks, each opened by one untimed run: an engine's
+worker threads keep spinning for a while after a call, and would otherwise be
+timed as part of the next engine's call (measured here: OpenVINO looked 3x slower
+when called right after onnxruntime).
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import numpy as np
 
 from .errors import Cancelled
 
+# A block of consecutive runs of one runner lasts about this long (a few runs for big models).
+BLOCK_TARGET_MS = 10.0
+BLOCK_MAX_RUNS = 20
 # Below this relative gain a speed-up is not worth shipping a different graph for.
 MIN_MEANINGFUL_GAIN = 0.03
 
@@ -51,18 +59,21 @@ class Comparison:
 
     @property
     def noise(self) -> float:
+        """Relative half-width of the median's notch, on log ratios (ratios are multiplicative)."""
         if len(self.ratios) < 4:
             return 1.0  # too few rounds to claim anything
-        q75, q25 = np.percentile(self.ratios, [75, 25])
-        return float(1.58 * (q75 - q25) / np.sqrt(len(self.ratios)))
+        logs = np.log(self.ratios)
+        q75, q25 = np.percentile(logs, [75, 25])
+        return float(np.expm1(1.58 * (q75 - q25) / np.sqrt(len(logs))))
 
     @property
     def significant_gain(self) -> bool:
-        return self.speedup > 1.0 + max(MIN_MEANINGFUL_GAIN, self.noise)
+        """The median gain is worth shipping and the lower end of its notch is still a gain."""
+        return self.speedup > 1.0 + MIN_MEANINGFUL_GAIN and self.speedup / (1.0 + self.noise) > 1.0
 
     @property
     def significantly_slower(self) -> bool:
-        return self.speedup < 1.0 - max(MIN_MEANINGFUL_GAIN, self.noise)
+        return self.speedup < 1.0 / (1.0 + MIN_MEANINGFUL_GAIN) and self.speedup * (1.0 + self.noise) < 1.0
 
     def as_dict(self) -> dict:
         return {
@@ -88,9 +99,9 @@ class MeasurePlan:
         if latency_ms < 1:
             seconds = 0.25
         elif latency_ms < 20:
-            seconds = 1.0
+            seconds = 1.5
         else:
-            seconds = min(4.0, max(1.5, latency_ms * 30 / 1000))
+            seconds = min(5.0, max(2.0, latency_ms * 40 / 1000))
         if seconds_available is not None:
             seconds = max(0.05, min(seconds, seconds_available))
         min_rounds = 5 if latency_ms < 500 else 3
@@ -126,9 +137,22 @@ def interleaved(
     plan: MeasurePlan,
     should_cancel: Callable[[], bool] | None = None,
 ) -> list[LatencyStats]:
-    """Round-robin timing of several runners; the order rotates each round to cancel order effects."""
+    """Round-robin timing in blocks; the order rotates each round to cancel order effects."""
+    stats, _ = interleaved_blocks(runs, plan, should_cancel)
+    return stats
+
+
+def interleaved_blocks(
+    runs: list[Run],
+    plan: MeasurePlan,
+    should_cancel: Callable[[], bool] | None = None,
+) -> tuple[list[LatencyStats], list[list[float]]]:
+    """Per-runner latency stats, and per-runner block medians (one per round) for paired ratios."""
     warm_up(runs, plan.warmup_seconds)
+    typical_ms = max(1e-3, min(_timed(run) for run in runs))
+    block = int(min(BLOCK_MAX_RUNS, max(1, round(BLOCK_TARGET_MS / typical_ms))))
     stats = [LatencyStats() for _ in runs]
+    block_medians: list[list[float]] = [[] for _ in runs]
     start = time.perf_counter()
     rounds = 0
     while rounds < plan.max_rounds:
@@ -139,9 +163,13 @@ def interleaved(
         order = list(range(len(runs)))
         shift = rounds % len(runs)
         for index in order[shift:] + order[:shift]:
-            stats[index].samples_ms.append(_timed(runs[index]))
+            if len(runs) > 1:
+                runs[index]()  # flush: let the previous engine's threads go quiet
+            samples = [_timed(runs[index]) for _ in range(block)]
+            stats[index].samples_ms.extend(samples)
+            block_medians[index].append(float(np.median(samples)))
         rounds += 1
-    return stats
+    return stats, block_medians
 
 
 def compare(
@@ -150,6 +178,6 @@ def compare(
     plan: MeasurePlan,
     should_cancel: Callable[[], bool] | None = None,
 ) -> Comparison:
-    base, cand = interleaved([baseline, candidate], plan, should_cancel)
-    ratios = [b / c for b, c in zip(base.samples_ms, cand.samples_ms) if c > 0]
+    (base, cand), (base_blocks, cand_blocks) = interleaved_blocks([baseline, candidate], plan, should_cancel)
+    ratios = [b / c for b, c in zip(base_blocks, cand_blocks) if c > 0]
     return Comparison(baseline=base, candidate=cand, ratios=ratios)

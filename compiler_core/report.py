@@ -41,11 +41,16 @@ def _why_lost(result, winner) -> str | None:
     if result.status != "passed":
         return result.reason or result.status
     if result.wins() and winner is not None:
+        if result.runoff_speedup is not None and winner.runoff_speedup is not None:
+            return (f"slower than {winner.name} in the final interleaved runoff "
+                    f"({result.runoff_speedup:.3f}x vs {winner.runoff_speedup:.3f}x)")
         return f"slower than {winner.name} ({result.speedup:.3f}x vs {winner.speedup:.3f}x)"
+    if result.status == "passed" and not result.complete:
+        return "clearly slower at the primary shape; the other shapes were not measured"
     if any(c.significantly_slower for c in result.comparisons.values()):
         slow = [label for label, c in result.comparisons.items() if c.significantly_slower]
         return f"slower than the baseline at {', '.join(slow)}"
-    return f"gain {result.speedup:.3f}x is within the measured noise (±{result.noise:.3f}) or below 3%"
+    return f"gain {result.speedup:.3f}x is within the measured noise (±{100 * result.noise:.1f}%) or below 3%"
 
 
 def _candidate_entry(result, winner) -> dict:
@@ -57,6 +62,7 @@ def _candidate_entry(result, winner) -> dict:
         "status": "chosen" if result is winner else (
             "lost" if result.status == "passed" else result.status),
         "speedup": _round(result.speedup),
+        "runoff_speedup": _round(result.runoff_speedup),
         "noise": _round(result.noise) if result.comparisons else None,
         "latency": {label: c.candidate.as_dict() for label, c in result.comparisons.items()},
         "baseline_latency": {label: c.baseline.as_dict() for label, c in result.comparisons.items()},

@@ -32,9 +32,16 @@ def _convertible(ctx: BuildContext) -> None:
     try:
         ov.Core().read_model(str(ctx.model_path))
     except Exception as exc:
-        ctx.shared["openvino_convert_error"] = f"OpenVINO cannot convert this model: {str(exc).strip().splitlines()[0][:300]}"
+        ctx.shared["openvino_convert_error"] = f"OpenVINO cannot convert this model: {_essential(str(exc))}"
         raise RuntimeError(ctx.shared["openvino_convert_error"]) from exc
     ctx.shared["openvino_converts"] = True
+
+
+def _essential(message: str) -> str:
+    """OpenVINO errors start with C++ source locations; keep the lines a user can act on."""
+    lines = [line.strip(" -") for line in message.splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith(("Exception from", "Check '"))]
+    return "; ".join(useful)[:400] or message[:400]
 
 
 def openvino_f32(ctx: BuildContext) -> Candidate:

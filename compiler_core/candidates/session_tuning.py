@@ -28,6 +28,9 @@ def session_variants(base: Candidate, ctx: BuildContext) -> list[Candidate]:
                                      lambda r: options(r).update(intra_op_num_threads=1)))
             variants.append(_variant(base, "no_spinning", "intra-op threads do not spin while waiting",
                                      lambda r: options(r)["config_entries"].update({"session.intra_op.allow_spinning": "0"})))
+        if ctx.threads >= 2 and len(ctx.signature["outputs"]) >= 2:
+            # Only graphs with several heads have branches to run concurrently; elsewhere the
+            # inter-op pool only adds hand-offs (measured: up to 100x slower on a busy host).
             variants.append(_variant(base, "parallel", "ORT_PARALLEL execution mode, 2 inter-op threads",
                                      lambda r: options(r).update(execution_mode="ORT_PARALLEL", inter_op_num_threads=2)))
     elif base.engine == "openvino":

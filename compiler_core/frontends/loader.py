@@ -9,6 +9,7 @@ from pathlib import Path
 import onnx
 
 from ..candidates.base import save_model
+from ..errors import InvalidModelError
 from .onnx_file import load_onnx
 
 TORCH_SUFFIXES = (".pt", ".pth", ".torchscript", ".ts")
@@ -20,6 +21,7 @@ class LoadedModel:
     onnx_path: Path        # a self-contained copy in the work dir
     sha256: str            # of the user's file: the tuning cache key
     source_format: str     # onnx | torchscript | pytorch-pickle
+    shapes_consumed: bool = False  # the shapes argument named the PyTorch inputs, not dynamic dims
 
 
 def file_sha256(path: Path) -> str:
@@ -30,14 +32,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_model_any(path: str | Path, work_dir: Path) -> LoadedModel:
+def load_model_any(path: str | Path, work_dir: Path, shapes=None) -> LoadedModel:
     path = Path(path)
     if path.suffix.lower() in TORCH_SUFFIXES:
         from .pytorch import convert_to_onnx
 
-        onnx_path, source_format = convert_to_onnx(path, work_dir)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise InvalidModelError(f"{path.name}: the file is empty or missing")
+        onnx_path, source_format = convert_to_onnx(path, work_dir, shapes)
         model = load_onnx(onnx_path)
-        return LoadedModel(model, onnx_path, file_sha256(path), source_format)
+        return LoadedModel(model, onnx_path, file_sha256(path), source_format, shapes_consumed=True)
     model = load_onnx(path)
     copy_path = save_model(model, work_dir / "original.onnx")
     return LoadedModel(model, copy_path, file_sha256(path), "onnx")

@@ -80,3 +80,49 @@ def unsupported_op(path: Path) -> Path:
     model.ir_version = 8
     onnx.save(model, str(path))
     return path
+
+
+def openvino_cannot_convert(path: Path) -> Path:
+    """onnxruntime runs com.microsoft.Inverse; OpenVINO has no conversion rule for it."""
+    rng = np.random.default_rng(0)
+    base = numpy_helper.from_array((rng.standard_normal((4, 4)) + 4 * np.eye(4)).astype(np.float32), "base")
+    nodes = [helper.make_node("Add", ["x", "base"], ["m"]), helper.make_node("Inverse", ["m"], ["y"], domain="com.microsoft")]
+    graph = helper.make_graph(nodes, "inverse",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 4])], [base])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+    return path
+
+
+def mlp_with_outlier_layer(path: Path, seed: int = 0) -> Path:
+    """Four named MatMuls; one weight matrix holds a huge value that never matters in fp32
+    (it multiplies a unit a ReLU always zeroes) but sets its per-tensor INT8 scale, so every
+    other weight of that layer rounds to zero: only that node is sensitive to INT8."""
+    rng = np.random.default_rng(seed)
+    def dense(rows, cols):
+        return (rng.standard_normal((rows, cols)) / np.sqrt(rows)).astype(np.float32)
+    w1, w2, w3, w4 = dense(64, 64), dense(64, 64), dense(64, 64), dense(64, 10)
+    dead_unit_bias = np.zeros(64, np.float32)
+    dead_unit_bias[0] = -1000.0  # unit 0 of layer 1 is always zero after ReLU
+    w2[0, 0] = 500.0
+    nodes = [
+        helper.make_node("MatMul", ["x", "w1"], ["h1"], name="dense_1"),
+        helper.make_node("Add", ["h1", "b1"], ["a1"], name="bias_1"),
+        helper.make_node("Relu", ["a1"], ["r1"], name="relu_1"),
+        helper.make_node("MatMul", ["r1", "w2"], ["h2"], name="dense_outlier"),
+        helper.make_node("Relu", ["h2"], ["r2"], name="relu_2"),
+        helper.make_node("MatMul", ["r2", "w3"], ["h3"], name="dense_3"),
+        helper.make_node("Relu", ["h3"], ["r3"], name="relu_3"),
+        helper.make_node("MatMul", ["r3", "w4"], ["logits"], name="dense_4"),
+    ]
+    weights = [numpy_helper.from_array(w, n) for w, n in ((w1, "w1"), (w2, "w2"), (w3, "w3"), (w4, "w4"))]
+    weights.append(numpy_helper.from_array(dead_unit_bias, "b1"))
+    graph = helper.make_graph(
+        nodes, "outlier_mlp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])],
+        weights,
+    )
+    return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)

@@ -1,0 +1,65 @@
+"""Candidates a user notices: INT8 fallback, engine failures as report entries, time budget."""
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from compiler_core import optimize
+from compiler_core.runtime import load_package
+
+from . import models
+
+
+def _entry(report, name):
+    return next(c for c in report["candidates"] if c["name"] == name)
+
+
+@pytest.fixture(scope="module")
+def int8_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("int8")
+    model = models.mlp_with_outlier_layer(root / "outlier.onnx")
+    return model, root / "pkg", optimize(model, root / "pkg", recipe="int8", shapes="batch=8")
+
+
+def test_int8_falls_back_to_fp32_on_the_sensitive_node_only(int8_report):
+    _, _, report = int8_report
+    dynamic = _entry(report, "int8_dynamic")
+    # Quantizing the outlier layer zeroes its weights; keeping just that node in fp32 restores accuracy.
+    assert dynamic["fallback_nodes"] == ["dense_outlier"]
+    assert dynamic["accuracy"]["cosine"] >= 0.99 and dynamic["accuracy"]["passes"]
+    assert "dense_outlier" in dynamic["detail"]
+
+
+def test_int8_package_meets_the_budget_when_served(int8_report):
+    model, package, report = int8_report
+    x = np.random.default_rng(7).standard_normal((16, 64)).astype(np.float32)
+    expected = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    got = load_package(package).run({"x": x})["logits"]
+    cosine = float(np.dot(got.ravel(), expected.ravel()) / (np.linalg.norm(got) * np.linalg.norm(expected)))
+    assert cosine >= 0.99
+    assert report["overall"]["speedup"] >= 1.0  # never slower than the baseline
+
+
+def test_openvino_conversion_failure_is_a_failed_entry_not_a_crash(tmp_path):
+    model = models.openvino_cannot_convert(tmp_path / "inverse.onnx")
+    report = optimize(model, tmp_path / "pkg", recipe="bf16")
+    f32 = _entry(report, "openvino_f32")
+    assert f32["status"] == "failed"
+    assert "OpenVINO cannot convert" in f32["why_lost"] and "Inverse" in f32["why_lost"]
+    assert any("Inverse" in failure["detail"] for failure in report["failures"])
+    x = np.eye(4, dtype=np.float32)
+    assert load_package(tmp_path / "pkg").run({"x": x})["y"].shape == (4, 4)
+
+
+def test_dynamic_int8_is_not_tried_on_convolutions(tmp_path):
+    report = optimize(models.conv_net(tmp_path / "cnn.onnx"), tmp_path / "pkg", recipe="int8", shapes="N=1",
+                      time_budget_s=20)
+    dynamic = _entry(report, "int8_dynamic")
+    assert dynamic["status"] == "skipped" and "ConvInteger" in dynamic["why_lost"]
+
+
+def test_tiny_time_budget_skips_candidates_but_still_packages(tmp_path):
+    report = optimize(models.mlp(tmp_path / "m.onnx"), tmp_path / "pkg", recipe="auto", time_budget_s=0.01)
+    assert any(c["status"] == "skipped" and "time budget" in (c["why_lost"] or "") for c in report["candidates"])
+    assert (tmp_path / "pkg" / "model.onnx").is_file()
+    load_package(tmp_path / "pkg")
