@@ -1,0 +1,133 @@
+"""The `whetstone` command as a CI pipeline runs it, against the real stack:
+log in with a personal token, register (a file, a new version, an s3:// URI),
+list, optimize with gates and their exit codes, read the job, download the
+package, deploy. Then delete a model and watch the worker purge its objects."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.support.models import tiny_mlp
+
+pytestmark = pytest.mark.e2e
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ci_token(stack) -> str:
+    api = stack.api()
+    response = api.post(f"{stack.web_url}/api/v1/auth/tokens/", json={"name": "ci-e2e"}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()["token"]
+
+
+@pytest.fixture
+def whetstone(stack, tmp_path_factory):
+    home = tmp_path_factory.mktemp("cli-home")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WHETSTONE_")}
+    env.update(WHETSTONE_CONFIG=str(home / "config.json"), PYTHONPATH=str(REPO_DIR))
+
+    def run(*args: str, stdin: str | None = None, check: int | None = 0) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "whetstone_cli", *args], input=stdin, capture_output=True,
+                              text=True, env=env, cwd=home, timeout=600)
+        if check is not None:
+            assert done.returncode == check, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return done
+
+    run.home = home
+    return run
+
+
+def s3_client(stack):
+    return boto3.client("s3", endpoint_url=stack.env["S3_ENDPOINT_URL"], aws_access_key_id="testing",
+                        aws_secret_access_key="testing", region_name="us-east-1")
+
+
+def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
+    name = f"cli-tiny-{uuid.uuid4().hex[:6]}"
+    model_file = tiny_mlp(tmp_path / "tiny.onnx")
+
+    whetstone("login", "--url", stack.web_url, "--token", "-", stdin=ci_token + "\n")
+    assert oct((whetstone.home / "config.json").stat().st_mode & 0o777) == "0o600"
+
+    first = json.loads(whetstone("models", "register", str(model_file), "--name", name, "--tag", "ci").stdout)
+    assert first["version"] == 1
+    second = json.loads(whetstone("models", "register", str(model_file), "--name", name).stdout)
+    assert (second["model"], second["version"], second["status"]) == (first["model"], 2, "new version")
+
+    listed = json.loads(whetstone("models", "list", "--search", name, "--json").stdout)
+    assert [m["name"] for m in listed] == [name] and listed[0]["tags"] == ["ci"]
+
+    gated = whetstone("optimize", name, "--recipe", "lossless", "--wait", "--min-speedup", "0.01",
+                      "--max-accuracy-drop", "0.01", "--poll", "0.5")
+    summary = json.loads(gated.stdout)
+    assert summary["status"] == "succeeded" and summary["missed"] == [] and summary["speedup"] > 0
+
+    missed = whetstone("optimize", str(first["model"]), "--recipe", "lossless", "--wait", "--min-speedup", "1000",
+                       "--poll", "0.5", check=1)
+    assert "threshold missed: speedup" in missed.stderr
+
+    job = json.loads(whetstone("jobs", "get", str(summary["job"])).stdout)
+    assert job["status"] == "succeeded" and job["report"]["overall"]["speedup"] == summary["speedup"]
+
+    downloaded = json.loads(whetstone("packages", "download", str(summary["job"]), "-o", "pkg.zip").stdout)
+    names = set(zipfile.ZipFile(downloaded["path"] if os.path.isabs(downloaded["path"])
+                                else whetstone.home / downloaded["path"]).namelist())
+    assert {"model.onnx", "runtime.json", "report.json"} <= names
+
+    deployed = json.loads(whetstone("deploy", str(summary["job"]), "--wait", "--poll", "0.5").stdout)
+    assert deployed["status"] == "ready" and deployed["endpoint_url"].endswith("/infer")
+    stack.api().delete(f"{stack.web_url}/api/v1/deployments/{deployed['id']}/", timeout=30)
+
+
+def test_cli_errors_exit_2_with_the_servers_explanation(stack, whetstone, ci_token, tmp_path):
+    whetstone("login", "--url", stack.web_url, "--token", ci_token)
+    missing = whetstone("optimize", "no-such-model-anywhere", "--wait", check=2)
+    assert "No model named" in missing.stderr
+    bad = tmp_path / "notes.onnx"
+    bad.write_text("not a model\n" * 20)
+    refused = whetstone("models", "register", str(bad), "--name", f"bad-{uuid.uuid4().hex[:6]}", check=2)
+    assert "400" in refused.stderr and "onnx" in refused.stderr.lower()
+    wrong_token = whetstone("login", "--url", stack.web_url, "--token", "wst_not-a-real-token", check=2)
+    assert "401" in wrong_token.stderr
+
+
+def test_register_by_s3_uri_through_the_cli(stack, whetstone, ci_token, tmp_path):
+    s3 = s3_client(stack)
+    bucket = f"ci-models-{uuid.uuid4().hex[:6]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="tiny/model.onnx", Body=tiny_mlp(tmp_path / "t.onnx").read_bytes())
+    whetstone("login", "--url", stack.web_url, "--token", ci_token)
+    name = f"from-s3-{uuid.uuid4().hex[:6]}"
+    registered = json.loads(whetstone("models", "register", f"s3://{bucket}/tiny/model.onnx", "--name", name).stdout)
+    assert registered["version"] == 1
+    unreadable = whetstone("models", "register", f"s3://{bucket}/nothing-here.onnx", "--name", name + "-x", check=2)
+    assert "no such object" in unreadable.stderr
+
+
+def test_deleted_model_is_purged_from_object_storage_by_the_worker(stack, tmp_path):
+    api = stack.api()
+    with open(tiny_mlp(tmp_path / "d.onnx"), "rb") as handle:
+        model = api.post(f"{stack.web_url}/api/v1/models/", files={"file": ("d.onnx", handle)},
+                         data={"name": f"doomed-{uuid.uuid4().hex[:6]}"}, timeout=60).json()
+    s3 = s3_client(stack)
+    prefix = f"models/{model['id']}/"
+    assert s3.list_objects_v2(Bucket="whetstone", Prefix=prefix).get("KeyCount", 0) == 1
+    assert api.delete(f"{stack.web_url}/api/v1/models/{model['id']}/", timeout=10).status_code == 204
+    assert api.get(f"{stack.web_url}/api/v1/models/{model['id']}/", timeout=10).status_code == 404
+    deadline = time.monotonic() + 60
+    while s3.list_objects_v2(Bucket="whetstone", Prefix=prefix).get("KeyCount", 0):
+        assert time.monotonic() < deadline, "the worker did not purge the deleted model's objects"
+        time.sleep(0.5)

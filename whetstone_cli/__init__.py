@@ -1,0 +1,1 @@
+"""`whetstone`: the command line for CI pipelines, over the public REST API."""

@@ -1,0 +1,324 @@
+"""whetstone — register, optimize, gate and deploy models from a CI pipeline.
+
+Exit codes: 0 success (and every threshold met); 1 the job succeeded but a
+threshold (--min-speedup, --max-accuracy-drop) was missed; 2 an error (bad
+input, a failed or cancelled job, a timeout, the server refused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .client import ApiError, Client, file_sha256, load_config, save_config
+
+EXIT_OK, EXIT_THRESHOLD, EXIT_ERROR = 0, 1, 2
+FINAL_JOB_STATES = ("succeeded", "failed", "cancelled")
+
+
+def out(data) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True))
+
+
+def err(message: str) -> None:
+    print(f"whetstone: {message}", file=sys.stderr)
+
+
+def client_from(args) -> Client:
+    config = load_config()
+    return Client(getattr(args, "url", None) or config["url"], config["token"], timeout=args.http_timeout)
+
+
+# --- login ----------------------------------------------------------------------
+
+def cmd_login(args) -> int:
+    token = args.token
+    if token == "-" or not token:
+        token = sys.stdin.readline().strip()
+    client = Client(args.url, token, timeout=args.http_timeout)
+    me = client.get("auth/me/")
+    path = save_config(url=args.url, token=token)
+    err(f"logged in to {args.url} as {me['username']} (saved to {path})")
+    return EXIT_OK
+
+
+# --- models ---------------------------------------------------------------------
+
+def resolve_model(client: Client, ref: str) -> dict:
+    """A model by id, or by name among the models you can see (your own first)."""
+    if ref.isdigit():
+        return client.get(f"models/{ref}/")
+    me = client.get("auth/me/")["username"]
+    matches = [m for m in client.get("models/", search=ref, page_size=100)["results"] if m["name"] == ref]
+    matches.sort(key=lambda m: m["owner"] != me)
+    if not matches:
+        raise ApiError(404, f"No model named {ref!r} that you can see.")
+    return client.get(f"models/{matches[0]['id']}/")
+
+
+def _register_fields(args) -> dict:
+    fields = {"name": args.name, "description": args.description, "visibility": args.visibility}
+    if args.team:
+        fields["team"] = args.team
+    if args.card:
+        fields["card"] = Path(args.card).read_text()
+    return fields
+
+
+def cmd_models_register(args) -> int:
+    client = client_from(args)
+    source = args.source
+    is_uri = source.startswith(("s3://", "oss://"))
+    name = args.name or (source.rsplit("/", 1)[-1].split(".")[0] if is_uri else Path(source).stem)
+    args.name = name
+    fields = _register_fields(args)
+    try:
+        if is_uri:
+            body = client.request("POST", "models/", json={**fields, "uri": source, "tags": args.tag,
+                                                           "sha256": args.sha256 or ""}).json()
+        else:
+            body = _upload(client, "models/", Path(source), args, {**fields, "tags": args.tag})
+        out({"model": body["id"], "name": body["name"], "version": body["latest_version"]["number"]
+             if body.get("latest_version") else 1, "status": "registered"})
+        return EXIT_OK
+    except ApiError as exc:
+        if exc.status != 409 or args.no_new_version:
+            raise
+    # The name exists: CI re-runs register on every build, so the file becomes a new version.
+    model = resolve_model(client, name)
+    path = f"models/{model['id']}/versions/"
+    if is_uri:
+        version = client.request("POST", path, json={"uri": source, "sha256": args.sha256 or ""}).json()
+    else:
+        version = _upload(client, path, Path(source), args, {})
+    out({"model": model["id"], "name": model["name"], "version": version["number"], "status": "new version"})
+    return EXIT_OK
+
+
+def _upload(client: Client, path: str, file: Path, args, fields: dict) -> dict:
+    if not file.is_file():
+        raise ApiError(0, f"{file}: no such file (or give an s3:// or oss:// URI).")
+    data = [(key, str(value)) for key, value in fields.items() if key != "tags" and value not in (None, "")]
+    data += [("tags", tag) for tag in fields.get("tags") or []]
+    data.append(("sha256", args.sha256 or file_sha256(file)))
+    handles = [open(file, "rb")] + [open(extra, "rb") for extra in args.external_data]
+    try:
+        files = [("file", (file.name, handles[0], "application/octet-stream"))]
+        files += [("external_data", (Path(h.name).name, h, "application/octet-stream")) for h in handles[1:]]
+        return client.request("POST", path, data=data, files=files, timeout=max(args.http_timeout, 600)).json()
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def cmd_models_list(args) -> int:
+    client = client_from(args)
+    params = {key: value for key, value in (("search", args.search), ("tag", args.tag), ("framework", args.framework),
+                                            ("owner", args.owner), ("ordering", args.ordering)) if value}
+    results, page = [], client.get("models/", **params)
+    results.extend(page["results"])
+    while page.get("next") and len(results) < args.limit:
+        page = client.get(page["next"])
+        results.extend(page["results"])
+    results = results[: args.limit]
+    if args.json:
+        out(results)
+    else:
+        for model in results:
+            version = (model.get("latest_version") or {}).get("number", "-")
+            print(f"{model['id']:>6}  {model['name']:<40} v{version:<4} {model['format']:<14} "
+                  f"{model['visibility']:<9} {','.join(model['tags'])}")
+    return EXIT_OK
+
+
+# --- optimize, jobs ----------------------------------------------------------------
+
+def wait_for_job(client: Client, job_id: int, *, timeout: float, poll: float) -> dict:
+    deadline = time.monotonic() + timeout
+    last_stage = None
+    while True:
+        job = client.get(f"jobs/{job_id}/")
+        if job["status"] in FINAL_JOB_STATES:
+            return job
+        stage = (job["status"], job.get("stage"), job.get("progress"))
+        if stage != last_stage:
+            err(f"job {job_id}: {job['status']} {job.get('stage') or ''} {job.get('progress', 0)}%")
+            last_stage = stage
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"job {job_id} is still {job['status']} after {timeout:.0f} s")
+        time.sleep(poll)
+
+
+def judge(job: dict, *, min_speedup: float | None, max_accuracy_drop: float | None) -> tuple[int, dict]:
+    """Exit code and a summary: 0 met, 1 a threshold missed, 2 the job did not succeed."""
+    report = job.get("report") or {}
+    speedup = (report.get("overall") or {}).get("speedup")
+    accuracy = report.get("accuracy") or {}
+    value = accuracy.get("value")
+    drop = None if value is None else max(0.0, 1.0 - float(value))
+    summary = {"job": job["id"], "status": job["status"], "speedup": speedup,
+               "accuracy_metric": accuracy.get("metric"), "accuracy": value, "accuracy_drop": drop,
+               "package_url": job.get("package_url"), "missed": []}
+    if job["status"] != "succeeded":
+        summary["error"] = job.get("error") or f"job {job['status']}"
+        return EXIT_ERROR, summary
+    if min_speedup is not None and (speedup is None or speedup < min_speedup):
+        summary["missed"].append(f"speedup {speedup} < --min-speedup {min_speedup}")
+    if max_accuracy_drop is not None and (drop is None or drop > max_accuracy_drop):
+        summary["missed"].append(f"accuracy drop {drop} > --max-accuracy-drop {max_accuracy_drop}")
+    return (EXIT_THRESHOLD if summary["missed"] else EXIT_OK), summary
+
+
+def cmd_optimize(args) -> int:
+    client = client_from(args)
+    model = resolve_model(client, args.model)
+    payload = {"recipe": args.recipe, "device": args.device}
+    if args.max_accuracy_drop is not None:
+        # The optimizer keeps to the same budget, so it does not pick a candidate the gate would refuse.
+        payload["accuracy_budget"] = round(1.0 - args.max_accuracy_drop, 6)
+    if args.shapes:
+        payload["shapes"] = args.shapes
+    if args.time_budget:
+        payload["time_budget_s"] = args.time_budget
+    job = client.post(f"models/{model['id']}/optimizations/", payload)
+    err(f"job {job['id']} started: {args.recipe} on {model['name']} v{job.get('model_version')}")
+    if not args.wait:
+        out(job)
+        return EXIT_OK
+    job = wait_for_job(client, job["id"], timeout=args.timeout, poll=args.poll)
+    code, summary = judge(job, min_speedup=args.min_speedup, max_accuracy_drop=args.max_accuracy_drop)
+    out(summary)
+    for line in summary["missed"]:
+        err(f"threshold missed: {line}")
+    if code == EXIT_ERROR:
+        err(summary["error"])
+    return code
+
+
+def cmd_jobs_get(args) -> int:
+    client = client_from(args)
+    job = wait_for_job(client, args.job, timeout=args.timeout, poll=args.poll) if args.wait else \
+        client.get(f"jobs/{args.job}/")
+    out(job)
+    return EXIT_OK if not args.wait or job["status"] == "succeeded" else EXIT_ERROR
+
+
+def cmd_packages_download(args) -> int:
+    client = client_from(args)
+    target = Path(args.output or f"whetstone-job-{args.job}-package.zip")
+    response = client.request("GET", f"jobs/{args.job}/package/", stream=True, timeout=max(args.http_timeout, 600))
+    partial = target.with_name(target.name + ".part")
+    with open(partial, "wb") as handle:
+        for chunk in response.iter_content(1024 * 1024):
+            handle.write(chunk)
+    partial.replace(target)
+    out({"job": args.job, "path": str(target), "size_bytes": target.stat().st_size})
+    return EXIT_OK
+
+
+def cmd_deploy(args) -> int:
+    client = client_from(args)
+    deployment = client.post("deployments/", {"job": args.job})
+    if args.wait:
+        deadline = time.monotonic() + args.timeout
+        while deployment["status"] not in ("ready", "failed", "stopped"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"deployment {deployment['id']} is still {deployment['status']}")
+            time.sleep(args.poll)
+            deployment = client.get(f"deployments/{deployment['id']}/")
+    out(deployment)
+    if args.wait and deployment["status"] != "ready":
+        err(f"deployment {deployment['id']} {deployment['status']}: {deployment.get('message', '')}")
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+# --- the parser ---------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="whetstone", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--http-timeout", type=float, default=60.0, help="seconds per HTTP request")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    login = commands.add_parser("login", help="check a personal API token and remember it")
+    login.add_argument("--url", required=True, help="the Whetstone server, e.g. https://whetstone.example.com")
+    login.add_argument("--token", default="-", help="a personal API token (wst_…); '-' reads it from stdin")
+    login.set_defaults(func=cmd_login)
+
+    models = commands.add_parser("models", help="the ModelHub").add_subparsers(dest="models_command", required=True)
+    register = models.add_parser("register", help="register FILE or s3:// / oss:// URI (a new version if the name exists)")
+    register.add_argument("source", metavar="FILE|URI")
+    register.add_argument("--name")
+    register.add_argument("--description", default="")
+    register.add_argument("--tag", action="append", default=[])
+    register.add_argument("--card", help="a Markdown file to use as the model card")
+    register.add_argument("--visibility", choices=["private", "team", "official"], default="private")
+    register.add_argument("--team", type=int)
+    register.add_argument("--external-data", action="append", default=[], help="an ONNX external data file")
+    register.add_argument("--sha256", help="expected checksum (computed from FILE when not given)")
+    register.add_argument("--no-new-version", action="store_true", help="fail when the name exists")
+    register.set_defaults(func=cmd_models_register)
+
+    listing = models.add_parser("list", help="models you can see")
+    listing.add_argument("--search")
+    listing.add_argument("--tag")
+    listing.add_argument("--framework")
+    listing.add_argument("--owner")
+    listing.add_argument("--ordering")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_models_list)
+
+    optimize = commands.add_parser("optimize", help="optimize a model (by id or name) and gate on the result")
+    optimize.add_argument("model", metavar="MODEL")
+    optimize.add_argument("--recipe", choices=["lossless", "bf16", "int8", "auto"], default="auto")
+    optimize.add_argument("--device", choices=["cpu", "gpu"], default="cpu")
+    optimize.add_argument("--shapes")
+    optimize.add_argument("--time-budget", type=int)
+    optimize.add_argument("--wait", action="store_true", help="wait for the job and judge it")
+    optimize.add_argument("--min-speedup", type=float)
+    optimize.add_argument("--max-accuracy-drop", type=float,
+                          help="largest accepted 1 - accuracy value (cosine similarity to the fp32 original)")
+    optimize.add_argument("--timeout", type=float, default=3600)
+    optimize.add_argument("--poll", type=float, default=2.0)
+    optimize.set_defaults(func=cmd_optimize)
+
+    jobs = commands.add_parser("jobs", help="optimization jobs").add_subparsers(dest="jobs_command", required=True)
+    get = jobs.add_parser("get", help="a job's status and report")
+    get.add_argument("job", type=int)
+    get.add_argument("--wait", action="store_true")
+    get.add_argument("--timeout", type=float, default=3600)
+    get.add_argument("--poll", type=float, default=2.0)
+    get.set_defaults(func=cmd_jobs_get)
+
+    packages = commands.add_parser("packages", help="optimized packages").add_subparsers(dest="packages_command",
+                                                                                         required=True)
+    download = packages.add_parser("download", help="download a job's package (zip)")
+    download.add_argument("job", type=int)
+    download.add_argument("-o", "--output")
+    download.set_defaults(func=cmd_packages_download)
+
+    deploy = commands.add_parser("deploy", help="deploy a job's package behind a V2 inference endpoint")
+    deploy.add_argument("job", type=int)
+    deploy.add_argument("--wait", action="store_true")
+    deploy.add_argument("--timeout", type=float, default=600)
+    deploy.add_argument("--poll", type=float, default=2.0)
+    deploy.set_defaults(func=cmd_deploy)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ApiError as exc:
+        err(str(exc))
+    except (TimeoutError, OSError) as exc:
+        err(str(exc))
+    except KeyboardInterrupt:
+        err("interrupted")
+    return EXIT_ERROR
