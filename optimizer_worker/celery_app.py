@@ -1,6 +1,7 @@
 """The Celery app the optimizer workers run:
 
-    celery -A optimizer_worker.celery_app worker -Q cpu,serving
+    python -m optimizer_worker            # serves the queues this machine supports
+    celery -A optimizer_worker.celery_app worker -Q cpu,serving,events
 
 Its configuration comes from Django's settings (CELERY_* names), so the broker
 and the database are set once, from the environment.

@@ -60,3 +60,12 @@ def undeploy(deployment_id: int) -> None:
     from deployments.services import deployment_unload
 
     deployment_unload(deployment_id=deployment_id)
+
+
+@app.task(name="whetstone.deliver_webhook", bind=True, acks_late=True, max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> None:
+    from notifications.services import webhook_deliver
+
+    wait = webhook_deliver(delivery_id=delivery_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)

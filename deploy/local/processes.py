@@ -144,11 +144,10 @@ def start_web(*, port: int, log_dir: Path, env: dict[str, str], workers: int = 2
     return service
 
 
-def start_worker(*, log_dir: Path, env: dict[str, str], queues: str = "cpu,serving", concurrency: int = 1,
-                 name: str = "worker") -> Service:
-    command = [PYTHON, "-m", "celery", "-A", "optimizer_worker.celery_app", "worker", "-Q", queues,
-               "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"{name}@%h",
-               "--without-gossip", "--without-mingle"]
+def start_worker(*, log_dir: Path, env: dict[str, str], concurrency: int = 1, name: str = "worker") -> Service:
+    """A worker serving the queues this machine supports (optimizer_worker.queues)."""
+    command = [PYTHON, "-m", "optimizer_worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
+               "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle"]
     service = spawn(name, command, log_dir=log_dir, env=env)
     ready = lambda: "ready." in service.log_path.read_text(errors="replace")  # noqa: E731
     wait_for(ready, timeout=90, what="celery worker", process=service.process, log_path=service.log_path)

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from .events import job_finished
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def _claim(job_id: int, worker: str, hardware: dict) -> Job | Deferred | None:
         if job.cancel_requested:
             job.status, job.finished_at = Job.Status.CANCELLED, timezone.now()
             job.save(update_fields=["status", "finished_at"])
+            transaction.on_commit(lambda: job_finished(job))
             return None
         if job.status == Job.Status.RUNNING:  # its worker vanished: this delivery takes it over
             job.log = [*job.log, f"{timezone.now().isoformat(timespec='seconds')} worker {job.worker} lost; taken over"]
@@ -104,6 +106,7 @@ def _claim(job_id: int, worker: str, hardware: dict) -> Job | Deferred | None:
             job.status, job.finished_at = Job.Status.FAILED, timezone.now()
             job.error = f"The job was started {job.attempts} times and its worker was lost each time."
             job.save(update_fields=["status", "finished_at", "error", "log"])
+            transaction.on_commit(lambda: job_finished(job))
             return None
         limit = settings.WHETSTONE_MAX_RUNNING_JOBS_PER_USER
         if limit:
@@ -133,7 +136,9 @@ def _finish(job: Job, status: str, **fields) -> None:
     updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=job.worker).update(
         status=status, finished_at=job.finished_at, log=job.log, **fields
     )
-    if not updated:
+    if updated:
+        job_finished(job)
+    else:
         logger.warning("job %s was no longer ours to finish (now %s)", job.pk, Job.objects.get(pk=job.pk).status)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from whetstone import objectstore, taskqueue
 
+from .events import job_finished
 from .models import Job
 from .runner import Deferred, JobCancelled, JobContext, heartbeat_is_fresh, run_job
 
@@ -84,6 +85,7 @@ def job_cancel(*, job: Job) -> Job:
         if job.status == Job.Status.QUEUED:
             job.status, job.finished_at = Job.Status.CANCELLED, timezone.now()
             fields += ["status", "finished_at"]
+            transaction.on_commit(lambda: job_finished(job))
         job.save(update_fields=fields)
     return job
 
@@ -140,6 +142,7 @@ def job_reap() -> dict[str, int]:
                              f"after {job.attempts} attempts.")
                 job.log = [*job.log, f"{stamp} worker {job.worker} lost; failed after {job.attempts} attempts"]
                 job.save(update_fields=["status", "finished_at", "error", "log"])
+                transaction.on_commit(lambda job=job: job_finished(job))
                 counts["failed"] += 1
                 continue
             job.status, job.stage, job.dispatched_at = Job.Status.QUEUED, "requeued", None

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "modelhub",
     "jobs",
     "deployments",
+    "notifications",
     "console",
 ]
 

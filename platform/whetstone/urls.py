@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("modelhub.api.urls")),
     path("", include("jobs.api.urls")),
     path("", include("deployments.api.urls")),
+    path("", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

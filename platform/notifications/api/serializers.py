@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from notifications.models import Webhook, WebhookDelivery
+
+
+class WebhookRequestSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    team = serializers.IntegerField(required=False, allow_null=True, help_text="Announce the jobs of a whole team.")
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "team", "secret", "active", "created_at"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "job", "event", "payload", "status", "attempts", "response_status", "error",
+                  "created_at", "delivered_at"]
+        read_only_fields = fields

@@ -1,0 +1,76 @@
+"""Job-end webhooks over the real stack: signed, retried with backoff, with a history."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.support.api import poll, register_model, start_job, wait_for_job
+from tests.support.models import tiny_mlp
+
+pytestmark = pytest.mark.e2e
+
+
+class Receiver:
+    """A webhook endpoint on loopback that fails its first `fail_first` calls."""
+
+    def __init__(self, fail_first: int):
+        self.calls: list[tuple[dict, bytes, int]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = 500 if len(receiver.calls) < fail_first else 204
+                receiver.calls.append((dict(self.headers), body, status))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_job_end_is_announced_signed_and_retried_until_delivered(stack, tmp_path):
+    receiver = Receiver(fail_first=2)
+    try:
+        api = stack.create_user("hooked", "hooked-password")
+        hook = api.post(f"{stack.web_url}/api/v1/webhooks/", json={"url": receiver.url}, timeout=10)
+        assert hook.status_code == 201, hook.text
+        hook = hook.json()
+
+        model = register_model(api, stack.web_url, tiny_mlp(tmp_path / "m.onnx"), "hooked")
+        job = wait_for_job(api, stack.web_url, start_job(api, stack.web_url, model["id"])["id"])
+        assert job["status"] == "succeeded"
+
+        deliveries_url = f"{stack.web_url}/api/v1/webhooks/{hook['id']}/deliveries/"
+        history = poll(api, deliveries_url, timeout=60,
+                       until=lambda page: page["results"] and page["results"][0]["status"] != "pending")
+        delivery = history["results"][0]
+        assert delivery["status"] == "delivered" and delivery["attempts"] == 3
+        assert [status for _, _, status in receiver.calls] == [500, 500, 204]
+
+        headers, body, _ = receiver.calls[-1]
+        expected = "sha256=" + hmac.new(hook["secret"].encode(), body, hashlib.sha256).hexdigest()
+        assert headers["X-Whetstone-Signature"] == expected
+        payload = json.loads(body)
+        assert payload["event"] == "job.finished"
+        assert payload["job"]["id"] == job["id"] and payload["job"]["status"] == "succeeded"
+        assert payload["job"]["speedup"] == job["report"]["overall"]["speedup"]
+
+        # another user sees neither the webhook nor its history
+        other = stack.create_user("nosy", "nosy-password")
+        assert other.get(deliveries_url, timeout=10).status_code == 404
+    finally:
+        receiver.close()
