@@ -6,6 +6,7 @@ import type { Deployment, Job, Model, ModelUploadRequest, OptimizationRequest, P
 
 export const JOB_POLL_MS = 1000;
 export const DEPLOYMENT_POLL_MS = 1500;
+export const INSPECTION_POLL_MS = 2000;
 
 export const queryKeys = {
   session: ["session"] as const,
@@ -71,10 +72,17 @@ export function useModels(search: string, page: number) {
   });
 }
 
+/** A version stays "pending"/"inspecting" while a worker reads its signature and statistics. */
+export function isModelInspecting(model: Pick<Model, "latest_version"> | undefined): boolean {
+  const status = model?.latest_version?.status;
+  return status === "pending" || status === "inspecting";
+}
+
 export function useModel(id: number) {
   return useQuery({
     queryKey: queryKeys.model(id),
     queryFn: (): Promise<Model> => unwrap(api.GET("/api/v1/models/{id}/", { params: { path: { id } } })),
+    refetchInterval: (query) => (isModelInspecting(query.state.data) ? INSPECTION_POLL_MS : false),
   });
 }
 

@@ -12,6 +12,7 @@ const TONES: Record<string, string> = {
   loading: "busy",
   pending: "busy",
   queued: "busy",
+  inspecting: "busy",
   stopping: "busy",
   failed: "bad",
   rejected: "bad",

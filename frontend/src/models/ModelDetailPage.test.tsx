@@ -54,6 +54,24 @@ describe("ModelDetailPage", () => {
     expect((await screen.findByTestId("field-error-shapes")).textContent).toContain("Unknown dim 'seq'");
   });
 
+  it("waits for inspection before offering to optimize, and updates by itself", async () => {
+    const inspecting = {
+      ...model,
+      signature: null,
+      node_counts: null,
+      latest_version: { ...model.latest_version!, status: "inspecting", status_message: "Signature being computed." },
+    };
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": [{ body: inspecting }, { body: model }],
+    });
+    renderApp("/models/3");
+    expect((await screen.findByTestId("version-status")).textContent).toContain("Signature being computed.");
+    expect((screen.getByTestId("optimize-submit") as HTMLButtonElement).disabled).toBe(true);
+    await waitFor(() => expect(screen.queryByTestId("version-status")).toBeNull(), { timeout: 5000 });
+    expect((screen.getByTestId("optimize-submit") as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it("says when the model does not exist", async () => {
     fakeServer({
       "GET /api/v1/auth/session/": { body: user },

@@ -1,11 +1,18 @@
 import { Link, useNavigate, useParams } from "react-router";
-import { useModel } from "../api/queries";
+import { isModelInspecting, useModel } from "../api/queries";
 import type { Model } from "../api/types";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { formatBytes, formatDateTime } from "../format/numbers";
 import { NodeCountsTable } from "./NodeCountsTable";
 import { OptimizeForm } from "./OptimizeForm";
 import { SignatureTable } from "./SignatureTable";
+
+function optimizeUnavailableReason(model: Model): string | null {
+  if (!model.latest_version) return "There is no version to optimize.";
+  if (isModelInspecting(model)) return "Available once inspection finishes.";
+  if (model.latest_version.status === "failed") return "This version could not be inspected.";
+  return null;
+}
 
 function ModelFacts({ model }: { model: Model }) {
   const version = model.latest_version;
@@ -46,6 +53,27 @@ function ModelFacts({ model }: { model: Model }) {
   );
 }
 
+/** Says why the page has no signature yet (inspection running) or why it never will (failed). */
+function VersionStatusNotice({ model }: { model: Model }) {
+  const version = model.latest_version;
+  if (!version) return <p className="form-error">This model has no stored version.</p>;
+  if (version.status === "failed") {
+    return (
+      <div className="form-error" role="alert" data-testid="version-status">
+        <p>Whetstone could not inspect this model: {version.status_message || "no reason given"}</p>
+      </div>
+    );
+  }
+  if (isModelInspecting(model)) {
+    return (
+      <p className="state" role="status" data-testid="version-status">
+        {version.status_message || "Stored; the signature and graph statistics are being computed."}
+      </p>
+    );
+  }
+  return null;
+}
+
 export function ModelDetailPage() {
   const modelId = Number(useParams().modelId);
   const navigate = useNavigate();
@@ -64,6 +92,7 @@ export function ModelDetailPage() {
       </p>
       <h1 data-testid="model-name">{data.name}</h1>
       {data.description && <p>{data.description}</p>}
+      <VersionStatusNotice model={data} />
       <div className="two-columns">
         <div className="grow">
           <section aria-labelledby="facts-title">
@@ -85,7 +114,12 @@ export function ModelDetailPage() {
           </section>
         </div>
         <aside className="side">
-          <OptimizeForm modelId={data.id} dynamicDims={dynamicDims} onStarted={(job) => navigate(`/jobs/${job.id}`)} />
+          <OptimizeForm
+            modelId={data.id}
+            dynamicDims={dynamicDims}
+            unavailableReason={optimizeUnavailableReason(data)}
+            onStarted={(job) => navigate(`/jobs/${job.id}`)}
+          />
         </aside>
       </div>
     </div>

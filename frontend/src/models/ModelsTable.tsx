@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Model } from "../api/types";
+import { StatusBadge } from "../components/StatusBadge";
 import { formatBytes, formatCount, formatDateTime } from "../format/numbers";
 
 export function ModelsTable({ models }: { models: Model[] }) {
@@ -24,7 +25,15 @@ export function ModelsTable({ models }: { models: Model[] }) {
                 <Link to={`/models/${model.id}`}>{model.name}</Link>
                 {model.description && <div className="muted small">{model.description}</div>}
               </td>
-              <td>{model.latest_version ? `v${model.latest_version.number}` : "—"}</td>
+              <td>
+                {model.latest_version ? `v${model.latest_version.number}` : "—"}
+                {model.latest_version?.status && model.latest_version.status !== "ready" && (
+                  <>
+                    {" "}
+                    <StatusBadge status={model.latest_version.status} />
+                  </>
+                )}
+              </td>
               <td>{formatBytes(model.latest_version?.size_bytes)}</td>
               <td>{formatCount(model.node_counts?.total)}</td>
               <td>{model.owner}</td>

@@ -31,10 +31,12 @@ export function buildOptimizationRequest(form: {
 export function OptimizeForm({
   modelId,
   dynamicDims,
+  unavailableReason = null,
   onStarted,
 }: {
   modelId: number;
   dynamicDims: string[];
+  unavailableReason?: string | null;
   onStarted: (job: Job) => void;
 }) {
   const start = useStartOptimization(modelId);
@@ -131,9 +133,20 @@ export function OptimizeForm({
       </select>
       <FieldErrors id="optimize-device-errors" error={start.error} field="device" />
 
-      <button type="submit" className="primary" disabled={start.isPending} data-testid="optimize-submit">
+      <button
+        type="submit"
+        className="primary"
+        disabled={start.isPending || Boolean(unavailableReason)}
+        aria-describedby={unavailableReason ? "optimize-unavailable" : undefined}
+        data-testid="optimize-submit"
+      >
         {start.isPending ? "Starting…" : "Optimize"}
       </button>
+      {unavailableReason && (
+        <p id="optimize-unavailable" className="hint">
+          {unavailableReason}
+        </p>
+      )}
     </form>
   );
 }
