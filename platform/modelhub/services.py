@@ -217,7 +217,8 @@ def model_register(*, owner, name: str, description: str = "", upload: BinaryIO 
 
 
 def model_version_add(*, model: RegisteredModel, user, upload: BinaryIO | None = None, filename: str = "",
-                      uri: str = "", sha256: str | None = None, extra_files: list | None = None) -> ModelVersion:
+                      uri: str = "", sha256: str | None = None, extra_files: list | None = None,
+                      source: str | None = None) -> ModelVersion:
     """A new immutable version (number = the highest so far + 1)."""
     staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
         upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
@@ -226,7 +227,7 @@ def model_version_add(*, model: RegisteredModel, user, upload: BinaryIO | None =
         _prepare(staged)
         with transaction.atomic():
             version = _store_version(model=model, staged=staged, written=written, user=user,
-                                     source=Source.URI if uri else Source.UPLOAD, source_uri=uri)
+                                     source=source or (Source.URI if uri else Source.UPLOAD), source_uri=uri)
     return version
 
 
@@ -350,3 +351,45 @@ def model_purge_deleted() -> int:
     """Sweep every deleted model (a purge message may have been lost)."""
     ids = list(RegisteredModel.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True))
     return sum(model_purge(model_id=model_id) for model_id in ids)
+
+
+# --- official templates ---------------------------------------------------------
+
+OFFICIAL_OWNER = "whetstone"
+
+
+def official_owner():
+    """The system account that owns official models: staff, and unable to log in."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=OFFICIAL_OWNER, defaults={"is_staff": True, "is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def official_models_seed(*, work_dir: Path) -> list[tuple[str, str]]:
+    """Register each official template, or a new version when its file changed; nothing when it is current."""
+    from .official import TEMPLATES
+
+    owner = official_owner()
+    outcomes = []
+    for template in TEMPLATES:
+        path = template.build(work_dir / f"{template.name}.onnx")
+        digest = ingest.file_sha256(path)
+        existing = RegisteredModel.objects.filter(owner=owner, name=template.name, deleted_at__isnull=True).first()
+        with open(path, "rb") as handle:
+            if existing is None:
+                model_register(owner=owner, name=template.name, description=template.description,
+                               upload=handle, filename=path.name, tags=list(template.tags), card=template.card,
+                               visibility=Visibility.OFFICIAL, source=Source.OFFICIAL)
+                outcomes.append((template.name, "registered"))
+            elif existing.versions.filter(sha256=digest).exists():
+                outcomes.append((template.name, "up to date"))
+            else:
+                model_version_add(model=existing, user=owner, upload=handle, filename=path.name,
+                                  source=Source.OFFICIAL)
+                outcomes.append((template.name, "new version"))
+    return outcomes
