@@ -5,6 +5,23 @@
  */
 
 export interface paths {
+    "/api/v1/analytics/speedups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Distribution of speed-ups over finished jobs (< 1.0, 1.0–1.1, 1.1–1.5, 1.5–2, 2–3, > 3) */
+        get: operations["analytics_speedups_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me/": {
         parameters: {
             query?: never;
@@ -404,6 +421,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your webhooks and your teams' */
+        get: operations["webhooks_list"];
+        put?: never;
+        /** Add a webhook: a signed POST (X-Whetstone-Signature: sha256=HMAC of the body) when a job ends */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook */
+        get: operations["webhooks_retrieve"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery history of a webhook */
+        get: operations["webhooks_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -767,6 +837,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Team"][];
         };
+        PaginatedWebhookDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookDelivery"][];
+        };
+        PaginatedWebhookList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Webhook"][];
+        };
         PatchedModelUpdateRequest: {
             card?: string;
             description?: string;
@@ -835,6 +935,34 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "upload" | "uri" | "official" | "optimized";
+        SpeedupAnalytics: {
+            buckets: components["schemas"]["SpeedupBucket"][];
+            by_family: {
+                [key: string]: components["schemas"]["SpeedupDistribution"];
+            };
+            by_recipe: {
+                [key: string]: components["schemas"]["SpeedupDistribution"];
+            };
+            jobs: number;
+            /**
+             * Format: double
+             * @description Share of jobs faster than 1.1x.
+             */
+            share_above_1_1: number | null;
+        };
+        SpeedupBucket: {
+            count: number;
+            label: string;
+        };
+        SpeedupDistribution: {
+            buckets: components["schemas"]["SpeedupBucket"][];
+            jobs: number;
+            /**
+             * Format: double
+             * @description Share of jobs faster than 1.1x.
+             */
+            share_above_1_1: number | null;
+        };
         StoredFile: {
             path: string;
             sha256: string;
@@ -892,6 +1020,45 @@ export interface components {
          * @enum {string}
          */
         VisibilityEnum: "private" | "team" | "official";
+        Webhook: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            /** @description Key of the HMAC-SHA256 signature sent with each delivery. */
+            readonly secret: string;
+            /** @description When set, the webhook hears about the jobs of every member of the team. */
+            readonly team: number | null;
+            /** Format: uri */
+            readonly url: string;
+        };
+        WebhookDelivery: {
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly error: string;
+            readonly event: string;
+            readonly id: number;
+            readonly job: number;
+            readonly payload: unknown;
+            readonly response_status: number | null;
+            readonly status: components["schemas"]["WebhookDeliveryStatusEnum"];
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `delivered` - Delivered
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        WebhookDeliveryStatusEnum: "pending" | "delivered" | "failed";
+        WebhookRequestRequest: {
+            /** @description Announce the jobs of a whole team. */
+            team?: number | null;
+            /** Format: uri */
+            url: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -901,6 +1068,25 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    analytics_speedups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeedupAnalytics"];
+                };
+            };
+        };
+    };
     auth_me_retrieve: {
         parameters: {
             query?: never;
@@ -2062,6 +2248,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookList"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookRequestRequest"];
+                "multipart/form-data": components["schemas"]["WebhookRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhooks_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookDeliveryList"];
+                };
             };
         };
     };
