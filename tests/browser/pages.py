@@ -185,6 +185,9 @@ class JobPage(ConsolePage):
     def package_href(self) -> str:
         return self.page.get_by_test_id("download-package").get_attribute("href") or ""
 
+    def cancel(self) -> None:
+        self.page.get_by_role("button", name="Cancel job").click()
+
     def deploy(self) -> "DeploymentPage":
         self.page.get_by_test_id("deploy-button").click()
         expect(self.page).to_have_url(re.compile(r"/deployments/\d+$"), timeout=30_000)
@@ -200,6 +203,12 @@ class DeploymentPage(ConsolePage):
 
     def wait_until_settled(self, *, timeout_s: float) -> str:
         expect(self.status).to_have_text(DEPLOYMENT_FINAL_STATUS, timeout=timeout_s * 1000)
+        return self.status.inner_text()
+
+    def stop(self, *, timeout_s: float) -> str:
+        """Stops the deployment; returns the status it ends in (stopped, or failed)."""
+        self.page.get_by_role("button", name="Stop deployment").click()
+        expect(self.status).to_have_text(re.compile(r"^(stopped|failed)$"), timeout=timeout_s * 1000)
         return self.status.inner_text()
 
     def message(self) -> str:

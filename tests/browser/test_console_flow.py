@@ -16,6 +16,8 @@ import requests
 from onnx import TensorProto, helper, numpy_helper
 from playwright.sync_api import expect
 
+from tests.support.models import slow_matmul_chain
+
 from .pages import LoginPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -124,6 +126,26 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     rows = deployments.rows("deployment-row")
     assert any("browser-mlp" in row and "ready" in row and endpoint in row for row in rows), rows
     deployments.screenshot("09-deployments")
+
+    browser_page.get_by_role("link", name=deployment_name(endpoint)).click()
+    assert deployment.stop(timeout_s=DEPLOY_TIMEOUT_S) == "stopped", deployment.message()
+    assert requests.post(url, json=body, timeout=30).status_code != 200, "a stopped deployment still answers"
+    deployment.screenshot("10-deployment-stopped")
+
+
+def deployment_name(endpoint: str) -> str:
+    return endpoint.rstrip("/").split("/")[-2]
+
+
+def test_cancel_a_running_optimization(stack, browser_page, screenshots, tmp_path):
+    slow_model = slow_matmul_chain(tmp_path / "slow_chain.onnx")
+    models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+    job = models.upload(slow_model, name="browser-slow-chain").optimize(recipe="auto")
+    job.cancel()
+    assert job.wait_until_finished(timeout_s=120) == "cancelled", job.error()
+    expect(browser_page.get_by_role("button", name="Cancel job")).to_have_count(0)
+    expect(browser_page.get_by_test_id("report")).to_have_count(0)
+    job.screenshot("01-job-cancelled")
 
 
 def test_upload_rejection_is_shown_beside_the_file_field(stack, browser_page, screenshots, tmp_path):
