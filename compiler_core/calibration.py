@@ -28,7 +28,12 @@ def load_npz_dir(directory: str | Path, signature: dict[str, Any], limit: int = 
             if missing:
                 raise OptimizationError(
                     f"{file.name} lacks inputs {sorted(missing)}; each .npz must hold arrays named {sorted(wanted)}")
-            batches.append({name: data[name].astype(np.dtype(spec["dtype"])) for name, spec in wanted.items()})
+            try:
+                batches.append({name: data[name].astype(np.dtype(spec["dtype"])) for name, spec in wanted.items()})
+            except ValueError as exc:
+                raise OptimizationError(
+                    f"{file.name}: {exc}; store strings as fixed-width unicode arrays (np.str_), "
+                    "since pickled object arrays are never loaded") from exc
     return batches
 
 

@@ -96,7 +96,9 @@ class MeasurePlan:
     @classmethod
     def for_latency(cls, latency_ms: float, seconds_available: float | None) -> "MeasurePlan":
         # Tiny models get a minimal mode: a fraction of a second already holds hundreds of runs.
-        if latency_ms < 1:
+        if latency_ms < 0.1:
+            seconds = 0.1
+        elif latency_ms < 1:
             seconds = 0.25
         elif latency_ms < 20:
             seconds = 1.5

@@ -39,7 +39,7 @@ from .package import write_package, verify_package
 from .report import build_report
 from .runtime import open_model
 from .shapes import dim_roles, parse_shapes, shape_label
-from .signature import generate_inputs, signature_of
+from .signature import dims_of, generate_inputs, signature_of
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,13 @@ class Optimization:
             raise OptimizationError(
                 f"onnxruntime cannot run the original model, so there is no baseline to compare with: {exc}") from exc
         timing_feeds = {shape_label(s): generate_inputs(model, signature, s, seed=0) for s in shape_set}
+        if self.calibration_dir and self.shapes_spec is None:
+            # Real data beats generated data for timing too (token ids, masks, index tensors are right).
+            first = load_npz_dir(self.calibration_dir, signature, limit=1)[0]
+            primary = dims_of(first, signature)
+            shape_set = [primary] + [s for s in shape_set if s != primary]
+            timing_feeds = {shape_label(primary): first,
+                            **{k: v for k, v in timing_feeds.items() if k != shape_label(primary)}}
         baseline_ms = {}
         for label, feeds in list(timing_feeds.items()):
             try:

@@ -87,6 +87,19 @@ def concrete_shape(spec: dict[str, Any], dim_values: dict[str, int], default: in
     return shape
 
 
+def dims_of(feeds: dict[str, np.ndarray], signature: dict[str, Any]) -> dict[str, int]:
+    """Values of the dynamic dims in a batch of real inputs."""
+    values: dict[str, int] = {}
+    for spec in signature["inputs"]:
+        array = feeds.get(spec["name"])
+        if array is None:
+            continue
+        for axis, dim in enumerate(spec["shape"]):
+            if not isinstance(dim, int) and axis < np.ndim(array):
+                values.setdefault(dim if isinstance(dim, str) else f"{spec['name']}:{axis}", int(np.shape(array)[axis]))
+    return values
+
+
 def generate_inputs(
     model: onnx.ModelProto,
     signature: dict[str, Any],
