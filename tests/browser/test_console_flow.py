@@ -77,6 +77,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert detail.node_count("compute") == 1
     assert detail.node_count("memory") == 2
     assert detail.node_count("total") == 3
+    expect(browser_page).to_have_title("browser-mlp · Whetstone")
     detail.screenshot("03-model-detail")
 
     job = detail.optimize(recipe="lossless")

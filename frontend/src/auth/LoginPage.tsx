@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { useLogin, useSession } from "../api/queries";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
+import { PageTitle } from "../components/PageTitle";
 
 /** Only same-site paths are followed after login, so a crafted link cannot send users away. */
 export function safeNextPath(next: string | null): string {
@@ -26,6 +27,7 @@ export function LoginPage() {
 
   return (
     <div className="login-page">
+      <PageTitle title="Sign in" />
       <form className="card login-form" onSubmit={submit} aria-labelledby="login-title" data-testid="login-form">
         <h1 id="login-title">Sign in to Whetstone</h1>
         <FormError error={login.error} shownFields={["username", "password"]} />

@@ -7,6 +7,7 @@ import { ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
 import { curlSnippet, pythonSnippet } from "./snippets";
+import { PageTitle } from "../components/PageTitle";
 
 function InferenceSnippets({ deployment }: { deployment: Deployment }) {
   const model = useModel(deployment.model);
@@ -45,6 +46,7 @@ export function DeploymentPage() {
   const live = data.status === "ready" || isDeploymentSettling(data);
   return (
     <div className="page deployment-page">
+      <PageTitle title={`Deployment ${data.name} (${data.status})`} />
       <p className="breadcrumbs">
         <Link to="/deployments">Deployments</Link> / {data.name}
       </p>

@@ -5,12 +5,14 @@ import { Pagination } from "../components/Pagination";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
+import { PageTitle } from "../components/PageTitle";
 
 export function DeploymentsPage() {
   const [page, setPage] = useState(1);
   const deployments = useDeployments(page);
   return (
     <div className="page deployments-page">
+      <PageTitle title="Deployments" />
       <h1>Deployments</h1>
       {deployments.isPending ? (
         <LoadingState label="Loading deployments…" />

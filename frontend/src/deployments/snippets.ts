@@ -84,7 +84,7 @@ const NUMPY_DTYPES: Record<string, string> = {
   FP16: "float16",
   FP32: "float32",
   FP64: "float64",
-  BF16: "float32",
+  BF16: "float32", // numpy has no bfloat16; V2 JSON carries BF16 data as plain floats anyway
   BYTES: "object",
 };
 

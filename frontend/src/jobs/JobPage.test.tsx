@@ -34,6 +34,7 @@ describe("JobPage", () => {
     expect(screen.getByTestId("overall-speedup").textContent).toBe("1.42× faster");
     expect(screen.getByTestId("download-package").getAttribute("href")).toBe("/api/v1/jobs/7/package/");
     expect(screen.queryByRole("button", { name: "Cancel job" })).toBeNull();
+    expect(document.title).toBe("Job #7 (succeeded) · Whetstone");
   });
 
   it("cancels a running job", async () => {

@@ -7,6 +7,7 @@ import { formatDateTime } from "../format/numbers";
 import { JobProgress } from "./JobProgress";
 import { ReportView } from "./ReportView";
 import { asReport } from "./report";
+import { PageTitle } from "../components/PageTitle";
 
 function JobFacts({ job }: { job: Job }) {
   return (
@@ -90,6 +91,7 @@ export function JobPage() {
   const report = asReport(data.report);
   return (
     <div className="page job-page">
+      <PageTitle title={`Job #${data.id} (${data.status})`} />
       <p className="breadcrumbs">
         <Link to="/models">Models</Link> / <Link to={`/models/${data.model}`}>{data.model_name}</Link> / job{" "}
         {data.id}

@@ -6,12 +6,14 @@ import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatSpeedup } from "../format/numbers";
 import { asReport } from "./report";
+import { PageTitle } from "../components/PageTitle";
 
 export function JobsPage() {
   const [page, setPage] = useState(1);
   const jobs = useJobs(page);
   return (
     <div className="page jobs-page">
+      <PageTitle title="Jobs" />
       <h1>Optimization jobs</h1>
       {jobs.isPending ? (
         <LoadingState label="Loading jobs…" />

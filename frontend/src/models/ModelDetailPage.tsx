@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime } from "../format/numbers";
 import { NodeCountsTable } from "./NodeCountsTable";
 import { OptimizeForm } from "./OptimizeForm";
 import { SignatureTable } from "./SignatureTable";
+import { PageTitle } from "../components/PageTitle";
 
 function optimizeUnavailableReason(model: Model): string | null {
   if (!model.latest_version) return "There is no version to optimize.";
@@ -87,6 +88,7 @@ export function ModelDetailPage() {
   const dynamicDims = data.latest_version?.dynamic_dims ?? [];
   return (
     <div className="page model-detail-page">
+      <PageTitle title={data.name} />
       <p className="breadcrumbs">
         <Link to="/models">Models</Link> / {data.name}
       </p>

@@ -5,6 +5,7 @@ import { Pagination } from "../components/Pagination";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { ModelsTable } from "./ModelsTable";
 import { UploadModelForm } from "./UploadModelForm";
+import { PageTitle } from "../components/PageTitle";
 
 function pageFrom(value: string | null): number {
   const page = Number(value);
@@ -27,6 +28,7 @@ export function ModelsPage() {
 
   return (
     <div className="page models-page">
+      <PageTitle title="Models" />
       <h1>Models</h1>
       <div className="two-columns">
         <section aria-labelledby="models-list-title" className="grow">
