@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {"ModelVersionStatusEnum": "modelhub.models.ModelVersion.Status"},
+    # Every operation documents the API's error shape ({"detail", "errors"}) for its 4xx answers.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

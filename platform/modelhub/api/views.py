@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from django_filters.rest_framework import DjangoFilterBackend
 
 from django.conf import settings
+
+from accounts.api.schema import ErrorSerializer
 from modelhub.ingest import ModelRejected
 from modelhub.models import ModelVersion, RegisteredModel
 from modelhub.selectors import model_can_edit, model_list, model_version_list
@@ -38,11 +40,7 @@ from .serializers import (
     VersionUriSerializer,
 )
 
-ERROR = inline_serializer("Error", {
-    "detail": serializers.CharField(help_text="What went wrong, for a person."),
-    "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                    help_text="Messages by field."),
-})
+ERROR = ErrorSerializer
 READ_ERRORS = {401: ERROR, 403: ERROR, 404: ERROR}
 WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 413: ERROR}
 
