@@ -1,9 +1,9 @@
 """Latency measurement: interleaved, warmed up, paired, with an honest noise estimate.
 
 The machine is shared, so absolute times drift by tens of percent within a minute.
-Running the baseline and a candidate alternately and taking the median of the
-per-round ratios cancels that drift; the notch of that median (1.58 IQR / sqrt(n),
-as in a notched box plot) is the noise a gain has to beat.
+Running the baseline and a candidate alternately, in the same run, exposes both to
+the same drift; the speed-up is the ratio of their medians, and the notches of those
+medians (1.58 IQR / sqrt(n), as in a notched box plot) give the noise a gain has to beat.
 
 Runners alternate in short blocks, each opened by one untimed run: an engine's
 worker threads keep spinning for a while after a call, and would otherwise be
@@ -22,8 +22,8 @@ import numpy as np
 from .errors import Cancelled
 
 # A block of consecutive runs of one runner lasts about this long (a few runs for big models).
-BLOCK_TARGET_MS = 10.0
-BLOCK_MAX_RUNS = 20
+BLOCK_TARGET_MS = 30.0
+BLOCK_MAX_RUNS = 100
 # Below this relative gain a speed-up is not worth shipping a different graph for.
 MIN_MEANINGFUL_GAIN = 0.03
 
@@ -51,20 +51,31 @@ class Comparison:
 
     baseline: LatencyStats
     candidate: LatencyStats
-    ratios: list[float]
+    baseline_blocks: list[float]
+    candidate_blocks: list[float]
 
     @property
     def speedup(self) -> float:
-        return float(np.median(self.ratios)) if self.ratios else float("nan")
+        """Ratio of the medians of the block medians taken in the same interleaved run.
+
+        Robust where the median of per-round ratios is not: on a busy host the baseline's
+        own times turn bimodal, and every paired ratio inherits that.
+        """
+        if not self.baseline_blocks or not self.candidate_blocks:
+            return float("nan")
+        return float(np.median(self.baseline_blocks) / np.median(self.candidate_blocks))
 
     @property
     def noise(self) -> float:
-        """Relative half-width of the median's notch, on log ratios (ratios are multiplicative)."""
-        if len(self.ratios) < 4:
+        """Relative half-width of the speed-up's notch: each median's notch (1.58 IQR / sqrt n), combined."""
+        if len(self.baseline_blocks) < 4:
             return 1.0  # too few rounds to claim anything
-        logs = np.log(self.ratios)
-        q75, q25 = np.percentile(logs, [75, 25])
-        return float(np.expm1(1.58 * (q75 - q25) / np.sqrt(len(logs))))
+
+        def notch(values):
+            q75, q25 = np.percentile(values, [75, 25])
+            return 1.58 * (q75 - q25) / np.median(values) / np.sqrt(len(values))
+
+        return float(np.hypot(notch(self.baseline_blocks), notch(self.candidate_blocks)))
 
     @property
     def significant_gain(self) -> bool:
@@ -166,7 +177,8 @@ def interleaved_blocks(
         shift = rounds % len(runs)
         for index in order[shift:] + order[:shift]:
             if len(runs) > 1:
-                runs[index]()  # flush: let the previous engine's threads go quiet
+                for _ in range(max(1, block // 4)):
+                    runs[index]()  # flush: let the previous engine's threads go quiet
             samples = [_timed(runs[index]) for _ in range(block)]
             stats[index].samples_ms.extend(samples)
             block_medians[index].append(float(np.median(samples)))
@@ -181,5 +193,4 @@ def compare(
     should_cancel: Callable[[], bool] | None = None,
 ) -> Comparison:
     (base, cand), (base_blocks, cand_blocks) = interleaved_blocks([baseline, candidate], plan, should_cancel)
-    ratios = [b / c for b, c in zip(base_blocks, cand_blocks) if c > 0]
-    return Comparison(baseline=base, candidate=cand, ratios=ratios)
+    return Comparison(baseline=base, candidate=cand, baseline_blocks=base_blocks, candidate_blocks=cand_blocks)

@@ -49,7 +49,7 @@ Progress = Callable[[str, int, str], None]
 ACCURACY_BATCHES = 3
 ACCURACY_BATCH_SIZE = 8
 # How many of the best candidates meet again in the final interleaved runoff.
-RUNOFF_SIZE = 3
+RUNOFF_SIZE = 4
 # A shape whose baseline run is slower than this is not worth measuring every candidate on.
 SLOW_SHAPE_MS = 2000.0
 
@@ -344,7 +344,13 @@ class Optimization:
         except Exception as exc:
             return self._failed(result, "could not run", exc)
         if not result.accuracy.passes and candidate.rebuild_excluding is not None:
-            runner, candidate = self._accuracy_fallback(result, candidate, ctx, accuracy_feeds, reference, runner)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    runner, candidate = self._accuracy_fallback(result, candidate, ctx, accuracy_feeds, reference, runner)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                return self._failed(result, "accuracy fallback failed", exc)
         if not result.accuracy.passes:
             result.status, result.reason = "rejected", "misses the accuracy budget: " + result.accuracy.why_not()
             return result
@@ -410,8 +416,7 @@ class Optimization:
         runs = [lambda: baseline.run(feeds)] + [lambda r=r: r.runner.run(feeds) for r in contenders]
         _, blocks = interleaved_blocks(runs, plan, self._should_cancel)
         for result, candidate_blocks in zip(contenders, blocks[1:]):
-            ratios = [b / c for b, c in zip(blocks[0], candidate_blocks) if c > 0]
-            result.runoff_speedup = float(np.median(ratios))
+            result.runoff_speedup = float(np.median(blocks[0]) / np.median(candidate_blocks))
         return max(contenders, key=lambda r: r.runoff_speedup)
 
     def _no_gain_message(self, cached: dict | None) -> str:

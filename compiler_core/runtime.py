@@ -57,13 +57,19 @@ class OpenVinoRunner:
         if request is None:
             request = self._local.request = self.compiled.create_infer_request()
         results = request.infer(inputs)
-        names = [o["name"] for o in self.signature.get("outputs", [])]
-        by_name: dict[str, np.ndarray] = {}
-        for port, value in results.items():
-            port_names = port.get_names()
-            name = next((n for n in names if n in port_names), port.get_any_name())
-            by_name[name] = np.asarray(value)
-        return by_name
+        return {name: np.asarray(results[index]) for index, name in enumerate(self._output_names())}
+
+    def _output_names(self) -> list[str]:
+        """Signature names for the compiled model's outputs, in its order (resolved once)."""
+        names = getattr(self._local, "names", None)
+        if names is None:
+            wanted = [o["name"] for o in self.signature.get("outputs", [])]
+            names = []
+            for port in self.compiled.outputs:
+                port_names = port.get_names()
+                names.append(next((n for n in wanted if n in port_names), port.get_any_name()))
+            self._local.names = names
+        return names
 
 
 def session_options_from(runtime: dict[str, Any]):

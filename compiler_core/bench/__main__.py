@@ -1,0 +1,192 @@
+"""python -m compiler_core.bench --out bench-results
+
+For every model of the suite: export it, run `auto`, build each by-hand peer, then
+time plain onnxruntime, the package and the peers in ONE interleaved run (so drift on
+a shared machine hits all of them alike) and check every output against plain
+onnxruntime's fp32 outputs on the same inputs. Writes results.json and results.md
+with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from ..accuracy import DEFAULT_COSINE_BUDGET, compare_outputs
+from ..calibration import generated_batches
+from ..hardware import describe_hardware, software_context
+from ..measure import MeasurePlan, interleaved_blocks, single_latency_ms
+from ..pipeline import optimize
+from ..runtime import load_package
+from ..shapes import parse_shapes
+from ..signature import dims_of, signature_of
+from .models import example_feeds, export, suite
+from .peers import PEERS, applies, plain_onnxruntime
+
+log = logging.getLogger("compiler_core.bench")
+
+
+def _measure(runners: dict, feeds: dict, seconds: float) -> dict[str, dict]:
+    names = list(runners)
+    base_ms = single_latency_ms(lambda: runners[names[0]](feeds))
+    plan = MeasurePlan.for_latency(base_ms, None)
+    plan.seconds = max(plan.seconds, seconds)
+    stats, blocks = interleaved_blocks([lambda r=runners[n]: r(feeds) for n in names], plan)
+    result = {}
+    for name, stat, block in zip(names, stats, blocks):
+        result[name] = {"p50_ms": round(stat.percentile(50), 4), "p90_ms": round(stat.percentile(90), 4),
+                        "speedup": round(float(np.median(blocks[0]) / np.median(block)), 4)}
+    return result
+
+
+def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: float | None) -> dict:
+    work = out / "work" / bench.name
+    work.mkdir(parents=True, exist_ok=True)
+    model_path = export(bench, work / "model.onnx")
+    model = onnx.load(str(model_path))
+    signature = signature_of(model)
+    feeds = example_feeds(bench)
+    primary = dims_of(feeds, signature)
+    calibration = generated_batches(model, signature, primary, 16, seed=2000)
+    accuracy_feeds = generated_batches(model, signature, primary, 4, seed=3000)
+
+    started = time.monotonic()
+    report = optimize(model_path, out / "packages" / bench.name, recipe="auto", accuracy_budget=budget,
+                      shapes=bench.shapes, time_budget_s=time_budget)
+    auto_seconds = time.monotonic() - started
+    package = load_package(out / "packages" / bench.name)
+
+    runners = {"onnxruntime": plain_onnxruntime(model_path, work, calibration), "auto": package.run}
+    failures = {}
+    for name, build in PEERS.items():
+        if not applies(name, model):
+            failures[name] = "not applicable"
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                runners[name] = build(model_path, work, calibration)
+            runners[name](feeds)
+        except Exception as exc:  # a peer that cannot be built is a row entry, not a crash
+            failures[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+            runners.pop(name, None)
+
+    reference = [runners["onnxruntime"](f) for f in accuracy_feeds]
+    accuracy = {}
+    for name, run in runners.items():
+        result = compare_outputs(reference, [run(f) for f in accuracy_feeds], budget)
+        accuracy[name] = {"cosine": round(result.cosine, 6), "top1_agreement": result.top1_agreement,
+                          "meets_budget": result.passes}
+    timing = _measure(runners, feeds, seconds)
+    peers_ok = {n: timing[n]["speedup"] for n in runners if n not in ("onnxruntime", "auto") and accuracy[n]["meets_budget"]}
+    best_peer = max(peers_ok, key=peers_ok.get) if peers_ok else None
+    return {
+        "model": bench.name, "description": bench.description,
+        "inputs": {k: list(v.shape) for k, v in feeds.items()},
+        "dynamic_dims": [d for spec in signature["inputs"] for d in spec["shape"] if isinstance(d, str)],
+        "baseline_ms": timing["onnxruntime"]["p50_ms"],
+        "auto": {**timing["auto"], **accuracy["auto"], "chosen": report["overall"]["chosen"],
+                 "engine": report["overall"]["engine"], "precision": report["overall"]["precision"],
+                 "optimize_seconds": round(auto_seconds, 1),
+                 "report_speedup": report["overall"]["speedup"],
+                 "report_shapes": [(s["label"], s["speedup"]) for s in report["shapes"]]},
+        "peers": {n: {**timing[n], **accuracy[n]} for n in runners if n not in ("onnxruntime", "auto")},
+        "peer_failures": failures,
+        "best_peer": best_peer, "best_peer_speedup": peers_ok.get(best_peer) if best_peer else None,
+    }
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    return float(math.exp(np.mean(np.log(values)))) if values else float("nan")
+
+
+def markdown(results: list[dict], machine: dict, software: dict, budget: float) -> str:
+    flags = " ".join(k for k, v in machine["isa"].items() if v)
+    lines = [
+        "# Whetstone compiler_core benchmark", "",
+        f"Machine: {machine['cpu_model']} ({machine['vendor']}), {machine['usable_cpus']} usable CPUs, "
+        f"{(machine.get('memory_bytes') or 0) / 2**30:.0f} GiB; ISA: {flags}",
+        f"Software: " + ", ".join(f"{k} {v}" for k, v in software.items() if v), "",
+        f"Speed-up = plain onnxruntime p50 / candidate p50, from one interleaved run per model (ratio of medians of "
+        f"per-block medians). Accuracy vs plain onnxruntime fp32 on the same generated inputs; budget cosine >= {budget} "
+        f"(and top-1 >= 0.99 for class scores). A peer marked * misses the budget.", "",
+        "| model | baseline ms | auto | auto picked | cosine | best peer in budget | "
+        + " | ".join(PEERS) + " |",
+        "|---|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
+    ]
+    for r in results:
+        peer_cells = []
+        for name in PEERS:
+            p = r["peers"].get(name)
+            if p is None:
+                peer_cells.append("n/a" if r["peer_failures"].get(name) == "not applicable" else "failed")
+            else:
+                peer_cells.append(f"{p['speedup']:.2f}x" + ("" if p["meets_budget"] else "*"))
+        best = f"{r['best_peer']} {r['best_peer_speedup']:.2f}x" if r["best_peer"] else "none"
+        lines.append(f"| {r['model']} | {r['baseline_ms']:.2f} | **{r['auto']['speedup']:.2f}x** | "
+                     f"{r['auto']['chosen']} ({r['auto']['precision']}) | {r['auto']['cosine']:.4f} | {best} | "
+                     + " | ".join(peer_cells) + " |")
+    auto_geo = geomean([r["auto"]["speedup"] for r in results])
+    peer_geo = geomean([r["best_peer_speedup"] or 1.0 for r in results])
+    lines += ["", f"Geometric mean speed-up of auto: **{auto_geo:.2f}x**; of the best by-hand peer per model "
+              f"(meeting the budget, else plain onnxruntime): {peer_geo:.2f}x.", ""]
+    slower = [r["model"] for r in results if r["auto"]["speedup"] < 0.97]
+    behind = [r["model"] for r in results if r["best_peer_speedup"] and r["auto"]["speedup"] < 0.95 * r["best_peer_speedup"]]
+    lines.append(f"auto slower than baseline (beyond 3%): {', '.join(slower) or 'none'}; "
+                 f"auto more than 5% behind the best peer: {', '.join(behind) or 'none'}.")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m compiler_core.bench")
+    parser.add_argument("--out", default="bench-results")
+    parser.add_argument("--models", help="comma-separated subset of the suite")
+    parser.add_argument("--accuracy-budget", type=float, default=DEFAULT_COSINE_BUDGET)
+    parser.add_argument("--seconds", type=float, default=3.0, help="minimum interleaved timing per model")
+    parser.add_argument("--time-budget", type=float, default=None, help="optimize() time budget per model")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # A fresh tuning cache: the suite measures a full search, not a replay of an earlier winner.
+    cache = out / "tuning-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["WHETSTONE_CACHE_DIR"] = str(cache)
+    wanted = set(args.models.split(",")) if args.models else None
+    results = []
+    for bench in suite():
+        if wanted and bench.name not in wanted:
+            continue
+        print(f"[bench] {bench.name}: {bench.description}", file=sys.stderr, flush=True)
+        try:
+            row = bench_model(bench, out, args.accuracy_budget, args.seconds, args.time_budget)
+        except Exception as exc:
+            print(f"[bench] {bench.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        results.append(row)
+        print(f"[bench] {bench.name}: auto {row['auto']['speedup']:.2f}x ({row['auto']['chosen']}), best peer "
+              f"{row['best_peer']} {row['best_peer_speedup']}", file=sys.stderr, flush=True)
+        (out / "results.json").write_text(json.dumps({"machine": describe_hardware(), "results": results}, indent=2))
+    machine, software = describe_hardware(), software_context()
+    (out / "results.json").write_text(json.dumps({"machine": machine, "software": software, "results": results,
+                                                  "geomean_auto": geomean([r["auto"]["speedup"] for r in results])},
+                                                 indent=2))
+    (out / "results.md").write_text(markdown(results, machine, software, args.accuracy_budget))
+    print((out / "results.md").read_text())
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
