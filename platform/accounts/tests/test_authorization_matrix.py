@@ -26,6 +26,7 @@ from accounts.services import personal_token_create, personal_token_revoke
 from deployments.models import Deployment
 from jobs.models import Job
 from modelhub.models import ModelVersion, RegisteredModel, Visibility
+from notifications.models import Webhook
 from whetstone import objectstore
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ class World:
     token_secret: str
     revoked_secret: str
     team: Team
+    webhook: Webhook
 
 
 def _model(owner, name, visibility, onnx_bytes, team=None) -> RegisteredModel:
@@ -89,7 +91,8 @@ def world(django_user_model, onnx_bytes) -> World:
     token, secret = personal_token_create(user=users["owner"], name="ci")
     revoked, revoked_secret = personal_token_create(user=users["owner"], name="old")
     personal_token_revoke(token=revoked)
-    return World(users, private, shared, official, job, deployment, token.pk, secret, revoked_secret, team)
+    webhook = Webhook.objects.create(owner=users["owner"], url="https://ci.example.com/hook", secret="s")
+    return World(users, private, shared, official, job, deployment, token.pk, secret, revoked_secret, team, webhook)
 
 
 def client_for(actor: str, world: World) -> APIClient:
@@ -173,6 +176,13 @@ MATRIX = [
     ("deployments_create", "post", lambda w: "/api/v1/deployments/", lambda b: {"job": None}, "json", expect()),
     ("deployments_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
     ("deployments_destroy", "delete", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
+    ("analytics_speedups_retrieve", "get", lambda w: "/api/v1/analytics/speedups/", None, None, EVERYONE),
+    # the owner's webhook: it holds a signing secret, so like a token it is its owner's alone
+    ("webhooks_list", "get", lambda w: "/api/v1/webhooks/", None, None, EVERYONE),
+    ("webhooks_create", "post", lambda w: "/api/v1/webhooks/", lambda b: {"url": "https://ci.example.com/x"}, "json", EVERYONE),
+    ("webhooks_retrieve", "get", lambda w: f"/api/v1/webhooks/{w.webhook.pk}/", None, None, PERSONAL),
+    ("webhooks_deliveries_list", "get", lambda w: f"/api/v1/webhooks/{w.webhook.pk}/deliveries/", None, None, PERSONAL),
+    ("webhooks_destroy", "delete", lambda w: f"/api/v1/webhooks/{w.webhook.pk}/", None, None, PERSONAL),
 ]
 
 
@@ -229,6 +239,7 @@ def test_lists_never_show_another_tenants_rows(actor, world):
     assert client.get("/api/v1/jobs/").json()["count"] == 0
     assert client.get("/api/v1/deployments/").json()["count"] == 0
     assert client.get("/api/v1/auth/tokens/").json()["count"] == 0
+    assert client.get("/api/v1/webhooks/").json()["count"] == 0
     teams = {t["id"] for t in client.get("/api/v1/teams/").json()["results"]}
     assert (world.team.pk in teams) == (actor == "member")
 
