@@ -27,8 +27,10 @@ def write_package(out_dir: Path, candidate: Candidate, signature: dict, report: 
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_model(candidate.model_path, out_dir / MODEL_FILE)
     runtime = dict(candidate.runtime, model=MODEL_FILE)
-    for name, extra in candidate.extra.get("package_files", {}).items():
-        shutil.copyfile(extra, out_dir / name)
+    for stale in out_dir.glob("*.static*.onnx"):
+        stale.unlink()  # specializations of an earlier package in the same directory
+    for name in (spec["model"] for spec in runtime.get("specializations") or []):
+        _copy_model(candidate.extra["package_files"][name], out_dir / name)
     (out_dir / RUNTIME_FILE).write_text(to_json(runtime))
     (out_dir / SIGNATURE_FILE).write_text(to_json(signature))
     (out_dir / REPORT_FILE).write_text(to_json(report))

@@ -40,6 +40,13 @@ def _why_lost(result, winner) -> str | None:
         return None
     if result.status != "passed":
         return result.reason or result.status
+    if result.runoff is not None and (winner is None or not result.runoff.significant_gain):
+        if winner is None or result.runoff_speedup < 1.0:
+            return (f"in the final interleaved runoff its gain {result.runoff_speedup:.3f}x was within the noise "
+                    f"(±{100 * result.runoff.noise:.1f}%) or below 3%")
+    if result.runoff is not None and winner is not None:
+        return (f"slower than {winner.name} in the final interleaved runoff "
+                f"({result.runoff_speedup:.3f}x vs {winner.runoff_speedup:.3f}x)")
     if result.wins() and winner is not None:
         if result.runoff_speedup is not None and winner.runoff_speedup is not None:
             return (f"slower than {winner.name} in the final interleaved runoff "
@@ -124,13 +131,18 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
     primary = shape_label(shape_set[0])
     dynamic = any(not isinstance(d, int) for spec in signature["inputs"] for d in spec["shape"])
     if winner is not None:
+        # The primary shape's numbers come from the final runoff: the run the decision was made on.
+        measured = dict(winner.comparisons)
+        if winner.runoff is not None:
+            measured[primary] = winner.runoff
         shapes = [{"shape": shape, "label": shape_label(shape),
-                   "baseline_ms": _round(winner.comparisons[shape_label(shape)].baseline.percentile(50)),
-                   "optimized_ms": _round(winner.comparisons[shape_label(shape)].candidate.percentile(50)),
-                   "speedup": _round(winner.comparisons[shape_label(shape)].speedup)}
-                  for shape in shape_set if shape_label(shape) in winner.comparisons]
+                   "baseline_ms": _round(measured[shape_label(shape)].baseline.percentile(50)),
+                   "optimized_ms": _round(measured[shape_label(shape)].candidate.percentile(50)),
+                   "speedup": _round(measured[shape_label(shape)].speedup)}
+                  for shape in shape_set if shape_label(shape) in measured]
+        geomean = float(np.exp(np.mean(np.log([c.speedup for c in measured.values()]))))
         overall = {"baseline_ms": shapes[0]["baseline_ms"], "optimized_ms": shapes[0]["optimized_ms"],
-                   "speedup": _round(winner.speedup), "noise": _round(winner.noise)}
+                   "speedup": _round(geomean), "noise": _round(max(c.noise for c in measured.values()))}
         accuracy = winner.accuracy.as_dict()
     else:
         shapes = [{"shape": shape, "label": shape_label(shape), "baseline_ms": _round(baseline_ms.get(shape_label(shape))),

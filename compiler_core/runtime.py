@@ -104,12 +104,46 @@ def read_json(path: Path) -> dict[str, Any]:
         raise PackageError(f"{path.name} is not valid JSON: {exc}") from exc
 
 
+@dataclass
+class ShapeDispatchRunner:
+    """Routes each call to the graph specialized for its exact input shapes, else the dynamic one."""
+
+    fallback: Any
+    by_shapes: dict[tuple, Any]
+    signature: dict[str, Any]
+    runtime: dict[str, Any]
+
+    @staticmethod
+    def key(shapes: dict[str, Any]) -> tuple:
+        return tuple(sorted((name, tuple(int(d) for d in shape)) for name, shape in shapes.items()))
+
+    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        runner = self.by_shapes.get(self.key({k: np.shape(v) for k, v in inputs.items()}), self.fallback)
+        return runner.run(inputs)
+
+
 def open_model(model_path: str | Path, runtime: dict[str, Any], signature: dict[str, Any]) -> PackageRunner:
     """A runner for one model file under the engine and options `runtime` names.
 
     The optimizer measures candidates through this same function, so nothing differs
-    between the session that was timed and the session that serves.
+    between the session that was timed and the session that serves. Specializations
+    (graphs for concrete input shapes) are files beside the main model.
     """
+    main = _open_single(model_path, runtime, signature)
+    specializations = runtime.get("specializations") or []
+    if not specializations:
+        return main
+    folder = Path(model_path).parent
+    by_shapes = {}
+    for spec in specializations:
+        path = folder / spec["model"]
+        if not path.is_file():
+            raise PackageError(f"package is missing the specialized model {spec['model']}")
+        by_shapes[ShapeDispatchRunner.key(spec["input_shapes"])] = _open_single(path, runtime, signature)
+    return ShapeDispatchRunner(fallback=main, by_shapes=by_shapes, signature=signature, runtime=runtime)
+
+
+def _open_single(model_path: str | Path, runtime: dict[str, Any], signature: dict[str, Any]) -> PackageRunner:
     engine = runtime.get("engine", "onnxruntime")
     if engine == "onnxruntime":
         import onnxruntime as ort

@@ -28,9 +28,9 @@ from ..accuracy import DEFAULT_COSINE_BUDGET, compare_outputs
 from ..calibration import generated_batches
 from ..hardware import describe_hardware, software_context
 from ..measure import MeasurePlan, interleaved_blocks, single_latency_ms
-from ..pipeline import optimize
+from ..pipeline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, optimize
 from ..runtime import load_package
-from ..shapes import parse_shapes
+from ..shapes import dim_roles
 from ..signature import dims_of, signature_of
 from .models import example_feeds, export, suite
 from .peers import PEERS, applies, plain_onnxruntime
@@ -60,7 +60,11 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     feeds = example_feeds(bench)
     primary = dims_of(feeds, signature)
     calibration = generated_batches(model, signature, primary, 16, seed=2000)
-    accuracy_feeds = generated_batches(model, signature, primary, 4, seed=3000)
+    # The same accuracy evidence the optimizer demands: batches of 8 where the batch dim is free,
+    # so top-1 agreement is judged on enough rows for every candidate and peer alike.
+    accuracy_shape = {name: (ACCURACY_BATCH_SIZE if role == "batch" and primary.get(name) == 1 else primary.get(name))
+                      for name, role in dim_roles(signature).items()}
+    accuracy_feeds = generated_batches(model, signature, {**primary, **accuracy_shape}, ACCURACY_BATCHES + 1, seed=3000)
 
     started = time.monotonic()
     report = optimize(model_path, out / "packages" / bench.name, recipe="auto", accuracy_budget=budget,
