@@ -65,10 +65,10 @@ class LiveStack:
         return session
 
     def service(self, name: str):
-        return next(service for service in self.stack.services if service.name == name)
+        return self.stack.service(name)
 
     def replace_service(self, name: str, new_service) -> None:
-        self.stack.services = [s for s in self.stack.services if s.name != name] + [new_service]
+        self.stack.replace(name, new_service)
 
     def create_user(self, username: str, password: str) -> requests.Session:
         """A new user, and a requests session holding their API token."""
@@ -93,6 +93,7 @@ def launched_stack(var_dir: Path, *, env: dict[str, str] | None = None, **option
         var_dir=var_dir, web_port=free_port(), serving_port=free_port(), env_overrides=overrides,
         with_s3_server=True, **options,
     )
+    stack.supervise()  # a process that dies unasked is restarted, as in production
     try:
         manage(["ensure_admin"], env=stack.env)
         yield LiveStack(stack, var_dir)

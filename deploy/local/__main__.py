@@ -65,13 +65,11 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    stack.on_restart = lambda service: print(
+        f"{service.name} had exited; restarted it (see {service.log_path})", file=sys.stderr, flush=True)
     try:
         while not stopping:
-            for service in stack.services:
-                if service.process.poll() is not None:
-                    print(f"{service.name} exited (code {service.process.returncode}); see {service.log_path}",
-                          file=sys.stderr)
-                    return 1
+            stack.restart_exited()
             time.sleep(1)
     finally:
         print("Stopping ...", flush=True)

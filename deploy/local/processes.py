@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,11 @@ def wait_for(check: Callable[[], bool], *, timeout: float, what: str, process: s
         except Exception:  # noqa: BLE001 - not up yet
             pass
         time.sleep(0.2)
+    if process is not None:  # never leave a half-started process behind
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     raise TimeoutError(f"{what} was not ready after {timeout:.0f}s{_tail(log_path)}")
 
 
@@ -66,8 +72,17 @@ class Service:
     process: subprocess.Popen
     log_path: Path
     url: str = ""
+    log_offset: int = 0  # where this run's lines start in the (appended) log
+    factory: Callable[[], "Service"] | None = None  # starts a replacement; set by Stack.add
+    stopped: bool = False  # stopped on purpose: not to be restarted
+
+    def new_log(self) -> str:
+        with open(self.log_path, "rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")
 
     def stop(self, timeout: float = 15) -> None:
+        self.stopped = True
         if self.process.poll() is not None:
             return
         # Each service runs in its own process group so that its children
@@ -86,11 +101,13 @@ def spawn(name: str, command: list[str], *, log_dir: Path, env: dict[str, str], 
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     log = open(log_path, "ab")
+    offset = log.tell()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    return Service(name=name, process=process, log_path=log_path)
+    log.close()  # the child holds its own descriptor
+    return Service(name=name, process=process, log_path=log_path, log_offset=offset)
 
 
 def redis_server_binary() -> str:
@@ -149,7 +166,7 @@ def start_worker(*, log_dir: Path, env: dict[str, str], concurrency: int = 1, na
     command = [PYTHON, "-m", "optimizer_worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
                "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle"]
     service = spawn(name, command, log_dir=log_dir, env=env)
-    ready = lambda: "ready." in service.log_path.read_text(errors="replace")  # noqa: E731
+    ready = lambda: "ready." in service.new_log()  # noqa: E731
     wait_for(ready, timeout=90, what="celery worker", process=service.process, log_path=service.log_path)
     return service
 
@@ -158,7 +175,7 @@ def start_reaper(*, log_dir: Path, env: dict[str, str]) -> Service:
     """The job reaper: requeues or fails jobs whose worker vanished. It lives
     apart from the workers so that it keeps watching when one dies."""
     service = spawn("reaper", [PYTHON, str(REPO_DIR / "manage.py"), "reap_jobs"], log_dir=log_dir, env=env)
-    ready = lambda: "job reaper: watching" in service.log_path.read_text(errors="replace")  # noqa: E731
+    ready = lambda: "job reaper: watching" in service.new_log()  # noqa: E731
     wait_for(ready, timeout=60, what="job reaper", process=service.process, log_path=service.log_path)
     return service
 
@@ -178,13 +195,63 @@ def start_serving(*, root: Path, http_port: int, log_dir: Path, env: dict[str, s
 
 @dataclass
 class Stack:
-    """The platform's processes and how to reach them."""
+    """The platform's processes and how to reach them.
+
+    Like systemd or Kubernetes would, the stack restarts a process that exits
+    without being asked to (a worker killed by the OOM killer, or one that gave
+    up on a broker that went away): `supervise()` watches in a thread.
+    """
 
     env: dict[str, str]
     services: list[Service] = field(default_factory=list)
     web_url: str = ""
     serving_url: str = ""
+    on_restart: Callable[[Service], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _watching: threading.Event = field(default_factory=threading.Event)
+
+    def add(self, factory: Callable[[], Service]) -> Service:
+        service = factory()
+        service.factory = factory
+        with self._lock:
+            self.services.append(service)
+        return service
+
+    def service(self, name: str) -> Service:
+        with self._lock:
+            return next(service for service in self.services if service.name == name)
+
+    def replace(self, name: str, new_service: Service) -> None:
+        with self._lock:
+            old = next((s for s in self.services if s.name == name), None)
+            new_service.factory = new_service.factory or (old.factory if old else None)
+            self.services = [s for s in self.services if s.name != name] + [new_service]
+
+    def restart_exited(self) -> list[Service]:
+        with self._lock:
+            exited = [s for s in self.services if not s.stopped and s.process.poll() is not None and s.factory]
+        restarted = []
+        for service in exited:
+            replacement = service.factory()
+            replacement.factory = service.factory
+            self.replace(service.name, replacement)
+            restarted.append(replacement)
+            if self.on_restart:
+                self.on_restart(replacement)
+        return restarted
+
+    def supervise(self, interval: float = 0.5) -> None:
+        def watch():
+            while not self._watching.is_set():
+                try:
+                    self.restart_exited()
+                except Exception as exc:  # noqa: BLE001 - keep watching; try again next round
+                    print(f"supervisor: restart failed: {exc}", file=sys.stderr, flush=True)
+                self._watching.wait(interval)
+
+        threading.Thread(target=watch, name="stack-supervisor", daemon=True).start()
 
     def stop(self) -> None:
+        self._watching.set()
         for service in reversed(self.services):
             service.stop()

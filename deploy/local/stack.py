@@ -29,6 +29,8 @@ def _base_env(var_dir: Path, overrides: dict[str, str]) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_DIR), env.get("PYTHONPATH", "")]))
     env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'whetstone.sqlite3'}")
     env["PYTHONUNBUFFERED"] = "1"
+    # The compiler core's tuning cache belongs to this installation.
+    env.setdefault("WHETSTONE_CACHE_DIR", str(var_dir / "cache"))
     return env
 
 
@@ -55,12 +57,12 @@ def start_stack(
     stack = Stack(env=env)
     try:
         if not env.get("REDIS_URL"):
-            redis = start_redis(port=redis_port or free_port(), data_dir=var_dir / "redis", log_dir=log_dir, env=env)
-            stack.services.append(redis)
+            port = redis_port or free_port()
+            redis = stack.add(lambda: start_redis(port=port, data_dir=var_dir / "redis", log_dir=log_dir, env=env))
             env["REDIS_URL"] = redis.url
         if with_s3_server and not env.get("S3_BUCKET"):
-            s3 = start_s3_server(port=free_port(), log_dir=log_dir, env=env)
-            stack.services.append(s3)
+            s3_port = free_port()
+            s3 = stack.add(lambda: start_s3_server(port=s3_port, log_dir=log_dir, env=env))
             env.update(S3_ENDPOINT_URL=s3.url, S3_BUCKET="whetstone", S3_ACCESS_KEY_ID="testing",
                        S3_SECRET_ACCESS_KEY="testing", S3_REGION="us-east-1")
             boto3.client("s3", endpoint_url=s3.url, aws_access_key_id="testing",
@@ -72,13 +74,11 @@ def start_stack(
         manage(["migrate", "--noinput"], env=env)
         manage(["collectstatic", "--noinput", "--verbosity", "0"], env=env)
         if with_serving:
-            stack.services.append(start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
+            stack.add(lambda: start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
             stack.serving_url = env["SERVING_URL"]
-        stack.services.append(start_worker(log_dir=log_dir, env=env, concurrency=worker_concurrency))
-        stack.services.append(start_reaper(log_dir=log_dir, env=env))
-        web = start_web(port=web_port, log_dir=log_dir, env=env)
-        stack.services.append(web)
-        stack.web_url = web.url
+        stack.add(lambda: start_worker(log_dir=log_dir, env=env, concurrency=worker_concurrency))
+        stack.add(lambda: start_reaper(log_dir=log_dir, env=env))
+        stack.web_url = stack.add(lambda: start_web(port=web_port, log_dir=log_dir, env=env)).url
     except BaseException:
         stack.stop()
         raise
