@@ -97,6 +97,16 @@ class Service:
             pass
 
 
+def _stop_with_parent() -> None:
+    """Runs in the child before exec: if whatever started the stack dies (Ctrl-C
+    twice, a killed test run), the kernel stops this process too, so no stray
+    server is left holding a port."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def spawn(name: str, command: list[str], *, log_dir: Path, env: dict[str, str], cwd: Path = REPO_DIR) -> Service:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
@@ -104,7 +114,7 @@ def spawn(name: str, command: list[str], *, log_dir: Path, env: dict[str, str], 
     offset = log.tell()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_stop_with_parent,
     )
     log.close()  # the child holds its own descriptor
     return Service(name=name, process=process, log_path=log_path, log_offset=offset)
