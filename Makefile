@@ -20,8 +20,11 @@ test: test-deps venv frontend
 	cd frontend && npm run --silent test
 	cd frontend && npm run --silent check-client
 
-bench: venv
+# Each benchmark measures its baseline in the same run and writes ratios, with
+# the machine's description, to bench-results/.
+bench: test-deps venv
 	$(PY) -m compiler_core.bench --out bench-results
+	$(PY) -m bench.jobs_throughput --out bench-results
 
 # System packages: a private Redis for `make run`, Chromium for the console's tests.
 deps:
