@@ -112,10 +112,12 @@ class ModelsPage(ConsolePage):
     def search(self, text: str) -> None:
         self.page.get_by_label("Search models").fill(text)
         self.page.get_by_role("button", name="Search", exact=True).click()
-        self.wait_until_loaded()
+        expect(self.page).to_have_url(re.compile(r"[?&]search="))
+        # The previous rows stay until the new result arrives; aria-busy says when it has.
+        expect(self.page.get_by_test_id("models-results")).to_have_attribute("aria-busy", "false")
 
     def model_names(self) -> list[str]:
-        return [row.get_by_role("link").inner_text() for row in self.page.get_by_test_id("model-row").all()]
+        return self.page.get_by_test_id("model-row").get_by_role("link").all_inner_texts()
 
 
 class ModelDetailPage(ConsolePage):

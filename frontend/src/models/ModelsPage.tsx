@@ -31,7 +31,13 @@ export function ModelsPage() {
       <PageTitle title="Models" />
       <h1>Models</h1>
       <div className="two-columns">
-        <section aria-labelledby="models-list-title" className="grow">
+        {/* aria-busy while a new search loads: the previous rows stay on screen until then. */}
+        <section
+          aria-labelledby="models-list-title"
+          className="grow"
+          aria-busy={models.isFetching}
+          data-testid="models-results"
+        >
           <h2 id="models-list-title" className="visually-hidden">
             Registered models
           </h2>
