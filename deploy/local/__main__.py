@@ -41,11 +41,11 @@ def main() -> int:
     var_dir = Path(os.environ.get("WHETSTONE_VAR_DIR", REPO_DIR / "var"))
     var_dir.mkdir(parents=True, exist_ok=True)
     password = _admin_password(var_dir)
-    print("Starting Whetstone (logs in var/logs/) ...", flush=True)
+    print(f"Starting Whetstone (state and logs under {var_dir}) ...", flush=True)
     stack = start_stack(var_dir=var_dir, web_port=args.port, serving_port=args.serving_port,
                         redis_port=args.redis_port)
     env = {**stack.env, "WHETSTONE_ADMIN_PASSWORD": password}
-    print(manage(["ensure_admin"], env=env).strip())
+    manage(["ensure_admin"], env=env)  # creates it on the first run; never changes an existing password
     print(
         f"\nWhetstone is running.\n"
         f"  Console:  {stack.web_url}/\n"
