@@ -37,6 +37,8 @@ def jobs_stack(tmp_path_factory):
         "WHETSTONE_DEFER_COUNTDOWN_S": "0.5",
         "WHETSTONE_LOST_MESSAGE_GRACE_S": "3",
         "WHETSTONE_IDLE_REDISPATCH_S": "5",
+        # bf16 jobs get a tiny time limit here, to show a job past its limit ends failed with the reason
+        "WHETSTONE_BF16_TIME_LIMIT_S": "3",
     }
     with launched_stack(tmp_path_factory.mktemp("jobs-var"), env=env, with_serving=False,
                         worker_concurrency=2) as live:
@@ -136,6 +138,14 @@ def test_cancel_a_queued_job_and_a_running_job(jobs_stack, slow_model):
     assert never_started["status"] == "cancelled"
     assert never_started["started_at"] is None and never_started["attempts"] == 0
     assert api.post(f"{job_url(web, queued['id'])}cancel/", timeout=10).status_code == 409
+
+
+def test_a_job_past_its_recipes_time_limit_fails_with_the_reason(jobs_stack, slow_model):
+    api, web = jobs_stack.api(), jobs_stack.web_url
+    job = wait_for_job(api, web, start_job(api, web, slow_model["id"], recipe="bf16")["id"], timeout=120)
+    assert job["status"] == "failed"
+    assert "time limit" in job["error"] and "bf16" in job["error"]
+    assert job["package_url"] is None and package_keys(jobs_stack, job["id"]) == []
 
 
 def test_redis_stopped_and_restarted_loses_no_job(jobs_stack, tiny_model):
