@@ -386,10 +386,20 @@ class Optimization:
         if not result.comparisons[labels[0]].significantly_slower:
             result.runner = runner  # may still meet the others in the runoff
             self._best_primary = max(self._best_primary, result.comparisons[labels[0]].speedup)
+            self._keep_runoff_runners(labels[0], result)
         return result
 
+    def _keep_runoff_runners(self, label: str, newest: CandidateResult) -> None:
+        """Only the runoff's likely contenders keep their sessions (each holds a copy of the weights)."""
+        holding = [r for r in self.results + [newest] if r.runner is not None]
+        holding.sort(key=lambda r: r.comparisons[label].speedup, reverse=True)
+        for result in holding[RUNOFF_SIZE:]:
+            result.runner = None
+
     def _hopeless(self, primary: Comparison) -> bool:
-        return primary.significantly_slower or primary.speedup < 0.8 * self._best_primary
+        # Only a clear loss to the baseline stops it: against the other candidates load swings
+        # decide too much, so that is left to the runoff.
+        return primary.significantly_slower
 
     def _accuracy_fallback(self, result, candidate, ctx, accuracy_feeds, reference, runner):
         """Keep the most accuracy-sensitive quantized nodes in fp32 until the budget holds."""
@@ -419,7 +429,7 @@ class Optimization:
         run exposes every contender to the same load.
         """
         label = next(iter(timing_feeds))
-        eligible = [r for r in self.results if r.status == "passed" and r.runner is not None
+        eligible = [r for r in self.results if r.status == "passed" and r.runner is not None and r.complete
                     and not any(c.significantly_slower for c in r.comparisons.values())]
         contenders = sorted(eligible, key=lambda r: r.comparisons[label].speedup, reverse=True)[:RUNOFF_SIZE]
         if not contenders:

@@ -40,13 +40,16 @@ def _why_lost(result, winner) -> str | None:
         return None
     if result.status != "passed":
         return result.reason or result.status
-    if result.runoff is not None and (winner is None or not result.runoff.significant_gain):
-        if winner is None or result.runoff_speedup < 1.0:
+    if result.runoff is not None:
+        if not result.runoff.significant_gain:
             return (f"in the final interleaved runoff its gain {result.runoff_speedup:.3f}x was within the noise "
                     f"(±{100 * result.runoff.noise:.1f}%) or below 3%")
-    if result.runoff is not None and winner is not None:
-        return (f"slower than {winner.name} in the final interleaved runoff "
-                f"({result.runoff_speedup:.3f}x vs {winner.runoff_speedup:.3f}x)")
+        if any(c.significantly_slower for c in result.comparisons.values()):
+            slow = [label for label, c in result.comparisons.items() if c.significantly_slower]
+            return f"slower than the baseline at {', '.join(slow)}"
+        if winner is not None:
+            return (f"slower than {winner.name} in the final interleaved runoff "
+                    f"({result.runoff_speedup:.3f}x vs {winner.runoff_speedup:.3f}x)")
     if result.wins() and winner is not None:
         if result.runoff_speedup is not None and winner.runoff_speedup is not None:
             return (f"slower than {winner.name} in the final interleaved runoff "
