@@ -14,6 +14,10 @@ these ways, all on purpose:
   a datatype the protocol does not know) would come back as FastAPI's
   `{"detail": [...]}`; the Open Inference Protocol's error body is
   `{"error": "..."}`, which is what every other refusal from MLServer uses.
+* MLServer 1.7.1 installs adaptive batching only when a model is first loaded,
+  not when a model it already serves is loaded again (a redeploy): its reload
+  hooks leave `load_batching` out, so a redeployed model would silently stop
+  batching. The registry here runs it on reloads too.
 """
 
 from __future__ import annotations
@@ -52,9 +56,27 @@ def install_protocol_error_bodies() -> None:
     errors._EXCEPTION_HANDLERS[RequestValidationError] = answer_invalid_request
 
 
+async def install_batching_on_reload(old_model, new_model):
+    from mlserver.batching.hooks import load_batching
+
+    return await load_batching(new_model)
+
+
+def engine_server_class():
+    from mlserver.server import MLServer
+
+    class WhetstoneMLServer(MLServer):
+        def _create_model_registry(self):
+            registry = super()._create_model_registry()
+            # Reload hooks run before the new model's load(), like load hooks do.
+            registry._on_model_reload.append(install_batching_on_reload)
+            return registry
+
+    return WhetstoneMLServer
+
+
 async def serve(root: Path) -> None:
     from mlserver.repository.factory import ModelRepositoryFactory
-    from mlserver.server import MLServer
     from mlserver.settings import Settings
 
     settings_path = root / SETTINGS_FILE
@@ -66,7 +88,7 @@ async def serve(root: Path) -> None:
     models = []
     if settings.load_models_at_startup:
         models = await ModelRepositoryFactory.resolve_model_repository(settings).list()
-    server = MLServer(settings)
+    server = engine_server_class()(settings)
     await server.start(models)
 
 

@@ -8,6 +8,7 @@ instead of a bare 500.
 from mlserver.errors import MLServerError
 
 HTTP_BAD_REQUEST = 400
+HTTP_UNAUTHORIZED = 401
 HTTP_UNPROCESSABLE_ENTITY = 422
 
 
@@ -25,3 +26,10 @@ class PackageLoadFailed(MLServerError):
         super().__init__(
             f"model {model_name!r} could not be loaded: {reason}", HTTP_UNPROCESSABLE_ENTITY
         )
+
+
+class AccessTokenRequired(MLServerError):
+    """The deployment has an access token and the request did not carry it."""
+
+    def __init__(self, message: str):
+        super().__init__(message, HTTP_UNAUTHORIZED)

@@ -8,6 +8,7 @@ model-repository extension) does the rest: load, unload, index, infer.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -25,6 +26,15 @@ MODEL_SETTINGS_FILE = "model-settings.json"
 RUNTIME_IMPLEMENTATION = "deploy.serving.runtime.WhetstoneRuntime"
 # The name becomes a folder and a URL path segment; keep it to what is safe in both.
 MODEL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+# Where the staged model-settings.json keeps the SHA-256 of a deployment's access
+# token (parameters.extra); the token itself is never written anywhere.
+ACCESS_TOKEN_HASH_KEY = "access_token_sha256"
+
+
+def access_token_hash(token: str) -> str:
+    """What is stored of an access token: its SHA-256, hex. Tokens are long random
+    strings, so a fast hash is enough (nothing to brute-force as with passwords)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ServingError(Exception):
@@ -37,7 +47,11 @@ class ServingError(Exception):
 
 
 def model_settings(
-    name: str, *, max_batch_size: int = 0, max_batch_time_s: float = 0.0
+    name: str,
+    *,
+    max_batch_size: int = 0,
+    max_batch_time_s: float = 0.0,
+    access_token_sha256: str | None = None,
 ) -> dict[str, Any]:
     """The model-settings.json for a package staged beside it."""
     settings: dict[str, Any] = {
@@ -47,6 +61,8 @@ def model_settings(
         # staged folder can move (e.g. into a container volume) unchanged.
         "parameters": {"uri": "."},
     }
+    if access_token_sha256:
+        settings["parameters"]["extra"] = {ACCESS_TOKEN_HASH_KEY: access_token_sha256}
     if max_batch_size > 1:
         # MLServer's adaptive batching joins requests along the first dim; it
         # only makes sense when that dim is the batch dim, which the caller knows.
@@ -62,8 +78,12 @@ def stage_package(
     *,
     max_batch_size: int = 0,
     max_batch_time_s: float = 0.0,
+    access_token_sha256: str | None = None,
 ) -> Path:
     """Copy the package to `models_root/name` with its model-settings.json; return that folder.
+
+    With `access_token_sha256`, the engine answers infer calls only when they carry
+    `Authorization: Bearer <token>` whose SHA-256 that is (401 otherwise).
 
     Staging again under the same name replaces the earlier copy; call the
     engine's load afterwards to swap the served model.
@@ -82,7 +102,8 @@ def stage_package(
         staged = scratch / "package"
         shutil.copytree(package_dir, staged)
         settings = model_settings(
-            name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s
+            name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s,
+            access_token_sha256=access_token_sha256,
         )
         (staged / MODEL_SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n")
         target = models_root / name
@@ -108,6 +129,7 @@ def deploy_package(
     *,
     max_batch_size: int = 0,
     max_batch_time_s: float = 0.0,
+    access_token_sha256: str | None = None,
 ) -> Path:
     """Stage a package and have the engine load it; a package the engine refuses is unstaged.
 
@@ -116,7 +138,8 @@ def deploy_package(
     next restart.
     """
     staged = stage_package(
-        package_dir, models_root, name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s
+        package_dir, models_root, name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s,
+        access_token_sha256=access_token_sha256,
     )
     try:
         client.load(name)
@@ -126,13 +149,62 @@ def deploy_package(
     return staged
 
 
+def redeploy_package(
+    client: "ServingClient",
+    package_dir: Path,
+    models_root: Path,
+    name: str,
+    *,
+    max_batch_size: int = 0,
+    max_batch_time_s: float = 0.0,
+    access_token_sha256: str | None = None,
+) -> Path:
+    """Replace the package served as `name` without a moment where `name` does not answer.
+
+    The package is staged under the same name and loaded again. MLServer 1.7
+    treats a load of a model it already serves (same name, same version) as a
+    reload: it loads the new model first, swaps it into the registry once its
+    load() returned, and only then unloads the old one, so requests to
+    /v2/models/{name}/infer are answered by the old package until the new one is
+    ready. (A new *version* would not do: MLServer makes a newer version the
+    default as soon as it starts loading, so the unversioned URL answers "not
+    ready" until it finishes.)
+
+    If the engine refuses the new package, the old one keeps serving and its
+    staged copy is put back, so a restart serves what is served now.
+    """
+    models_root = Path(models_root)
+    _check_name(name)
+    current = models_root / name
+    # Leading dot: out of MLServer's scan, like stage_package's scratch copies.
+    previous = Path(tempfile.mkdtemp(prefix=f".{name}.previous-", dir=models_root)) / "package"
+    if current.exists():
+        current.rename(previous)
+    try:
+        staged = stage_package(
+            package_dir, models_root, name, max_batch_size=max_batch_size,
+            max_batch_time_s=max_batch_time_s, access_token_sha256=access_token_sha256,
+        )
+        client.load(name)
+    except BaseException:
+        remove_staged(models_root, name)
+        if previous.exists():
+            previous.rename(current)
+        raise
+    finally:
+        shutil.rmtree(previous.parent, ignore_errors=True)
+    return staged
+
+
 class ServingClient:
     """The engine's REST API (Open Inference Protocol v2 + model repository extension)."""
 
-    def __init__(self, base_url: str, timeout: float = 60):
+    def __init__(self, base_url: str, timeout: float = 60, *, access_token: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        if access_token:
+            self.session.headers["Authorization"] = f"Bearer {access_token}"
 
     def live(self) -> bool:
         try:

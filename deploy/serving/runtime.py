@@ -10,6 +10,7 @@ with, so the engine and session options in runtime.json are the ones served.
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import Any
 
 from mlserver import MLModel
@@ -19,7 +20,8 @@ from mlserver.utils import get_model_uri
 from compiler_core.runtime import PackageRunner, load_package
 
 from .datatypes import v2_datatype, v2_shape
-from .errors import InvalidInferenceRequest, PackageLoadFailed
+from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
+from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from .tensors import decode_inputs, encode_outputs
 
 
@@ -38,23 +40,44 @@ class WhetstoneRuntime(MLModel):
             raise PackageLoadFailed(self.name, exc) from exc
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
-        if self.settings.max_batch_size > 1 and self.settings.max_batch_time > 0:
-            self._check_each_request_before_batching()
+        extra = (self.settings.parameters.extra if self.settings.parameters else None) or {}
+        self._access_token_sha256 = extra.get(ACCESS_TOKEN_HASH_KEY) or None
+        batching = self.settings.max_batch_size > 1 and self.settings.max_batch_time > 0
+        if batching or self._access_token_sha256:
+            self._check_each_request_first(signature_checked=batching)
         return True
 
-    def _check_each_request_before_batching(self) -> None:
+    def _check_each_request_first(self, *, signature_checked: bool) -> None:
         # MLServer's adaptive batcher (installed before load() runs) merges
         # requests first and predicts once, so one malformed request would fail
-        # every request batched with it. Checking each request before it joins
-        # a batch keeps the 400 with the client that sent it.
-        batched_predict = self.predict
+        # every request batched with it, and a merged request no longer says
+        # which caller sent which token. Checking each request before it joins
+        # a batch keeps the 400 or 401 with the client that sent it.
+        inner_predict = self.predict
         signature_inputs = self._runner.signature.get("inputs", [])
 
-        async def predict_checked_before_batching(payload: InferenceRequest) -> InferenceResponse:
-            decode_inputs(payload.inputs, signature_inputs)
-            return await batched_predict(payload)
+        async def predict_checked_first(payload: InferenceRequest) -> InferenceResponse:
+            self._check_access_token(payload)
+            if signature_checked:
+                decode_inputs(payload.inputs, signature_inputs)
+            return await inner_predict(payload)
 
-        self.predict = predict_checked_before_batching  # type: ignore[method-assign]
+        self.predict = predict_checked_first  # type: ignore[method-assign]
+
+    def _check_access_token(self, payload: InferenceRequest) -> None:
+        if not self._access_token_sha256:
+            return
+        # MLServer puts the HTTP headers (gRPC metadata) of the call here,
+        # replacing whatever the body said, and lower-cases their names.
+        headers = (payload.parameters.headers if payload.parameters else None) or {}
+        authorization = str(headers.get("authorization", ""))
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AccessTokenRequired(
+                f"model {self.name!r} needs its access token: send 'Authorization: Bearer <token>'"
+            )
+        if not hmac.compare_digest(access_token_hash(token.strip()), self._access_token_sha256):
+            raise AccessTokenRequired(f"the access token is not valid for model {self.name!r}")
 
     async def predict(self, payload: InferenceRequest) -> InferenceResponse:
         signature = self._runner.signature

@@ -3,21 +3,34 @@ from django.db import models
 
 
 class Deployment(models.Model):
-    """An optimized package behind a V2 inference endpoint."""
+    """An optimized package behind a V2 inference endpoint.
+
+    pending → loading → ready | failed; ready → updating (a newer job's package
+    loads while this one keeps answering) → ready; any → stopping → stopped.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending"
         LOADING = "loading"
         READY = "ready"
+        UPDATING = "updating"
         FAILED = "failed"
         STOPPING = "stopping"
         STOPPED = "stopped"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deployments")
-    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="deployments")
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="deployments",
+                            help_text="The job whose package the endpoint serves (or is loading, at first).")
+    target_job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   help_text="While updating: the job whose package replaces the served one.")
     name = models.SlugField(max_length=100, unique=True, help_text="The model name in the serving engine.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     message = models.TextField(blank=True, default="")
+    access_token_hash = models.CharField(
+        max_length=64, blank=True, default="",
+        help_text="SHA-256 of the endpoint's access token; empty when the endpoint is open.")
+    max_batch_size = models.PositiveIntegerField(default=0, help_text="Adaptive batching: most requests per batch (0: off).")
+    max_batch_time = models.FloatField(default=0.0, help_text="Adaptive batching: seconds to wait for a batch to fill.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

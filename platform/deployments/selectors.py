@@ -4,7 +4,7 @@ from .models import Deployment
 
 
 def deployment_list(*, user) -> QuerySet[Deployment]:
-    queryset = Deployment.objects.select_related("job__model_version__model")
+    queryset = Deployment.objects.select_related("job__model_version__model", "target_job")
     if not user.is_staff:
         queryset = queryset.filter(owner=user)
     return queryset

@@ -1,10 +1,20 @@
 """Writes to deployments. Loading and unloading run on a worker that can reach
-the serving engine's model repository; the web process only records intent."""
+the serving engine's model repository; the web process only records intent.
+
+Lifecycle: pending → loading → ready | failed. A redeploy moves a ready
+deployment to updating: the newer job's package is loaded under the same engine
+model name while the old one keeps answering, and the engine swaps them once the
+new one is loaded (see deploy.serving.repository.redeploy_package). Then ready
+again, serving the new job; or, if the engine refused the new package, ready
+still serving the old one, with the engine's reason in `message`.
+"""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -15,20 +25,107 @@ from whetstone import objectstore, taskqueue
 
 from .models import Deployment
 
+ACCESS_TOKEN_PREFIX = "wst_"
+MAX_BATCH_SIZE_LIMIT = 1024
+MAX_BATCH_TIME_LIMIT_S = 1.0
+# Readiness probes answer fast or not at all; the API must not hang on a dead engine.
+HEALTH_TIMEOUT_S = 2.0
+
 
 class DeploymentRejected(Exception):
-    pass
+    """The request cannot be carried out; the message says why, for the user."""
+
+    def __init__(self, message: str, *, field: str = "non_field_errors"):
+        super().__init__(message)
+        self.field = field
 
 
-def deployment_create(*, owner, job: Job) -> Deployment:
+@dataclass(frozen=True)
+class Batching:
+    max_batch_size: int = 0
+    max_batch_time: float = 0.0
+
+
+@dataclass(frozen=True)
+class DeploymentHealth:
+    live: bool
+    ready: bool
+    message: str
+
+
+def _check_deployable(job: Job) -> None:
     if job.status != Job.Status.SUCCEEDED or not job.package_prefix:
-        raise DeploymentRejected(f"Job {job.pk} has no package to deploy (status: {job.status}).")
+        raise DeploymentRejected(f"Job {job.pk} has no package to deploy (status: {job.status}).", field="job")
+
+
+def _check_batching(job: Job, batching: Batching) -> None:
+    if batching.max_batch_size <= 1:
+        return
+    if batching.max_batch_size > MAX_BATCH_SIZE_LIMIT:
+        raise DeploymentRejected(f"max_batch_size is at most {MAX_BATCH_SIZE_LIMIT}.", field="max_batch_size")
+    if not 0 < batching.max_batch_time <= MAX_BATCH_TIME_LIMIT_S:
+        raise DeploymentRejected(
+            f"Adaptive batching needs max_batch_time in seconds, above 0 and at most {MAX_BATCH_TIME_LIMIT_S} "
+            "(e.g. 0.005 waits up to 5 ms for a batch to fill).", field="max_batch_time")
+    # The engine stacks requests along the first dim: every tensor must have a
+    # symbolic (any size) first dim, or stacked requests would not fit the model.
+    signature = job.model_version.signature or {}
+    fixed = [
+        f"{tensor.get('name')} {tensor.get('shape')}"
+        for tensor in [*signature.get("inputs", []), *signature.get("outputs", [])]
+        if not tensor.get("shape") or not isinstance(tensor["shape"][0], str)
+    ]
+    if fixed:
+        raise DeploymentRejected(
+            "Adaptive batching stacks requests along the first dim, so every input and output needs a "
+            f"dynamic batch dim first; these do not: {', '.join(fixed)}. Deploy without max_batch_size.",
+            field="max_batch_size")
+
+
+def deployment_create(
+    *, owner, job: Job, access_token: bool = False, batching: Batching = Batching()
+) -> tuple[Deployment, str | None]:
+    """Record a deployment and queue its load. Returns the deployment and, when
+    asked for, its access token: the only time the token is ever shown."""
+    _check_deployable(job)
+    _check_batching(job, batching)
+    token = f"{ACCESS_TOKEN_PREFIX}{secrets.token_urlsafe(32)}" if access_token else None
     with transaction.atomic():
         deployment = Deployment.objects.create(
-            owner=owner, job=job, name=f"m{job.model_version.model_id}-j{job.pk}-{uuid.uuid4().hex[:6]}"
+            owner=owner, job=job, name=f"m{job.model_version.model_id}-j{job.pk}-{uuid.uuid4().hex[:6]}",
+            access_token_hash=_hash(token) if token else "",
+            max_batch_size=batching.max_batch_size if batching.max_batch_size > 1 else 0,
+            max_batch_time=batching.max_batch_time if batching.max_batch_size > 1 else 0.0,
         )
         taskqueue.send_on_commit(taskqueue.DEPLOY_TASK, args=[deployment.pk], queue=taskqueue.SERVING_QUEUE)
-    return deployment
+    return deployment, token
+
+
+def deployment_redeploy(*, deployment: Deployment, job: Job, batching: Batching | None = None) -> Deployment:
+    """Replace the served package by `job`'s, keeping the endpoint URL (and token) answering."""
+    _check_deployable(job)
+    if job.model_version.model_id != deployment.job.model_version.model_id:
+        raise DeploymentRejected(
+            f"Job {job.pk} optimized another model; a deployment serves newer packages of model "
+            f"{deployment.job.model_version.model_id} only.", field="job")
+    if batching is None:
+        batching = Batching(deployment.max_batch_size, deployment.max_batch_time)
+    _check_batching(job, batching)
+    with transaction.atomic():
+        locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
+        if locked.status != Deployment.Status.READY:
+            raise DeploymentRejected(
+                f"Deployment {locked.pk} is {locked.status}; only a ready deployment can take a newer package "
+                "(wait for the current load or update to finish).")
+        locked.status, locked.target_job, locked.message = Deployment.Status.UPDATING, job, ""
+        locked.max_batch_size = batching.max_batch_size if batching.max_batch_size > 1 else 0
+        locked.max_batch_time = batching.max_batch_time if batching.max_batch_size > 1 else 0.0
+        locked.save(update_fields=["status", "target_job", "message", "max_batch_size", "max_batch_time",
+                                   "updated_at"])
+        # The deploy task brings the engine in line with the row: it loads
+        # target_job's package because the row says updating.
+        taskqueue.send_on_commit(taskqueue.DEPLOY_TASK, args=[locked.pk], queue=taskqueue.SERVING_QUEUE)
+    return locked
 
 
 def deployment_stop(*, deployment: Deployment) -> Deployment:
@@ -41,40 +138,131 @@ def deployment_stop(*, deployment: Deployment) -> Deployment:
     return deployment
 
 
-def _set(deployment: Deployment, status: str, message: str = "") -> None:
+def deployment_health(*, deployment: Deployment) -> DeploymentHealth:
+    """Ask the engine now: is it live, and is this deployment's model ready to answer?"""
+    from deploy.serving.repository import ServingClient, ServingError
+
+    client = ServingClient(settings.SERVING_URL, timeout=HEALTH_TIMEOUT_S)
+    if not client.live():
+        return DeploymentHealth(live=False, ready=False, message="The serving engine does not answer.")
+    try:
+        ready = client.ready(deployment.name)
+    except ServingError as exc:
+        return DeploymentHealth(live=True, ready=False, message=exc.message)
+    return DeploymentHealth(live=True, ready=ready,
+                            message="" if ready else f"Model {deployment.name} is not loaded in the engine.")
+
+
+def _hash(token: str) -> str:
+    from deploy.serving.repository import access_token_hash
+
+    return access_token_hash(token)
+
+
+def _set(deployment: Deployment, status: str, message: str = "", **fields) -> None:
     deployment.status, deployment.message = status, message
-    deployment.save(update_fields=["status", "message", "updated_at"])
+    for field, value in fields.items():
+        setattr(deployment, field, value)
+    deployment.save(update_fields=["status", "message", "updated_at", *fields])
+
+
+def _claim(deployment_id: int, expected: str, claimed: str) -> Deployment | None:
+    """Move the row from `expected` to `claimed` once; None when another delivery
+    of the same message (or a stop) got there first."""
+    with transaction.atomic():
+        deployment = (Deployment.objects.select_for_update().select_related("job", "target_job")
+                      .filter(pk=deployment_id).first())
+        if deployment is None or deployment.status != expected:
+            return None
+        deployment.status = claimed
+        deployment.save(update_fields=["status", "updated_at"])
+        return deployment
 
 
 def deployment_load(*, deployment_id: int) -> None:
-    """Stage the package in the engine's model repository and load it."""
+    """Bring the engine in line with the row: a pending deployment is staged and
+    loaded; an updating one gets its target job's package without downtime."""
+    deployment = Deployment.objects.filter(pk=deployment_id).only("status").first()
+    if deployment is None:
+        return
+    if deployment.status == Deployment.Status.UPDATING:
+        _roll_out(deployment_id)
+    elif deployment.status == Deployment.Status.PENDING:
+        _first_load(deployment_id)
+    # anything else: already handled by an earlier delivery of this message
+
+
+def _engine_options(deployment: Deployment) -> dict:
+    return {"max_batch_size": deployment.max_batch_size, "max_batch_time_s": deployment.max_batch_time,
+            "access_token_sha256": deployment.access_token_hash or None}
+
+
+def _first_load(deployment_id: int) -> None:
     from deploy.serving.repository import ServingClient, ServingError, deploy_package
 
-    deployment = Deployment.objects.select_related("job").filter(pk=deployment_id).first()
-    if deployment is None or deployment.status != Deployment.Status.PENDING:
-        return  # gone, or already handled by an earlier delivery of this message
-    _set(deployment, Deployment.Status.LOADING)
+    deployment = _claim(deployment_id, Deployment.Status.PENDING, Deployment.Status.LOADING)
+    if deployment is None:
+        return
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-deploy-{deployment.pk}-") as workdir:
             package_dir = objectstore.get_dir(deployment.job.package_prefix, Path(workdir) / "package")
             # Stages and loads; a package the engine refuses is unstaged again, so
             # that it cannot stop the engine at its next start.
             deploy_package(ServingClient(settings.SERVING_URL), package_dir, settings.SERVING_MODEL_ROOT,
-                           deployment.name)
+                           deployment.name, **_engine_options(deployment))
     except ServingError as exc:
-        _set(deployment, Deployment.Status.FAILED, f"The serving engine could not load the package: {exc}")
+        if _still(deployment_id, Deployment.Status.LOADING):
+            _set(deployment, Deployment.Status.FAILED, f"The serving engine could not load the package: {exc}")
         return
     except Exception as exc:  # noqa: BLE001 - the row must say why, whatever broke
-        _set(deployment, Deployment.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        if _still(deployment_id, Deployment.Status.LOADING):
+            _set(deployment, Deployment.Status.FAILED, f"{type(exc).__name__}: {exc}")
         raise
-    _set(deployment, Deployment.Status.READY)
+    if _still(deployment_id, Deployment.Status.LOADING):
+        _set(deployment, Deployment.Status.READY)
+    else:
+        # Stopped while it loaded: the unload may have run before the load finished.
+        deployment_unload(deployment_id=deployment_id, force=True)
 
 
-def deployment_unload(*, deployment_id: int) -> None:
+def _roll_out(deployment_id: int) -> None:
+    from deploy.serving.repository import ServingClient, ServingError, redeploy_package
+
+    deployment = Deployment.objects.select_related("job", "target_job").filter(pk=deployment_id).first()
+    if deployment is None or deployment.status != Deployment.Status.UPDATING:
+        return
+    target = deployment.target_job
+    if target is None:  # the target job was deleted meanwhile
+        _set(deployment, Deployment.Status.READY, "The update was dropped: its job no longer exists.")
+        return
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"whetstone-redeploy-{deployment.pk}-") as workdir:
+            package_dir = objectstore.get_dir(target.package_prefix, Path(workdir) / "package")
+            redeploy_package(ServingClient(settings.SERVING_URL), package_dir, settings.SERVING_MODEL_ROOT,
+                             deployment.name, **_engine_options(deployment))
+    except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
+        reason = exc if isinstance(exc, ServingError) else f"{type(exc).__name__}: {exc}"
+        if _still(deployment_id, Deployment.Status.UPDATING):
+            _set(deployment, Deployment.Status.READY,
+                 f"Update to job {target.pk} failed, still serving job {deployment.job_id}: {reason}",
+                 target_job=None)
+        if not isinstance(exc, ServingError):
+            raise
+        return
+    if _still(deployment_id, Deployment.Status.UPDATING):
+        _set(deployment, Deployment.Status.READY, "", job=target, target_job=None)
+
+
+def _still(deployment_id: int, status: str) -> bool:
+    # A stop may have come in while the package loaded; it wins.
+    return Deployment.objects.filter(pk=deployment_id, status=status).exists()
+
+
+def deployment_unload(*, deployment_id: int, force: bool = False) -> None:
     from deploy.serving.repository import ServingClient, ServingError, remove_staged
 
     deployment = Deployment.objects.filter(pk=deployment_id).first()
-    if deployment is None or deployment.status == Deployment.Status.STOPPED:
+    if deployment is None or (deployment.status == Deployment.Status.STOPPED and not force):
         return
     message = ""
     try:
@@ -82,4 +270,4 @@ def deployment_unload(*, deployment_id: int) -> None:
     except ServingError as exc:
         message = f"unload: {exc}"  # not loaded (e.g. it had failed): nothing to free
     remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
-    _set(deployment, Deployment.Status.STOPPED, message)
+    _set(deployment, Deployment.Status.STOPPED, message, target_job=None)

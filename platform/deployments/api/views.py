@@ -1,15 +1,38 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from deployments.models import Deployment
 from deployments.selectors import deployment_list
-from deployments.services import DeploymentRejected, deployment_create, deployment_stop
+from deployments.services import (
+    Batching,
+    DeploymentRejected,
+    deployment_create,
+    deployment_health,
+    deployment_redeploy,
+    deployment_stop,
+)
 from jobs.selectors import job_list
 
-from .serializers import DeploymentRequestSerializer, DeploymentSerializer
+from .serializers import (
+    DeploymentHealthSerializer,
+    DeploymentRequestSerializer,
+    DeploymentSerializer,
+    RedeployRequestSerializer,
+)
+
+
+def _batching(data: dict, *, default: Batching | None = None) -> Batching | None:
+    if "max_batch_size" not in data and "max_batch_time" not in data:
+        return default
+    return Batching(max_batch_size=data.get("max_batch_size", 0), max_batch_time=data.get("max_batch_time", 0.0))
+
+
+def _rejected(exc: DeploymentRejected) -> ValidationError:
+    return ValidationError({exc.field: [str(exc)]})
 
 
 @extend_schema_view(
@@ -28,6 +51,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(
         tags=["deployments"],
         summary="Deploy a job's optimized package",
+        description="Status goes pending → loading → ready | failed (the engine's reason in `message`).",
         request=DeploymentRequestSerializer,
         responses={202: DeploymentSerializer},
     )
@@ -36,10 +60,50 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         payload.is_valid(raise_exception=True)
         job = get_object_or_404(job_list(user=request.user), pk=payload.validated_data["job"])
         try:
-            deployment = deployment_create(owner=request.user, job=job)
+            deployment, token = deployment_create(
+                owner=request.user, job=job, access_token=payload.validated_data["access_token"],
+                batching=_batching(payload.validated_data, default=Batching()),
+            )
         except DeploymentRejected as exc:
-            raise ValidationError({"job": [str(exc)]}) from exc
+            raise _rejected(exc) from exc
+        deployment.new_access_token = token  # in this response only
         return Response(DeploymentSerializer(deployment).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        tags=["deployments"],
+        summary="Serve a newer package at the same endpoint, without downtime",
+        description="The deployment goes ready → updating → ready. The newer package loads while the served "
+                    "one keeps answering at the same URL (and token); the engine switches once it is loaded, "
+                    "then frees the old one. If the engine refuses it, the old package keeps serving and "
+                    "`message` says why. Batching settings are kept unless given.",
+        request=RedeployRequestSerializer,
+        responses={202: DeploymentSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def redeploy(self, request, pk=None):
+        deployment = self.get_object()
+        payload = RedeployRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        job = get_object_or_404(job_list(user=request.user), pk=payload.validated_data["job"])
+        try:
+            deployment = deployment_redeploy(deployment=deployment, job=job,
+                                             batching=_batching(payload.validated_data))
+        except DeploymentRejected as exc:
+            raise _rejected(exc) from exc
+        return Response(DeploymentSerializer(deployment).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        tags=["deployments"],
+        summary="Liveness and readiness, asked of the serving engine now",
+        responses={200: DeploymentHealthSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def health(self, request, pk=None):
+        deployment = self.get_object()
+        health = deployment_health(deployment=deployment)
+        return Response(DeploymentHealthSerializer(
+            {"live": health.live, "ready": health.ready, "status": deployment.status, "message": health.message}
+        ).data)
 
     @extend_schema(tags=["deployments"], summary="Undeploy: free the model in the engine", responses={202: DeploymentSerializer})
     def destroy(self, request, pk=None):

@@ -1,0 +1,179 @@
+"""Deployment lifecycle through the API and the worker's services, against a real MLServer.
+
+The task queue is replaced by a list (nothing reaches a broker); the tests run
+the deploy/undeploy services as the worker would, and the serving engine is a
+real one on loopback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+import requests
+
+from compiler_core.runtime import load_package
+from deploy.serving.server import stop_server
+from deploy.tests.engines import launch_engine
+from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
+from deployments.models import Deployment
+from deployments.services import deployment_load, deployment_unload
+from jobs.models import Job
+from modelhub.models import ModelVersion, RegisteredModel
+from whetstone import objectstore, taskqueue
+
+BATCHED_SIGNATURE = {"inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", FEATURES]}],
+                     "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 3]}]}
+FIXED_SIGNATURE = {"inputs": [{"name": "x", "dtype": "float32", "shape": [1, FEATURES]}],
+                   "outputs": [{"name": "logits", "dtype": "float32", "shape": [1, 3]}]}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    running = launch_engine(tmp_path_factory.mktemp("engine"))
+    yield running
+    stop_server(running.process)
+
+
+@pytest.fixture
+def serving(settings, engine):
+    settings.SERVING_URL = settings.SERVING_PUBLIC_URL = engine.base_url
+    settings.SERVING_MODEL_ROOT = engine.models_root
+    return engine
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list:
+    messages = []
+    monkeypatch.setattr(taskqueue, "send_on_commit", lambda name, *, args, queue: messages.append((name, args, queue)))
+    return messages
+
+
+def make_job(user, tmp_path, *, seed: int = 0, corrupt: bool = False, model: RegisteredModel | None = None,
+             signature: dict = BATCHED_SIGNATURE) -> Job:
+    if model is None:
+        model = RegisteredModel.objects.create(owner=user, name=f"model-{seed}")
+    version = ModelVersion.objects.create(model=model, number=model.versions.count() + 1, storage_key="k",
+                                          size_bytes=1, sha256="0" * 64, signature=signature)
+    job = Job.objects.create(owner=user, model_version=version, recipe="lossless", status=Job.Status.SUCCEEDED)
+    package = tmp_path / f"package-{job.pk}"
+    (write_corrupt_package if corrupt else write_tiny_package)(package, **({} if corrupt else {"seed": seed}))
+    job.package_prefix = f"packages/{job.pk}"
+    job.save(update_fields=["package_prefix"])
+    objectstore.put_dir(job.package_prefix, package)
+    job.package_dir = package  # for the test's own reference run
+    return job
+
+
+def infer(url: str, x: np.ndarray, token: str | None = None) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = {"inputs": [{"name": "x", "shape": list(x.shape), "datatype": "FP32", "data": x.ravel().tolist()}]}
+    return requests.post(url, json=body, headers=headers, timeout=30)
+
+
+def logits(response: requests.Response) -> np.ndarray:
+    output = next(o for o in response.json()["outputs"] if o["name"] == "logits")
+    return np.asarray(output["data"], np.float32).reshape(output["shape"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deploy_redeploy_stop_with_token(api, user, tmp_path, serving, sent):
+    first, second = make_job(user, tmp_path, seed=1), None
+    created = api.post("/api/v1/deployments/", {"job": first.pk, "access_token": True}, format="json")
+    assert created.status_code == 202, created.content
+    body = created.json()
+    token = body["access_token"]
+    assert body["status"] == "pending" and body["access_token_required"] is True and token.startswith("wst_")
+    row = Deployment.objects.get(pk=body["id"])
+    assert row.access_token_hash == hashlib.sha256(token.encode()).hexdigest()  # only the hash is kept
+    detail_url = f"/api/v1/deployments/{body['id']}/"
+    assert api.get(detail_url).json()["access_token"] is None  # shown once
+    assert sent == [(taskqueue.DEPLOY_TASK, [row.pk], taskqueue.SERVING_QUEUE)]
+
+    deployment_load(deployment_id=row.pk)
+    deployment = api.get(detail_url).json()
+    assert deployment["status"] == "ready", deployment["message"]
+    assert api.get(f"{detail_url}health/").json() == {"live": True, "ready": True, "status": "ready", "message": ""}
+    x = np.random.default_rng(0).normal(size=(2, FEATURES)).astype(np.float32)
+    assert infer(deployment["endpoint_url"], x).status_code == 401
+    served = infer(deployment["endpoint_url"], x, token)
+    assert served.status_code == 200, served.text
+    np.testing.assert_allclose(logits(served), load_package(first.package_dir).run({"x": x})["logits"], atol=1e-6)
+
+    # redeploy a newer job of the same model: same URL, same token, new weights
+    second = make_job(user, tmp_path, seed=2, model=first.model_version.model)
+    redeployed = api.post(f"{detail_url}redeploy/", {"job": second.pk}, format="json")
+    assert redeployed.status_code == 202, redeployed.content
+    assert redeployed.json()["status"] == "updating" and redeployed.json()["target_job"] == second.pk
+    assert api.post(f"{detail_url}redeploy/", {"job": second.pk}, format="json").status_code == 400  # one at a time
+    deployment_load(deployment_id=row.pk)
+    after = api.get(detail_url).json()
+    assert (after["status"], after["job"], after["target_job"], after["endpoint_url"]) == (
+        "ready", second.pk, None, deployment["endpoint_url"])
+    np.testing.assert_allclose(logits(infer(after["endpoint_url"], x, token)),
+                               load_package(second.package_dir).run({"x": x})["logits"], atol=1e-6)
+
+    # a newer package the engine refuses: the served one stays, the row says why
+    broken = make_job(user, tmp_path, corrupt=True, model=first.model_version.model)
+    assert api.post(f"{detail_url}redeploy/", {"job": broken.pk}, format="json").status_code == 202
+    deployment_load(deployment_id=row.pk)
+    after = api.get(detail_url).json()
+    assert (after["status"], after["job"]) == ("ready", second.pk)
+    assert f"Update to job {broken.pk} failed" in after["message"] and "INVALID_PROTOBUF" in after["message"]
+    assert infer(after["endpoint_url"], x, token).status_code == 200
+
+    # stop frees the model in the engine
+    assert api.delete(detail_url).status_code == 202
+    deployment_unload(deployment_id=row.pk)
+    assert api.get(detail_url).json()["status"] == "stopped"
+    assert requests.get(f"{serving.base_url}/v2/models/{row.name}/ready", timeout=10).status_code != 200
+    assert not (serving.models_root / row.name).exists()
+    assert api.get(f"{detail_url}health/").json()["ready"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_package_that_fails_to_load_ends_failed_with_the_engine_message(api, user, tmp_path, serving, sent):
+    job = make_job(user, tmp_path, corrupt=True)
+    created = api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()
+    assert created["access_token"] is None and created["access_token_required"] is False
+
+    deployment_load(deployment_id=created["id"])
+
+    failed = api.get(f"/api/v1/deployments/{created['id']}/").json()
+    assert failed["status"] == "failed"
+    assert "could not load the package" in failed["message"] and "INVALID_PROTOBUF" in failed["message"]
+    assert not (serving.models_root / created["name"]).exists()  # cannot stop the engine at its next start
+    # a failed deployment cannot be redeployed (deploy anew instead)
+    assert api.post(f"/api/v1/deployments/{created['id']}/redeploy/", {"job": job.pk},
+                    format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_batching_settings_are_checked_and_kept(api, user, tmp_path, sent):
+    batched = make_job(user, tmp_path, seed=3)
+    created = api.post("/api/v1/deployments/", {"job": batched.pk, "max_batch_size": 8, "max_batch_time": 0.005},
+                       format="json")
+    assert created.status_code == 202, created.content
+    assert (created.json()["max_batch_size"], created.json()["max_batch_time"]) == (8, 0.005)
+
+    no_time = api.post("/api/v1/deployments/", {"job": batched.pk, "max_batch_size": 8}, format="json")
+    assert no_time.status_code == 400 and "max_batch_time" in no_time.json()["errors"]["max_batch_time"][0]
+
+    fixed = make_job(user, tmp_path, seed=4, signature=FIXED_SIGNATURE)
+    refused = api.post("/api/v1/deployments/", {"job": fixed.pk, "max_batch_size": 8, "max_batch_time": 0.005},
+                       format="json")
+    assert refused.status_code == 400 and "dynamic batch dim" in refused.json()["errors"]["max_batch_size"][0]
+    assert api.post("/api/v1/deployments/", {"job": fixed.pk}, format="json").status_code == 202
+
+
+@pytest.mark.django_db
+def test_redeploy_takes_only_a_newer_package_of_the_same_model(api, user, tmp_path, sent):
+    job = make_job(user, tmp_path, seed=5)
+    other_model_job = make_job(user, tmp_path, seed=6)
+    deployment = Deployment.objects.create(owner=user, job=job, name="ready-one", status=Deployment.Status.READY)
+
+    refused = api.post(f"/api/v1/deployments/{deployment.pk}/redeploy/", {"job": other_model_job.pk}, format="json")
+
+    assert refused.status_code == 400 and "another model" in refused.json()["errors"]["job"][0]
+    assert Deployment.objects.get(pk=deployment.pk).status == Deployment.Status.READY
