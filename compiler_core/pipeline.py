@@ -98,7 +98,8 @@ class Optimization:
             raise OptimizationError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}")
         if not 0 < accuracy_budget <= 1:
             raise OptimizationError(f"accuracy budget is a cosine similarity in (0, 1], got {accuracy_budget}")
-        self.model_path = Path(model_path)
+        # A path, or a live torch.nn.Module (exported in-process: the caller already holds it).
+        self.model_path = model_path if hasattr(model_path, "forward") else Path(model_path)
         self.out_dir = Path(out_dir)
         self.recipe = recipe
         self.budget = acc.LOSSLESS_COSINE_BUDGET if recipe == "lossless" else float(accuracy_budget)
@@ -143,7 +144,7 @@ class Optimization:
             shutil.rmtree(work_dir, ignore_errors=True)
 
     def _run(self, work_dir: Path) -> dict:
-        self.progress("inspect", 0, f"reading {self.model_path.name}")
+        self.progress("inspect", 0, f"reading {getattr(self.model_path, 'name', type(self.model_path).__name__)}")
         loaded = load_model_any(self.model_path, work_dir, self.shapes_spec)
         if loaded.shapes_consumed:
             self.shapes_spec = None

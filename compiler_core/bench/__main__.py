@@ -92,7 +92,9 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
         result = compare_outputs(reference, [run(f) for f in accuracy_feeds], budget)
         accuracy[name] = {"cosine": round(result.cosine, 6), "top1_agreement": result.top1_agreement,
                           "meets_budget": result.passes}
+    load_before = os.getloadavg()[0]
     timing = _measure(runners, feeds, seconds)
+    load_after = os.getloadavg()[0]
     peers_ok = {n: timing[n]["speedup"] for n in runners if n not in ("onnxruntime", "auto") and accuracy[n]["meets_budget"]}
     best_peer = max(peers_ok, key=peers_ok.get) if peers_ok else None
     return {
@@ -100,6 +102,8 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
         "inputs": {k: list(v.shape) for k, v in feeds.items()},
         "dynamic_dims": [d for spec in signature["inputs"] for d in spec["shape"] if isinstance(d, str)],
         "baseline_ms": timing["onnxruntime"]["p50_ms"],
+        # Other jobs share this host: the 1-minute load average around the timing run, for the reader.
+        "load_average": [round(load_before, 2), round(load_after, 2)],
         "auto": {**timing["auto"], **accuracy["auto"], "chosen": report["overall"]["chosen"],
                  "engine": report["overall"]["engine"], "precision": report["overall"]["precision"],
                  "optimize_seconds": round(auto_seconds, 1),
@@ -125,11 +129,12 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
         f"Software: " + ", ".join(f"{k} {v}" for k, v in software.items() if v), "",
         f"Speed-up = plain onnxruntime / candidate latency, from one interleaved run per model: ratio of the "
         f"20th percentiles of per-block medians (the host is shared; slow blocks are other jobs' bursts). "
-        f"baseline ms is plain onnxruntime's p50 in that run. Accuracy vs plain onnxruntime fp32 on the same generated inputs; budget cosine >= {budget} "
+        f"baseline ms is plain onnxruntime's p50 in that run; load is the host's 1-minute load average "
+        f"during it ({machine['usable_cpus']} CPUs). Accuracy vs plain onnxruntime fp32 on the same generated inputs; budget cosine >= {budget} "
         f"(and top-1 >= 0.99 for class scores). A peer marked * misses the budget.", "",
-        "| model | baseline ms | auto | auto picked | cosine | best peer in budget | "
+        "| model | load | baseline ms | auto | auto picked | cosine | best peer in budget | "
         + " | ".join(PEERS) + " |",
-        "|---|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
+        "|---|---:|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
     ]
     for r in results:
         peer_cells = []
@@ -140,7 +145,7 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
             else:
                 peer_cells.append(f"{p['speedup']:.2f}x" + ("" if p["meets_budget"] else "*"))
         best = f"{r['best_peer']} {r['best_peer_speedup']:.2f}x" if r["best_peer"] else "none"
-        lines.append(f"| {r['model']} | {r['baseline_ms']:.2f} | **{r['auto']['speedup']:.2f}x** | "
+        lines.append(f"| {r['model']} | {max(r['load_average']):.1f} | {r['baseline_ms']:.2f} | **{r['auto']['speedup']:.2f}x** | "
                      f"{r['auto']['chosen']} ({r['auto']['precision']}) | {r['auto']['cosine']:.4f} | {best} | "
                      + " | ".join(peer_cells) + " |")
     auto_geo = geomean([r["auto"]["speedup"] for r in results])

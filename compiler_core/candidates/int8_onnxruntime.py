@@ -47,25 +47,40 @@ def _prepared(ctx: BuildContext, model: onnx.ModelProto) -> onnx.ModelProto:
 
 
 def int8_dynamic(ctx: BuildContext) -> Candidate:
+    """Dynamic INT8 on the graph as exported."""
+    return _int8_dynamic(ctx, ctx.model, "original", "int8_dynamic")
+
+
+def int8_dynamic_fused(ctx: BuildContext) -> Candidate:
+    """Dynamic INT8 on the transformer-fused graph (Attention becomes QAttention). Which of the two
+    is faster depends on the model and the machine, so both are measured."""
+    if ctx.workload != "transformer":
+        raise CandidateUnavailable("no fused transformer graph to quantize")
+    source, source_name = _fp32_source(ctx)
+    if source_name == "original":
+        raise CandidateUnavailable("no transformer fusion applied to this graph")
+    return _int8_dynamic(ctx, source, source_name, "int8_dynamic_fused")
+
+
+def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, name: str) -> Candidate:
     if ctx.workload == "convolutional":
         raise CandidateUnavailable("dynamic INT8 uses ConvInteger for convolutions, measured 2-12x slower on this CPU class")
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     _quiet()
-    source, source_name = _fp32_source(ctx)
     source = _prepared(ctx, source)
     reduce_range = not ctx.hardware.get("has_vnni", False)
     quantizable = [n.name for n in source.graph.node if n.op_type in DYNAMIC_OPS and n.name]
 
     def build(excluded: list[str]) -> Candidate:
-        path = ctx.path_for(f"int8_dynamic_{len(excluded)}")
+        path = ctx.path_for(f"{name}_{len(excluded)}")
         quantize_dynamic(copy.deepcopy(source), str(path), weight_type=QuantType.QInt8,
                          op_types_to_quantize=DYNAMIC_OPS, per_channel=False, reduce_range=reduce_range,
                          nodes_to_exclude=list(excluded),
                          # Fused contrib ops defeat shape inference; their tensors are float.
                          extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
         candidate = Candidate(
-            name="int8_dynamic", engine="onnxruntime", precision="int8" if not excluded else "mixed",
+            name=name, engine="onnxruntime", precision="int8" if not excluded else "mixed",
             model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
             detail=f"onnxruntime dynamic INT8 (weights s8{', reduce_range' if reduce_range else ''}) on the {source_name} graph",
             extra={"rank_sensitivity": lambda feeds: rank_by_local_error(source, path, feeds, quantizable)},

@@ -32,7 +32,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_model_any(path: str | Path, work_dir: Path, shapes=None) -> LoadedModel:
+def load_model_any(path, work_dir: Path, shapes=None) -> LoadedModel:
+    if hasattr(path, "forward") and hasattr(path, "state_dict"):  # a live torch.nn.Module
+        from .pytorch import export_module
+
+        onnx_path = export_module(path, work_dir, shapes)
+        return LoadedModel(load_onnx(onnx_path), onnx_path, file_sha256(onnx_path), "pytorch-module",
+                           shapes_consumed=True)
     path = Path(path)
     if path.suffix.lower() in TORCH_SUFFIXES:
         from .pytorch import convert_to_onnx

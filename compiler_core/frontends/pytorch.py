@@ -96,3 +96,21 @@ def convert_to_onnx(path: Path, work_dir: Path, shapes) -> tuple[Path, str]:
         raise InvalidModelError(f"{path.name} could not be loaded and exported to ONNX: {reason}")
     source_format = json.loads((sandbox / "result.json").read_text()).get("format", "pytorch")
     return out, source_format
+
+
+def export_module(module, work_dir: Path, shapes) -> Path:
+    """An nn.Module object handed to optimize() in-process: the caller already trusts it."""
+    import torch
+
+    inputs = parse_input_specs(shapes)
+    example = tuple(
+        torch.zeros(spec["shape"], dtype=getattr(torch, spec["dtype"])) if "int" in spec["dtype"]
+        else torch.randn(spec["shape"], dtype=getattr(torch, spec["dtype"]))
+        for spec in inputs)
+    names = [spec["name"] for spec in inputs]
+    out = work_dir / "exported.onnx"
+    module.eval()
+    with torch.no_grad():
+        torch.onnx.export(module, example, str(out), input_names=names, opset_version=17, dynamo=False,
+                          dynamic_axes={name: {0: "batch"} for name in names})
+    return out

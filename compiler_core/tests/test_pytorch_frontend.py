@@ -59,3 +59,13 @@ def test_a_malicious_pickle_cannot_touch_the_parent(tmp_path):
         del os.environ["AWS_SECRET_ACCESS_KEY"]
     # The pickle ran only in the child, which never saw the parent's credentials.
     assert not marker.exists() or "parent-secret" not in marker.read_text()
+
+
+def test_live_module_is_exported_in_process(tmp_path):
+    module = _module()
+    report = optimize(module, tmp_path / "pkg", recipe="lossless", shapes="x:2x16", time_budget_s=5)
+    assert report["model"]["source_format"] == "pytorch-module"
+    x = np.random.default_rng(1).standard_normal((5, 16)).astype(np.float32)
+    got = list(load_package(tmp_path / "pkg").run({"x": x}).values())[0]
+    with torch.no_grad():
+        np.testing.assert_allclose(got, module(torch.from_numpy(x)).numpy(), rtol=1e-4, atol=1e-5)
