@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 FRONTEND_INDEX = REPO_DIR / "frontend" / "dist" / "index.html"
@@ -35,10 +36,9 @@ def console_built():
 
 @pytest.fixture(scope="session")
 def chromium_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"no Chromium at {CHROMIUM}; set WHETSTONE_CHROMIUM to a Chromium binary")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

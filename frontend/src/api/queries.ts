@@ -2,7 +2,17 @@
 // component keeps a timer of its own.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "./client";
-import type { Deployment, Job, Model, ModelUploadRequest, OptimizationRequest, Paginated, User } from "./types";
+import type {
+  Deployment,
+  DeploymentRequest,
+  Job,
+  Model,
+  ModelDetail,
+  ModelUploadRequest,
+  OptimizationRequest,
+  Paginated,
+  User,
+} from "./types";
 
 export const JOB_POLL_MS = 1000;
 export const DEPLOYMENT_POLL_MS = 1500;
@@ -23,7 +33,8 @@ export function isJobActive(job: Pick<Job, "status"> | undefined): boolean {
 }
 
 export function isDeploymentSettling(deployment: Pick<Deployment, "status"> | undefined): boolean {
-  return deployment?.status === "pending" || deployment?.status === "loading" || deployment?.status === "stopping";
+  const status = deployment?.status;
+  return status === "pending" || status === "loading" || status === "updating" || status === "stopping";
 }
 
 /** The logged-in user, or null when the session is anonymous (the API answers 401). */
@@ -73,7 +84,7 @@ export function useModels(search: string, page: number) {
 }
 
 /** A version stays "pending"/"inspecting" while a worker reads its signature and statistics. */
-export function isModelInspecting(model: Pick<Model, "latest_version"> | undefined): boolean {
+export function isModelInspecting(model: { latest_version: { status?: string } | null } | undefined): boolean {
   const status = model?.latest_version?.status;
   return status === "pending" || status === "inspecting";
 }
@@ -81,7 +92,7 @@ export function isModelInspecting(model: Pick<Model, "latest_version"> | undefin
 export function useModel(id: number) {
   return useQuery({
     queryKey: queryKeys.model(id),
-    queryFn: (): Promise<Model> => unwrap(api.GET("/api/v1/models/{id}/", { params: { path: { id } } })),
+    queryFn: (): Promise<ModelDetail> => unwrap(api.GET("/api/v1/models/{id}/", { params: { path: { id } } })),
     refetchInterval: (query) => (isModelInspecting(query.state.data) ? INSPECTION_POLL_MS : false),
   });
 }
@@ -156,8 +167,9 @@ export function useCancelJob(id: number) {
 export function useDeploy() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (jobId: number): Promise<Deployment> =>
-      unwrap(api.POST("/api/v1/deployments/", { body: { job: jobId } })),
+    // The answer carries the endpoint's access token (when one was asked for), and only this once.
+    mutationFn: (request: DeploymentRequest): Promise<Deployment> =>
+      unwrap(api.POST("/api/v1/deployments/", { body: request })),
     onSuccess: (deployment) => {
       queryClient.setQueryData(queryKeys.deployment(deployment.id), deployment);
       void queryClient.invalidateQueries({ queryKey: ["deployments"] });

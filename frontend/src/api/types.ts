@@ -1,20 +1,25 @@
-import type { components } from "./generated/schema";
+import type { components, paths } from "./generated/schema";
 
 type Schemas = components["schemas"];
+/** The JSON body of one operation's response, named by path rather than by schema component. */
+type JsonBody<Operation> = Operation extends { content: { "application/json": infer Body } } ? Body : never;
 
 export type User = Schemas["User"];
+/** A model as listed (its latest version is a summary). */
 export type Model = Schemas["Model"];
-export type ModelVersion = Schemas["ModelVersion"];
+/** A model as GET /models/{id}/ returns it (latest version with signature and statistics). */
+export type ModelDetail = JsonBody<paths["/api/v1/models/{id}/"]["get"]["responses"][200]>;
+export type ModelUploadRequest = Schemas["ModelUploadRequest"];
 export type TensorSpec = Schemas["TensorSpec"];
 export type NodeCounts = Schemas["NodeCounts"];
 export type Job = Schemas["Job"];
-export type JobStatus = Schemas["JobStatusEnum"];
-export type Recipe = Schemas["RecipeEnum"];
-export type Device = Schemas["DeviceEnum"];
-export type Deployment = Schemas["Deployment"];
-export type DeploymentStatus = Schemas["DeploymentStatusEnum"];
-export type ModelUploadRequest = Schemas["ModelUploadRequest"];
+export type JobStatus = Job["status"];
 export type OptimizationRequest = Schemas["OptimizationRequestRequest"];
+export type Recipe = NonNullable<OptimizationRequest["recipe"]>;
+export type Device = NonNullable<OptimizationRequest["device"]>;
+export type Deployment = Schemas["Deployment"];
+export type DeploymentStatus = Deployment["status"];
+export type DeploymentRequest = Schemas["DeploymentRequestRequest"];
 export type Paginated<T> = { count: number; next?: string | null; previous?: string | null; results: T[] };
 
 /** A dim is an int, the name of a symbolic dim, or null (unknown). */

@@ -14,6 +14,7 @@ const TONES: Record<string, string> = {
   queued: "busy",
   inspecting: "busy",
   stopping: "busy",
+  updating: "busy",
   failed: "bad",
   rejected: "bad",
   cancelled: "muted",

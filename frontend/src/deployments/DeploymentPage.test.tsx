@@ -16,6 +16,18 @@ describe("DeploymentPage", () => {
     expect(screen.getByTestId("endpoint-url").textContent).toBe("http://127.0.0.1:8080/v2/models/tiny-mlp-7/infer");
     expect(screen.getByTestId("snippet-curl").textContent).toContain('"shape":[1,16]');
     expect(screen.getByTestId("snippet-python").textContent).toContain("requests.post");
+    expect(screen.queryByTestId("token-required")).toBeNull();
+  });
+
+  it("says a token is needed when the page no longer has it", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/deployments/11/": { body: deployment({ status: "ready", access_token_required: true }) },
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/deployments/11");
+    expect(await screen.findByTestId("token-required")).toBeTruthy();
+    expect((await screen.findByTestId("snippet-curl")).textContent).toContain("Bearer <your-access-token>");
   });
 
   it("shows why a deployment failed", async () => {

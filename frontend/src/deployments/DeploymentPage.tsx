@@ -1,4 +1,4 @@
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import { isDeploymentSettling, useDeployment, useModel, useStopDeployment } from "../api/queries";
 import type { Deployment } from "../api/types";
 import { CopyableSnippet } from "../components/CopyableSnippet";
@@ -6,18 +6,47 @@ import { FormError } from "../components/FormErrors";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
-import { curlSnippet, pythonSnippet } from "./snippets";
+import { curlSnippet, pythonSnippet, type EndpointAuth } from "./snippets";
 import { PageTitle } from "../components/PageTitle";
 
-function InferenceSnippets({ deployment }: { deployment: Deployment }) {
+/** The token arrives once, in the answer that created the deployment (see JobPage). */
+function useNewAccessToken(): string | null {
+  const state = useLocation().state as { accessToken?: unknown } | null;
+  return typeof state?.accessToken === "string" && state.accessToken ? state.accessToken : null;
+}
+
+function AccessTokenNotice({ token }: { token: string | null }) {
+  if (!token) {
+    return (
+      <p className="muted" data-testid="token-required">
+        This endpoint needs <code>Authorization: Bearer &lt;token&gt;</code>. The token was shown once, when the
+        deployment was created; the snippets below use a placeholder.
+      </p>
+    );
+  }
+  return (
+    <div className="card token-notice" data-testid="access-token-notice">
+      <p>
+        <strong>Copy the access token now:</strong> it is stored hashed and will not be shown again.
+      </p>
+      <CopyableSnippet title="Access token" code={token} testId="access-token" />
+    </div>
+  );
+}
+
+function InferenceSnippets({ deployment, auth }: { deployment: Deployment; auth: EndpointAuth }) {
   const model = useModel(deployment.model);
   if (model.isPending) return <LoadingState label="Loading the model signature…" />;
   if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;
   const inputs = model.data.signature?.inputs ?? model.data.latest_version?.signature?.inputs ?? [];
   return (
     <>
-      <CopyableSnippet title="curl" code={curlSnippet(deployment.endpoint_url, inputs)} testId="snippet-curl" />
-      <CopyableSnippet title="Python" code={pythonSnippet(deployment.endpoint_url, inputs)} testId="snippet-python" />
+      <CopyableSnippet title="curl" code={curlSnippet(deployment.endpoint_url, inputs, auth)} testId="snippet-curl" />
+      <CopyableSnippet
+        title="Python"
+        code={pythonSnippet(deployment.endpoint_url, inputs, auth)}
+        testId="snippet-python"
+      />
     </>
   );
 }
@@ -37,6 +66,7 @@ function StopDeploymentButton({ deployment }: { deployment: Deployment }) {
 export function DeploymentPage() {
   const deploymentId = Number(useParams().deploymentId);
   const deployment = useDeployment(deploymentId);
+  const newToken = useNewAccessToken();
 
   if (deployment.isPending) return <LoadingState label="Loading deployment…" />;
   if (deployment.isError && !deployment.data)
@@ -44,6 +74,7 @@ export function DeploymentPage() {
 
   const { data } = deployment;
   const live = data.status === "ready" || isDeploymentSettling(data);
+  const auth: EndpointAuth = { required: data.access_token_required, token: newToken };
   return (
     <div className="page deployment-page">
       <PageTitle title={`Deployment ${data.name} (${data.status})`} />
@@ -73,6 +104,14 @@ export function DeploymentPage() {
             <Link to={`/jobs/${data.job}`}>#{data.job}</Link>
           </dd>
         </div>
+        {data.status === "updating" && data.target_job != null && (
+          <div>
+            <dt>Updating to</dt>
+            <dd>
+              <Link to={`/jobs/${data.target_job}`}>job #{data.target_job}</Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Updated</dt>
           <dd>{formatDateTime(data.updated_at)}</dd>
@@ -94,7 +133,8 @@ export function DeploymentPage() {
         {data.status !== "ready" && (
           <p className="muted">The endpoint answers once the status is “ready”.</p>
         )}
-        {data.endpoint_url && <InferenceSnippets deployment={data} />}
+        {data.access_token_required && <AccessTokenNotice token={newToken} />}
+        {data.endpoint_url && <InferenceSnippets deployment={data} auth={auth} />}
       </section>
     </div>
   );

@@ -31,6 +31,16 @@ describe("inference snippets", () => {
     );
   });
 
+  it("authenticates with the token, or a placeholder when the console no longer has it", () => {
+    const inputs = [{ name: "x", dtype: "float32", shape: [1] }];
+    expect(curlSnippet(url, inputs, { required: true, token: "tok" })).toContain("-H 'Authorization: Bearer tok'");
+    expect(curlSnippet(url, inputs, { required: true })).toContain("Bearer <your-access-token>");
+    expect(curlSnippet(url, inputs, { required: false, token: "tok" })).not.toContain("Authorization");
+    const python = pythonSnippet(url, inputs, { required: true, token: "tok" });
+    expect(python).toContain('headers = {"Authorization": "Bearer tok"}');
+    expect(python).toContain("requests.post(url, json=request, headers=headers, timeout=30)");
+  });
+
   it("gives Python that posts to the endpoint and prints every output", () => {
     const snippet = pythonSnippet(url, [{ name: "x", dtype: "float32", shape: ["batch", 16] }]);
     expect(snippet).toContain(`url = "${url}"`);

@@ -60,7 +60,15 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-export function curlSnippet(endpointUrl: string, inputs: TensorSpec[]): string {
+/** How a snippet authenticates: the real token when the console has it, else a placeholder. */
+export type EndpointAuth = { required: boolean; token?: string | null };
+export const TOKEN_PLACEHOLDER = "<your-access-token>";
+
+function bearer(auth: EndpointAuth): string | null {
+  return auth.required ? `Bearer ${auth.token || TOKEN_PLACEHOLDER}` : null;
+}
+
+export function curlSnippet(endpointUrl: string, inputs: TensorSpec[], auth: EndpointAuth = { required: false }): string {
   const body = JSON.stringify(exampleRequest(inputs));
   const truncated = exampleRequest(inputs).inputs.some(
     (input) => input.data.length < input.shape.reduce((product, dim) => product * dim, 1),
@@ -68,7 +76,9 @@ export function curlSnippet(endpointUrl: string, inputs: TensorSpec[]): string {
   const note = truncated
     ? `# Data is shortened here: send shape-product values per input (see the Python example).\n`
     : "";
-  return `${note}curl -sS -X POST ${shellQuote(endpointUrl)} \\\n  -H 'Content-Type: application/json' \\\n  -d ${shellQuote(body)}`;
+  const header = bearer(auth);
+  const authLine = header ? `  -H ${shellQuote(`Authorization: ${header}`)} \\\n` : "";
+  return `${note}curl -sS -X POST ${shellQuote(endpointUrl)} \\\n  -H 'Content-Type: application/json' \\\n${authLine}  -d ${shellQuote(body)}`;
 }
 
 const NUMPY_DTYPES: Record<string, string> = {
@@ -88,7 +98,7 @@ const NUMPY_DTYPES: Record<string, string> = {
   BYTES: "object",
 };
 
-export function pythonSnippet(endpointUrl: string, inputs: TensorSpec[]): string {
+export function pythonSnippet(endpointUrl: string, inputs: TensorSpec[], auth: EndpointAuth = { required: false }): string {
   const tensors = inputs.map((input) => {
     const shape = exampleShape(Array.isArray(input.shape) ? input.shape : []);
     const datatype = v2Datatype(input.dtype);
@@ -106,7 +116,8 @@ export function pythonSnippet(endpointUrl: string, inputs: TensorSpec[]): string
     "request = {\"inputs\": [",
     ...tensors,
     "]}",
-    "response = requests.post(url, json=request, timeout=30)",
+    ...(bearer(auth) ? [`headers = {"Authorization": ${JSON.stringify(bearer(auth))}}`] : []),
+    `response = requests.post(url, json=request${bearer(auth) ? ", headers=headers" : ""}, timeout=30)`,
     "response.raise_for_status()",
     "for output in response.json()[\"outputs\"]:",
     "    print(output[\"name\"], output[\"shape\"], np.array(output[\"data\"]).reshape(output[\"shape\"]))",

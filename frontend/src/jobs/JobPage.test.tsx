@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeServer } from "../test/fakeServer";
-import { deployment, fullReport, job, user } from "../test/fixtures";
+import { deployment, fullReport, job, model, user } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 describe("JobPage", () => {
@@ -72,6 +72,28 @@ describe("JobPage", () => {
     const { router } = renderApp("/jobs/7");
     await userEvent.setup().click(await screen.findByTestId("deploy-button"));
     await waitFor(() => expect(router.state.location.pathname).toBe("/deployments/11"));
-    expect(requests.find((request) => request.method === "POST")?.body).toEqual({ job: 7 });
+    expect(requests.find((request) => request.method === "POST")?.body).toEqual({ job: 7, access_token: false });
+  });
+
+  it("deploys behind an access token and shows the token once on the deployment page", async () => {
+    const protectedDeployment = deployment({ status: "ready", access_token_required: true });
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": { body: job({ status: "succeeded", progress: 100, report: fullReport }) },
+      "POST /api/v1/deployments/": { status: 202, body: { ...protectedDeployment, access_token: "tok-123" } },
+      "GET /api/v1/deployments/11/": { body: protectedDeployment },
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/jobs/7");
+    const userActions = userEvent.setup();
+    await userActions.click(await screen.findByLabelText("Require an access token"));
+    await userActions.click(screen.getByTestId("deploy-button"));
+
+    expect((await screen.findByTestId("access-token")).textContent).toBe("tok-123");
+    expect(await screen.findByTestId("snippet-curl")).toHaveProperty(
+      "textContent",
+      expect.stringContaining("-H 'Authorization: Bearer tok-123'"),
+    );
+    expect(requests.find((request) => request.method === "POST")?.body).toEqual({ job: 7, access_token: true });
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { isJobActive, useCancelJob, useDeploy, useJob } from "../api/queries";
 import type { Job } from "../api/types";
@@ -57,6 +58,7 @@ function CancelJobButton({ job }: { job: Job }) {
 function JobActions({ job }: { job: Job }) {
   const deploy = useDeploy();
   const navigate = useNavigate();
+  const [requireToken, setRequireToken] = useState(false);
   // The package endpoint is the API's own; package_url may point at object storage instead.
   const packageHref = job.package_url || `/api/v1/jobs/${job.id}/package/`;
   return (
@@ -64,13 +66,24 @@ function JobActions({ job }: { job: Job }) {
       <a className="button" href={packageHref} download data-testid="download-package">
         Download package
       </a>
+      <label className="inline-check">
+        <input type="checkbox" checked={requireToken} onChange={(event) => setRequireToken(event.target.checked)} />
+        Require an access token
+      </label>
       <button
         type="button"
         className="primary"
         data-testid="deploy-button"
         disabled={deploy.isPending}
         onClick={() =>
-          deploy.mutate(job.id, { onSuccess: (deployment) => navigate(`/deployments/${deployment.id}`) })
+          deploy.mutate(
+            { job: job.id, access_token: requireToken },
+            {
+              // The token exists only in this answer: hand it to the deployment page to show once.
+              onSuccess: (deployment) =>
+                navigate(`/deployments/${deployment.id}`, { state: { accessToken: deployment.access_token ?? null } }),
+            },
+          )
         }
       >
         {deploy.isPending ? "Deploying…" : "Deploy"}

@@ -1,6 +1,6 @@
 import { Link, useNavigate, useParams } from "react-router";
 import { isModelInspecting, useModel } from "../api/queries";
-import type { Model } from "../api/types";
+import type { ModelDetail } from "../api/types";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { formatBytes, formatDateTime } from "../format/numbers";
 import { NodeCountsTable } from "./NodeCountsTable";
@@ -8,14 +8,14 @@ import { OptimizeForm } from "./OptimizeForm";
 import { SignatureTable } from "./SignatureTable";
 import { PageTitle } from "../components/PageTitle";
 
-function optimizeUnavailableReason(model: Model): string | null {
+function optimizeUnavailableReason(model: ModelDetail): string | null {
   if (!model.latest_version) return "There is no version to optimize.";
   if (isModelInspecting(model)) return "Available once inspection finishes.";
   if (model.latest_version.status === "failed") return "This version could not be inspected.";
   return null;
 }
 
-function ModelFacts({ model }: { model: Model }) {
+function ModelFacts({ model }: { model: ModelDetail }) {
   const version = model.latest_version;
   return (
     <dl className="key-values" data-testid="model-facts">
@@ -55,7 +55,7 @@ function ModelFacts({ model }: { model: Model }) {
 }
 
 /** Says why the page has no signature yet (inspection running) or why it never will (failed). */
-function VersionStatusNotice({ model }: { model: Model }) {
+function VersionStatusNotice({ model }: { model: ModelDetail }) {
   const version = model.latest_version;
   if (!version) return <p className="form-error">This model has no stored version.</p>;
   if (version.status === "failed") {

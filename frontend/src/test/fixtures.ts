@@ -1,4 +1,4 @@
-import type { Deployment, Job, Model } from "../api/types";
+import type { Deployment, Job, ModelDetail } from "../api/types";
 import type { OptimizationReport } from "../jobs/report";
 
 export const user = { id: 1, username: "ada", is_staff: true };
@@ -17,6 +17,10 @@ export const model = {
   name: "tiny-mlp",
   description: "MatMul, Add, Relu",
   owner: "ada",
+  can_edit: true,
+  card: "",
+  tags: [],
+  team: null,
   created_at: "2026-11-25T10:00:00Z",
   updated_at: "2026-11-25T10:00:00Z",
   latest_version: {
@@ -31,11 +35,14 @@ export const model = {
     node_counts: nodeCounts,
     opset: 17,
     dynamic_dims: ["batch"],
+    status: "ready",
+    files: [],
+    lineage: null,
     created_at: "2026-11-25T10:00:00Z",
   },
   signature,
   node_counts: nodeCounts,
-} as Model;
+} as ModelDetail;
 
 export const fullReport: OptimizationReport = {
   software_context: { onnxruntime: "1.32.0", python: "3.11" },
@@ -116,6 +123,9 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     status: "loading",
     message: "",
     endpoint_url: "http://127.0.0.1:8080/v2/models/tiny-mlp-7/infer",
+    access_token_required: false,
+    access_token: null,
+    target_job: null,
     created_at: "2026-11-25T10:05:00Z",
     updated_at: "2026-11-25T10:05:00Z",
     ...overrides,
