@@ -670,7 +670,7 @@ export interface components {
             format?: string;
             framework?: string;
             readonly id: number;
-            readonly latest_version: components["schemas"]["ModelVersion"] | null;
+            readonly latest_version: components["schemas"]["ModelVersionSummary"] | null;
             name: string;
             readonly node_counts: components["schemas"]["NodeCounts"] | null;
             readonly owner: string;
@@ -797,6 +797,20 @@ export interface components {
          * @enum {string}
          */
         ModelVersionStatusEnum: "pending" | "inspecting" | "ready" | "failed";
+        /** @description What a list row shows of the latest version (the full version is one request away). */
+        ModelVersionSummary: {
+            /** Format: date-time */
+            readonly created_at: string;
+            format?: components["schemas"]["FormatEnum"];
+            framework?: string;
+            readonly id: number;
+            /** Format: int64 */
+            number: number;
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            status?: components["schemas"]["ModelVersionStatusEnum"];
+        };
         NodeCounts: {
             compute: number;
             data_movement: number;
