@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import time
+import uuid
 import zipfile
 
 import numpy as np
@@ -37,20 +38,21 @@ def poll(session: requests.Session, url: str, *, until, timeout: float) -> dict:
 def test_register_optimize_deploy_and_infer(stack, tmp_path):
     api = stack.api()
     model_path = tiny_mlp(tmp_path / "tiny.onnx")
+    unique = uuid.uuid4().hex[:8]  # other tests share this stack
 
     # register
     with open(model_path, "rb") as handle:
         created = api.post(
             f"{stack.web_url}/api/v1/models/",
             files={"file": ("tiny.onnx", handle, "application/octet-stream")},
-            data={"name": "tiny-mlp", "description": "e2e"},
+            data={"name": f"tiny-mlp-{unique}", "description": "e2e"},
             timeout=60,
         )
     assert created.status_code == 201, created.text
     model = created.json()
     assert model["signature"]["inputs"] == [{"name": "input", "dtype": "float32", "shape": ["batch", 16]}]
     assert model["node_counts"]["compute"] == 2 and model["node_counts"]["total"] == 5
-    listed = api.get(f"{stack.web_url}/api/v1/models/", params={"search": "tiny"}, timeout=10).json()
+    listed = api.get(f"{stack.web_url}/api/v1/models/", params={"search": unique}, timeout=10).json()
     assert [m["id"] for m in listed["results"]] == [model["id"]]
 
     # optimize, and watch it go through the states
