@@ -46,7 +46,7 @@ class RegisteredModel(models.Model):
     # name + description + tags, lower-cased: what keyword search matches.
     search_text = models.TextField(blank=True, default="")
     # A deleted model disappears at once; a background task purges its objects and rows.
-    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,8 +54,11 @@ class RegisteredModel(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
-            models.Index(fields=["visibility", "-updated_at"]),
-            models.Index(fields=["-updated_at", "-id"]),
+            # Visibility's "team" branch looks up (team, <the user's teams>) instead of every team model.
+            models.Index(fields=["visibility", "team", "-updated_at"], name="modelhub_visibility_team"),
+            # The list's default order over live models: a page is read off this index, never sorted.
+            models.Index(fields=["-updated_at", "-id"], condition=models.Q(deleted_at__isnull=True),
+                         name="modelhub_live_recent"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -105,6 +108,8 @@ class ModelVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     signature = models.JSONField(default=dict)
+    # inspection["node_counts"], kept apart so that a list page need not read the whole inspection.
+    node_counts = models.JSONField(null=True, blank=True)
     inspection = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 

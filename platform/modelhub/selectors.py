@@ -38,6 +38,34 @@ def model_list(*, user) -> QuerySet[RegisteredModel]:
     return queryset.filter(_visible_filter(user))
 
 
+# What one row of a list page shows, read as plain values (no model instances:
+# under load, building them cost more than the queries).
+MODEL_ROW_FIELDS = (
+    "id", "name", "description", "owner_id", "owner__username", "visibility", "team_id", "framework", "format",
+    "source", "created_at", "updated_at", "latest_version_id", "latest_version__number", "latest_version__status",
+    "latest_version__format", "latest_version__framework", "latest_version__size_bytes", "latest_version__sha256",
+    "latest_version__created_at", "latest_version__signature", "latest_version__node_counts",
+)
+
+
+def model_list_plain(*, user) -> QuerySet[RegisteredModel]:
+    """The models `user` may see, with nothing joined: to count, filter and slice a list page
+    (whose rows are then read as MODEL_ROW_FIELDS values, and tagged with `model_tags_of`)."""
+    queryset = RegisteredModel.objects.filter(deleted_at__isnull=True)
+    if user.is_staff:
+        return queryset
+    return queryset.filter(_visible_filter(user)) if user.is_authenticated else queryset.none()
+
+
+def model_tags_of(*, model_ids: list[int]) -> dict[int, list[str]]:
+    """Tag names by model id, in one query."""
+    tags: dict[int, list[str]] = {model_id: [] for model_id in model_ids}
+    rows = RegisteredModel.tags.through.objects.filter(registeredmodel_id__in=model_ids).order_by("tag__name")
+    for model_id, name in rows.values_list("registeredmodel_id", "tag__name"):
+        tags[model_id].append(name)
+    return tags
+
+
 def model_can_edit(*, user, model: RegisteredModel) -> bool:
     """Owners edit their own models, staff edit every model; official models are read-only for the rest."""
     if user.is_staff:

@@ -154,6 +154,7 @@ def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list
         source_job=source_job,
         created_by=user,
         signature=staged.inspection.get("signature", {}) if ready else {},
+        node_counts=staged.inspection.get("node_counts") if ready else None,
         inspection=staged.inspection if ready else {},
     )
     model.framework, model.format, model.source = staged.framework, staged.format, source
@@ -279,8 +280,9 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
             return version
         with transaction.atomic():
             version.inspection, version.signature = inspection, inspection.get("signature", {})
+            version.node_counts = inspection.get("node_counts")
             version.status, version.status_message = ModelVersion.Status.READY, ""
-            version.save(update_fields=["inspection", "signature", "status", "status_message"])
+            version.save(update_fields=["inspection", "signature", "node_counts", "status", "status_message"])
             model = RegisteredModel.objects.select_for_update().get(pk=version.model_id)
             if model.latest_version_id is None or model.latest_version.number < version.number:
                 model.latest_version = version

@@ -55,7 +55,7 @@ class ModelVersionSerializer(serializers.ModelSerializer):
         ]
 
     def get_node_counts(self, version) -> NodeCountsSerializer(allow_null=True):
-        return version.inspection.get("node_counts")
+        return version.node_counts
 
     def get_opset(self, version) -> int | None:
         return version.inspection.get("opset")
@@ -81,11 +81,57 @@ class ModelVersionDetailSerializer(ModelVersionSerializer):
         fields = [*ModelVersionSerializer.Meta.fields, "inspection"]
 
 
+class ModelVersionSummarySerializer(serializers.ModelSerializer):
+    """What a list row shows of the latest version (the full version is one request away)."""
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "number", "status", "format", "framework", "size_bytes", "sha256", "created_at"]
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _version_summary(version) -> dict | None:
+    if version is None:
+        return None
+    return {"id": version.pk, "number": version.number, "status": version.status, "format": version.format,
+            "framework": version.framework, "size_bytes": version.size_bytes, "sha256": version.sha256,
+            "created_at": _DATETIME.to_representation(version.created_at)}
+
+
+def _node_counts(model, version) -> dict | None:
+    return version.node_counts if version is not None else None
+
+
+def model_row_representation(row: dict, *, tags: list[str], user) -> dict:
+    """A list row (from selectors.model_list_rows) in the shape of ModelSerializer."""
+    version = None
+    if row["latest_version_id"] is not None:
+        version = {"id": row["latest_version_id"], "number": row["latest_version__number"],
+                   "status": row["latest_version__status"], "format": row["latest_version__format"],
+                   "framework": row["latest_version__framework"], "size_bytes": row["latest_version__size_bytes"],
+                   "sha256": row["latest_version__sha256"],
+                   "created_at": _DATETIME.to_representation(row["latest_version__created_at"])}
+    can_edit = bool(user.is_staff or (row["owner_id"] == user.pk and row["visibility"] != Visibility.OFFICIAL))
+    return {
+        "id": row["id"], "name": row["name"], "description": row["description"], "owner": row["owner__username"],
+        "visibility": row["visibility"], "team": row["team_id"], "tags": tags, "framework": row["framework"],
+        "format": row["format"], "source": row["source"],
+        "created_at": _DATETIME.to_representation(row["created_at"]),
+        "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        "latest_version": version,
+        "signature": row["latest_version__signature"] if version else None,
+        "node_counts": row["latest_version__node_counts"] if version else None,
+        "can_edit": can_edit,
+    }
+
+
 class ModelSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
     team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
-    latest_version = ModelVersionSerializer(read_only=True, allow_null=True)
+    latest_version = ModelVersionSummarySerializer(read_only=True, allow_null=True)
     signature = serializers.SerializerMethodField()
     node_counts = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
@@ -97,6 +143,26 @@ class ModelSerializer(serializers.ModelSerializer):
             "created_at", "updated_at", "latest_version", "signature", "node_counts", "can_edit",
         ]
 
+    def to_representation(self, model) -> dict:
+        # Built by hand: a list page is 25 of these under load, and DRF's field
+        # machinery cost more than the queries. The declared fields above are
+        # the contract (and the schema); the fuzz test checks the two agree.
+        from modelhub.selectors import model_can_edit
+
+        version = model.latest_version
+        request = self.context.get("request")
+        return {
+            "id": model.pk, "name": model.name, "description": model.description, "owner": model.owner.username,
+            "visibility": model.visibility, "team": model.team_id, "tags": [tag.name for tag in model.tags.all()],
+            "framework": model.framework, "format": model.format, "source": model.source,
+            "created_at": _DATETIME.to_representation(model.created_at),
+            "updated_at": _DATETIME.to_representation(model.updated_at),
+            "latest_version": _version_summary(version),
+            "signature": version.signature if version else None,
+            "node_counts": _node_counts(model, version),
+            "can_edit": bool(request and model_can_edit(user=request.user, model=model)),
+        }
+
     def get_tags(self, model) -> list[str]:
         return [tag.name for tag in model.tags.all()]  # prefetched
 
@@ -105,8 +171,7 @@ class ModelSerializer(serializers.ModelSerializer):
         return version.signature if version else None
 
     def get_node_counts(self, model) -> NodeCountsSerializer(allow_null=True):
-        version = model.latest_version
-        return version.inspection.get("node_counts") if version else None
+        return _node_counts(model, model.latest_version)
 
     def get_can_edit(self, model) -> bool:
         from modelhub.selectors import model_can_edit
@@ -117,9 +182,17 @@ class ModelSerializer(serializers.ModelSerializer):
 
 class ModelDetailSerializer(ModelSerializer):
     card = serializers.CharField(help_text="The model card, in Markdown.")
+    latest_version = ModelVersionSerializer(read_only=True, allow_null=True)
 
     class Meta(ModelSerializer.Meta):
         fields = [*ModelSerializer.Meta.fields, "card"]
+
+    def to_representation(self, model) -> dict:
+        data = super().to_representation(model)
+        version = model.latest_version
+        data["latest_version"] = ModelVersionSerializer(version).data if version else None
+        data["card"] = model.card
+        return data
 
 
 _FILE_HELP = ("An ONNX model (.onnx), a TorchScript or PyTorch module file (.pt), or an archive (.zip, .tar.gz) "

@@ -16,7 +16,7 @@ from django.conf import settings
 from accounts.api.schema import ErrorSerializer
 from modelhub.ingest import ModelRejected
 from modelhub.models import ModelVersion, RegisteredModel
-from modelhub.selectors import model_can_edit, model_list, model_version_list
+from modelhub.selectors import model_can_edit, model_list, model_list_plain, model_tags_of, model_version_list
 from modelhub.services import (
     model_delete,
     model_register,
@@ -27,6 +27,7 @@ from modelhub.services import (
 from whetstone import objectstore
 
 from .filters import ModelFilter
+from .pagination import ModelPagination
 from .serializers import (
     ModelDetailSerializer,
     ModelSerializer,
@@ -38,6 +39,7 @@ from .serializers import (
     VersionFromJobSerializer,
     VersionUploadSerializer,
     VersionUriSerializer,
+    model_row_representation,
 )
 
 ERROR = ErrorSerializer
@@ -89,6 +91,7 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = ModelSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     content_negotiation_class = ModelListNegotiation
+    pagination_class = ModelPagination
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ModelFilter
     ordering_fields = ["name", "created_at", "updated_at"]
@@ -97,7 +100,15 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return RegisteredModel.objects.none()
+        if self.action == "list":
+            return model_list_plain(user=self.request.user)
         return model_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        tags = model_tags_of(model_ids=[row["id"] for row in rows])
+        return self.get_paginated_response(
+            [model_row_representation(row, tags=tags[row["id"]], user=request.user) for row in rows])
 
     def get_serializer_class(self):
         return ModelDetailSerializer if self.action != "list" else ModelSerializer

@@ -1,0 +1,37 @@
+from django.core.paginator import Paginator
+from rest_framework.pagination import PageNumberPagination
+
+from modelhub.selectors import MODEL_ROW_FIELDS
+
+
+class PageOfIdsPaginator(Paginator):
+    """Sort and slice on the narrow rows, then load the page's full rows.
+
+    SQLite sorts whole joined rows for ORDER BY ... LIMIT: with 10,000 models
+    that cost 70 ms a page. Choosing the page's ids first walks the
+    (updated_at, id) index instead; the full rows are then read by primary key,
+    in the same single query."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        rows = self.object_list.filter(pk__in=ids)
+        if self.row_fields:
+            rows = rows.values(*self.row_fields)
+        return self._get_page(rows, number, self)
+
+    row_fields: tuple[str, ...] = ()
+
+
+class ModelRowPaginator(PageOfIdsPaginator):
+    """Counts and slices the plain queryset; reads the page as value rows."""
+
+    row_fields = MODEL_ROW_FIELDS
+
+
+class ModelPagination(PageNumberPagination):
+    django_paginator_class = ModelRowPaginator
