@@ -190,7 +190,8 @@ class JobPage(ConsolePage):
     def cancel(self) -> None:
         self.page.get_by_role("button", name="Cancel job").click()
 
-    def deploy(self) -> "DeploymentPage":
+    def deploy(self, *, require_access_token: bool = False) -> "DeploymentPage":
+        self.page.get_by_label("Require an access token").set_checked(require_access_token)
         self.page.get_by_test_id("deploy-button").click()
         expect(self.page).to_have_url(re.compile(r"/deployments/\d+$"), timeout=30_000)
         deployment = DeploymentPage(self.page, self.screenshots)
@@ -219,6 +220,9 @@ class DeploymentPage(ConsolePage):
 
     def endpoint_url(self) -> str:
         return self.page.get_by_test_id("endpoint-url").inner_text().strip()
+
+    def access_token(self) -> str:
+        return self.page.get_by_test_id("access-token").inner_text().strip()
 
     def curl_snippet(self) -> str:
         return self.page.get_by_test_id("snippet-curl").inner_text()

@@ -56,11 +56,12 @@ def matmul_add_relu(path: Path) -> Path:
     return path
 
 
-def curl_request(snippet: str) -> tuple[str, dict]:
-    """The URL and JSON body of the console's curl snippet, parsed the way a shell would."""
+def curl_request(snippet: str) -> tuple[str, dict, dict]:
+    """The URL, headers and JSON body of the console's curl snippet, parsed the way a shell would."""
     words = shlex.split(snippet.replace("\\\n", " "), comments=True)
     url = words[words.index("-X") + 2]
-    return url, json.loads(words[words.index("-d") + 1])
+    headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+    return url, headers, json.loads(words[words.index("-d") + 1])
 
 
 def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_path):
@@ -113,9 +114,10 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     deployment.screenshot("08-deployment-ready")
 
     # The curl snippet is what a user copies: it must work against the live endpoint as shown.
-    url, body = curl_request(deployment.curl_snippet())
+    url, headers, body = curl_request(deployment.curl_snippet())
     assert url == endpoint
-    answer = requests.post(url, json=body, timeout=30)
+    assert "Authorization" not in headers
+    answer = requests.post(url, json=body, headers=headers, timeout=30)
     assert answer.status_code == 200, answer.text
     (output,) = answer.json()["outputs"]
     assert output["shape"] == [1, UNITS]
@@ -136,6 +138,30 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
 
 def deployment_name(endpoint: str) -> str:
     return endpoint.rstrip("/").split("/")[-2]
+
+
+def test_deploy_behind_an_access_token(stack, browser_page, screenshots, tmp_path):
+    model_file = matmul_add_relu(tmp_path / "token_mlp.onnx")
+    models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+    job = models.upload(model_file, name="browser-token-mlp").optimize(recipe="lossless")
+    assert job.wait_until_finished(timeout_s=JOB_TIMEOUT_S) == "succeeded", job.error()
+
+    deployment = job.deploy(require_access_token=True)
+    token = deployment.access_token()
+    assert len(token) >= 16, "the access token looks too short to be a secret"
+    assert deployment.wait_until_settled(timeout_s=DEPLOY_TIMEOUT_S) == "ready", deployment.message()
+    deployment.screenshot("01-deployment-with-token")
+
+    url, headers, body = curl_request(deployment.curl_snippet())
+    assert headers["Authorization"] == f"Bearer {token}"
+    assert requests.post(url, json=body, headers=headers, timeout=30).status_code == 200
+    assert requests.post(url, json=body, timeout=30).status_code == 401, "the endpoint answers without the token"
+
+    # The token is shown once: after a reload the page only says that one is needed.
+    browser_page.reload()
+    expect(browser_page.get_by_test_id("token-required")).to_be_visible()
+    expect(browser_page.get_by_test_id("access-token")).to_have_count(0)
+    assert token not in deployment.curl_snippet()
 
 
 def test_cancel_a_running_optimization(stack, browser_page, screenshots, tmp_path):

@@ -1,4 +1,5 @@
-import { Link, useLocation, useParams } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { isDeploymentSettling, useDeployment, useModel, useStopDeployment } from "../api/queries";
 import type { Deployment } from "../api/types";
 import { CopyableSnippet } from "../components/CopyableSnippet";
@@ -9,10 +10,20 @@ import { formatDateTime } from "../format/numbers";
 import { curlSnippet, pythonSnippet, type EndpointAuth } from "./snippets";
 import { PageTitle } from "../components/PageTitle";
 
-/** The token arrives once, in the answer that created the deployment (see JobPage). */
+/**
+ * The token arrives once, in the answer that created the deployment (see JobPage). It is
+ * kept in memory and dropped from the history entry, which would otherwise keep it across
+ * reloads and back/forward.
+ */
 function useNewAccessToken(): string | null {
-  const state = useLocation().state as { accessToken?: unknown } | null;
-  return typeof state?.accessToken === "string" && state.accessToken ? state.accessToken : null;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const fromState = (location.state as { accessToken?: unknown } | null)?.accessToken;
+  const [token] = useState(() => (typeof fromState === "string" && fromState ? fromState : null));
+  useEffect(() => {
+    if (fromState !== undefined) navigate(location.pathname, { replace: true, state: null });
+  }, [fromState, location.pathname, navigate]);
+  return token;
 }
 
 function AccessTokenNotice({ token }: { token: string | null }) {

@@ -84,7 +84,7 @@ describe("JobPage", () => {
       "GET /api/v1/deployments/11/": { body: protectedDeployment },
       "GET /api/v1/models/3/": { body: model },
     });
-    renderApp("/jobs/7");
+    const { router } = renderApp("/jobs/7");
     const userActions = userEvent.setup();
     await userActions.click(await screen.findByLabelText("Require an access token"));
     await userActions.click(screen.getByTestId("deploy-button"));
@@ -95,5 +95,8 @@ describe("JobPage", () => {
       expect.stringContaining("-H 'Authorization: Bearer tok-123'"),
     );
     expect(requests.find((request) => request.method === "POST")?.body).toEqual({ job: 7, access_token: true });
+    // Not kept in the history entry, where a reload or Back would show it again.
+    await waitFor(() => expect(router.state.location.state).toBeNull());
+    expect(screen.getByTestId("access-token").textContent).toBe("tok-123");
   });
 });
