@@ -56,6 +56,19 @@ def matmul_add_relu(path: Path) -> Path:
     return path
 
 
+def assert_fits_narrow_screen(console_page, screenshot_name: str) -> None:
+    """At phone width the page reflows: wide tables scroll inside their box, never the whole page."""
+    page = console_page.page
+    desktop = page.viewport_size
+    page.set_viewport_size(NARROW)
+    try:
+        console_page.screenshot(screenshot_name)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROW["width"], f"{page.url} is {width}px wide on a {NARROW['width']}px screen"
+    finally:
+        page.set_viewport_size(desktop)
+
+
 def curl_request(snippet: str) -> tuple[str, dict, dict]:
     """The URL, headers and JSON body of the console's curl snippet, parsed the way a shell would."""
     words = shlex.split(snippet.replace("\\\n", " "), comments=True)
@@ -80,6 +93,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert detail.node_count("total") == 3
     expect(browser_page).to_have_title("browser-mlp · Whetstone")
     detail.screenshot("03-model-detail")
+    assert_fits_narrow_screen(detail, "03-model-detail-narrow")
 
     job = detail.optimize(recipe="lossless")
     job.screenshot("04-job-in-progress")
@@ -99,11 +113,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert package.ok and package.body()[:2] == b"PK", f"package download: HTTP {package.status}"
     job.screenshot("05-job-report")
 
-    browser_page.set_viewport_size(NARROW)
-    job.screenshot("06-job-report-narrow")
-    assert browser_page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], \
-        "the report page scrolls sideways on a narrow screen"
-    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    assert_fits_narrow_screen(job, "06-job-report-narrow")
 
     deployment = job.deploy()
     deployment.screenshot("07-deployment-pending")
@@ -112,6 +122,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     endpoint = deployment.endpoint_url()
     assert endpoint.startswith(stack.serving_url) and endpoint.endswith("/infer"), endpoint
     deployment.screenshot("08-deployment-ready")
+    assert_fits_narrow_screen(deployment, "08-deployment-ready-narrow")
 
     # The curl snippet is what a user copies: it must work against the live endpoint as shown.
     url, headers, body = curl_request(deployment.curl_snippet())
