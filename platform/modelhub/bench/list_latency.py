@@ -187,6 +187,24 @@ class OpenLoopLoad:
 
 # --- the machine -------------------------------------------------------------------
 
+def server_processes(pid: int) -> list:
+    import psutil
+
+    master = psutil.Process(pid)
+    return [master, *master.children(recursive=True)]
+
+
+def cpu_seconds(processes: list) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except Exception:  # a worker that was replaced
+            pass
+    return total
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -236,11 +254,16 @@ def main(argv: list[str] | None = None) -> int:
         for _, path, headers in scenarios:  # warm up every worker's connections and caches
             load.run(path, headers, rate=50, duration=1)
         results = {}
+        server = server_processes(web.process.pid)
         for name, path, headers in scenarios:
+            cpu_before = cpu_seconds(server)
             results[name] = {"path": path, **load.run(path, headers, rate=args.rate, duration=args.duration)}
             r = results[name]
+            # The server's own CPU per request: unlike latency, it barely moves when the machine is shared.
+            r["server_cpu_ms_per_request"] = round((cpu_seconds(server) - cpu_before) / r["requests"] * 1000, 2)
             print(f"  {name:<12} p50 {r['p50_ms']:>7} ms  p90 {r['p90_ms']:>7} ms  p99 {r['p99_ms']:>7} ms  "
-                  f"max {r['max_ms']:>7} ms  errors {r['errors']}  {r['achieved_rps']} req/s", flush=True)
+                  f"max {r['max_ms']:>7} ms  errors {r['errors']}  {r['achieved_rps']} req/s  "
+                  f"server cpu {r['server_cpu_ms_per_request']} ms/req", flush=True)
         baseline = results["baseline"]
         for name, result in results.items():
             if name != "baseline" and baseline["p99_ms"] and result["p99_ms"]:
@@ -255,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             "server": "gunicorn (2 workers x 4 threads, as `make run`)",
             "rate_rps": args.rate, "duration_s": args.duration, **{k: v for k, v in seeded.items()
                                                                    if not k.endswith("token")},
-            "target_p99_ms": TARGET_P99_MS, "target_met": met, "machine": machine(), "scenarios": results,
+            "target_p99_ms": TARGET_P99_MS, "target_met": met, "machine": machine(),
+            "load_average_at_end": os.getloadavg(), "scenarios": results,
         }
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
