@@ -123,3 +123,20 @@ class ModelVersion(models.Model):
     @property
     def storage_prefix(self) -> str:
         return self.storage_key.rsplit("/", 1)[0]
+
+
+class PendingUpload(models.Model):
+    """A presigned multipart upload straight to S3, registered by its `complete` call."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads")
+    filename = models.CharField(max_length=255)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    part_size = models.BigIntegerField()
+    storage_key = models.CharField(max_length=500, help_text="Where the parts land, outside every model's prefix.")
+    upload_id = models.CharField(max_length=1024)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -184,7 +184,7 @@ def _cleanup_on_failure() -> Iterator[list[str]]:
 def model_register(*, owner, name: str, description: str = "", upload: BinaryIO | None = None, size: int | None = None,
                    filename: str = "", uri: str = "", sha256: str | None = None, tags: list[str] | None = None,
                    card: str = "", visibility: str = Visibility.PRIVATE, team: Team | None = None,
-                   extra_files: list | None = None, source: str | None = None) -> RegisteredModel:
+                   extra_files: list | None = None, source: str | None = None, staging=None) -> RegisteredModel:
     """Register a new model with its first version, from an upload or an s3:// / oss:// URI.
 
     The input is checked before anything is written, and the row is only
@@ -198,9 +198,10 @@ def model_register(*, owner, name: str, description: str = "", upload: BinaryIO 
             f"You already have a model named {name!r}; add a version to it with POST /api/v1/models/<id>/versions/.",
             field="name", status_code=409,
         )
-    staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
-        upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
-        extra_files=extra_files)
+    if staging is None:
+        staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
+            upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
+            extra_files=extra_files)
     with staging as staged, _cleanup_on_failure() as written:
         _prepare(staged)
         try:
@@ -219,11 +220,12 @@ def model_register(*, owner, name: str, description: str = "", upload: BinaryIO 
 
 def model_version_add(*, model: RegisteredModel, user, upload: BinaryIO | None = None, filename: str = "",
                       uri: str = "", sha256: str | None = None, extra_files: list | None = None,
-                      source: str | None = None) -> ModelVersion:
+                      source: str | None = None, staging=None) -> ModelVersion:
     """A new immutable version (number = the highest so far + 1)."""
-    staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
-        upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
-        extra_files=extra_files)
+    if staging is None:
+        staging = staged_uri(uri=uri, expected_sha256=sha256) if uri else staged_upload(
+            upload=upload, filename=filename or getattr(upload, "name", ""), expected_sha256=sha256,
+            extra_files=extra_files)
     with staging as staged, _cleanup_on_failure() as written:
         _prepare(staged)
         with transaction.atomic():

@@ -133,6 +133,9 @@ MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = env.int("MODELHUB_ARCHIVE_MAX_EXPANDED_BYT
 MODELHUB_INLINE_INSPECTION_MAX_BYTES = env.int("MODELHUB_INLINE_INSPECTION_MAX_BYTES", default=200 * 1024**2)
 MODELHUB_TASK_QUEUE = env.str("MODELHUB_TASK_QUEUE", default="cpu")
 MODELHUB_TRIGRAM_SEARCH = env.bool("MODELHUB_TRIGRAM_SEARCH", default=True)
+# Presigned multipart uploads: bytes per part, and how long the part URLs stay valid.
+MODELHUB_UPLOAD_PART_BYTES = env.int("MODELHUB_UPLOAD_PART_BYTES", default=64 * 1024**2)
+MODELHUB_UPLOAD_URL_EXPIRY_S = env.int("MODELHUB_UPLOAD_URL_EXPIRY_S", default=6 * 3600)
 # Register by URI: s3:// objects are read with these credentials (default: the
 # platform's own object store); oss:// through Alibaba OSS's S3-compatible endpoint.
 MODELHUB_S3_ENDPOINT_URL = env.str("MODELHUB_S3_ENDPOINT_URL", default=env.str("S3_ENDPOINT_URL", default=""))

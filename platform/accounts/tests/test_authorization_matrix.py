@@ -25,7 +25,7 @@ from accounts.models import Team
 from accounts.services import personal_token_create, personal_token_revoke
 from deployments.models import Deployment
 from jobs.models import Job
-from modelhub.models import ModelVersion, RegisteredModel, Visibility
+from modelhub.models import ModelVersion, PendingUpload, RegisteredModel, Visibility
 from notifications.models import Webhook
 from whetstone import objectstore
 
@@ -56,6 +56,7 @@ class World:
     revoked_secret: str
     team: Team
     webhook: Webhook
+    upload: PendingUpload
 
 
 def _model(owner, name, visibility, onnx_bytes, team=None) -> RegisteredModel:
@@ -92,7 +93,13 @@ def world(django_user_model, onnx_bytes) -> World:
     revoked, revoked_secret = personal_token_create(user=users["owner"], name="old")
     personal_token_revoke(token=revoked)
     webhook = Webhook.objects.create(owner=users["owner"], url="https://ci.example.com/hook", secret="s")
-    return World(users, private, shared, official, job, deployment, token.pk, secret, revoked_secret, team, webhook)
+    from django.utils import timezone
+
+    upload = PendingUpload.objects.create(owner=users["owner"], filename="big.onnx", size_bytes=10, sha256="0" * 64,
+                                          part_size=5 * 1024**2, storage_key="uploads/x/big.onnx", upload_id="u",
+                                          expires_at=timezone.now())
+    return World(users, private, shared, official, job, deployment, token.pk, secret, revoked_secret, team, webhook,
+                 upload)
 
 
 def client_for(actor: str, world: World) -> APIClient:
@@ -176,6 +183,10 @@ MATRIX = [
     ("deployments_create", "post", lambda w: "/api/v1/deployments/", lambda b: {"job": None}, "json", expect()),
     ("deployments_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
     ("deployments_destroy", "delete", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
+    # presigned uploads: the uploader's alone (this test's object store is local, so they answer 409)
+    ("uploads_create", "post", lambda w: "/api/v1/uploads/", lambda b: {"filename": "m.onnx", "size_bytes": 10, "sha256": "0" * 64}, "json", EVERYONE),
+    ("uploads_complete_create", "post", lambda w: f"/api/v1/uploads/{w.upload.pk}/complete/", lambda b: {"name": "big", "parts": [{"part_number": 1, "etag": "e"}]}, "json", PERSONAL),
+    ("uploads_destroy", "delete", lambda w: f"/api/v1/uploads/{w.upload.pk}/", None, None, PERSONAL),
     ("analytics_speedups_retrieve", "get", lambda w: "/api/v1/analytics/speedups/", None, None, EVERYONE),
     # the owner's webhook: it holds a signing secret, so like a token it is its owner's alone
     ("webhooks_list", "get", lambda w: "/api/v1/webhooks/", None, None, EVERYONE),

@@ -249,3 +249,42 @@ class ModelUpdateSerializer(serializers.Serializer):
 
 
 SOURCE_CHOICES = Source.choices
+
+
+class UploadStartSerializer(serializers.Serializer):
+    filename = serializers.CharField(max_length=255, help_text="The file's name (its suffix helps detect the format).")
+    size_bytes = serializers.IntegerField(min_value=1, max_value=5 * 1024**4)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text="The whole file's SHA-256, checked on complete.")
+    part_size = serializers.IntegerField(required=False, min_value=5 * 1024**2, max_value=5 * 1024**3,
+                                         help_text="Bytes per part (5 MiB to 5 GiB; the server may raise it).")
+
+
+class UploadPartSerializer(serializers.Serializer):
+    part_number = serializers.IntegerField(min_value=1, max_value=10_000)
+    url = serializers.CharField(help_text="PUT this part's bytes here; keep the ETag header of the answer.")
+
+
+class UploadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    part_size = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    parts = UploadPartSerializer(many=True)
+
+
+class CompletedPartSerializer(serializers.Serializer):
+    part_number = serializers.IntegerField(min_value=1, max_value=10_000)
+    etag = serializers.CharField(max_length=200)
+
+
+class UploadCompleteSerializer(_RegisterFields):
+    name = serializers.CharField(max_length=200, required=False,
+                                 help_text="Register a new model with this name (or give `model`).")
+    model = serializers.IntegerField(required=False, help_text="Add the file as the next version of this model.")
+    parts = CompletedPartSerializer(many=True, min_length=1, max_length=10_000)
+
+    def validate(self, data):
+        if bool(data.get("name")) == bool(data.get("model")):
+            raise serializers.ValidationError({"name": ["Give either `name` (a new model) or `model` (a new version)."]})
+        return data

@@ -249,3 +249,9 @@ def test_unreadable_uris_are_refused_before_anything_is_registered(api, s3_bucke
 def test_an_object_that_is_not_a_model_is_refused(api, s3_bucket):
     s3_bucket.put_object(Bucket="team-models", Key="notes.txt", Body=b"hello, this is text\n" * 5)
     assert_refused(register_uri(api, "s3://team-models/notes.txt"), 400, "file", "onnx")
+
+
+def test_presigned_uploads_need_s3_storage(api):
+    response = api.post("/api/v1/uploads/", {"filename": "m.onnx", "size_bytes": 10, "sha256": "0" * 64},
+                        format="json")
+    assert_refused(response, 409, "upload", "S3")
