@@ -170,7 +170,7 @@ def _claim(deployment_id: int, expected: str, claimed: str) -> Deployment | None
     """Move the row from `expected` to `claimed` once; None when another delivery
     of the same message (or a stop) got there first."""
     with transaction.atomic():
-        deployment = (Deployment.objects.select_for_update().select_related("job", "target_job")
+        deployment = (Deployment.objects.select_for_update(of=("self",)).select_related("job", "target_job")
                       .filter(pk=deployment_id).first())
         if deployment is None or deployment.status != expected:
             return None
