@@ -461,6 +461,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a presigned multipart upload (files of 1 GB and more)
+         * @description Large files: presigned multipart upload straight to S3, then `complete` registers them.
+         */
+        post: operations["uploads_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Abort an upload and remove its parts
+         * @description Large files: presigned multipart upload straight to S3, then `complete` registers them.
+         */
+        delete: operations["uploads_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assemble the uploaded parts, verify the checksum, register the model
+         * @description Large files: presigned multipart upload straight to S3, then `complete` registers them.
+         */
+        post: operations["uploads_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/": {
         parameters: {
             query?: never;
@@ -518,6 +578,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CompletedPartRequest: {
+            etag: string;
+            part_number: number;
+        };
         CredentialsRequest: {
             password: string;
             username: string;
@@ -753,7 +817,7 @@ export interface components {
             number: number;
             readonly opset: number | null;
             sha256: string;
-            signature: components["schemas"]["Signature"];
+            readonly signature: components["schemas"]["Signature"];
             /** Format: int64 */
             size_bytes: number;
             source?: components["schemas"]["SourceEnum"];
@@ -779,7 +843,7 @@ export interface components {
             number: number;
             readonly opset: number | null;
             sha256: string;
-            signature: components["schemas"]["Signature"];
+            readonly signature: components["schemas"]["Signature"];
             /** Format: int64 */
             size_bytes: number;
             source?: components["schemas"]["SourceEnum"];
@@ -1090,6 +1154,50 @@ export interface components {
         };
         TokenResponse: {
             token: string;
+        };
+        Upload: {
+            /** Format: date-time */
+            expires_at: string;
+            filename: string;
+            id: number;
+            part_size: number;
+            parts: components["schemas"]["UploadPart"][];
+            size_bytes: number;
+        };
+        UploadCompleteRequest: {
+            /** @default  */
+            card?: string;
+            /** @default  */
+            description?: string;
+            /** @description Add the file as the next version of this model. */
+            model?: number;
+            /** @description Register a new model with this name (or give `model`). */
+            name?: string;
+            parts: components["schemas"]["CompletedPartRequest"][];
+            /** @description The file's SHA-256; the upload is refused when it does not match. */
+            sha256?: string;
+            tags?: string[];
+            team?: number | null;
+            /** @default private */
+            visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        UploadPart: {
+            part_number: number;
+            /** @description PUT this part's bytes here; keep the ETag header of the answer. */
+            url: string;
+        };
+        UploadStartRequest: {
+            /** @description The file's name (its suffix helps detect the format). */
+            filename: string;
+            /**
+             * Format: int64
+             * @description Bytes per part (5 MiB to 5 GiB; the server may raise it).
+             */
+            part_size?: number;
+            /** @description The whole file's SHA-256, checked on complete. */
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
         };
         User: {
             id: number;
@@ -3069,6 +3177,199 @@ export interface operations {
             };
             /** @description No such resource, or it is not visible to you (or no such page). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploads_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this pending upload. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploads_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this pending upload. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadCompleteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
