@@ -79,6 +79,8 @@ def cmd_models_register(args) -> int:
         if is_uri:
             body = client.request("POST", "models/", json={**fields, "uri": source, "tags": args.tag,
                                                            "sha256": args.sha256 or ""}).json()
+        elif Path(source).is_file() and Path(source).stat().st_size >= args.multipart_threshold:
+            body = _presigned_upload(client, Path(source), args, {**fields, "tags": args.tag})
         else:
             body = _upload(client, "models/", Path(source), args, {**fields, "tags": args.tag})
         out({"model": body["id"], "name": body["name"], "version": body["latest_version"]["number"]
@@ -92,6 +94,8 @@ def cmd_models_register(args) -> int:
     path = f"models/{model['id']}/versions/"
     if is_uri:
         version = client.request("POST", path, json={"uri": source, "sha256": args.sha256 or ""}).json()
+    elif Path(source).stat().st_size >= args.multipart_threshold:
+        version = _presigned_upload(client, Path(source), args, {"model": model["id"]})
     else:
         version = _upload(client, path, Path(source), args, {})
     out({"model": model["id"], "name": model["name"], "version": version["number"], "status": "new version"})
@@ -112,6 +116,36 @@ def _upload(client: Client, path: str, file: Path, args, fields: dict) -> dict:
     finally:
         for handle in handles:
             handle.close()
+
+
+def _presigned_upload(client: Client, file: Path, args, fields: dict) -> dict:
+    """Large files: parts go straight to object storage over presigned URLs, then `complete` registers them."""
+    import requests
+
+    size = file.stat().st_size
+    upload = client.post("uploads/", {"filename": file.name, "size_bytes": size,
+                                      "sha256": args.sha256 or file_sha256(file)})
+    parts = []
+    try:
+        with open(file, "rb") as handle:
+            for part in upload["parts"]:
+                handle.seek((part["part_number"] - 1) * upload["part_size"])
+                chunk = handle.read(upload["part_size"])
+                answer = requests.put(part["url"], data=chunk, timeout=max(args.http_timeout, 600))
+                if answer.status_code != 200:
+                    raise ApiError(answer.status_code, f"part {part['part_number']} was refused by object storage: "
+                                                       f"{answer.text[:300]}")
+                parts.append({"part_number": part["part_number"], "etag": answer.headers["ETag"]})
+                err(f"uploaded part {part['part_number']}/{len(upload['parts'])}")
+        payload = {key: value for key, value in fields.items() if value not in (None, "")}
+        return client.request("POST", f"uploads/{upload['id']}/complete/", json={**payload, "parts": parts},
+                              timeout=max(args.http_timeout, 1800)).json()
+    except BaseException:
+        try:
+            client.request("DELETE", f"uploads/{upload['id']}/")
+        except ApiError:
+            pass
+        raise
 
 
 def cmd_models_list(args) -> int:
@@ -261,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--external-data", action="append", default=[], help="an ONNX external data file")
     register.add_argument("--sha256", help="expected checksum (computed from FILE when not given)")
     register.add_argument("--no-new-version", action="store_true", help="fail when the name exists")
+    register.add_argument("--multipart-threshold", type=int, default=1024**3, metavar="BYTES",
+                          help="files this large go through a presigned multipart upload (default 1 GiB)")
     register.set_defaults(func=cmd_models_register)
 
     listing = models.add_parser("list", help="models you can see")

@@ -117,6 +117,16 @@ def test_register_by_s3_uri_through_the_cli(stack, whetstone, ci_token, tmp_path
     assert "no such object" in unreadable.stderr
 
 
+def test_large_files_go_through_a_presigned_multipart_upload(stack, whetstone, ci_token, tmp_path):
+    whetstone("login", "--url", stack.web_url, "--token", ci_token)
+    name = f"cli-multipart-{uuid.uuid4().hex[:6]}"
+    model_file = tiny_mlp(tmp_path / "large.onnx")
+    first = whetstone("models", "register", str(model_file), "--name", name, "--multipart-threshold", "1")
+    assert json.loads(first.stdout)["version"] == 1 and "uploaded part 1/1" in first.stderr
+    second = whetstone("models", "register", str(model_file), "--name", name, "--multipart-threshold", "1")
+    assert json.loads(second.stdout)["version"] == 2
+
+
 def test_deleted_model_is_purged_from_object_storage_by_the_worker(stack, tmp_path):
     api = stack.api()
     with open(tiny_mlp(tmp_path / "d.onnx"), "rb") as handle:

@@ -38,8 +38,11 @@ class LineageSerializer(serializers.Serializer):
     source_job = serializers.IntegerField(allow_null=True)
 
 
+EMPTY_SIGNATURE = {"inputs": [], "outputs": []}
+
+
 class ModelVersionSerializer(serializers.ModelSerializer):
-    signature = SignatureSerializer()
+    signature = serializers.SerializerMethodField()
     node_counts = serializers.SerializerMethodField()
     opset = serializers.SerializerMethodField()
     dynamic_dims = serializers.SerializerMethodField()
@@ -53,6 +56,10 @@ class ModelVersionSerializer(serializers.ModelSerializer):
             "sha256", "files", "source", "source_uri", "lineage", "signature", "node_counts", "opset",
             "dynamic_dims", "created_at",
         ]
+
+    def get_signature(self, version) -> SignatureSerializer:
+        # Empty until inspection has run (a large file waiting for its worker, or a failed one).
+        return {**EMPTY_SIGNATURE, **(version.signature or {})}
 
     def get_node_counts(self, version) -> NodeCountsSerializer(allow_null=True):
         return version.node_counts
