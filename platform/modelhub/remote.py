@@ -24,6 +24,20 @@ def parse(uri: str) -> tuple[str, str, str]:
     return parsed.scheme, bucket, key
 
 
+def check_allowed(uri: str) -> None:
+    """The server reads with its own credentials: never from its own bucket (other users'
+    models live there), and only from the allowed buckets when the operator lists them."""
+    _, bucket, _ = parse(uri)
+    if settings.S3_BUCKET and bucket == settings.S3_BUCKET:
+        raise ModelRejected(f"{uri} is inside the ModelHub's own storage bucket; register a model from your own "
+                            "bucket, or add a version to a model you can see.", field="uri", status_code=403)
+    allowed = settings.MODELHUB_URI_ALLOWED_BUCKETS
+    if allowed and bucket not in allowed:
+        raise ModelRejected(f"This server registers models only from the buckets {', '.join(sorted(allowed))} "
+                            f"(MODELHUB_URI_ALLOWED_BUCKETS); {bucket!r} is not one of them.", field="uri",
+                            status_code=403)
+
+
 def object_name(uri: str) -> str:
     return parse(uri)[2].rsplit("/", 1)[-1]
 
@@ -57,6 +71,7 @@ def download(uri: str, target: Path, *, limit: int) -> tuple[int, str]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     scheme, bucket, key = parse(uri)
+    check_allowed(uri)
     client = _client(scheme)
     try:
         head = client.head_object(Bucket=bucket, Key=key)

@@ -133,24 +133,9 @@ MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = env.int("MODELHUB_ARCHIVE_MAX_EXPANDED_BYT
 MODELHUB_INLINE_INSPECTION_MAX_BYTES = env.int("MODELHUB_INLINE_INSPECTION_MAX_BYTES", default=200 * 1024**2)
 MODELHUB_TASK_QUEUE = env.str("MODELHUB_TASK_QUEUE", default="cpu")
 MODELHUB_TRIGRAM_SEARCH = env.bool("MODELHUB_TRIGRAM_SEARCH", default=True)
-# Register by URI: s3:// objects are read with these credentials (default: the
-# platform's own object store); oss:// through Alibaba OSS's S3-compatible endpoint.
-MODELHUB_S3_ENDPOINT_URL = env.str("MODELHUB_S3_ENDPOINT_URL", default=env.str("S3_ENDPOINT_URL", default=""))
-MODELHUB_S3_ADDRESSING_STYLE = env.str("MODELHUB_S3_ADDRESSING_STYLE", default=env.str("S3_ADDRESSING_STYLE", default="path"))
-MODELHUB_OSS_ENDPOINT_URL = env.str("MODELHUB_OSS_ENDPOINT_URL", default="")
-MODELHUB_URI_ACCESS_KEY_ID = env.str("MODELHUB_URI_ACCESS_KEY_ID", default=env.str("S3_ACCESS_KEY_ID", default=""))
-MODELHUB_URI_SECRET_ACCESS_KEY = env.str("MODELHUB_URI_SECRET_ACCESS_KEY",
-                                         default=env.str("S3_SECRET_ACCESS_KEY", default=""))
-MODELHUB_URI_REGION = env.str("MODELHUB_URI_REGION", default=env.str("S3_REGION", default="us-east-1"))
-
-# ModelHub: archives are unpacked with bounds (members, expanded bytes); ONNX
-# files above the inline limit are inspected by a worker task.
-MODELHUB_ARCHIVE_MAX_MEMBERS = env.int("MODELHUB_ARCHIVE_MAX_MEMBERS", default=10_000)
-MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES = env.int("MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES",
-                                              default=2 * WHETSTONE_MAX_UPLOAD_BYTES)
-MODELHUB_INLINE_INSPECTION_MAX_BYTES = env.int("MODELHUB_INLINE_INSPECTION_MAX_BYTES", default=200 * 1024**2)
-MODELHUB_TASK_QUEUE = env.str("MODELHUB_TASK_QUEUE", default="cpu")
-MODELHUB_TRIGRAM_SEARCH = env.bool("MODELHUB_TRIGRAM_SEARCH", default=True)
+# Register by URI reads with the server's credentials: never from S3_BUCKET itself, and
+# only from these buckets when the list is not empty.
+MODELHUB_URI_ALLOWED_BUCKETS = env.list("MODELHUB_URI_ALLOWED_BUCKETS", default=[])
 # Presigned multipart uploads: bytes per part, and how long the part URLs stay valid.
 MODELHUB_UPLOAD_PART_BYTES = env.int("MODELHUB_UPLOAD_PART_BYTES", default=64 * 1024**2)
 MODELHUB_UPLOAD_URL_EXPIRY_S = env.int("MODELHUB_UPLOAD_URL_EXPIRY_S", default=6 * 3600)

@@ -255,3 +255,16 @@ def test_presigned_uploads_need_s3_storage(api):
     response = api.post("/api/v1/uploads/", {"filename": "m.onnx", "size_bytes": 10, "sha256": "0" * 64},
                         format="json")
     assert_refused(response, 409, "upload", "S3")
+
+
+def test_uris_into_the_modelhubs_own_bucket_are_refused(api, s3_bucket, settings, onnx_bytes):
+    """The server reads with its own credentials: naming its bucket would expose other users' models."""
+    settings.S3_BUCKET = "team-models"
+    s3_bucket.put_object(Bucket="team-models", Key="models/1/v1/model.onnx", Body=onnx_bytes)
+    assert_refused(register_uri(api, "s3://team-models/models/1/v1/model.onnx"), 403, "uri", "own storage")
+
+
+def test_only_allowed_buckets_when_the_operator_lists_them(api, s3_bucket, settings, onnx_bytes):
+    settings.MODELHUB_URI_ALLOWED_BUCKETS = ["ml-artifacts"]
+    s3_bucket.put_object(Bucket="team-models", Key="m.onnx", Body=onnx_bytes)
+    assert_refused(register_uri(api, "s3://team-models/m.onnx"), 403, "uri", "ml-artifacts")
