@@ -71,6 +71,8 @@ def start_stack(
         env["SERVING_MODEL_ROOT"] = str(serving_root / "models")
         env["SERVING_URL"] = f"http://127.0.0.1:{serving_port}"
         env.setdefault("SERVING_PUBLIC_URL", env["SERVING_URL"])
+        # The console's test-inference form calls the engine from the browser, on the web origin.
+        env.setdefault("SERVING_CORS_ORIGINS", f"http://127.0.0.1:{web_port},http://localhost:{web_port}")
         manage(["migrate", "--noinput"], env=env)
         manage(["collectstatic", "--noinput", "--verbosity", "0"], env=env)
         if with_serving:

@@ -50,6 +50,15 @@ def write_settings(
         "metrics_dir": str(root / ".metrics"),
         "environments_dir": str(root / ".envs"),
     }
+    # The console calls infer from its own origin (its test-inference form); MLServer answers
+    # CORS preflights for the origins listed here (comma-separated), and for none when unset.
+    cors_origins = [origin.strip() for origin in os.environ.get("SERVING_CORS_ORIGINS", "").split(",") if origin.strip()]
+    if cors_origins:
+        settings["cors_settings"] = {
+            "allow_origins": cors_origins,
+            "allow_methods": ["GET", "POST", "OPTIONS"],
+            "allow_headers": ["Content-Type", "Authorization"],
+        }
     path = root / SETTINGS_FILE
     path.write_text(json.dumps(settings, indent=2) + "\n")
     return path

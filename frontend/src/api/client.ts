@@ -85,3 +85,43 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   }
   return result.data as T;
 }
+
+export type UploadProgress = { loaded: number; total: number };
+
+/**
+ * A multipart POST through XMLHttpRequest, because fetch() reports no upload progress.
+ * Same CSRF header and error parsing as the generated client.
+ */
+export function postFormWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (progress: UploadProgress) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", path);
+    request.withCredentials = true;
+    request.setRequestHeader("Accept", "application/json");
+    const token = readCookie("csrftoken");
+    if (token) request.setRequestHeader("X-CSRFToken", token);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
+    };
+    request.onload = () => {
+      let body: unknown = undefined;
+      try {
+        body = request.responseText ? JSON.parse(request.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (request.status >= 200 && request.status < 300) resolve(body as T);
+      else reject(toApiError(request.status, body));
+    };
+    request.onerror = () =>
+      reject(new ApiError(0, "Cannot reach the Whetstone server. Check your connection and try again."));
+    request.onabort = () => reject(new ApiError(0, "The upload was cancelled."));
+    signal?.addEventListener("abort", () => request.abort());
+    request.send(form);
+  });
+}

@@ -1,14 +1,14 @@
 // Server state lives in react-query; polling is declared per query (refetchInterval) so no
 // component keeps a timer of its own.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api, unwrap } from "./client";
+import { ApiError, api, postFormWithProgress, unwrap, type UploadProgress } from "./client";
+import type { paths } from "./generated/schema";
 import type {
   Deployment,
   DeploymentRequest,
   Job,
   Model,
   ModelDetail,
-  ModelUploadRequest,
   OptimizationRequest,
   Paginated,
   User,
@@ -20,7 +20,15 @@ export const INSPECTION_POLL_MS = 2000;
 
 export const queryKeys = {
   session: ["session"] as const,
-  models: (search: string, page: number) => ["models", { search, page }] as const,
+  models: (filters: ModelFilters) => ["models", filters] as const,
+  versions: (modelId: number) => ["model", modelId, "versions"] as const,
+  version: (modelId: number, number: number) => ["model", modelId, "versions", number] as const,
+  modelJobs: (modelId: number) => ["jobs", { model: modelId }] as const,
+  modelDeployments: (modelId: number) => ["deployments", { model: modelId }] as const,
+  deploymentHealth: (id: number) => ["deployment", id, "health"] as const,
+  speedups: ["analytics", "speedups"] as const,
+  tokens: ["tokens"] as const,
+  webhooks: ["webhooks"] as const,
   model: (id: number) => ["model", id] as const,
   jobs: (page: number) => ["jobs", { page }] as const,
   job: (id: number) => ["job", id] as const,
@@ -73,11 +81,42 @@ export function useLogout() {
   });
 }
 
-export function useModels(search: string, page: number) {
+/** What the models list is narrowed and ordered by; every field lives in the page URL. */
+export type ModelFilters = {
+  search: string;
+  page: number;
+  ordering: string;
+  framework: string;
+  format: string;
+  source: string;
+  visibility: string;
+  owner: string;
+  tag: string;
+};
+
+type ModelListQuery = NonNullable<paths["/api/v1/models/"]["get"]["parameters"]["query"]>;
+
+export function useModels(filters: ModelFilters) {
   return useQuery({
-    queryKey: queryKeys.models(search, page),
+    queryKey: queryKeys.models(filters),
     queryFn: (): Promise<Paginated<Model>> =>
-      unwrap(api.GET("/api/v1/models/", { params: { query: { search: search || undefined, page } } })),
+      unwrap(
+        api.GET("/api/v1/models/", {
+          params: {
+            query: {
+              search: filters.search || undefined,
+              page: filters.page,
+              ordering: filters.ordering || undefined,
+              framework: filters.framework || undefined,
+              format: (filters.format || undefined) as ModelListQuery["format"],
+              source: (filters.source || undefined) as ModelListQuery["source"],
+              visibility: (filters.visibility || undefined) as ModelListQuery["visibility"],
+              owner: filters.owner || undefined,
+              tag: filters.tag || undefined,
+            },
+          },
+        }),
+      ),
     // Keeps the table on screen while the next search result loads.
     placeholderData: keepPreviousData,
   });
@@ -97,23 +136,26 @@ export function useModel(id: number) {
   });
 }
 
-export type ModelUpload = { file: File; name: string; description: string };
+export type ModelUpload = {
+  file: File;
+  name: string;
+  description: string;
+  tags: string[];
+  card: string;
+  onProgress?: (progress: UploadProgress) => void;
+};
 
 export function useUploadModel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ file, name, description }: ModelUpload): Promise<Model> => {
+    mutationFn: ({ file, name, description, tags, card, onProgress }: ModelUpload): Promise<ModelDetail> => {
       const form = new FormData();
       form.append("file", file);
       form.append("name", name);
       form.append("description", description);
-      return unwrap(
-        api.POST("/api/v1/models/", {
-          // The generated type says "string" for a binary field; the wire format is multipart.
-          body: form as unknown as ModelUploadRequest,
-          bodySerializer: (body) => body as unknown as FormData,
-        }),
-      );
+      if (card) form.append("card", card);
+      for (const tag of tags) form.append("tags", tag);
+      return postFormWithProgress<ModelDetail>("/api/v1/models/", form, onProgress ?? (() => undefined));
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["models"] }),
   });
@@ -200,5 +242,125 @@ export function useStopDeployment(id: number) {
   return useMutation({
     mutationFn: () => unwrap(api.DELETE("/api/v1/deployments/{id}/", { params: { path: { id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.deployment(id) }),
+  });
+}
+
+export function useModelVersions(modelId: number) {
+  return useQuery({
+    queryKey: queryKeys.versions(modelId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/models/{model_id}/versions/", { params: { path: { model_id: String(modelId) } } })),
+  });
+}
+
+/** One recommendation of `compiler_core inspect`: whether a recipe helps this model here, and why. */
+export type Recommendation = { recipe: string; helps: boolean; why: string };
+
+export function recommendationsOf(inspection: unknown): Recommendation[] {
+  const list = (inspection as { recommendations?: unknown } | null)?.recommendations;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((item): item is Record<string, unknown> => Boolean(item) && typeof item === "object")
+    .map((item) => ({ recipe: String(item.recipe ?? ""), helps: Boolean(item.helps), why: String(item.why ?? "") }))
+    .filter((item) => item.recipe);
+}
+
+export function useModelVersion(modelId: number, number: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.version(modelId, number ?? 0),
+    enabled: number !== undefined,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/models/{model_id}/versions/{number}/", {
+          params: { path: { model_id: String(modelId), number: String(number) } },
+        }),
+      ),
+  });
+}
+
+// The jobs and deployments lists have no model filter (a backend gap): the newest page is read
+// and narrowed here, which covers a model's recent activity.
+export function useModelJobs(modelId: number) {
+  return useQuery({
+    queryKey: queryKeys.modelJobs(modelId),
+    queryFn: async (): Promise<Job[]> => {
+      const page = await unwrap(api.GET("/api/v1/jobs/", { params: { query: { ordering: "-created_at" } } }));
+      return page.results.filter((job) => job.model === modelId);
+    },
+    refetchInterval: (query) => (query.state.data?.some(isJobActive) ? JOB_POLL_MS * 3 : false),
+  });
+}
+
+export function useModelDeployments(modelId: number) {
+  return useQuery({
+    queryKey: queryKeys.modelDeployments(modelId),
+    queryFn: async (): Promise<Deployment[]> => {
+      const page = await unwrap(api.GET("/api/v1/deployments/", { params: { query: { ordering: "-created_at" } } }));
+      return page.results.filter((deployment) => deployment.model === modelId);
+    },
+  });
+}
+
+export type ModelUriRegistration = { uri: string; name: string; description: string; tags: string[]; card: string };
+
+export function useRegisterModelUri() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: ModelUriRegistration) =>
+      unwrap(
+        api.POST("/api/v1/models/", {
+          body: { uri: request.uri, name: request.name, description: request.description, tags: request.tags, card: request.card },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["models"] }),
+  });
+}
+
+export function useRedeploy(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { job: number; max_batch_size?: number; max_batch_time?: number }) =>
+      unwrap(api.POST("/api/v1/deployments/{id}/redeploy/", { params: { path: { id } }, body: request })),
+    onSuccess: (deployment) => queryClient.setQueryData(queryKeys.deployment(id), deployment),
+  });
+}
+
+export function useDeploymentHealth(id: number, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.deploymentHealth(id),
+    enabled,
+    queryFn: () => unwrap(api.GET("/api/v1/deployments/{id}/health/", { params: { path: { id } } })),
+    refetchInterval: 10_000,
+  });
+}
+
+export function useSpeedups() {
+  return useQuery({
+    queryKey: queryKeys.speedups,
+    queryFn: () => unwrap(api.GET("/api/v1/analytics/speedups/")),
+  });
+}
+
+export function useTokens() {
+  return useQuery({
+    queryKey: queryKeys.tokens,
+    queryFn: () => unwrap(api.GET("/api/v1/auth/tokens/")),
+  });
+}
+
+export function useCreateToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { name: string; expires_at?: string | null }) =>
+      unwrap(api.POST("/api/v1/auth/tokens/", { body: request })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
+  });
+}
+
+export function useRevokeToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/v1/auth/tokens/{id}/", { params: { path: { id } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
   });
 }

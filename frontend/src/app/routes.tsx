@@ -1,3 +1,5 @@
+import { TokensPage } from "../account/TokensPage";
+import { DashboardPage } from "../dashboard/DashboardPage";
 import { Navigate, type RouteObject } from "react-router";
 import { LoginPage } from "../auth/LoginPage";
 import { RequireSession } from "../auth/RequireSession";
@@ -27,6 +29,8 @@ export const routes: RouteObject[] = [
           { path: "jobs/:jobId", element: <JobPage /> },
           { path: "deployments", element: <DeploymentsPage /> },
           { path: "deployments/:deploymentId", element: <DeploymentPage /> },
+          { path: "dashboard", element: <DashboardPage /> },
+          { path: "tokens", element: <TokensPage /> },
         ],
       },
       { path: "*", element: <NotFoundPage /> },

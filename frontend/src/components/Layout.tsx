@@ -18,6 +18,8 @@ export function Layout() {
           <NavLink to="/models">Models</NavLink>
           <NavLink to="/jobs">Jobs</NavLink>
           <NavLink to="/deployments">Deployments</NavLink>
+          <NavLink to="/dashboard">Dashboard</NavLink>
+          <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         {session.data && (
           <div className="user-menu">

@@ -2,6 +2,9 @@
 // word, and the word itself is always shown so colour is never the only signal.
 const TONES: Record<string, string> = {
   succeeded: "good",
+  active: "good",
+  revoked: "muted",
+  expired: "muted",
   ready: "good",
   effective: "good",
   passed: "good",

@@ -9,6 +9,8 @@ import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
 import { curlSnippet, pythonSnippet, type EndpointAuth } from "./snippets";
 import { PageTitle } from "../components/PageTitle";
+import { HealthPanel, RedeployForm } from "./DeploymentControls";
+import { TestInferenceForm } from "./TestInferenceForm";
 
 /**
  * The token arrives once, in the answer that created the deployment (see JobPage). It is
@@ -52,6 +54,13 @@ function InferenceSnippets({ deployment, auth }: { deployment: Deployment; auth:
   const inputs = model.data.signature?.inputs ?? model.data.latest_version?.signature?.inputs ?? [];
   return (
     <>
+      <TestInferenceForm
+        endpointUrl={deployment.endpoint_url}
+        inputs={inputs}
+        tokenRequired={deployment.access_token_required}
+        initialToken={auth.token ?? null}
+        ready={deployment.status === "ready"}
+      />
       <CopyableSnippet title="curl" code={curlSnippet(deployment.endpoint_url, inputs, auth)} testId="snippet-curl" />
       <CopyableSnippet
         title="Python"
@@ -124,6 +133,12 @@ export function DeploymentPage() {
           </div>
         )}
         <div>
+          <dt>Adaptive batching</dt>
+          <dd data-testid="deployment-batching">
+            {data.max_batch_size > 1 ? `up to ${data.max_batch_size}, wait ${data.max_batch_time * 1000} ms` : "off"}
+          </dd>
+        </div>
+        <div>
           <dt>Updated</dt>
           <dd>{formatDateTime(data.updated_at)}</dd>
         </div>
@@ -133,6 +148,7 @@ export function DeploymentPage() {
           {data.message}
         </p>
       )}
+      <HealthPanel deployment={data} />
       <section aria-labelledby="endpoint-title">
         <h2 id="endpoint-title">Endpoint</h2>
         <p className="muted">Open Inference Protocol (KServe v2) REST. Send a POST with JSON tensors.</p>
@@ -147,6 +163,11 @@ export function DeploymentPage() {
         {data.access_token_required && <AccessTokenNotice token={newToken} />}
         {data.endpoint_url && <InferenceSnippets deployment={data} auth={auth} />}
       </section>
+      {live && data.status !== "stopping" && (
+        <section aria-labelledby="redeploy-title">
+          <RedeployForm deployment={data} />
+        </section>
+      )}
     </div>
   );
 }

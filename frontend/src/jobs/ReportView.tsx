@@ -1,3 +1,4 @@
+import { LatencyChart } from "./LatencyChart";
 import type { ReactNode } from "react";
 import { KeyValueList } from "../components/KeyValueList";
 import { StatusBadge } from "../components/StatusBadge";
@@ -446,6 +447,13 @@ export function ReportView({ report }: { report: OptimizationReport }) {
         <AccuracySummary accuracy={asRecord(report.accuracy) as AccuracyReport | null} />
       </ReportSection>
       <ReportSection id="report-shapes" title="Per shape">
+        <LatencyChart
+          points={asList<ShapeEntry>(report.shapes).map((entry) => ({
+            label: shapeLabel(entry),
+            baselineMs: typeof entry.baseline_ms === "number" ? entry.baseline_ms : null,
+            optimizedMs: typeof entry.optimized_ms === "number" ? entry.optimized_ms : null,
+          }))}
+        />
         <ShapesTable shapes={asList(report.shapes)} />
       </ReportSection>
       <ReportSection id="report-candidates" title="Candidates tried">

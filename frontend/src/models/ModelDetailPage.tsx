@@ -1,5 +1,18 @@
-import { Link, useNavigate, useParams } from "react-router";
-import { isModelInspecting, useModel } from "../api/queries";
+import { useEffect } from "react";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
+import {
+  isModelInspecting,
+  recommendationsOf,
+  useModel,
+  useModelDeployments,
+  useModelJobs,
+  useModelVersion,
+  useModelVersions,
+} from "../api/queries";
+import { Markdown } from "../components/Markdown";
+import { EmptyState } from "../components/StateViews";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatSpeedup } from "../format/numbers";
 import type { ModelDetail } from "../api/types";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { formatBytes, formatDateTime } from "../format/numbers";
@@ -43,6 +56,12 @@ function ModelFacts({ model }: { model: ModelDetail }) {
         <dd className="mono break">{version?.sha256 || "—"}</dd>
       </div>
       <div>
+        <dt>Storage address</dt>
+        <dd className="mono break" data-testid="storage-address">
+          {version?.source_uri || version?.storage_key || "—"}
+        </dd>
+      </div>
+      <div>
         <dt>Owner</dt>
         <dd>{model.owner}</dd>
       </div>
@@ -75,10 +94,138 @@ function VersionStatusNotice({ model }: { model: ModelDetail }) {
   return null;
 }
 
+function VersionsTable({ modelId }: { modelId: number }) {
+  const versions = useModelVersions(modelId);
+  if (versions.isPending) return <LoadingState label="Loading versions…" />;
+  if (versions.isError) return <ErrorState error={versions.error} onRetry={() => void versions.refetch()} />;
+  const rows = versions.data.results;
+  if (rows.length === 0) return <EmptyState>No versions stored.</EmptyState>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="versions-table">
+        <caption className="visually-hidden">Versions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Status</th>
+            <th scope="col">Format</th>
+            <th scope="col" className="number">Size</th>
+            <th scope="col">From</th>
+            <th scope="col">Created</th>
+            <th scope="col">File</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((version) => (
+            <tr key={version.id} data-testid="version-row">
+              <th scope="row">v{version.number}</th>
+              <td>
+                <StatusBadge status={version.status ?? "ready"} />
+              </td>
+              <td>{version.format ?? "—"}</td>
+              <td className="number">{formatBytes(version.size_bytes)}</td>
+              <td>
+                {version.lineage?.source_job ? (
+                  <Link to={`/jobs/${version.lineage.source_job}`}>job #{version.lineage.source_job}</Link>
+                ) : (
+                  version.source ?? "upload"
+                )}
+              </td>
+              <td>{formatDateTime(version.created_at)}</td>
+              <td>
+                <a href={`/api/v1/models/${modelId}/versions/${version.number}/download/`} download>
+                  Download
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ModelJobs({ modelId }: { modelId: number }) {
+  const jobs = useModelJobs(modelId);
+  if (jobs.isPending) return <LoadingState label="Loading jobs…" />;
+  if (jobs.isError) return <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />;
+  if (jobs.data.length === 0) return <EmptyState>No optimization jobs yet. Start one with Optimize.</EmptyState>;
+  return (
+    <div className="table-scroll">
+      <table data-testid="model-jobs">
+        <caption className="visually-hidden">Jobs of this model</caption>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Recipe</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="number">Speed-up</th>
+            <th scope="col">Created</th>
+            <th scope="col">Deploy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.data.map((job) => {
+            const speedup = (job.report as { overall?: { speedup?: unknown } } | null)?.overall?.speedup;
+            return (
+              <tr key={job.id} data-testid="model-job-row">
+                <th scope="row">
+                  <Link to={`/jobs/${job.id}`}>#{job.id}</Link>
+                </th>
+                <td>{job.recipe}</td>
+                <td>
+                  <StatusBadge status={job.status} />
+                </td>
+                <td className="number">{formatSpeedup(speedup)}</td>
+                <td>{formatDateTime(job.created_at)}</td>
+                <td>{job.status === "succeeded" ? <Link to={`/jobs/${job.id}#deploy`}>Deploy job #{job.id}</Link> : "—"}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ModelDeployments({ modelId }: { modelId: number }) {
+  const deployments = useModelDeployments(modelId);
+  if (deployments.isPending) return <LoadingState label="Loading deployments…" />;
+  if (deployments.isError)
+    return <ErrorState error={deployments.error} onRetry={() => void deployments.refetch()} />;
+  if (deployments.data.length === 0)
+    return <EmptyState>Not deployed. Deploy a succeeded job from its report.</EmptyState>;
+  return (
+    <ul className="plain-list" data-testid="model-deployments">
+      {deployments.data.map((deployment) => (
+        <li key={deployment.id}>
+          <Link to={`/deployments/${deployment.id}`}>{deployment.name}</Link> <StatusBadge status={deployment.status} />{" "}
+          <code className="break small">{deployment.endpoint_url}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The row actions of the models list link here with #optimize, #deploy, #versions or #jobs. */
+function useScrollToHash(ready: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!ready || !hash) return;
+    const target = document.getElementById(hash.slice(1));
+    if (!target) return;
+    target.scrollIntoView?.({ block: "start" });
+    const focusable = target.querySelector<HTMLElement>("select, input, button, a") ?? target;
+    focusable.focus();
+  }, [ready, hash]);
+}
+
 export function ModelDetailPage() {
   const modelId = Number(useParams().modelId);
   const navigate = useNavigate();
   const model = useModel(modelId);
+  const version = useModelVersion(modelId, model.data?.latest_version?.status === "ready" ? model.data.latest_version.number : undefined);
+  useScrollToHash(model.isSuccess);
 
   if (model.isPending) return <LoadingState label="Loading model…" />;
   if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;
@@ -94,6 +241,15 @@ export function ModelDetailPage() {
       </p>
       <h1 data-testid="model-name">{data.name}</h1>
       {data.description && <p>{data.description}</p>}
+      {data.tags.length > 0 && (
+        <ul className="tags" aria-label="Tags" data-testid="model-tags">
+          {data.tags.map((tag) => (
+            <li key={tag}>
+              <Link to={`/models?tag=${encodeURIComponent(tag)}`}>{tag}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
       <VersionStatusNotice model={data} />
       <div className="two-columns">
         <div className="grow">
@@ -114,11 +270,35 @@ export function ModelDetailPage() {
             <h2 id="nodes-title">Graph nodes by category</h2>
             <NodeCountsTable counts={data.node_counts ?? data.latest_version?.node_counts} />
           </section>
+          <section aria-labelledby="card-title">
+            <h2 id="card-title">Model card</h2>
+            {data.card.trim() ? (
+              <Markdown source={data.card} testId="model-card" />
+            ) : (
+              <EmptyState>
+                <p>No model card. Register with a card (API: <code>card</code>, CLI: <code>--card</code>) to describe it.</p>
+              </EmptyState>
+            )}
+          </section>
+          <section aria-labelledby="versions-title" id="versions" tabIndex={-1}>
+            <h2 id="versions-title">Versions</h2>
+            <VersionsTable modelId={data.id} />
+          </section>
+          <section aria-labelledby="jobs-title" id="jobs" tabIndex={-1}>
+            <h2 id="jobs-title">Jobs</h2>
+            <ModelJobs modelId={data.id} />
+          </section>
+          <section aria-labelledby="deployments-title" id="deploy" tabIndex={-1}>
+            <h2 id="deployments-title">Deployments</h2>
+            <ModelDeployments modelId={data.id} />
+          </section>
         </div>
-        <aside className="side">
+        <aside className="side" id="optimize">
           <OptimizeForm
             modelId={data.id}
             dynamicDims={dynamicDims}
+            recommendations={recommendationsOf(version.data?.inspection)}
+            recommendationsLoading={version.isLoading}
             unavailableReason={optimizeUnavailableReason(data)}
             onStarted={(job) => navigate(`/jobs/${job.id}`)}
           />

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
-import { useModels } from "../api/queries";
+import { useModels, useSession, type ModelFilters } from "../api/queries";
 import { Pagination } from "../components/Pagination";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { ModelsTable } from "./ModelsTable";
@@ -12,19 +12,90 @@ function pageFrom(value: string | null): number {
   return Number.isInteger(page) && page > 0 ? page : 1;
 }
 
+const FILTER_KEYS = ["framework", "format", "source", "visibility", "owner", "tag"] as const;
+
+/** The list's whole state lives in the URL, so a filtered, sorted page can be bookmarked and shared. */
+export function filtersFromParams(params: URLSearchParams): ModelFilters {
+  return {
+    search: params.get("search") ?? "",
+    page: pageFrom(params.get("page")),
+    ordering: params.get("ordering") ?? "",
+    framework: params.get("framework") ?? "",
+    format: params.get("format") ?? "",
+    source: params.get("source") ?? "",
+    visibility: params.get("visibility") ?? "",
+    owner: params.get("owner") ?? "",
+    tag: params.get("tag") ?? "",
+  };
+}
+
+export function paramsFromFilters(filters: ModelFilters): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (filters.search) result.search = filters.search;
+  if (filters.ordering) result.ordering = filters.ordering;
+  for (const key of FILTER_KEYS) if (filters[key]) result[key] = filters[key];
+  if (filters.page > 1) result.page = String(filters.page);
+  return result;
+}
+
+function FilterSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="filter">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">Any</option>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function ModelsPage() {
   const navigate = useNavigate();
-  // Search and page live in the URL so a filtered list can be bookmarked and shared.
+  const session = useSession();
+  const me = session.data?.username;
   const [params, setParams] = useSearchParams();
-  const search = params.get("search") ?? "";
-  const page = pageFrom(params.get("page"));
-  const [draft, setDraft] = useState(search);
-  const models = useModels(search, page);
+  const filters = filtersFromParams(params);
+  const [draft, setDraft] = useState(filters.search);
+  const [ownerDraft, setOwnerDraft] = useState(filters.owner);
+  const [tagDraft, setTagDraft] = useState(filters.tag);
+  const models = useModels(filters);
+
+  // Any change of filter or order starts again at page 1.
+  function update(change: Partial<ModelFilters>) {
+    setParams(paramsFromFilters({ ...filters, page: 1, ...change }));
+  }
 
   function submitSearch(event: FormEvent) {
     event.preventDefault();
-    setParams(draft.trim() ? { search: draft.trim() } : {});
+    update({ search: draft.trim(), owner: ownerDraft.trim(), tag: tagDraft.trim() });
   }
+
+  // "Source" is PAI's mine / team / official; mine is the owner filter, the others visibility.
+  const sourceValue =
+    filters.visibility === "official" ? "official" : filters.visibility === "team" ? "team" : me && filters.owner === me ? "mine" : "";
+  function setSource(value: string) {
+    setOwnerDraft(value === "mine" && me ? me : "");
+    if (value === "mine") update({ owner: me ?? "", visibility: "" });
+    else update({ visibility: value, owner: "" });
+  }
+  const filtered = FILTER_KEYS.some((key) => filters[key]) || Boolean(filters.search);
 
   return (
     <div className="page models-page">
@@ -47,10 +118,93 @@ export function ModelsPage() {
               id="model-search"
               type="search"
               value={draft}
-              placeholder="Name or description"
+              placeholder="Name, description or tag (fuzzy)"
               onChange={(event) => setDraft(event.target.value)}
             />
             <button type="submit">Search</button>
+          </form>
+          <form className="filters" aria-label="Filters" onSubmit={submitSearch} data-testid="model-filters">
+            <FilterSelect
+              id="filter-framework"
+              label="Framework"
+              value={filters.framework}
+              options={[
+                ["onnx", "ONNX"],
+                ["pytorch", "PyTorch"],
+                ["tensorflow", "TensorFlow"],
+              ]}
+              onChange={(framework) => update({ framework })}
+            />
+            <FilterSelect
+              id="filter-format"
+              label="Format"
+              value={filters.format}
+              options={[
+                ["onnx", "ONNX"],
+                ["torchscript", "TorchScript"],
+                ["pytorch", "PyTorch file"],
+                ["tf-savedmodel", "TF SavedModel"],
+                ["tf-frozen-graph", "TF frozen graph"],
+              ]}
+              onChange={(format) => update({ format })}
+            />
+            <FilterSelect
+              id="filter-source"
+              label="Source"
+              value={sourceValue}
+              options={[
+                ["mine", "Mine"],
+                ["team", "Team"],
+                ["official", "Official"],
+              ]}
+              onChange={setSource}
+            />
+            <FilterSelect
+              id="filter-origin"
+              label="Origin"
+              value={filters.source}
+              options={[
+                ["upload", "Uploaded"],
+                ["uri", "Object-store URI"],
+                ["optimized", "Optimized package"],
+                ["official", "Official example"],
+              ]}
+              onChange={(source) => update({ source })}
+            />
+            <div className="filter">
+              <label htmlFor="filter-owner">Owner</label>
+              <input
+                id="filter-owner"
+                value={ownerDraft}
+                onChange={(event) => setOwnerDraft(event.target.value)}
+                onBlur={() => ownerDraft.trim() !== filters.owner && update({ owner: ownerDraft.trim() })}
+              />
+            </div>
+            <div className="filter">
+              <label htmlFor="filter-tag">Tag</label>
+              <input
+                id="filter-tag"
+                value={tagDraft}
+                onChange={(event) => setTagDraft(event.target.value)}
+                onBlur={() => tagDraft.trim() !== filters.tag && update({ tag: tagDraft.trim() })}
+              />
+            </div>
+            <button type="submit" className="visually-hidden" tabIndex={-1}>
+              Apply filters
+            </button>
+            {filtered && (
+              <button
+                type="button"
+                onClick={() => {
+                  setDraft("");
+                  setOwnerDraft("");
+                  setTagDraft("");
+                  setParams(filters.ordering ? { ordering: filters.ordering } : {});
+                }}
+              >
+                Clear filters
+              </button>
+            )}
           </form>
           {models.isPending ? (
             <LoadingState label="Loading models…" />
@@ -58,24 +212,29 @@ export function ModelsPage() {
             <ErrorState error={models.error} onRetry={() => void models.refetch()} />
           ) : models.data.results.length === 0 ? (
             <EmptyState>
-              {search ? (
-                <p>No model matches “{search}”.</p>
+              {filtered ? (
+                <p>No model matches {filters.search ? `“${filters.search}” and ` : ""}these filters.</p>
               ) : (
                 <p>No models yet. Register an ONNX model with the form to get started.</p>
               )}
             </EmptyState>
           ) : (
             <>
-              <p className="muted" aria-live="polite">
+              <p className="muted" aria-live="polite" data-testid="models-count">
                 {models.data.count} model{models.data.count === 1 ? "" : "s"}
                 {models.isFetching ? " · refreshing…" : ""}
               </p>
-              <ModelsTable models={models.data.results} />
+              <ModelsTable
+                models={models.data.results}
+                me={me}
+                ordering={filters.ordering}
+                onSort={(ordering) => update({ ordering })}
+              />
               <Pagination
-                page={page}
+                page={filters.page}
                 hasPrevious={Boolean(models.data.previous)}
                 hasNext={Boolean(models.data.next)}
-                onPage={(next) => setParams({ ...(search ? { search } : {}), page: String(next) })}
+                onPage={(next) => setParams(paramsFromFilters({ ...filters, page: next }))}
               />
             </>
           )}

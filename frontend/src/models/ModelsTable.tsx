@@ -1,45 +1,137 @@
 import { Link } from "react-router";
 import type { Model } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
-import { formatBytes, formatCount, formatDateTime } from "../format/numbers";
+import { formatDateTime } from "../format/numbers";
 
-export function ModelsTable({ models }: { models: Model[] }) {
+/** PAI's ModelHub groups models by whose they are: mine, my team's, or official. */
+export function ownershipOf(model: Pick<Model, "visibility" | "owner">, me: string | undefined): string {
+  if (model.visibility === "official") return "official";
+  if (me && model.owner === me) return "mine";
+  return "team";
+}
+
+export type SortKey = "name" | "updated_at";
+
+function SortHeader({
+  field,
+  label,
+  ordering,
+  onSort,
+}: {
+  field: SortKey;
+  label: string;
+  ordering: string;
+  onSort: (ordering: string) => void;
+}) {
+  const current = ordering === field ? "ascending" : ordering === `-${field}` ? "descending" : "none";
+  // First click sorts names A→Z and dates newest first: what a user usually wants.
+  const next = current === "none" ? (field === "name" ? field : `-${field}`) : current === "ascending" ? `-${field}` : field;
+  return (
+    <th scope="col" aria-sort={current}>
+      <button type="button" className="sort-button" onClick={() => onSort(next)} data-testid={`sort-${field}`}>
+        {label}
+        <span aria-hidden="true">{current === "ascending" ? " ▲" : current === "descending" ? " ▼" : " ↕"}</span>
+      </button>
+    </th>
+  );
+}
+
+function downloadHref(model: Model): string | null {
+  return model.latest_version ? `/api/v1/models/${model.id}/versions/${model.latest_version.number}/download/` : null;
+}
+
+export function ModelsTable({
+  models,
+  me,
+  ordering,
+  onSort,
+}: {
+  models: Model[];
+  me: string | undefined;
+  ordering: string;
+  onSort: (ordering: string) => void;
+}) {
   return (
     <div className="table-scroll">
-      <table data-testid="models-table">
+      <table data-testid="models-table" className="models-table">
         <caption className="visually-hidden">Registered models</caption>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Version</th>
-            <th scope="col">Size</th>
-            <th scope="col">Nodes</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Updated</th>
+            <SortHeader field="name" label="Name" ordering={ordering} onSort={onSort} />
+            <th scope="col">Framework</th>
+            <th scope="col">Format</th>
+            <th scope="col">Source</th>
+            <th scope="col">Description</th>
+            <SortHeader field="updated_at" label="Updated" ordering={ordering} onSort={onSort} />
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
-          {models.map((model) => (
-            <tr key={model.id} data-testid="model-row">
-              <td>
-                <Link to={`/models/${model.id}`}>{model.name}</Link>
-                {model.description && <div className="muted small">{model.description}</div>}
-              </td>
-              <td>
-                {model.latest_version ? `v${model.latest_version.number}` : "—"}
-                {model.latest_version?.status && model.latest_version.status !== "ready" && (
-                  <>
-                    {" "}
-                    <StatusBadge status={model.latest_version.status} />
-                  </>
-                )}
-              </td>
-              <td>{formatBytes(model.latest_version?.size_bytes)}</td>
-              <td>{formatCount(model.node_counts?.total)}</td>
-              <td>{model.owner}</td>
-              <td>{formatDateTime(model.updated_at)}</td>
-            </tr>
-          ))}
+          {models.map((model) => {
+            const href = downloadHref(model);
+            const status = model.latest_version?.status;
+            return (
+              <tr key={model.id} data-testid="model-row">
+                <td>
+                  <Link to={`/models/${model.id}`} data-testid="model-name-link">
+                    {model.name}
+                  </Link>
+                  <div className="muted small">
+                    {model.latest_version ? `v${model.latest_version.number}` : "no version"}
+                    {status && status !== "ready" && (
+                      <>
+                        {" "}
+                        <StatusBadge status={status} />
+                      </>
+                    )}
+                  </div>
+                  {model.tags.length > 0 && (
+                    <ul className="tags" aria-label="Tags">
+                      {model.tags.map((tag) => (
+                        <li key={tag}>{tag}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                <td>{model.framework || model.latest_version?.framework || "—"}</td>
+                <td>{model.format || model.latest_version?.format || "—"}</td>
+                <td data-testid="model-source">
+                  {ownershipOf(model, me)}
+                  <div className="muted small">{model.owner}</div>
+                </td>
+                <td className="detail">{model.description || "—"}</td>
+                <td>{formatDateTime(model.updated_at)}</td>
+                <td>
+                  <div className="row-actions">
+                    <Link to={`/models/${model.id}#optimize`} aria-label={`Optimize ${model.name}`}>
+                      Optimize
+                    </Link>
+                    <Link to={`/models/${model.id}#deploy`} aria-label={`Deploy ${model.name}`}>
+                      Deploy
+                    </Link>
+                    <details className="more-menu">
+                      <summary aria-label={`More actions for ${model.name}`}>More</summary>
+                      <ul>
+                        <li>
+                          <Link to={`/models/${model.id}#versions`}>Versions</Link>
+                        </li>
+                        <li>
+                          <Link to={`/models/${model.id}#jobs`}>Jobs</Link>
+                        </li>
+                        {href && (
+                          <li>
+                            <a href={href} download>
+                              Download v{model.latest_version?.number}
+                            </a>
+                          </li>
+                        )}
+                      </ul>
+                    </details>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { useStartOptimization } from "../api/queries";
+import { useStartOptimization, type Recommendation } from "../api/queries";
 import type { Device, Job, OptimizationRequest, Recipe } from "../api/types";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 
@@ -28,14 +28,50 @@ export function buildOptimizationRequest(form: {
   return request;
 }
 
+/** What `compiler_core inspect` said about each recipe on this worker's hardware. */
+function RecipeAdvice({
+  recommendations,
+  loading,
+  recipe,
+}: {
+  recommendations: Recommendation[];
+  loading: boolean;
+  recipe: Recipe;
+}) {
+  if (loading) return <p className="hint">Reading the inspection's advice…</p>;
+  if (recommendations.length === 0) return null;
+  return (
+    <div id="optimize-advice" data-testid="recipe-advice">
+      <p className="hint">Advice from the model's inspection:</p>
+      <ul className="recommendations">
+        {recommendations.map((item) => (
+          <li
+            key={item.recipe}
+            className={item.helps ? "helps" : "no-help"}
+            aria-current={item.recipe === recipe ? "true" : undefined}
+            data-testid={`advice-${item.recipe}`}
+          >
+            <strong>{item.recipe.toUpperCase()}</strong> {item.helps ? "will help" : "won’t help"} on this CPU, because{" "}
+            {item.why}.
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function OptimizeForm({
   modelId,
   dynamicDims,
+  recommendations = [],
+  recommendationsLoading = false,
   unavailableReason = null,
   onStarted,
 }: {
   modelId: number;
   dynamicDims: string[];
+  recommendations?: Recommendation[];
+  recommendationsLoading?: boolean;
   unavailableReason?: string | null;
   onStarted: (job: Job) => void;
 }) {
@@ -74,6 +110,7 @@ export function OptimizeForm({
         ))}
       </select>
       <FieldErrors id="optimize-recipe-errors" error={start.error} field="recipe" />
+      <RecipeAdvice recommendations={recommendations} loading={recommendationsLoading} recipe={recipe} />
 
       <label htmlFor="optimize-budget">Accuracy budget (minimum cosine similarity)</label>
       <input

@@ -1,66 +1,150 @@
 import { useRef, useState, type FormEvent } from "react";
-import { useUploadModel } from "../api/queries";
-import type { Model } from "../api/types";
+import { ApiError, type UploadProgress } from "../api/client";
+import { useRegisterModelUri, useUploadModel } from "../api/queries";
+import type { ModelDetail } from "../api/types";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
+import { formatBytes } from "../format/numbers";
 
-const UPLOAD_FIELDS = ["file", "name", "description"];
+const REGISTER_FIELDS = ["file", "uri", "name", "description", "tags"];
+type Mode = "file" | "uri";
 
 /** Suggests a model name from the file name so the common case is one click. */
 function nameFromFile(file: File): string {
   return file.name.replace(/(\.tar)?\.[^.]+$/, "").replace(/[^\w-]+/g, "-");
 }
 
-export function UploadModelForm({ onUploaded }: { onUploaded: (model: Model) => void }) {
+function nameFromUri(uri: string): string {
+  const last = uri.split("/").filter(Boolean).pop() ?? "";
+  return last.replace(/(\.tar)?\.[^.]+$/, "").replace(/[^\w-]+/g, "-");
+}
+
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(",").map((tag) => tag.trim()).filter(Boolean))];
+}
+
+/** Checked here so the user hears about a typo before a round trip; the server checks again. */
+export function uriProblem(uri: string): string | null {
+  if (!uri.trim()) return "Enter the object's URI.";
+  if (!/^(s3|oss):\/\/[^/\s]+\/\S+$/.test(uri.trim())) return "Use s3://bucket/key or oss://bucket/key of one object.";
+  return null;
+}
+
+export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetail) => void }) {
   const upload = useUploadModel();
+  const registerUri = useRegisterModelUri();
   const fileInput = useRef<HTMLInputElement>(null);
+  const [mode, setMode] = useState<Mode>("file");
   const [file, setFile] = useState<File | null>(null);
+  const [uri, setUri] = useState("");
+  const [uriTouched, setUriTouched] = useState(false);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
+  const [tags, setTags] = useState("");
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+
+  const active = mode === "file" ? upload : registerUri;
+  const error = active.error;
+  const localUriProblem = mode === "uri" && uriTouched ? uriProblem(uri) : null;
+
+  function reset(model: ModelDetail) {
+    setFile(null);
+    setUri("");
+    setName("");
+    setDescription("");
+    setTags("");
+    setProgress(null);
+    if (fileInput.current) fileInput.current.value = "";
+    onUploaded(model);
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!file) return;
-    upload.mutate(
-      { file, name, description },
-      {
-        onSuccess: (model) => {
-          setFile(null);
-          setName("");
-          setDescription("");
-          if (fileInput.current) fileInput.current.value = "";
-          onUploaded(model);
-        },
-      },
-    );
+    if (mode === "file") {
+      if (!file) return;
+      setProgress({ loaded: 0, total: file.size });
+      upload.mutate(
+        { file, name, description, tags: parseTags(tags), card: "", onProgress: setProgress },
+        { onSuccess: reset, onError: () => setProgress(null) },
+      );
+    } else {
+      setUriTouched(true);
+      if (uriProblem(uri)) return;
+      registerUri.mutate({ uri: uri.trim(), name, description, tags: parseTags(tags), card: "" }, { onSuccess: reset });
+    }
   }
+
+  const percent = progress && progress.total ? Math.round((progress.loaded / progress.total) * 100) : 0;
+  const uriErrors = localUriProblem ? [localUriProblem] : error instanceof ApiError ? error.forField("uri") : [];
 
   return (
     <form className="card upload-form" onSubmit={submit} aria-labelledby="upload-title" data-testid="upload-form">
       <h2 id="upload-title">Register a model</h2>
-      <p className="muted" id="upload-file-hint">
-        An ONNX model (.onnx), a TorchScript or PyTorch file (.pt), or an archive (.zip, .tar.gz) of an ONNX model
-        with external data or a TensorFlow SavedModel. Whetstone reads its signature and graph statistics on upload.
-      </p>
-      <FormError error={upload.error} shownFields={UPLOAD_FIELDS} />
+      <fieldset className="mode-switch">
+        <legend className="visually-hidden">Where the model is</legend>
+        <label className="inline-check">
+          <input type="radio" name="register-mode" checked={mode === "file"} onChange={() => setMode("file")} />
+          Upload a file
+        </label>
+        <label className="inline-check">
+          <input type="radio" name="register-mode" checked={mode === "uri"} onChange={() => setMode("uri")} />
+          Object-store URI
+        </label>
+      </fieldset>
+      <FormError error={error} shownFields={REGISTER_FIELDS} />
 
-      <label htmlFor="upload-file">Model file</label>
-      <input
-        id="upload-file"
-        ref={fileInput}
-        type="file"
-        accept=".onnx,.pt,.pth,.zip,.tar.gz,.tgz"
-        // Not `required`: the submit button stays disabled until a file is chosen, and the
-        // native check would block the submit in environments that set files by script.
-        aria-required="true"
-        onChange={(event) => {
-          const chosen = event.target.files?.[0] ?? null;
-          setFile(chosen);
-          if (chosen && !name) setName(nameFromFile(chosen));
-        }}
-        aria-invalid={fieldHasError(upload.error, "file")}
-        aria-describedby="upload-file-hint upload-file-errors"
-      />
-      <FieldErrors id="upload-file-errors" error={upload.error} field="file" />
+      {mode === "file" ? (
+        <>
+          <p className="muted" id="upload-file-hint">
+            An ONNX model (.onnx), a TorchScript or PyTorch file (.pt), or an archive (.zip, .tar.gz) of an ONNX model
+            with external data or a TensorFlow SavedModel. Whetstone reads its signature and graph statistics on
+            upload.
+          </p>
+          <label htmlFor="upload-file">Model file</label>
+          <input
+            id="upload-file"
+            ref={fileInput}
+            type="file"
+            accept=".onnx,.pt,.pth,.zip,.tar.gz,.tgz"
+            // Not `required`: the submit button stays disabled until a file is chosen, and the
+            // native check would block the submit in environments that set files by script.
+            aria-required="true"
+            onChange={(event) => {
+              const chosen = event.target.files?.[0] ?? null;
+              setFile(chosen);
+              if (chosen && !name) setName(nameFromFile(chosen));
+            }}
+            aria-invalid={fieldHasError(error, "file")}
+            aria-describedby="upload-file-hint upload-file-errors"
+          />
+          <FieldErrors id="upload-file-errors" error={error} field="file" />
+        </>
+      ) : (
+        <>
+          <label htmlFor="upload-uri">Object URI</label>
+          <input
+            id="upload-uri"
+            value={uri}
+            placeholder="s3://bucket/models/resnet50.onnx"
+            onChange={(event) => setUri(event.target.value)}
+            onBlur={() => {
+              setUriTouched(true);
+              if (!name && !uriProblem(uri)) setName(nameFromUri(uri));
+            }}
+            aria-invalid={uriErrors.length > 0}
+            aria-describedby="upload-uri-hint upload-uri-errors"
+          />
+          <p id="upload-uri-hint" className="hint">
+            One object in the platform's object store (s3:// or oss://); Whetstone copies nothing, it reads it there.
+          </p>
+          {uriErrors.length > 0 && (
+            <ul id="upload-uri-errors" className="field-errors" data-testid="field-error-uri" role="alert">
+              {uriErrors.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
 
       <label htmlFor="upload-name">Name</label>
       <input
@@ -69,10 +153,10 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: Model) => 
         maxLength={200}
         value={name}
         onChange={(event) => setName(event.target.value)}
-        aria-invalid={fieldHasError(upload.error, "name")}
+        aria-invalid={fieldHasError(error, "name")}
         aria-describedby="upload-name-errors"
       />
-      <FieldErrors id="upload-name-errors" error={upload.error} field="name" />
+      <FieldErrors id="upload-name-errors" error={error} field="name" />
 
       <label htmlFor="upload-description">Description</label>
       <textarea
@@ -80,13 +164,42 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: Model) => 
         rows={2}
         value={description}
         onChange={(event) => setDescription(event.target.value)}
-        aria-invalid={fieldHasError(upload.error, "description")}
+        aria-invalid={fieldHasError(error, "description")}
         aria-describedby="upload-description-errors"
       />
-      <FieldErrors id="upload-description-errors" error={upload.error} field="description" />
+      <FieldErrors id="upload-description-errors" error={error} field="description" />
 
-      <button type="submit" className="primary" disabled={!file || upload.isPending}>
-        {upload.isPending ? "Uploading…" : "Upload"}
+      <label htmlFor="upload-tags">Tags</label>
+      <input
+        id="upload-tags"
+        value={tags}
+        placeholder="vision, int8-candidate"
+        onChange={(event) => setTags(event.target.value)}
+        aria-invalid={fieldHasError(error, "tags")}
+        aria-describedby="upload-tags-hint upload-tags-errors"
+      />
+      <p id="upload-tags-hint" className="hint">
+        Comma-separated.
+      </p>
+      <FieldErrors id="upload-tags-errors" error={error} field="tags" />
+
+      {mode === "file" && progress && (
+        <div className="upload-progress" data-testid="upload-progress">
+          <progress max={100} value={percent} aria-label="Upload progress" />
+          <p className="hint" aria-live="polite">
+            {percent < 100
+              ? `Uploading ${percent}% (${formatBytes(progress.loaded)} of ${formatBytes(progress.total)})`
+              : "Uploaded; Whetstone is storing and checking the file…"}
+          </p>
+        </div>
+      )}
+
+      <button
+        type="submit"
+        className="primary"
+        disabled={(mode === "file" ? !file : !uri.trim()) || active.isPending}
+      >
+        {active.isPending ? (mode === "file" ? "Uploading…" : "Registering…") : mode === "file" ? "Upload" : "Register"}
       </button>
     </form>
   );

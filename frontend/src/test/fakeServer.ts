@@ -33,5 +33,56 @@ export function fakeServer(routes: Record<string, Reply | Reply[]>) {
     });
   });
   vi.stubGlobal("fetch", fetchMock);
+  vi.stubGlobal("XMLHttpRequest", FakeXMLHttpRequest);
   return { requests, fetchMock };
+}
+
+/**
+ * XMLHttpRequest (used for uploads, for their progress events) answered by the same fake
+ * routes: it reports upload progress in two steps, then hands the request to fetch().
+ */
+class FakeXMLHttpRequest {
+  status = 0;
+  responseText = "";
+  withCredentials = false;
+  upload: { onprogress: ((event: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = {
+    onprogress: null,
+  };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  private method = "GET";
+  private url = "";
+  private headers = new Headers();
+
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = new URL(url, window.location.origin).toString();
+  }
+
+  setRequestHeader(name: string, value: string) {
+    this.headers.set(name, value);
+  }
+
+  abort() {
+    this.onabort?.();
+  }
+
+  send(body: FormData | string | null) {
+    const total = 1000;
+    this.upload.onprogress?.({ lengthComputable: true, loaded: total / 2, total });
+    this.upload.onprogress?.({ lengthComputable: true, loaded: total, total });
+    void (async () => {
+      try {
+        const response = await globalThis.fetch(
+          new Request(this.url, { method: this.method, headers: this.headers, body: body ?? undefined }),
+        );
+        this.status = response.status;
+        this.responseText = await response.text();
+        this.onload?.();
+      } catch {
+        this.onerror?.();
+      }
+    })();
+  }
 }

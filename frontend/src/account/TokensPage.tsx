@@ -1,0 +1,162 @@
+import { useState, type FormEvent } from "react";
+import { useCreateToken, useRevokeToken, useTokens } from "../api/queries";
+import { CopyableSnippet } from "../components/CopyableSnippet";
+import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
+import { PageTitle } from "../components/PageTitle";
+import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatDateTime } from "../format/numbers";
+
+type CreatedToken = { name: string; token: string };
+
+function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
+  const create = useCreateToken();
+  const [name, setName] = useState("");
+  const [expires, setExpires] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate(
+      { name: name.trim(), expires_at: expires ? new Date(`${expires}T00:00:00Z`).toISOString() : null },
+      {
+        onSuccess: (created) => {
+          setName("");
+          setExpires("");
+          onCreated({ name: created.name, token: created.token });
+        },
+      },
+    );
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="new-token-title" data-testid="token-form">
+      <h2 id="new-token-title">New token</h2>
+      <FormError error={create.error} shownFields={["name", "expires_at"]} />
+      <label htmlFor="token-name">Name</label>
+      <input
+        id="token-name"
+        required
+        maxLength={100}
+        value={name}
+        placeholder="github-actions"
+        onChange={(event) => setName(event.target.value)}
+        aria-invalid={fieldHasError(create.error, "name")}
+        aria-describedby="token-name-errors"
+      />
+      <FieldErrors id="token-name-errors" error={create.error} field="name" />
+      <label htmlFor="token-expires">Expires on</label>
+      <input
+        id="token-expires"
+        type="date"
+        value={expires}
+        onChange={(event) => setExpires(event.target.value)}
+        aria-invalid={fieldHasError(create.error, "expires_at")}
+        aria-describedby="token-expires-hint token-expires-errors"
+      />
+      <p id="token-expires-hint" className="hint">
+        Empty: never expires (revoke it when it is no longer needed).
+      </p>
+      <FieldErrors id="token-expires-errors" error={create.error} field="expires_at" />
+      <button type="submit" className="primary" disabled={create.isPending || !name.trim()}>
+        {create.isPending ? "Creating…" : "Create token"}
+      </button>
+    </form>
+  );
+}
+
+function RevokeButton({ id, name }: { id: number; name: string }) {
+  const revoke = useRevokeToken();
+  return (
+    <>
+      <button
+        type="button"
+        className="danger"
+        disabled={revoke.isPending}
+        onClick={() => {
+          if (window.confirm(`Revoke “${name}”? Anything that uses it stops working.`)) revoke.mutate(id);
+        }}
+        aria-label={`Revoke ${name}`}
+      >
+        {revoke.isPending ? "Revoking…" : "Revoke"}
+      </button>
+      <FormError error={revoke.error} shownFields={[]} />
+    </>
+  );
+}
+
+export function TokensPage() {
+  const tokens = useTokens();
+  // Kept in memory only: the secret is in the create answer and nowhere else.
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  return (
+    <div className="page tokens-page">
+      <PageTitle title="API tokens" />
+      <h1>API tokens</h1>
+      <p className="muted">
+        Personal tokens let CI call the REST API as you: send <code>Authorization: Token wst_…</code>, or use{" "}
+        <code>whetstone login --token</code>.
+      </p>
+      {created && (
+        <div className="card token-notice" data-testid="new-token-notice" role="status">
+          <p>
+            <strong>Copy “{created.name}” now:</strong> it is stored hashed and will not be shown again.
+          </p>
+          <CopyableSnippet title="Token" code={created.token} testId="new-token" />
+          <button type="button" onClick={() => setCreated(null)}>
+            I have copied it
+          </button>
+        </div>
+      )}
+      <div className="two-columns">
+        <section className="grow" aria-labelledby="tokens-title" aria-busy={tokens.isFetching}>
+          <h2 id="tokens-title">Your tokens</h2>
+          {tokens.isPending ? (
+            <LoadingState label="Loading tokens…" />
+          ) : tokens.isError ? (
+            <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
+          ) : tokens.data.results.length === 0 ? (
+            <EmptyState>
+              <p>No API tokens. Create one for each pipeline that calls Whetstone.</p>
+            </EmptyState>
+          ) : (
+            <div className="table-scroll">
+              <table data-testid="tokens-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Starts with</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {tokens.data.results.map((token) => (
+                    <tr key={token.id} data-testid="token-row">
+                      <th scope="row">{token.name}</th>
+                      <td className="mono">{token.hint}…</td>
+                      <td>
+                        <StatusBadge status={token.active ? "active" : token.revoked_at ? "revoked" : "expired"} />
+                      </td>
+                      <td>{formatDateTime(token.created_at)}</td>
+                      <td>{token.last_used_at ? formatDateTime(token.last_used_at) : "never"}</td>
+                      <td>{token.expires_at ? formatDateTime(token.expires_at) : "never"}</td>
+                      <td>{token.active && <RevokeButton id={token.id} name={token.name} />}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <aside className="side">
+          <CreateTokenForm onCreated={setCreated} />
+        </aside>
+      </div>
+    </div>
+  );
+}
