@@ -90,9 +90,22 @@ class Comparison:
         return float(np.hypot(notch(self.baseline_blocks), notch(self.candidate_blocks)))
 
     @property
+    def median_speedup(self) -> float:
+        """The same ratio at the median: what a loaded host sees."""
+        if not self.baseline_blocks or not self.candidate_blocks:
+            return float("nan")
+        return float(np.median(self.baseline_blocks) / np.median(self.candidate_blocks))
+
+    @property
     def significant_gain(self) -> bool:
-        """The median gain is worth shipping and the lower end of its notch is still a gain."""
-        return self.speedup > 1.0 + MIN_MEANINGFUL_GAIN and self.speedup / (1.0 + self.noise) > 1.0
+        """A gain worth shipping, beyond its notch, that does not turn into a loss when the host is busy.
+
+        Thread settings in particular win under one load and lose under another (one thread
+        beats two while another job holds the second core); requiring the median too keeps
+        such a setting from shipping on the strength of a quiet moment alone, or a busy one.
+        """
+        return (self.speedup > 1.0 + MIN_MEANINGFUL_GAIN and self.speedup / (1.0 + self.noise) > 1.0
+                and self.median_speedup >= 1.0)
 
     @property
     def significantly_slower(self) -> bool:
@@ -101,6 +114,7 @@ class Comparison:
     def as_dict(self) -> dict:
         return {
             "speedup": round(self.speedup, 4),
+            "median_speedup": round(self.median_speedup, 4),
             "noise": round(self.noise, 4),
             "baseline": self.baseline.as_dict(),
             "candidate": self.candidate.as_dict(),

@@ -309,6 +309,9 @@ class Optimization:
             if role == "batch" and primary.get(name) == 1:
                 primary[name] = ACCURACY_BATCH_SIZE
         feeds = generated_batches(model, signature, primary, ACCURACY_BATCHES, seed=1)
+        if primary != shape_set[0]:
+            # Shape specializations answer only at their exact shapes: check them there too.
+            feeds.append(generate_inputs(model, signature, shape_set[0], seed=49))
         for index, shape in enumerate(shape_set[1:]):
             feeds.append(generate_inputs(model, signature, shape, seed=50 + index))
         return feeds, "generated from the signature (random normal floats, in-range token ids)"
