@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeServer } from "../test/fakeServer";
-import { job, model, user } from "../test/fixtures";
+import { deployment, job, listed, model, recommendations, user } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 describe("ModelDetailPage", () => {
@@ -79,5 +79,44 @@ describe("ModelDetailPage", () => {
     });
     renderApp("/models/404");
     expect((await screen.findByTestId("error-state")).textContent).toContain("Not found");
+  });
+});
+
+describe("ModelDetailPage extras", () => {
+  it("shows the inspection's advice, the card, versions, jobs and deployments", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: { ...model, card: "# Tiny MLP\n\nTrained on **noise**.", tags: ["vision"] } },
+      "GET /api/v1/models/3/versions/1/": { body: { ...model.latest_version, inspection: { recommendations } } },
+      "GET /api/v1/models/3/versions/": { body: listed([model.latest_version]) },
+      "GET /api/v1/jobs/": {
+        body: listed([job({ id: 9, status: "succeeded", report: { overall: { speedup: 1.5 } } }), job({ id: 10, model: 99 })]),
+      },
+      "GET /api/v1/deployments/": { body: listed([deployment({ status: "ready" })]) },
+    });
+    renderApp("/models/3");
+    expect((await screen.findByTestId("advice-lossless")).textContent).toContain("will help");
+    expect(screen.getByTestId("advice-int8").textContent).toContain("won’t help on this CPU, because no MatMul/Conv work");
+    expect((await screen.findByTestId("model-card")).querySelector("h1")!.textContent).toBe("Tiny MLP");
+    expect(screen.getByTestId("model-tags").textContent).toContain("vision");
+    expect((await screen.findAllByTestId("version-row"))[0]!.textContent).toContain("v1");
+    const jobRows = await screen.findAllByTestId("model-job-row");
+    expect(jobRows).toHaveLength(1);
+    expect(jobRows[0]!.textContent).toContain("1.50×");
+    expect((await screen.findByTestId("model-deployments")).textContent).toContain("tiny-mlp-7");
+  });
+
+  it("says so when the model has no card, jobs or deployments", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "GET /api/v1/models/3/versions/1/": { body: { ...model.latest_version, inspection: {} } },
+      "GET /api/v1/models/3/versions/": { body: listed([model.latest_version]) },
+      "GET /api/v1/jobs/": { body: listed([]) },
+      "GET /api/v1/deployments/": { body: listed([]) },
+    });
+    renderApp("/models/3");
+    await waitFor(() => expect(screen.getAllByTestId("empty-state")).toHaveLength(3));
+    expect(screen.queryByTestId("recipe-advice")).toBeNull();
   });
 });

@@ -87,3 +87,59 @@ describe("UploadModelForm", () => {
     expect((await screen.findByTestId("form-error")).textContent).toContain("Storage is full.");
   });
 });
+
+describe("UploadModelForm by URI", () => {
+  it("checks the URI's form beside the field before any request", async () => {
+    const { requests } = fakeServer({});
+    renderWithProviders(<UploadModelForm onUploaded={() => {}} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText("Object-store URI"));
+    await user.type(screen.getByLabelText("Object URI"), "http://example.com/model.onnx");
+    await user.click(screen.getByRole("button", { name: "Register" }));
+    expect((await screen.findByTestId("field-error-uri")).textContent).toContain("s3://bucket/key");
+    expect(screen.getByLabelText("Object URI").getAttribute("aria-invalid")).toBe("true");
+    expect(requests).toHaveLength(0);
+  });
+
+  it("registers an s3:// object as JSON with tags, and shows the server's reason beside the URI", async () => {
+    const { requests } = fakeServer({
+      "POST /api/v1/models/": { status: 400, body: { detail: "Invalid input.", errors: { uri: ["No such object: s3://models/r.onnx"] } } },
+    });
+    renderWithProviders(<UploadModelForm onUploaded={() => {}} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText("Object-store URI"));
+    await user.type(screen.getByLabelText("Object URI"), "s3://models/r.onnx");
+    await user.tab();
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("r");
+    await user.type(screen.getByLabelText("Tags"), "vision, resnet");
+    await user.click(screen.getByRole("button", { name: "Register" }));
+    expect((await screen.findByTestId("field-error-uri")).textContent).toContain("No such object");
+    expect(requests[0]!.body).toEqual({ uri: "s3://models/r.onnx", name: "r", description: "", tags: ["vision", "resnet"], card: "" });
+  });
+});
+
+describe("UploadModelForm progress", () => {
+  it("shows a progress bar while the file is sent", async () => {
+    let release: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    fakeServer({ "POST /api/v1/models/": { status: 201, body: model } });
+    const fetchMock = globalThis.fetch as unknown as { getMockImplementation: () => (r: Request) => Promise<Response> };
+    const answer = fetchMock.getMockImplementation();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (request: Request) => {
+        await answered;
+        return answer(request);
+      }),
+    );
+    const uploaded = vi.fn();
+    renderWithProviders(<UploadModelForm onUploaded={uploaded} />);
+    const user = userEvent.setup();
+    await user.upload(screen.getByLabelText("Model file"), onnxFile());
+    await user.click(screen.getByRole("button", { name: "Upload" }));
+    const bar = await screen.findByRole("progressbar", { name: "Upload progress" });
+    expect(bar.getAttribute("value")).toBe("100");
+    release();
+    await waitFor(() => expect(uploaded).toHaveBeenCalled());
+  });
+});

@@ -126,8 +126,38 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     access_token_required: false,
     access_token: null,
     target_job: null,
+    max_batch_size: 0,
+    max_batch_time: 0,
     created_at: "2026-11-25T10:05:00Z",
     updated_at: "2026-11-25T10:05:00Z",
     ...overrides,
   } as Deployment;
 }
+
+export function listed<T>(results: T[]) {
+  return { count: results.length, next: null, previous: null, results };
+}
+
+export const modelRow = {
+  id: 3,
+  name: "tiny-mlp",
+  description: "MatMul, Add, Relu",
+  owner: "ada",
+  can_edit: true,
+  visibility: "private",
+  team: null,
+  tags: ["vision"],
+  framework: "onnx",
+  format: "onnx",
+  source: "upload",
+  signature: null,
+  node_counts: nodeCounts,
+  created_at: "2026-11-25T10:00:00Z",
+  updated_at: "2026-11-25T10:00:00Z",
+  latest_version: { id: 5, number: 1, format: "onnx", framework: "onnx", size_bytes: 1234, sha256: "ab", status: "ready", created_at: "2026-11-25T10:00:00Z" },
+};
+
+export const recommendations = [
+  { recipe: "lossless", helps: true, why: "MatMul+Add fuse into Gemm; modest gains" },
+  { recipe: "int8", helps: false, why: "no MatMul/Conv work to quantize" },
+];
