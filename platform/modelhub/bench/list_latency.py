@@ -123,6 +123,12 @@ def seed(models: int) -> dict:
             through(registeredmodel_id=model.pk, tag_id=tags[index % 10].pk) for index, model in enumerate(created)
         ] + [through(registeredmodel_id=model.pk, tag_id=tags[(index // 10) % 10].pk)
              for index, model in enumerate(created) if (index // 10) % 10 != index % 10], batch_size=2000)
+    # A database in steady state has statistics (and, on PostgreSQL, a visibility map for
+    # index-only scans); a freshly seeded one has neither until autovacuum comes by.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     _, staff_token = personal_token_create(user=staff, name="bench")
     _, user_token = personal_token_create(user=owners[0], name="bench")
     from modelhub.selectors import model_list
