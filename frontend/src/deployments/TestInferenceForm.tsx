@@ -31,7 +31,7 @@ export async function sendInference(url: string, body: string, token: string): P
   const started = performance.now();
   let response: Response;
   try {
-    response = await globalThis.fetch(url, { method: "POST", headers, body, mode: "cors", credentials: "omit" });
+    response = await globalThis.fetch(new Request(url, { method: "POST", headers, body, mode: "cors", credentials: "omit" }));
   } catch {
     throw new Error(
       "The endpoint did not answer the browser. It may be down, or it does not allow this origin (CORS: set SERVING_CORS_ORIGINS on the serving engine).",
