@@ -48,14 +48,15 @@ def optimize(self, job_id: int) -> None:
         job_dispatch(job=Job.objects.get(pk=job_id), countdown=settings.WHETSTONE_DEFER_COUNTDOWN_S)
 
 
-@app.task(name="whetstone.deploy", acks_late=True, soft_time_limit=600, time_limit=660)
+@app.task(name="whetstone.deploy", acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
 def deploy(deployment_id: int) -> None:
+    """First load of a pending deployment, or the roll-out of an updating one's newer package."""
     from deployments.services import deployment_load
 
     deployment_load(deployment_id=deployment_id)
 
 
-@app.task(name="whetstone.undeploy", acks_late=True, soft_time_limit=120, time_limit=180)
+@app.task(name="whetstone.undeploy", acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=180)
 def undeploy(deployment_id: int) -> None:
     from deployments.services import deployment_unload
 

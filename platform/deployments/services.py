@@ -166,13 +166,13 @@ def _set(deployment: Deployment, status: str, message: str = "", **fields) -> No
     deployment.save(update_fields=["status", "message", "updated_at", *fields])
 
 
-def _claim(deployment_id: int, expected: str, claimed: str) -> Deployment | None:
-    """Move the row from `expected` to `claimed` once; None when another delivery
-    of the same message (or a stop) got there first."""
+def _claim(deployment_id: int, expected: tuple[str, ...], claimed: str) -> Deployment | None:
+    """Move the row from one of `expected` to `claimed`; None when a stop (or a
+    delivery that finished) got there first."""
     with transaction.atomic():
         deployment = (Deployment.objects.select_for_update(of=("self",)).select_related("job", "target_job")
                       .filter(pk=deployment_id).first())
-        if deployment is None or deployment.status != expected:
+        if deployment is None or deployment.status not in expected:
             return None
         deployment.status = claimed
         deployment.save(update_fields=["status", "updated_at"])
@@ -187,7 +187,9 @@ def deployment_load(*, deployment_id: int) -> None:
         return
     if deployment.status == Deployment.Status.UPDATING:
         _roll_out(deployment_id)
-    elif deployment.status == Deployment.Status.PENDING:
+    elif deployment.status in (Deployment.Status.PENDING, Deployment.Status.LOADING):
+        # loading: a delivery whose worker died mid-load; the message came back
+        # (acks_late, reject_on_worker_lost), and staging and loading again is harmless.
         _first_load(deployment_id)
     # anything else: already handled by an earlier delivery of this message
 
@@ -200,7 +202,8 @@ def _engine_options(deployment: Deployment) -> dict:
 def _first_load(deployment_id: int) -> None:
     from deploy.serving.repository import ServingClient, ServingError, deploy_package
 
-    deployment = _claim(deployment_id, Deployment.Status.PENDING, Deployment.Status.LOADING)
+    deployment = _claim(deployment_id, (Deployment.Status.PENDING, Deployment.Status.LOADING),
+                        Deployment.Status.LOADING)
     if deployment is None:
         return
     try:

@@ -177,3 +177,16 @@ def test_redeploy_takes_only_a_newer_package_of_the_same_model(api, user, tmp_pa
 
     assert refused.status_code == 400 and "another model" in refused.json()["errors"]["job"][0]
     assert Deployment.objects.get(pk=deployment.pk).status == Deployment.Status.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_cut_short_by_a_dead_worker_completes_on_redelivery(user, tmp_path, serving):
+    job = make_job(user, tmp_path, seed=7)
+    # the first delivery claimed the row (loading), then its worker died before loading
+    deployment = Deployment.objects.create(owner=user, job=job, name="redelivered", status=Deployment.Status.LOADING)
+
+    deployment_load(deployment_id=deployment.pk)  # the message, delivered again
+
+    assert Deployment.objects.get(pk=deployment.pk).status == Deployment.Status.READY
+    assert requests.get(f"{serving.base_url}/v2/models/redelivered/ready", timeout=10).status_code == 200
+    deployment_unload(deployment_id=deployment.pk)
