@@ -182,6 +182,8 @@ MATRIX = [
     ("deployments_list", "get", lambda w: "/api/v1/deployments/", None, None, EVERYONE),
     ("deployments_create", "post", lambda w: "/api/v1/deployments/", lambda b: {"job": None}, "json", expect()),
     ("deployments_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
+    ("deployments_health_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/health/", None, None, expect()),
+    ("deployments_redeploy_create", "post", lambda w: f"/api/v1/deployments/{w.deployment.pk}/redeploy/", lambda b: {"job": 0}, "json", expect()),
     ("deployments_destroy", "delete", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
     # presigned uploads: the uploader's alone (this test's object store is local, so they answer 409)
     ("uploads_create", "post", lambda w: "/api/v1/uploads/", lambda b: {"filename": "m.onnx", "size_bytes": 10, "sha256": "0" * 64}, "json", EVERYONE),
