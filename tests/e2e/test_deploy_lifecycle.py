@@ -70,15 +70,17 @@ def jobs(stack, api, tmp_path_factory):
     """Two succeeded lossless jobs of one model: version 1 and version 2 (other weights)."""
     workdir = tmp_path_factory.mktemp("deploy-models")
     model = register_model(api, stack.web_url, tiny_mlp(workdir / "v1.onnx", seed=0), f"deploy-{uuid.uuid4().hex[:6]}")
-    first = start_job(api, stack.web_url, model["id"])
+    first = wait_for_job(api, stack.web_url, start_job(api, stack.web_url, model["id"])["id"])
+    # Version 2 is added once job 1 is done: on the embedded SQLite database, an upload
+    # while the worker writes a job's progress can meet "database is locked".
     with open(tiny_mlp(workdir / "v2.onnx", seed=1), "rb") as handle:
         added = api.post(f"{stack.web_url}/api/v1/models/{model['id']}/versions/",
                          files={"file": ("v2.onnx", handle, "application/octet-stream")}, timeout=60)
     assert added.status_code == 201, added.text
     poll(api, f"{stack.web_url}/api/v1/models/{model['id']}/versions/2/",
          until=lambda v: v.get("status") in ("ready", "failed"), timeout=120)
-    second = start_job(api, stack.web_url, model["id"])
-    done = [wait_for_job(api, stack.web_url, job["id"]) for job in (first, second)]
+    second = wait_for_job(api, stack.web_url, start_job(api, stack.web_url, model["id"])["id"])
+    done = [first, second]
     for job in done:
         assert job["status"] == "succeeded", job["error"]
     assert [job["model_version"] for job in done] == [1, 2]
