@@ -117,7 +117,60 @@ class ModelsPage(ConsolePage):
         expect(self.page.get_by_test_id("models-results")).to_have_attribute("aria-busy", "false")
 
     def model_names(self) -> list[str]:
-        return self.page.get_by_test_id("model-row").get_by_role("link").all_inner_texts()
+        return self.page.get_by_test_id("model-name-link").all_inner_texts()
+
+    def _wait_for_results(self) -> None:
+        expect(self.page.get_by_test_id("models-results")).to_have_attribute("aria-busy", "false")
+
+    def filter_by(self, label: str, option: str) -> None:
+        self.page.get_by_test_id("model-filters").get_by_label(label, exact=True).select_option(option)
+        self._wait_for_results()
+
+    def filter_by_tag(self, tag: str) -> None:
+        field = self.page.get_by_test_id("model-filters").get_by_label("Tag", exact=True)
+        field.fill(tag)
+        field.press("Enter")
+        expect(self.page).to_have_url(re.compile(r"[?&]tag="))
+        self._wait_for_results()
+
+    def sort_by_name(self) -> None:
+        self.page.get_by_test_id("sort-name").click()
+        expect(self.page).to_have_url(re.compile(r"ordering=-?name"))
+        self._wait_for_results()
+
+    def sort_state(self, column: str) -> str:
+        return self.page.get_by_test_id(f"sort-{column}").locator("xpath=..").get_attribute("aria-sort") or ""
+
+    def sources(self) -> list[str]:
+        return self.page.get_by_test_id("model-source").all_inner_texts()
+
+    def register_uri(self, uri: str, *, name: str, tags: str = "") -> None:
+        form = self.page.get_by_test_id("upload-form")
+        form.get_by_label("Object-store URI").check()
+        form.get_by_label("Object URI").fill(uri)
+        form.get_by_label("Name").fill(name)
+        if tags:
+            form.get_by_label("Tags").fill(tags)
+        form.get_by_role("button", name="Register").click()
+
+    def uri_errors(self) -> str:
+        message = self.page.get_by_test_id("field-error-uri")
+        expect(message).to_be_visible(timeout=30_000)
+        return message.inner_text()
+
+    def search_with_keyboard(self, text: str) -> None:
+        """Skip link, then Tab to the search field, type, Enter: no mouse."""
+        keyboard = self.page.keyboard
+        self.open()  # a fresh load: focus starts at the top of the document
+        keyboard.press("Tab")
+        expect(self.page.get_by_role("link", name="Skip to content")).to_be_focused()
+        keyboard.press("Enter")
+        keyboard.press("Tab")
+        expect(self.page.get_by_label("Search models")).to_be_focused()
+        keyboard.type(text)
+        keyboard.press("Enter")
+        expect(self.page).to_have_url(re.compile(r"[?&]search="))
+        self._wait_for_results()
 
 
 class ModelDetailPage(ConsolePage):
@@ -129,6 +182,25 @@ class ModelDetailPage(ConsolePage):
 
     def dynamic_dims(self) -> list[str]:
         return self.page.get_by_test_id("dynamic-dim").all_inner_texts()
+
+    def advice(self, recipe: str) -> str:
+        locator = self.page.get_by_test_id(f"advice-{recipe}")
+        expect(locator).to_be_visible(timeout=30_000)
+        return locator.inner_text()
+
+    def version_rows(self) -> list[str]:
+        expect(self.page.get_by_test_id("version-row").first).to_be_visible()
+        return self.page.get_by_test_id("version-row").all_inner_texts()
+
+    def job_rows(self) -> list[str]:
+        expect(self.page.get_by_test_id("model-job-row").first).to_be_visible()
+        return self.page.get_by_test_id("model-job-row").all_inner_texts()
+
+    def deployments_text(self) -> str:
+        return self.page.get_by_test_id("model-deployments").inner_text()
+
+    def tags(self) -> list[str]:
+        return self.page.get_by_test_id("model-tags").locator("li").all_inner_texts()
 
     def node_count(self, category: str) -> int:
         return int(self.page.get_by_test_id(f"node-count-{category}").locator("td").inner_text())
@@ -229,3 +301,61 @@ class DeploymentPage(ConsolePage):
 
     def python_snippet(self) -> str:
         return self.page.get_by_test_id("snippet-python").inner_text()
+
+    def health(self) -> str:
+        locator = self.page.get_by_test_id("deployment-health")
+        expect(locator).to_contain_text("model ready", timeout=30_000)
+        return locator.inner_text()
+
+    def send_test_inference_with_keyboard(self) -> str:
+        """Focus the send button and press Enter; returns the answer's status line and body."""
+        button = self.page.get_by_test_id("infer-send")
+        expect(button).to_be_enabled()
+        button.focus()
+        self.page.keyboard.press("Enter")
+        status = self.page.get_by_test_id("infer-status")
+        expect(status).to_be_visible(timeout=30_000)
+        return status.inner_text() + "\n" + self.page.get_by_test_id("infer-response").inner_text()
+
+
+class DashboardPage(ConsolePage):
+    def open(self) -> "DashboardPage":
+        self.page.goto("/dashboard")
+        expect(self.page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+        self.wait_until_loaded()
+        return self
+
+    def share_above_1_1(self) -> str:
+        return self.page.get_by_test_id("dashboard-share").inner_text()
+
+    def jobs(self) -> int:
+        return int(self.page.get_by_test_id("dashboard-jobs").inner_text())
+
+    def histogram_label(self) -> str:
+        return self.page.get_by_test_id("speedup-histogram").get_attribute("aria-label") or ""
+
+
+class TokensPage(ConsolePage):
+    def open(self) -> "TokensPage":
+        self.page.goto("/tokens")
+        expect(self.page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
+        self.wait_until_loaded()
+        return self
+
+    def create_with_keyboard(self, name: str) -> str:
+        """Focus the name field, type, Enter; returns the secret shown once."""
+        field = self.page.get_by_test_id("token-form").get_by_label("Name")
+        field.focus()
+        self.page.keyboard.type(name)
+        self.page.keyboard.press("Enter")
+        secret = self.page.get_by_test_id("new-token")
+        expect(secret).to_be_visible()
+        return secret.inner_text().strip()
+
+    def rows(self) -> list[str]:
+        return self.page.get_by_test_id("token-row").all_inner_texts()
+
+    def revoke(self, name: str) -> None:
+        self.page.once("dialog", lambda dialog: dialog.accept())
+        self.page.get_by_role("button", name=f"Revoke {name}").click()
+        expect(self.page.get_by_role("button", name=f"Revoke {name}")).to_have_count(0)

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.support.models import slow_matmul_chain
 
-from .pages import LoginPage
+from .pages import DashboardPage, LoginPage, ModelDetailPage, TokensPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -64,7 +64,10 @@ def assert_fits_narrow_screen(console_page, screenshot_name: str) -> None:
     try:
         console_page.screenshot(screenshot_name)
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= NARROW["width"], f"{page.url} is {width}px wide on a {NARROW['width']}px screen"
+        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-scroll'))
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert width <= NARROW["width"], f"{page.url} is {width}px wide on a {NARROW['width']}px screen: {culprits}"
     finally:
         page.set_viewport_size(desktop)
 
@@ -86,6 +89,11 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     models.screenshot("02-models")
 
     detail = models.upload(model_file, name="browser-mlp", description="MatMul, Add, Relu; dynamic batch")
+    model_url = browser_page.url
+    assert "will help" in detail.advice("lossless"), "the inspection's advice is missing"
+    assert "because" in detail.advice("int8")
+    assert detail.version_rows()[0].startswith("v1")
+    expect(browser_page.get_by_test_id("model-jobs")).to_have_count(0)  # no job yet: the empty state
     assert "[batch, 8]" in detail.input_shapes()
     assert "batch" in detail.dynamic_dims()
     assert detail.node_count("compute") == 1
@@ -108,6 +116,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert "meets the budget" in job.accuracy_verdict()
     assert any("batch" in row for row in job.shape_rows()), job.shape_rows()
     assert job.candidate_rows(), "the report lists no candidates"
+    expect(browser_page.get_by_test_id("latency-bar-group").first).to_be_visible()
     assert job.log_lines(), "the job log is empty"
     package = browser_page.request.get(job.package_href())
     assert package.ok and package.body()[:2] == b"PK", f"package download: HTTP {package.status}"
@@ -121,6 +130,10 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert status == "ready", f"deployment ended {status}: {deployment.message()}"
     endpoint = deployment.endpoint_url()
     assert endpoint.startswith(stack.serving_url) and endpoint.endswith("/infer"), endpoint
+    assert "Engine live" in deployment.health()
+    # The test-inference form calls the engine from the browser (CORS on the serving origin).
+    answer_text = deployment.send_test_inference_with_keyboard()
+    assert "HTTP 200" in answer_text and '"name": "y"' in answer_text, answer_text
     deployment.screenshot("08-deployment-ready")
     assert_fits_narrow_screen(deployment, "08-deployment-ready-narrow")
 
@@ -141,7 +154,21 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     assert any("browser-mlp" in row and "ready" in row and endpoint in row for row in rows), rows
     deployments.screenshot("09-deployments")
 
+    dashboard = DashboardPage(browser_page, screenshots).open()
+    assert dashboard.jobs() >= 1
+    assert re.fullmatch(r"\d+%", dashboard.share_above_1_1())
+    dashboard.screenshot("09-dashboard")
+    assert_fits_narrow_screen(dashboard, "09-dashboard-narrow")
+
+    browser_page.goto(model_url)
+    model_page = ModelDetailPage(browser_page, screenshots)
+    model_page.wait_until_shown("browser-mlp")
+    assert any("succeeded" in row for row in model_page.job_rows()), model_page.job_rows()
+    expect(browser_page.get_by_test_id("model-deployments")).to_contain_text(deployment_name(endpoint))
+    deployments = model_page.open_from_nav("Deployments")
+
     browser_page.get_by_role("link", name=deployment_name(endpoint)).click()
+    expect(deployment.status).to_have_text("ready")
     assert deployment.stop(timeout_s=DEPLOY_TIMEOUT_S) == "stopped", deployment.message()
     assert requests.post(url, json=body, timeout=30).status_code != 200, "a stopped deployment still answers"
     deployment.screenshot("10-deployment-stopped")
@@ -218,3 +245,81 @@ def test_deep_link_asks_for_login_and_returns_there_by_keyboard(stack, browser_p
     # The first Tab on a console page offers to skip the navigation.
     browser_page.keyboard.press("Tab")
     expect(browser_page.get_by_role("link", name="Skip to content")).to_be_focused()
+
+
+def test_models_list_filters_sorts_and_registers_by_uri(stack, browser_page, screenshots, tmp_path):
+    """PAI's ModelHub list: register from object storage, narrow by tag and format, sort by name."""
+    import boto3
+
+    run = uuid.uuid4().hex[:8]
+    model_file = matmul_add_relu(tmp_path / "uri_mlp.onnx")
+    env = stack.env
+    s3 = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], aws_access_key_id=env["S3_ACCESS_KEY_ID"],
+                      aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"], region_name=env["S3_REGION"])
+    # A user's own bucket: the ModelHub refuses URIs inside its own storage bucket.
+    bucket = "browser-team-models"
+    if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=bucket)
+    key = f"incoming/{run}/uri_mlp.onnx"
+    s3.upload_file(str(model_file), bucket, key)
+
+    models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+    models.register_uri(f"s3://{bucket}/incoming/{run}/missing.onnx", name=f"missing-{run}")
+    assert models.uri_errors().strip(), "no reason given beside the URI field"
+    models.screenshot("01-register-uri-rejected")
+
+    browser_page.get_by_label("Object URI").fill(f"s3://{bucket}/{key}")
+    browser_page.get_by_test_id("upload-form").get_by_label("Name").fill(f"b-uri-{run}")
+    browser_page.get_by_test_id("upload-form").get_by_label("Tags").fill(f"tag-{run}, browser")
+    browser_page.get_by_role("button", name="Register").click()
+    expect(browser_page).to_have_url(re.compile(r"/models/\d+$"), timeout=60_000)
+    detail = ModelDetailPage(browser_page, screenshots)
+    detail.wait_until_shown(f"b-uri-{run}")
+    assert f"tag-{run}" in detail.tags()
+    expect(browser_page.get_by_test_id("storage-address")).to_contain_text("s3://")
+    detail.screenshot("02-model-from-uri")
+
+    models.open()
+    models.filter_by_tag(f"tag-{run}")
+    assert models.model_names() == [f"b-uri-{run}"]
+    assert models.sources() and "mine" in models.sources()[0]
+    models.filter_by("Format", "onnx")
+    assert models.model_names() == [f"b-uri-{run}"]
+    models.filter_by("Format", "torchscript")
+    expect(browser_page.get_by_test_id("empty-state")).to_contain_text("No model matches")
+    models.screenshot("03-models-filtered-empty")
+
+    models.open()
+    models.sort_by_name()
+    assert models.sort_state("name") == "ascending"
+    names = models.model_names()
+    assert names == sorted(names, key=str.lower) or names == sorted(names), names
+    models.screenshot("04-models-sorted")
+    assert_fits_narrow_screen(models, "04-models-narrow")
+
+    models.search_with_keyboard(f"b-uri-{run}")
+    assert models.model_names() == [f"b-uri-{run}"]
+
+
+def test_api_tokens_create_once_and_revoke(stack, browser_page, screenshots):
+    login = LoginPage(browser_page, screenshots).open()
+    login.log_in(stack.admin_username, stack.admin_password)
+    tokens = TokensPage(browser_page, screenshots).open()
+    name = f"ci-{uuid.uuid4().hex[:6]}"
+    secret = tokens.create_with_keyboard(name)
+    assert secret.startswith("wst_"), secret
+    tokens.screenshot("01-token-created")
+    whoami = requests.get(f"{stack.web_url}/api/v1/auth/me/", headers={"Authorization": f"Token {secret}"}, timeout=10)
+    assert whoami.status_code == 200, whoami.text
+    assert any(name in row and "active" in row for row in tokens.rows()), tokens.rows()
+    assert all(secret not in row for row in tokens.rows())
+
+    tokens.revoke(name)
+    assert any(name in row and "revoked" in row for row in tokens.rows()), tokens.rows()
+    refused = requests.get(f"{stack.web_url}/api/v1/auth/me/", headers={"Authorization": f"Token {secret}"}, timeout=10)
+    assert refused.status_code == 401
+    tokens.screenshot("02-token-revoked")
+    assert_fits_narrow_screen(tokens, "03-tokens-narrow")
+    # Shown once: a reload lists the token but never its secret.
+    browser_page.reload()
+    expect(browser_page.get_by_test_id("new-token")).to_have_count(0)

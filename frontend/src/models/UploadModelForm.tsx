@@ -134,7 +134,7 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
             aria-describedby="upload-uri-hint upload-uri-errors"
           />
           <p id="upload-uri-hint" className="hint">
-            One object in the platform's object store (s3:// or oss://); Whetstone copies nothing, it reads it there.
+            One object in an S3 or OSS bucket the platform can read, outside the ModelHub's own storage.
           </p>
           {uriErrors.length > 0 && (
             <ul id="upload-uri-errors" className="field-errors" data-testid="field-error-uri" role="alert">
