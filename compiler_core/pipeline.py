@@ -71,6 +71,7 @@ class CandidateResult:
     runner: Any = None                # kept only while the candidate can still win
     runoff_speedup: float | None = None
     runoff: Comparison | None = None
+    confirmation: Comparison | None = None
 
     @property
     def speedup(self) -> float | None:
@@ -451,7 +452,17 @@ class Optimization:
         # Shapes other than the primary were compared earlier; the runoff must confirm the gain here.
         winners = [r for r in contenders if r.complete and r.runoff.significant_gain
                    and not any(c.significantly_slower for c in r.comparisons.values())]
-        return max(winners, key=lambda r: r.runoff_speedup) if winners else None
+        for result in sorted(winners, key=lambda r: r.runoff_speedup, reverse=True):
+            if self._confirmed(result, baseline, feeds, plan):
+                return result
+        return None
+
+    def _confirmed(self, result: CandidateResult, baseline, feeds, plan: MeasurePlan) -> bool:
+        """One more independent paired run: a gain that a burst of load produced rarely repeats."""
+        self.progress("candidates", 88, f"confirming {result.name} against the baseline")
+        confirmation = compare(lambda: baseline.run(feeds), lambda: result.runner.run(feeds), plan, self._should_cancel)
+        result.confirmation = confirmation
+        return confirmation.significant_gain
 
     def _no_gain_message(self, cached: dict | None) -> str:
         if cached and not cached.get("winner"):

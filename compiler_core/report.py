@@ -40,6 +40,10 @@ def _why_lost(result, winner) -> str | None:
         return None
     if result.status != "passed":
         return result.reason or result.status
+    if result.confirmation is not None and not result.confirmation.significant_gain:
+        return (f"won the runoff ({result.runoff_speedup:.3f}x) but the confirmation run measured "
+                f"{result.confirmation.speedup:.3f}x (median {result.confirmation.median_speedup:.3f}x): "
+                "not a gain that holds")
     if result.runoff is not None:
         if not result.runoff.significant_gain:
             return (f"in the final interleaved runoff its gain {result.runoff_speedup:.3f}x was within the noise "
@@ -73,6 +77,7 @@ def _candidate_entry(result, winner) -> dict:
             "lost" if result.status == "passed" else result.status),
         "speedup": _round(result.speedup),
         "runoff_speedup": _round(result.runoff_speedup),
+        "confirmation_speedup": _round(result.confirmation.speedup) if result.confirmation else None,
         "noise": _round(result.noise) if result.comparisons else None,
         "latency": {label: c.candidate.as_dict() for label, c in result.comparisons.items()},
         "baseline_latency": {label: c.baseline.as_dict() for label, c in result.comparisons.items()},
