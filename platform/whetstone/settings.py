@@ -72,8 +72,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'whetstone.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write the same file: wait for the lock
-    # instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # instead of failing with "database is locked". IMMEDIATE takes the write
+    # lock when a transaction begins, so two writers queue up rather than one
+    # failing when it upgrades a read lock (which no timeout helps with).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
 # Keep database connections across requests (a new PostgreSQL connection per
 # request costs more than a whole list page); checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
