@@ -22,6 +22,11 @@ export function inferenceRequestFor(inputs: TensorSpec[]) {
   };
 }
 
+/** One line per tensor: readable in a text box, and valid JSON as it stands. */
+export function formatRequest(request: { inputs: unknown[] }): string {
+  return `{"inputs": [\n${request.inputs.map((input) => `  ${JSON.stringify(input)}`).join(",\n")}\n]}`;
+}
+
 export type InferenceAnswer = { status: number; ok: boolean; body: string; elapsedMs: number };
 
 /** The engine is on another origin; it answers the console's origin through CORS (SERVING_CORS_ORIGINS). */
@@ -60,7 +65,7 @@ export function TestInferenceForm({
   initialToken: string | null;
   ready: boolean;
 }) {
-  const [body, setBody] = useState(() => JSON.stringify(inferenceRequestFor(inputs), null, 1));
+  const [body, setBody] = useState(() => formatRequest(inferenceRequestFor(inputs)));
   const [token, setToken] = useState(initialToken ?? "");
   const [jsonProblem, setJsonProblem] = useState<string | null>(null);
   const infer = useMutation({ mutationFn: () => sendInference(endpointUrl, body, token) });

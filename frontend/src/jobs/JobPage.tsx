@@ -1,3 +1,4 @@
+import { useScrollToHash } from "../components/useScrollToHash";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { isJobActive, useCancelJob, useDeploy, useJob } from "../api/queries";
@@ -62,7 +63,7 @@ function JobActions({ job }: { job: Job }) {
   // The package endpoint is the API's own; package_url may point at object storage instead.
   const packageHref = job.package_url || `/api/v1/jobs/${job.id}/package/`;
   return (
-    <div className="actions">
+    <div className="actions" id="deploy">
       <a className="button" href={packageHref} download data-testid="download-package">
         Download package
       </a>
@@ -74,6 +75,7 @@ function JobActions({ job }: { job: Job }) {
         type="button"
         className="primary"
         data-testid="deploy-button"
+        data-autofocus
         disabled={deploy.isPending}
         onClick={() =>
           deploy.mutate(
@@ -96,6 +98,7 @@ function JobActions({ job }: { job: Job }) {
 export function JobPage() {
   const jobId = Number(useParams().jobId);
   const job = useJob(jobId);
+  useScrollToHash(job.data?.status === "succeeded");
 
   if (job.isPending) return <LoadingState label="Loading job…" />;
   if (job.isError && !job.data) return <ErrorState error={job.error} onRetry={() => void job.refetch()} />;

@@ -1,5 +1,5 @@
-import { useEffect } from "react";
-import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
+import { useScrollToHash } from "../components/useScrollToHash";
 import {
   isModelInspecting,
   recommendationsOf,
@@ -205,19 +205,6 @@ function ModelDeployments({ modelId }: { modelId: number }) {
       ))}
     </ul>
   );
-}
-
-/** The row actions of the models list link here with #optimize, #deploy, #versions or #jobs. */
-function useScrollToHash(ready: boolean) {
-  const { hash } = useLocation();
-  useEffect(() => {
-    if (!ready || !hash) return;
-    const target = document.getElementById(hash.slice(1));
-    if (!target) return;
-    target.scrollIntoView?.({ block: "start" });
-    const focusable = target.querySelector<HTMLElement>("select, input, button, a") ?? target;
-    focusable.focus();
-  }, [ready, hash]);
 }
 
 export function ModelDetailPage() {
