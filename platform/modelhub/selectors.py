@@ -76,19 +76,22 @@ def model_can_edit(*, user, model: RegisteredModel) -> bool:
 def model_search(*, queryset: QuerySet[RegisteredModel], query: str) -> QuerySet[RegisteredModel]:
     """Fuzzy keyword search over name, description and tags.
 
-    PostgreSQL: trigram word similarity (typo-tolerant, GIN-indexed) or substring match,
-    best matches first. Elsewhere: every word must appear as a substring.
+    PostgreSQL: every word matches as a substring or by trigram word similarity
+    (typo-tolerant, GIN-indexed), best matches first. Elsewhere: every word must
+    appear as a substring.
     """
-    query = " ".join(query.split())[:200].lower()
-    if not query:
+    words = " ".join(query.split())[:200].lower().split()
+    if not words:
         return queryset
     if connection.vendor == "postgresql" and settings.MODELHUB_TRIGRAM_SEARCH:
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        return queryset.filter(
-            Q(search_text__contains=query) | Q(search_text__trigram_word_similar=query)
-        ).annotate(relevance=TrigramWordSimilarity(query, "search_text"))
-    for word in query.split():
+        # Every word must match, as a substring or a near miss (a typo); both use the GIN
+        # trigram index. The best matches of the whole query come first.
+        for word in words:
+            queryset = queryset.filter(Q(search_text__contains=word) | Q(search_text__trigram_word_similar=word))
+        return queryset.annotate(relevance=TrigramWordSimilarity(" ".join(words), "search_text"))
+    for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset
 
