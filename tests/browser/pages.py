@@ -359,3 +359,28 @@ class TokensPage(ConsolePage):
         self.page.once("dialog", lambda dialog: dialog.accept())
         self.page.get_by_role("button", name=f"Revoke {name}").click()
         expect(self.page.get_by_role("button", name=f"Revoke {name}")).to_have_count(0)
+
+
+class WebhooksPage(ConsolePage):
+    def open(self) -> "WebhooksPage":
+        self.page.goto("/webhooks")
+        expect(self.page.get_by_role("heading", name="Webhooks", level=1)).to_be_visible()
+        self.wait_until_loaded()
+        return self
+
+    def add_with_keyboard(self, url: str) -> str:
+        """Focus the URL field, type, Enter; returns the signing secret shown."""
+        self.page.get_by_test_id("webhook-form").get_by_label("URL").focus()
+        self.page.keyboard.type(url)
+        self.page.keyboard.press("Enter")
+        secret = self.page.get_by_test_id("webhook-secret")
+        expect(secret).to_be_visible()
+        return secret.inner_text().strip()
+
+    def urls(self) -> list[str]:
+        return self.page.get_by_test_id("webhook-row").locator("code").all_inner_texts()
+
+    def delete(self, url: str) -> None:
+        self.page.once("dialog", lambda dialog: dialog.accept())
+        self.page.get_by_role("button", name=f"Delete webhook {url}").click()
+        expect(self.page.get_by_role("button", name=f"Delete webhook {url}")).to_have_count(0)

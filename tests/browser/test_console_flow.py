@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.support.models import slow_matmul_chain
 
-from .pages import DashboardPage, LoginPage, ModelDetailPage, TokensPage
+from .pages import DashboardPage, LoginPage, ModelDetailPage, TokensPage, WebhooksPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -149,6 +149,7 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
 
     jobs = deployment.open_from_nav("Jobs")
     assert any("browser-mlp" in row and "succeeded" in row for row in jobs.rows("job-row")), jobs.rows("job-row")
+    jobs.screenshot("09-jobs")
     deployments = jobs.open_from_nav("Deployments")
     rows = deployments.rows("deployment-row")
     assert any("browser-mlp" in row and "ready" in row and endpoint in row for row in rows), rows
@@ -323,3 +324,16 @@ def test_api_tokens_create_once_and_revoke(stack, browser_page, screenshots):
     # Shown once: a reload lists the token but never its secret.
     browser_page.reload()
     expect(browser_page.get_by_test_id("new-token")).to_have_count(0)
+
+
+
+def test_webhooks_add_and_delete(stack, browser_page, screenshots):
+    LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+    webhooks = WebhooksPage(browser_page, screenshots).open()
+    url = f"https://ci.example.com/hooks/{uuid.uuid4().hex[:8]}"
+    assert webhooks.add_with_keyboard(url), "no signing secret shown"
+    expect(browser_page.get_by_test_id("webhook-row").filter(has_text=url)).to_be_visible()
+    webhooks.screenshot("01-webhook-added")
+    assert_fits_narrow_screen(webhooks, "02-webhooks-narrow")
+    webhooks.delete(url)
+    assert url not in webhooks.urls()

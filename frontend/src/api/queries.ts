@@ -364,3 +364,34 @@ export function useRevokeToken() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
   });
 }
+
+export function useWebhooks() {
+  return useQuery({
+    queryKey: queryKeys.webhooks,
+    queryFn: () => unwrap(api.GET("/api/v1/webhooks/")),
+  });
+}
+
+export function useCreateWebhook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { url: string }) => unwrap(api.POST("/api/v1/webhooks/", { body: request })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.webhooks }),
+  });
+}
+
+export function useDeleteWebhook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/v1/webhooks/{id}/", { params: { path: { id } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.webhooks }),
+  });
+}
+
+export function useWebhookDeliveries(id: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...queryKeys.webhooks, id, "deliveries"] as const,
+    enabled,
+    queryFn: () => unwrap(api.GET("/api/v1/webhooks/{id}/deliveries/", { params: { path: { id } } })),
+  });
+}

@@ -1,4 +1,5 @@
 import { TokensPage } from "../account/TokensPage";
+import { WebhooksPage } from "../account/WebhooksPage";
 import { DashboardPage } from "../dashboard/DashboardPage";
 import { Navigate, type RouteObject } from "react-router";
 import { LoginPage } from "../auth/LoginPage";
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
           { path: "deployments/:deploymentId", element: <DeploymentPage /> },
           { path: "dashboard", element: <DashboardPage /> },
           { path: "tokens", element: <TokensPage /> },
+          { path: "webhooks", element: <WebhooksPage /> },
         ],
       },
       { path: "*", element: <NotFoundPage /> },

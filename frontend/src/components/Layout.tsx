@@ -20,6 +20,7 @@ export function Layout() {
           <NavLink to="/deployments">Deployments</NavLink>
           <NavLink to="/dashboard">Dashboard</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
+          <NavLink to="/webhooks">Webhooks</NavLink>
         </nav>
         {session.data && (
           <div className="user-menu">

@@ -3,6 +3,7 @@
 const TONES: Record<string, string> = {
   succeeded: "good",
   active: "good",
+  delivered: "good",
   revoked: "muted",
   expired: "muted",
   ready: "good",

@@ -1,0 +1,54 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { fakeServer } from "../test/fakeServer";
+import { listed, user } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+const webhook = {
+  id: 2,
+  url: "https://ci.example.com/hook",
+  secret: "whsec-123",
+  active: true,
+  team: null,
+  created_at: "2026-11-25T10:00:00Z",
+};
+
+describe("WebhooksPage", () => {
+  it("adds a webhook, shows its secret and lists its deliveries", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/webhooks/": [{ body: listed([]) }, { body: listed([webhook]) }],
+      "POST /api/v1/webhooks/": { status: 201, body: webhook },
+      "GET /api/v1/webhooks/2/deliveries/": {
+        body: listed([
+          {
+            id: 1, event: "job.succeeded", job: 9, status: "failed", response_status: 500, attempts: 3,
+            created_at: "2026-11-25T10:00:00Z", delivered_at: null, error: "HTTP 500", payload: {},
+          },
+        ]),
+      },
+    });
+    renderApp("/webhooks");
+    const actions = userEvent.setup();
+    expect((await screen.findByTestId("empty-state")).textContent).toContain("No webhooks");
+    await actions.type(screen.getByLabelText("URL"), "https://ci.example.com/hook");
+    await actions.click(screen.getByRole("button", { name: "Add webhook" }));
+    expect((await screen.findByTestId("webhook-secret")).textContent).toContain("whsec-123");
+    expect(requests.find((request) => request.method === "POST")!.body).toEqual({ url: "https://ci.example.com/hook" });
+    await actions.click(await screen.findByText("Deliveries"));
+    await waitFor(() => expect(screen.getByTestId("webhook-deliveries").textContent).toContain("HTTP 500"));
+  });
+
+  it("shows the server's reason beside the URL", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/webhooks/": { body: listed([]) },
+      "POST /api/v1/webhooks/": { status: 400, body: { detail: "Invalid input.", errors: { url: ["Enter a public https URL."] } } },
+    });
+    renderApp("/webhooks");
+    const actions = userEvent.setup();
+    await actions.type(await screen.findByLabelText("URL"), "http://10.0.0.1/x");
+    await actions.click(screen.getByRole("button", { name: "Add webhook" }));
+    expect((await screen.findByTestId("field-error-url")).textContent).toContain("public https URL");
+  });
+});
