@@ -217,6 +217,23 @@ class ModelDetailPage(ConsolePage):
         return job
 
 
+    def optimize_with_keyboard(self, *, recipe: str) -> "JobPage":
+        """Land on #optimize (the list's row action), pick the recipe with arrow keys, submit with Enter."""
+        self.page.goto(self.page.url.split("#")[0] + "#optimize")
+        self.page.reload()
+        recipe_field = self.page.get_by_test_id("optimize-form").get_by_label("Recipe")
+        expect(recipe_field).to_be_focused()
+        self.page.keyboard.press("Home")
+        while recipe_field.input_value() != recipe:
+            self.page.keyboard.press("ArrowDown")
+        self.page.get_by_label(re.compile("Accuracy budget")).focus()
+        self.page.keyboard.press("Enter")
+        expect(self.page).to_have_url(re.compile(r"/jobs/\d+$"))
+        job = JobPage(self.page, self.screenshots)
+        expect(job.status).to_be_visible()
+        return job
+
+
 class JobPage(ConsolePage):
     @property
     def status(self):
@@ -261,6 +278,10 @@ class JobPage(ConsolePage):
 
     def cancel(self) -> None:
         self.page.get_by_role("button", name="Cancel job").click()
+
+    def cancel_with_keyboard(self) -> None:
+        self.page.get_by_role("button", name="Cancel job").focus()
+        self.page.keyboard.press("Enter")
 
     def deploy(self, *, require_access_token: bool = False) -> "DeploymentPage":
         self.page.get_by_label("Require an access token").set_checked(require_access_token)

@@ -150,10 +150,12 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     jobs = deployment.open_from_nav("Jobs")
     assert any("browser-mlp" in row and "succeeded" in row for row in jobs.rows("job-row")), jobs.rows("job-row")
     jobs.screenshot("09-jobs")
+    assert_fits_narrow_screen(jobs, "09-jobs-narrow")
     deployments = jobs.open_from_nav("Deployments")
     rows = deployments.rows("deployment-row")
     assert any("browser-mlp" in row and "ready" in row and endpoint in row for row in rows), rows
     deployments.screenshot("09-deployments")
+    assert_fits_narrow_screen(deployments, "09-deployments-narrow")
 
     dashboard = DashboardPage(browser_page, screenshots).open()
     assert dashboard.jobs() >= 1
@@ -206,8 +208,8 @@ def test_deploy_behind_an_access_token(stack, browser_page, screenshots, tmp_pat
 def test_cancel_a_running_optimization(stack, browser_page, screenshots, tmp_path):
     slow_model = slow_matmul_chain(tmp_path / "slow_chain.onnx")
     models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
-    job = models.upload(slow_model, name="browser-slow-chain").optimize(recipe="auto")
-    job.cancel()
+    job = models.upload(slow_model, name="browser-slow-chain").optimize_with_keyboard(recipe="auto")
+    job.cancel_with_keyboard()
     assert job.wait_until_finished(timeout_s=120) == "cancelled", job.error()
     expect(browser_page.get_by_role("button", name="Cancel job")).to_have_count(0)
     expect(browser_page.get_by_test_id("report")).to_have_count(0)
@@ -272,12 +274,21 @@ def test_models_list_filters_sorts_and_registers_by_uri(stack, browser_page, scr
     browser_page.get_by_label("Object URI").fill(f"s3://{bucket}/{key}")
     browser_page.get_by_test_id("upload-form").get_by_label("Name").fill(f"b-uri-{run}")
     browser_page.get_by_test_id("upload-form").get_by_label("Tags").fill(f"tag-{run}, browser")
+    browser_page.get_by_text("Model card (Markdown, optional)").click()
+    browser_page.get_by_label("Model card", exact=True).fill(
+        "# URI MLP\n\nRegistered **from S3**.\n\n<script>window.cardScriptRan = true</script>"
+        "<img src=x onerror=\"window.cardScriptRan = true\">")
     browser_page.get_by_role("button", name="Register").click()
     expect(browser_page).to_have_url(re.compile(r"/models/\d+$"), timeout=60_000)
     detail = ModelDetailPage(browser_page, screenshots)
     detail.wait_until_shown(f"b-uri-{run}")
     assert f"tag-{run}" in detail.tags()
     expect(browser_page.get_by_test_id("storage-address")).to_contain_text("s3://")
+    card = browser_page.get_by_test_id("model-card")
+    expect(card.get_by_role("heading", name="URI MLP")).to_be_visible()
+    expect(card.locator("strong")).to_have_text("from S3")
+    assert card.locator("script").count() == 0
+    assert browser_page.evaluate("window.cardScriptRan") is None, "the model card ran a script"
     detail.screenshot("02-model-from-uri")
 
     models.open()

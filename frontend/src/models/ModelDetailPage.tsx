@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useScrollToHash } from "../components/useScrollToHash";
 import {
@@ -9,7 +10,6 @@ import {
   useModelVersion,
   useModelVersions,
 } from "../api/queries";
-import { Markdown } from "../components/Markdown";
 import { EmptyState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatSpeedup } from "../format/numbers";
@@ -93,6 +93,9 @@ function VersionStatusNotice({ model }: { model: ModelDetail }) {
   }
   return null;
 }
+
+// marked + DOMPurify load only when a card is shown.
+const Markdown = lazy(() => import("../components/Markdown").then((module) => ({ default: module.Markdown })));
 
 function VersionsTable({ modelId }: { modelId: number }) {
   const versions = useModelVersions(modelId);
@@ -260,7 +263,9 @@ export function ModelDetailPage() {
           <section aria-labelledby="card-title">
             <h2 id="card-title">Model card</h2>
             {data.card.trim() ? (
-              <Markdown source={data.card} testId="model-card" />
+              <Suspense fallback={<LoadingState label="Rendering the card…" />}>
+                <Markdown source={data.card} testId="model-card" />
+              </Suspense>
             ) : (
               <EmptyState>
                 <p>No model card. Register with a card (API: <code>card</code>, CLI: <code>--card</code>) to describe it.</p>

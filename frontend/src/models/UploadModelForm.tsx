@@ -5,7 +5,7 @@ import type { ModelDetail } from "../api/types";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 import { formatBytes } from "../format/numbers";
 
-const REGISTER_FIELDS = ["file", "uri", "name", "description", "tags"];
+const REGISTER_FIELDS = ["file", "uri", "name", "description", "tags", "card"];
 type Mode = "file" | "uri";
 
 /** Suggests a model name from the file name so the common case is one click. */
@@ -40,6 +40,7 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [tags, setTags] = useState("");
+  const [card, setCard] = useState("");
   const [progress, setProgress] = useState<UploadProgress | null>(null);
 
   const active = mode === "file" ? upload : registerUri;
@@ -52,6 +53,7 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
     setName("");
     setDescription("");
     setTags("");
+    setCard("");
     setProgress(null);
     if (fileInput.current) fileInput.current.value = "";
     onUploaded(model);
@@ -63,13 +65,13 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
       if (!file) return;
       setProgress({ loaded: 0, total: file.size });
       upload.mutate(
-        { file, name, description, tags: parseTags(tags), card: "", onProgress: setProgress },
+        { file, name, description, tags: parseTags(tags), card, onProgress: setProgress },
         { onSuccess: reset, onError: () => setProgress(null) },
       );
     } else {
       setUriTouched(true);
       if (uriProblem(uri)) return;
-      registerUri.mutate({ uri: uri.trim(), name, description, tags: parseTags(tags), card: "" }, { onSuccess: reset });
+      registerUri.mutate({ uri: uri.trim(), name, description, tags: parseTags(tags), card }, { onSuccess: reset });
     }
   }
 
@@ -182,6 +184,21 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
         Comma-separated.
       </p>
       <FieldErrors id="upload-tags-errors" error={error} field="tags" />
+
+      <details className="card-field">
+        <summary>Model card (Markdown, optional)</summary>
+        <label htmlFor="upload-card">Model card</label>
+        <textarea
+          id="upload-card"
+          rows={5}
+          value={card}
+          placeholder={"# My model\n\nWhat it does, its data, its limits."}
+          onChange={(event) => setCard(event.target.value)}
+          aria-invalid={fieldHasError(error, "card")}
+          aria-describedby="upload-card-errors"
+        />
+        <FieldErrors id="upload-card-errors" error={error} field="card" />
+      </details>
 
       {mode === "file" && progress && (
         <div className="upload-progress" data-testid="upload-progress">
