@@ -23,8 +23,8 @@ class PageOfIdsPaginator(Paginator):
         # The page's ids in order, then their rows by primary key alone (the visibility
         # and search filters are not evaluated twice), put back in the ids' order.
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row["id"]: row for row in self.object_list.model._base_manager.filter(pk__in=ids).values(
-            *self.row_fields)}
+        by_id = self.object_list.model._base_manager.filter(pk__in=ids).order_by()
+        rows = {row["id"]: row for row in by_id.values(*self.row_fields)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     row_fields: tuple[str, ...] = ()
