@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from deploy.local.processes import free_port, start_web
 
+    host = machine()  # before the run: its load average says how busy the machine already was
     var_dir = Path(tempfile.mkdtemp(prefix="whetstone-bench-"))
     database_url, drop_database = prepare_database(var_dir)
     os.environ.update(DATABASE_URL=database_url, WHETSTONE_VAR_DIR=str(var_dir),
@@ -284,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             "server": "gunicorn (2 workers x 4 threads, as `make run`)",
             "rate_rps": args.rate, "duration_s": args.duration, **{k: v for k, v in seeded.items()
                                                                    if not k.endswith("token")},
-            "target_p99_ms": TARGET_P99_MS, "target_met": met, "machine": machine(),
+            "target_p99_ms": TARGET_P99_MS, "target_met": met, "machine": host,
             "load_average_at_end": os.getloadavg(), "scenarios": results,
         }
         out = Path(args.out)
