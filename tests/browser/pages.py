@@ -158,6 +158,15 @@ class ModelsPage(ConsolePage):
         expect(message).to_be_visible(timeout=30_000)
         return message.inner_text()
 
+    def open_more_with_keyboard(self, name: str) -> list[str]:
+        """Focus a row's More menu, open it with Enter; returns the actions it offers."""
+        menu = self.page.get_by_label(f"More actions for {name}")
+        menu.focus()
+        self.page.keyboard.press("Enter")
+        actions = menu.locator("xpath=..").get_by_role("link")
+        expect(actions.first).to_be_visible()
+        return actions.all_inner_texts()
+
     def search_with_keyboard(self, text: str) -> None:
         """Skip link, then Tab to the search field, type, Enter: no mouse."""
         keyboard = self.page.keyboard

@@ -311,6 +311,8 @@ def test_models_list_filters_sorts_and_registers_by_uri(stack, browser_page, scr
 
     models.search_with_keyboard(f"b-uri-{run}")
     assert models.model_names() == [f"b-uri-{run}"]
+    assert "Download v1" in models.open_more_with_keyboard(f"b-uri-{run}")
+    models.screenshot("05-models-more-menu")
 
 
 def test_api_tokens_create_once_and_revoke(stack, browser_page, screenshots):
