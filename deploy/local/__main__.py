@@ -46,6 +46,7 @@ def main() -> int:
                         redis_port=args.redis_port)
     env = {**stack.env, "WHETSTONE_ADMIN_PASSWORD": password}
     manage(["ensure_admin"], env=env)  # creates it on the first run; never changes an existing password
+    manage(["seed_official_models"], env=env)  # PAI-style templates, built locally; idempotent
     print(
         f"\nWhetstone is running.\n"
         f"  Console:  {stack.web_url}/\n"

@@ -23,7 +23,11 @@ logger = logging.getLogger(__name__)
 
 
 class JobRejected(Exception):
-    """The job cannot be created or changed; the message says why."""
+    """The job cannot be created or changed; the message says why, `field` what it is about."""
+
+    def __init__(self, message: str, *, field: str = "detail"):
+        super().__init__(message)
+        self.field = field
 
 
 class CompileFn(Protocol):
@@ -60,9 +64,21 @@ def job_dispatch(*, job: Job, countdown: float | None = None) -> bool:
     return True
 
 
+# What the compiler core reads: ONNX, and TorchScript / PyTorch files through its
+# sandboxed front end. TensorFlow needs a converter this platform does not ship.
+OPTIMIZABLE_FORMATS = {"onnx", "torchscript", "pytorch"}
+
+
 def job_create(*, owner, model_version, recipe: str, options: dict, device: str = "cpu", priority: int = 0) -> Job:
     if device not in taskqueue.QUEUE_FOR_DEVICE:
-        raise JobRejected(f"Unknown device {device!r}; choose one of {sorted(taskqueue.QUEUE_FOR_DEVICE)}.")
+        raise JobRejected(f"Unknown device {device!r}; choose one of {sorted(taskqueue.QUEUE_FOR_DEVICE)}.",
+                          field="device")
+    if model_version.format not in OPTIMIZABLE_FORMATS:
+        raise JobRejected(
+            f"Version {model_version.number} is a {model_version.get_format_display()} model; the optimizer reads "
+            f"{', '.join(sorted(OPTIMIZABLE_FORMATS))}. Convert it to ONNX (e.g. with tf2onnx) and register that.",
+            field="model",
+        )
     with transaction.atomic():
         job = Job.objects.create(
             owner=owner, model_version=model_version, recipe=recipe, options=options, device=device,
@@ -104,8 +120,13 @@ def job_run_optimization(*, job_id: int, worker: str, hardware: dict, compile_mo
         job = context.job
         with tempfile.TemporaryDirectory(prefix=f"whetstone-job-{job.id}-") as workdir:
             workdir = Path(workdir)
-            context.progress("download", 1, f"fetching {job.model_version.storage_key}")
-            model_path = objectstore.get_to_path(job.model_version.storage_key, workdir / "model.onnx")
+            version = job.model_version
+            context.progress("download", 1, f"fetching {version.storage_key}")
+            # Every file of the version (ONNX external data lies beside the main file).
+            model_dir = objectstore.get_dir(version.storage_prefix, workdir / "model")
+            model_path = model_dir / version.storage_key[len(version.storage_prefix) + 1:]
+            if not model_path.is_file():  # a store that cannot list: fetch the main file alone
+                model_path = objectstore.get_to_path(version.storage_key, model_path)
             compile_model(
                 model_path=model_path, out_dir=workdir / "package",
                 options={"recipe": job.recipe, **(job.options or {})}, workdir=workdir, context=context,

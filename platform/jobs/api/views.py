@@ -42,7 +42,7 @@ class ModelOptimizationsView(APIView):
                 priority=priority,
             )
         except JobRejected as exc:
-            raise ValidationError({"device": [str(exc)]}) from exc
+            raise ValidationError({exc.field: [str(exc)]}) from exc
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
