@@ -192,6 +192,9 @@ def test_deploy_behind_an_access_token(stack, browser_page, screenshots, tmp_pat
     assert len(token) >= 16, "the access token looks too short to be a secret"
     assert deployment.wait_until_settled(timeout_s=DEPLOY_TIMEOUT_S) == "ready", deployment.message()
     deployment.screenshot("01-deployment-with-token")
+    # The form starts with the token the page was given once; the browser's call needs CORS to allow it.
+    answer_text = deployment.send_test_inference_with_keyboard()
+    assert "HTTP 200" in answer_text, answer_text
 
     url, headers, body = curl_request(deployment.curl_snippet())
     assert headers["Authorization"] == f"Bearer {token}"
@@ -203,6 +206,8 @@ def test_deploy_behind_an_access_token(stack, browser_page, screenshots, tmp_pat
     expect(browser_page.get_by_test_id("token-required")).to_be_visible()
     expect(browser_page.get_by_test_id("access-token")).to_have_count(0)
     assert token not in deployment.curl_snippet()
+    # Without the token the engine's refusal is shown as it came.
+    assert "HTTP 401" in deployment.send_test_inference_with_keyboard()
 
 
 def test_cancel_a_running_optimization(stack, browser_page, screenshots, tmp_path):
