@@ -355,3 +355,45 @@ def test_webhooks_add_and_delete(stack, browser_page, screenshots):
     assert_fits_narrow_screen(webhooks, "02-webhooks-narrow")
     webhooks.delete(url)
     assert url not in webhooks.urls()
+
+
+def large_matmul(path: Path) -> Path:
+    """A model just past the console's multipart threshold (64 MiB): y = x @ W, W 4096x4224 float32."""
+    rng = np.random.default_rng(uuid.uuid4().int)
+    weights = numpy_helper.from_array(rng.standard_normal((4096, 4224)).astype(np.float32), "W")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["y"])],
+        "large_matmul",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4096])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4224])],
+        initializer=[weights],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+    return path
+
+
+def test_large_file_goes_straight_to_object_storage(stack, browser_page, screenshots, tmp_path):
+    """Past 64 MiB the console hashes the file, PUTs its parts to presigned S3 URLs, then completes."""
+    import boto3
+
+    env = stack.env
+    s3 = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], aws_access_key_id=env["S3_ACCESS_KEY_ID"],
+                      aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"], region_name=env["S3_REGION"])
+    # What an operator configures on the bucket for browser uploads: this origin may PUT, and may read ETag.
+    s3.put_bucket_cors(Bucket=env["S3_BUCKET"], CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": [stack.web_url], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+    model_file = large_matmul(tmp_path / "large_matmul.onnx")
+    assert model_file.stat().st_size > 64 * 1024 * 1024
+
+    part_puts: list[str] = []
+    browser_page.on("request", lambda request: part_puts.append(request.url)
+                    if request.method == "PUT" and request.url.startswith(env["S3_ENDPOINT_URL"]) else None)
+    models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
+    name = f"browser-large-{uuid.uuid4().hex[:6]}"
+    detail = models.upload(model_file, name=name)
+    assert len(part_puts) >= 2, f"expected the parts to go to object storage, saw {part_puts}"
+    assert detail.version_rows()[0].startswith("v1")
+    detail.screenshot("01-large-model")

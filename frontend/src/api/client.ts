@@ -86,7 +86,12 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   return result.data as T;
 }
 
-export type UploadProgress = { loaded: number; total: number };
+export type UploadProgress = {
+  loaded: number;
+  total: number;
+  /** hashing: reading the file for its SHA-256; uploading: bytes on the wire; registering: the server checks it. */
+  phase?: "hashing" | "uploading" | "registering";
+};
 
 /**
  * A multipart POST through XMLHttpRequest, because fetch() reports no upload progress.
@@ -106,7 +111,7 @@ export function postFormWithProgress<T>(
     const token = readCookie("csrftoken");
     if (token) request.setRequestHeader("X-CSRFToken", token);
     request.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
+      if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total, phase: "uploading" });
     };
     request.onload = () => {
       let body: unknown = undefined;

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, postFormWithProgress, unwrap, type UploadProgress } from "./client";
 import type { paths } from "./generated/schema";
+import { MULTIPART_THRESHOLD, uploadThroughObjectStorage } from "./multipartUpload";
 import type {
   Deployment,
   DeploymentRequest,
@@ -148,14 +149,20 @@ export type ModelUpload = {
 export function useUploadModel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ file, name, description, tags, card, onProgress }: ModelUpload): Promise<ModelDetail> => {
+    mutationFn: async ({ file, name, description, tags, card, onProgress }: ModelUpload): Promise<ModelDetail> => {
+      const report = onProgress ?? (() => undefined);
+      if (file.size >= MULTIPART_THRESHOLD) {
+        const registered = await uploadThroughObjectStorage({ file, name, description, tags, card, onProgress: report });
+        if (registered) return registered;
+        // null: this server keeps objects locally; the file goes to the API directly.
+      }
       const form = new FormData();
       form.append("file", file);
       form.append("name", name);
       form.append("description", description);
       if (card) form.append("card", card);
       for (const tag of tags) form.append("tags", tag);
-      return postFormWithProgress<ModelDetail>("/api/v1/models/", form, onProgress ?? (() => undefined));
+      return postFormWithProgress<ModelDetail>("/api/v1/models/", form, report);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["models"] }),
   });

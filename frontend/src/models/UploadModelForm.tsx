@@ -29,6 +29,13 @@ export function uriProblem(uri: string): string | null {
   return null;
 }
 
+function progressText(progress: UploadProgress, percent: number): string {
+  const amount = `${formatBytes(progress.loaded)} of ${formatBytes(progress.total)}`;
+  if (progress.phase === "hashing") return `Computing the checksum ${percent}% (${amount})`;
+  if (progress.phase === "registering" || percent >= 100) return "Uploaded; Whetstone is storing and checking the file…";
+  return `Uploading ${percent}% (${amount})`;
+}
+
 export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetail) => void }) {
   const upload = useUploadModel();
   const registerUri = useRegisterModelUri();
@@ -202,11 +209,13 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
 
       {mode === "file" && progress && (
         <div className="upload-progress" data-testid="upload-progress">
-          <progress max={100} value={percent} aria-label="Upload progress" />
+          <progress
+            max={100}
+            value={percent}
+            aria-label={progress.phase === "hashing" ? "Checksum progress" : "Upload progress"}
+          />
           <p className="hint" aria-live="polite">
-            {percent < 100
-              ? `Uploading ${percent}% (${formatBytes(progress.loaded)} of ${formatBytes(progress.total)})`
-              : "Uploaded; Whetstone is storing and checking the file…"}
+            {progressText(progress, percent)}
           </p>
         </div>
       )}

@@ -3,7 +3,8 @@
 import { vi } from "vitest";
 
 export type RecordedRequest = { method: string; path: string; headers: Headers; body: unknown };
-type Reply = { status?: number; body?: unknown } | ((request: RecordedRequest) => { status?: number; body?: unknown });
+type ReplyValue = { status?: number; body?: unknown; headers?: Record<string, string> };
+type Reply = ReplyValue | ((request: RecordedRequest) => ReplyValue);
 
 export function fakeServer(routes: Record<string, Reply | Reply[]>) {
   const requests: RecordedRequest[] = [];
@@ -25,11 +26,11 @@ export function fakeServer(routes: Record<string, Reply | Reply[]>) {
     const count = calls.get(key) ?? 0;
     calls.set(key, count + 1);
     const reply = Array.isArray(route) ? route[Math.min(count, route.length - 1)]! : route;
-    const { status = 200, body: replyBody } = typeof reply === "function" ? reply(recorded) : reply;
-    if (status === 204) return new Response(null, { status });
+    const { status = 200, body: replyBody, headers = {} } = typeof reply === "function" ? reply(recorded) : reply;
+    if (status === 204) return new Response(null, { status, headers });
     return new Response(JSON.stringify(replyBody ?? {}), {
       status,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...headers },
     });
   });
   vi.stubGlobal("fetch", fetchMock);
@@ -54,6 +55,11 @@ class FakeXMLHttpRequest {
   private method = "GET";
   private url = "";
   private headers = new Headers();
+  private responseHeaders = new Headers();
+
+  getResponseHeader(name: string): string | null {
+    return this.responseHeaders.get(name);
+  }
 
   open(method: string, url: string) {
     this.method = method;
@@ -68,7 +74,7 @@ class FakeXMLHttpRequest {
     this.onabort?.();
   }
 
-  send(body: FormData | string | null) {
+  send(body: FormData | Blob | string | null) {
     const total = 1000;
     this.upload.onprogress?.({ lengthComputable: true, loaded: total / 2, total });
     this.upload.onprogress?.({ lengthComputable: true, loaded: total, total });
@@ -78,6 +84,7 @@ class FakeXMLHttpRequest {
           new Request(this.url, { method: this.method, headers: this.headers, body: body ?? undefined }),
         );
         this.status = response.status;
+        this.responseHeaders = response.headers;
         this.responseText = await response.text();
         this.onload?.();
       } catch {
