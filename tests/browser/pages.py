@@ -95,8 +95,12 @@ class ModelsPage(ConsolePage):
         form.get_by_label("Description").fill(description)
         form.get_by_role("button", name="Upload").click()
 
-    def upload(self, path: Path, *, name: str, description: str = "") -> "ModelDetailPage":
+    def upload(self, path: Path, *, name: str, description: str = "", while_uploading=None) -> "ModelDetailPage":
+        """Uploads; `while_uploading(page)` runs once the progress bar shows (large files only)."""
         self._fill_upload(path, name, description)
+        if while_uploading is not None:
+            expect(self.page.get_by_test_id("upload-progress")).to_be_visible()
+            while_uploading(self)
         detail = ModelDetailPage(self.page, self.screenshots)
         expect(self.page).to_have_url(re.compile(r"/models/\d+$"), timeout=60_000)
         detail.wait_until_shown(name)

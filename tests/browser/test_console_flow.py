@@ -393,7 +393,9 @@ def test_large_file_goes_straight_to_object_storage(stack, browser_page, screens
                     if request.method == "PUT" and request.url.startswith(env["S3_ENDPOINT_URL"]) else None)
     models = LoginPage(browser_page, screenshots).open().log_in(stack.admin_username, stack.admin_password)
     name = f"browser-large-{uuid.uuid4().hex[:6]}"
-    detail = models.upload(model_file, name=name)
+    detail = models.upload(model_file, name=name,
+                           while_uploading=lambda listing: listing.page.screenshot(
+                               path=str(screenshots / "00-upload-progress.png")))
     assert len(part_puts) >= 2, f"expected the parts to go to object storage, saw {part_puts}"
     assert detail.version_rows()[0].startswith("v1")
     detail.screenshot("01-large-model")

@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent } from "react";
 import { ApiError, type UploadProgress } from "../api/client";
+import { MULTIPART_THRESHOLD } from "../api/multipartUpload";
 import { useRegisterModelUri, useUploadModel } from "../api/queries";
 import type { ModelDetail } from "../api/types";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
@@ -70,7 +71,7 @@ export function UploadModelForm({ onUploaded }: { onUploaded: (model: ModelDetai
     event.preventDefault();
     if (mode === "file") {
       if (!file) return;
-      setProgress({ loaded: 0, total: file.size });
+      setProgress({ loaded: 0, total: file.size, phase: file.size >= MULTIPART_THRESHOLD ? "hashing" : "uploading" });
       upload.mutate(
         { file, name, description, tags: parseTags(tags), card, onProgress: setProgress },
         { onSuccess: reset, onError: () => setProgress(null) },
