@@ -1,0 +1,46 @@
+import io
+
+import pytest
+
+from jobs.models import Job
+from modelhub.models import ModelVersion
+from tests.support.models import tiny_mlp
+
+pytestmark = pytest.mark.django_db
+
+
+def register(api, tmp_path):
+    content = tiny_mlp(tmp_path / "m.onnx").read_bytes()
+    response = api.post("/api/v1/models/", {"file": io.BytesIO(content), "name": "m"}, format="multipart")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def test_optimize_queues_a_job_and_sends_it_only_after_commit(api, tmp_path, django_capture_on_commit_callbacks):
+    model_id = register(api, tmp_path)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "lossless", "priority": 7},
+                            format="json")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["priority"] == 7 and body["recipe"] == "lossless"
+    assert len(callbacks) == 1  # the message goes out once the row is committed
+    assert Job.objects.get().dispatched_at is None
+
+
+def test_a_format_the_optimizer_cannot_read_is_refused_with_the_reason(api, tmp_path):
+    model_id = register(api, tmp_path)
+    ModelVersion.objects.filter(model_id=model_id).update(format="tf-savedmodel")
+    response = api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "auto"}, format="json")
+    assert response.status_code == 400
+    assert "TensorFlow SavedModel" in response.json()["errors"]["model"][0]
+    assert Job.objects.count() == 0
+
+
+def test_cancel_of_a_queued_job_is_immediate_and_a_finished_job_cannot_be_cancelled(api, tmp_path):
+    model_id = register(api, tmp_path)
+    job_id = api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "lossless"}, format="json").json()["id"]
+    cancelled = api.post(f"/api/v1/jobs/{job_id}/cancel/")
+    assert cancelled.status_code == 202 and cancelled.json()["status"] == "cancelled"
+    again = api.post(f"/api/v1/jobs/{job_id}/cancel/")
+    assert again.status_code == 409 and "already ended" in again.json()["detail"]
