@@ -69,6 +69,8 @@ def test_job_end_is_announced_signed_and_retried_until_delivered(stack, tmp_path
         assert payload["job"]["id"] == job["id"] and payload["job"]["status"] == "succeeded"
         assert payload["job"]["speedup"] == job["report"]["overall"]["speedup"]
 
+        # the secret is shown once, at creation
+        assert "secret" not in api.get(f"{stack.web_url}/api/v1/webhooks/{hook['id']}/", timeout=10).json()
         # another user sees neither the webhook nor its history
         other = stack.create_user("nosy", "nosy-password")
         assert other.get(deliveries_url, timeout=10).status_code == 404

@@ -285,14 +285,15 @@ export function useModelVersion(modelId: number, number: number | undefined) {
   });
 }
 
-// The jobs and deployments lists have no model filter (a backend gap): the newest page is read
-// and narrowed here, which covers a model's recent activity.
+// A model's newest page of jobs and deployments, filtered by the API (`?model=`).
 export function useModelJobs(modelId: number) {
   return useQuery({
     queryKey: queryKeys.modelJobs(modelId),
     queryFn: async (): Promise<Job[]> => {
-      const page = await unwrap(api.GET("/api/v1/jobs/", { params: { query: { ordering: "-created_at" } } }));
-      return page.results.filter((job) => job.model === modelId);
+      const page = await unwrap(
+        api.GET("/api/v1/jobs/", { params: { query: { model: modelId, ordering: "-created_at" } } }),
+      );
+      return page.results;
     },
     refetchInterval: (query) => (query.state.data?.some(isJobActive) ? JOB_POLL_MS * 3 : false),
   });
@@ -302,8 +303,10 @@ export function useModelDeployments(modelId: number) {
   return useQuery({
     queryKey: queryKeys.modelDeployments(modelId),
     queryFn: async (): Promise<Deployment[]> => {
-      const page = await unwrap(api.GET("/api/v1/deployments/", { params: { query: { ordering: "-created_at" } } }));
-      return page.results.filter((deployment) => deployment.model === modelId);
+      const page = await unwrap(
+        api.GET("/api/v1/deployments/", { params: { query: { model: modelId, ordering: "-created_at" } } }),
+      );
+      return page.results;
     },
   });
 }

@@ -89,9 +89,14 @@ describe("ModelDetailPage extras", () => {
       "GET /api/v1/models/3/": { body: { ...model, card: "# Tiny MLP\n\nTrained on **noise**.", tags: ["vision"] } },
       "GET /api/v1/models/3/versions/1/": { body: { ...model.latest_version, inspection: { recommendations } } },
       "GET /api/v1/models/3/versions/": { body: listed([model.latest_version]) },
-      "GET /api/v1/jobs/": {
-        body: listed([job({ id: 9, status: "succeeded", report: { overall: { speedup: 1.5 } } }), job({ id: 10, model: 99 })]),
-      },
+      // The API filters by `?model=`; the fake does too, so a page that forgot the filter shows model 99's job.
+      "GET /api/v1/jobs/": (request) => ({
+        body: listed(
+          [job({ id: 9, status: "succeeded", report: { overall: { speedup: 1.5 } } }), job({ id: 10, model: 99 })].filter(
+            (candidate) => new URL(request.path, "http://x").searchParams.get("model") === String(candidate.model),
+          ),
+        ),
+      }),
       "GET /api/v1/deployments/": { body: listed([deployment({ status: "ready" })]) },
     });
     renderApp("/models/3");

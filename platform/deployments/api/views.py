@@ -17,6 +17,7 @@ from deployments.services import (
 )
 from jobs.selectors import job_list
 
+from .filters import DeploymentFilter
 from .serializers import (
     DeploymentHealthSerializer,
     DeploymentRequestSerializer,
@@ -41,7 +42,7 @@ def _rejected(exc: DeploymentRejected) -> ValidationError:
 )
 class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DeploymentSerializer
-    filterset_fields = ["status"]
+    filterset_class = DeploymentFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user

@@ -17,7 +17,9 @@ from jobs.services import JobRejected, job_cancel, job_create
 from modelhub.selectors import model_latest_version, model_list
 from whetstone import objectstore
 
+from .filters import JobFilter
 from .serializers import JobSerializer, OptimizationRequestSerializer
+
 
 
 class ModelOptimizationsView(APIView):
@@ -52,7 +54,7 @@ class ModelOptimizationsView(APIView):
 )
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = JobSerializer
-    filterset_fields = ["status", "recipe"]
+    filterset_class = JobFilter
     ordering_fields = ["created_at", "finished_at"]
 
     def get_queryset(self):

@@ -9,9 +9,9 @@ from tests.support.models import tiny_mlp
 pytestmark = pytest.mark.django_db
 
 
-def register(api, tmp_path):
+def register(api, tmp_path, name="m"):
     content = tiny_mlp(tmp_path / "m.onnx").read_bytes()
-    response = api.post("/api/v1/models/", {"file": io.BytesIO(content), "name": "m"}, format="multipart")
+    response = api.post("/api/v1/models/", {"file": io.BytesIO(content), "name": name}, format="multipart")
     assert response.status_code == 201, response.content
     return response.json()["id"]
 
@@ -44,3 +44,12 @@ def test_cancel_of_a_queued_job_is_immediate_and_a_finished_job_cannot_be_cancel
     assert cancelled.status_code == 202 and cancelled.json()["status"] == "cancelled"
     again = api.post(f"/api/v1/jobs/{job_id}/cancel/")
     assert again.status_code == 409 and "already ended" in again.json()["detail"]
+
+
+def test_jobs_and_deployments_can_be_listed_for_one_model(api, tmp_path):
+    first, second = register(api, tmp_path, "first"), register(api, tmp_path, "second")
+    for model_id in (first, second, second):
+        api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "lossless"}, format="json")
+    jobs = api.get("/api/v1/jobs/", {"model": second}).json()
+    assert jobs["count"] == 2 and {job["model"] for job in jobs["results"]} == {second}
+    assert api.get("/api/v1/deployments/", {"model": first}).json()["count"] == 0

@@ -92,7 +92,8 @@ class ModelVersionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ModelVersion
-        fields = ["id", "number", "status", "format", "framework", "size_bytes", "sha256", "created_at"]
+        fields = ["id", "number", "status", "format", "framework", "size_bytes", "sha256", "storage_key",
+                  "source_uri", "created_at"]
 
 
 _DATETIME = serializers.DateTimeField()

@@ -11,7 +11,15 @@ class WebhookRequestSerializer(serializers.Serializer):
 class WebhookSerializer(serializers.ModelSerializer):
     class Meta:
         model = Webhook
-        fields = ["id", "url", "team", "secret", "active", "created_at"]
+        fields = ["id", "url", "team", "active", "created_at"]
+        read_only_fields = fields
+
+
+class CreatedWebhookSerializer(WebhookSerializer):
+    """The answer to creating a webhook: the only time its signing secret is shown."""
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
 

@@ -8,7 +8,12 @@ from notifications.models import Webhook
 from notifications.selectors import delivery_list, webhook_list
 from notifications.services import webhook_create
 
-from .serializers import WebhookDeliverySerializer, WebhookRequestSerializer, WebhookSerializer
+from .serializers import (
+    CreatedWebhookSerializer,
+    WebhookDeliverySerializer,
+    WebhookRequestSerializer,
+    WebhookSerializer,
+)
 
 
 @extend_schema_view(
@@ -27,9 +32,10 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
 
     @extend_schema(
         tags=["notifications"],
-        summary="Add a webhook: a signed POST (X-Whetstone-Signature: sha256=HMAC of the body) when a job ends",
+        summary="Add a webhook: a signed POST (X-Whetstone-Signature: sha256=HMAC of the body) when a job ends; "
+                "the signing secret is shown in this answer only",
         request=WebhookRequestSerializer,
-        responses={201: WebhookSerializer},
+        responses={201: CreatedWebhookSerializer},
     )
     def create(self, request):
         payload = WebhookRequestSerializer(data=request.data)
@@ -40,7 +46,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
             if team is None:
                 raise ValidationError({"team": ["You are not a member of that team."]})
         hook = webhook_create(owner=request.user, url=payload.validated_data["url"], team=team)
-        return Response(WebhookSerializer(hook).data, status=status.HTTP_201_CREATED)
+        return Response(CreatedWebhookSerializer(hook).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(tags=["notifications"], summary="The delivery history of a webhook",
                    responses={200: WebhookDeliverySerializer(many=True)})

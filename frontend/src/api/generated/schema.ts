@@ -531,7 +531,7 @@ export interface paths {
         /** Your webhooks and your teams' */
         get: operations["webhooks_list"];
         put?: never;
-        /** Add a webhook: a signed POST (X-Whetstone-Signature: sha256=HMAC of the body) when a job ends */
+        /** Add a webhook: a signed POST (X-Whetstone-Signature: sha256=HMAC of the body) when a job ends; the signing secret is shown in this answer only */
         post: operations["webhooks_create"];
         delete?: never;
         options?: never;
@@ -581,6 +581,19 @@ export interface components {
         CompletedPartRequest: {
             etag: string;
             part_number: number;
+        };
+        /** @description The answer to creating a webhook: the only time its signing secret is shown. */
+        CreatedWebhook: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            /** @description Key of the HMAC-SHA256 signature sent with each delivery. */
+            readonly secret: string;
+            /** @description When set, the webhook hears about the jobs of every member of the team. */
+            readonly team: number | null;
+            /** Format: uri */
+            readonly url: string;
         };
         CredentialsRequest: {
             password: string;
@@ -873,7 +886,10 @@ export interface components {
             sha256: string;
             /** Format: int64 */
             size_bytes: number;
+            source_uri?: string;
             status?: components["schemas"]["ModelVersionStatusEnum"];
+            /** @description The main file; other files lie beside it. */
+            storage_key: string;
         };
         NodeCounts: {
             compute: number;
@@ -1234,8 +1250,6 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
-            /** @description Key of the HMAC-SHA256 signature sent with each delivery. */
-            readonly secret: string;
             /** @description When set, the webhook hears about the jobs of every member of the team. */
             readonly team: number | null;
             /** Format: uri */
@@ -1657,6 +1671,8 @@ export interface operations {
     deployments_list: {
         parameters: {
             query?: {
+                /** @description Deployments of this model. */
+                model?: number;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */
@@ -1992,6 +2008,9 @@ export interface operations {
     jobs_list: {
         parameters: {
             query?: {
+                device?: string;
+                /** @description Jobs of this model. */
+                model?: number;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */
@@ -3461,7 +3480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["CreatedWebhook"];
                 };
             };
             /** @description The request is invalid; `errors` names the fields. */
