@@ -69,7 +69,39 @@ def job_dispatch(*, job: Job, countdown: float | None = None) -> bool:
 OPTIMIZABLE_FORMATS = {"onnx", "torchscript", "pytorch"}
 
 
-def job_create(*, owner, model_version, recipe: str, options: dict, device: str = "cpu", priority: int = 0) -> Job:
+def calibration_validate(*, model_version, files: list) -> None:
+    """Refuse calibration data the optimizer could not use, before anything is stored."""
+    import numpy as np
+
+    inputs = sorted(spec["name"] for spec in (model_version.signature or {}).get("inputs", []))
+    total = 0
+    for upload in files:
+        total += upload.size
+        if total > settings.WHETSTONE_MAX_CALIBRATION_BYTES:
+            raise JobRejected(f"Calibration data is larger than {settings.WHETSTONE_MAX_CALIBRATION_BYTES} bytes.",
+                              field="calibration")
+        if not upload.name.lower().endswith(".npz"):
+            raise JobRejected(f"{upload.name} is not an .npz file; calibration data is numpy .npz files, "
+                              f"each holding arrays named {inputs}.", field="calibration")
+        try:
+            with np.load(upload, allow_pickle=False) as arrays:  # never unpickle user data
+                missing = sorted(set(inputs) - set(arrays.files))
+        except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear answer
+            raise JobRejected(f"{upload.name} is not a readable .npz file ({exc}).", field="calibration") from exc
+        finally:
+            upload.seek(0)
+        if missing:
+            raise JobRejected(f"{upload.name} lacks the inputs {missing}; each .npz must hold arrays named {inputs}.",
+                              field="calibration")
+
+
+def calibration_prefix(*, job: Job) -> str:
+    # Under the model's prefix, so that deleting the model purges it too.
+    return f"models/{job.model_version.model_id}/calibration/job-{job.id}"
+
+
+def job_create(*, owner, model_version, recipe: str, options: dict, device: str = "cpu", priority: int = 0,
+               calibration: list | None = None) -> Job:
     if device not in taskqueue.QUEUE_FOR_DEVICE:
         raise JobRejected(f"Unknown device {device!r}; choose one of {sorted(taskqueue.QUEUE_FOR_DEVICE)}.",
                           field="device")
@@ -79,11 +111,23 @@ def job_create(*, owner, model_version, recipe: str, options: dict, device: str 
             f"{', '.join(sorted(OPTIMIZABLE_FORMATS))}. Convert it to ONNX (e.g. with tf2onnx) and register that.",
             field="model",
         )
+    if calibration:
+        calibration_validate(model_version=model_version, files=calibration)
     with transaction.atomic():
         job = Job.objects.create(
             owner=owner, model_version=model_version, recipe=recipe, options=options, device=device,
             priority=priority,
         )
+        if calibration:
+            prefix = calibration_prefix(job=job)
+            try:
+                for index, upload in enumerate(calibration):
+                    objectstore.put_stream(f"{prefix}/batch-{index:03d}.npz", upload)
+            except Exception:
+                objectstore.delete_prefix(prefix)  # the row rolls back; leave no objects either
+                raise
+            job.options = {**options, "calibration_prefix": prefix}
+            job.save(update_fields=["options"])
         # After commit, so a worker never picks up a row it cannot read yet.
         transaction.on_commit(lambda: job_dispatch(job=job))
     return job
@@ -127,10 +171,13 @@ def job_run_optimization(*, job_id: int, worker: str, hardware: dict, compile_mo
             model_path = model_dir / version.storage_key[len(version.storage_prefix) + 1:]
             if not model_path.is_file():  # a store that cannot list: fetch the main file alone
                 model_path = objectstore.get_to_path(version.storage_key, model_path)
-            compile_model(
-                model_path=model_path, out_dir=workdir / "package",
-                options={"recipe": job.recipe, **(job.options or {})}, workdir=workdir, context=context,
-            )
+            options = {"recipe": job.recipe, **(job.options or {})}
+            if options.get("calibration_prefix"):
+                context.progress("download", 1, "fetching the calibration data")
+                options["calibration_dir"] = str(objectstore.get_dir(options["calibration_prefix"],
+                                                                      workdir / "calibration"))
+            compile_model(model_path=model_path, out_dir=workdir / "package", options=options, workdir=workdir,
+                          context=context)
             if context.cancel_requested():
                 raise JobCancelled()  # a cancelled job publishes nothing
             context.progress("publish", 97, "uploading the package")

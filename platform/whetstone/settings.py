@@ -126,6 +126,7 @@ STORAGES = {
 WHETSTONE_MAX_UPLOAD_BYTES = env.int("WHETSTONE_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024**2
+WHETSTONE_MAX_CALIBRATION_BYTES = env.int("WHETSTONE_MAX_CALIBRATION_BYTES", default=512 * 1024**2)
 
 # ModelHub: archives are unpacked with bounds (members, expanded bytes); ONNX
 # files above the inline limit are inspected by a worker task.

@@ -168,14 +168,27 @@ export function useUploadModel() {
   });
 }
 
+export type OptimizationStart = OptimizationRequest & { calibrationFiles?: File[] };
+
+function optimizationForm(request: OptimizationRequest, calibrationFiles: File[]): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(request)) {
+    if (value !== undefined && value !== null && key !== "calibration") form.append(key, String(value));
+  }
+  for (const file of calibrationFiles) form.append("calibration", file, file.name);
+  return form;
+}
+
 export function useStartOptimization(modelId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (request: OptimizationRequest): Promise<Job> =>
+    mutationFn: ({ calibrationFiles = [], ...request }: OptimizationStart): Promise<Job> =>
       unwrap(
         api.POST("/api/v1/models/{model_id}/optimizations/", {
           params: { path: { model_id: modelId } },
           body: request,
+          // Calibration files travel as multipart; the fields beside them as form values.
+          ...(calibrationFiles.length > 0 ? { bodySerializer: () => optimizationForm(request, calibrationFiles) } : {}),
         }),
       ),
     onSuccess: (job) => {

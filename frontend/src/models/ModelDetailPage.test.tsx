@@ -38,6 +38,29 @@ describe("ModelDetailPage", () => {
     expect(post?.body).toEqual({ recipe: "int8", device: "cpu", accuracy_budget: 0.98, shapes: "batch=1,8" });
   });
 
+  it("sends calibration files as multipart beside the chosen recipe, and shows the server's verdict on them", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "POST /api/v1/models/3/optimizations/": {
+        status: 400,
+        body: { detail: "Invalid input.", errors: { calibration: ["b.npz lacks the inputs ['input']"] } },
+      },
+    });
+    renderApp("/models/3");
+    const userActions = userEvent.setup();
+    await userActions.selectOptions(await screen.findByLabelText("Recipe"), "int8");
+    await userActions.upload(screen.getByLabelText("Calibration data (optional)"), [
+      new File(["a"], "a.npz"),
+      new File(["b"], "b.npz"),
+    ]);
+    await userActions.click(screen.getByTestId("optimize-submit"));
+    expect((await screen.findByTestId("field-error-calibration")).textContent).toContain("lacks the inputs");
+    const form = requests.find((request) => request.method === "POST")?.body as FormData;
+    expect(form.get("recipe")).toBe("int8");
+    expect(form.getAll("calibration")).toHaveLength(2);
+  });
+
   it("shows the server's message beside the shapes field", async () => {
     fakeServer({
       "GET /api/v1/auth/session/": { body: user },

@@ -9,7 +9,7 @@ const RECIPE_CHOICES: { value: Recipe; label: string }[] = [
   { value: "bf16", label: "BF16 — where the hardware has it" },
   { value: "int8", label: "INT8 — quantized, with fallback of sensitive nodes" },
 ];
-const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s", "device"];
+const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s", "device", "calibration"];
 const DEFAULT_BUDGET = "0.99";
 
 /** Only the fields the user filled in are sent, so the server's defaults apply otherwise. */
@@ -81,10 +81,14 @@ export function OptimizeForm({
   const [shapes, setShapes] = useState("");
   const [timeBudget, setTimeBudget] = useState("");
   const [device, setDevice] = useState<Device>("cpu");
+  const [calibrationFiles, setCalibrationFiles] = useState<File[]>([]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    start.mutate(buildOptimizationRequest({ recipe, accuracyBudget, shapes, timeBudget, device }), { onSuccess: onStarted });
+    start.mutate(
+      { ...buildOptimizationRequest({ recipe, accuracyBudget, shapes, timeBudget, device }), calibrationFiles },
+      { onSuccess: onStarted },
+    );
   }
 
   const shapesHint = dynamicDims.length
@@ -169,6 +173,23 @@ export function OptimizeForm({
         <option value="gpu">GPU</option>
       </select>
       <FieldErrors id="optimize-device-errors" error={start.error} field="device" />
+
+      <label htmlFor="optimize-calibration">Calibration data (optional)</label>
+      <input
+        id="optimize-calibration"
+        type="file"
+        multiple
+        accept=".npz"
+        data-testid="optimize-calibration"
+        onChange={(event) => setCalibrationFiles(Array.from(event.target.files ?? []))}
+        aria-invalid={fieldHasError(start.error, "calibration")}
+        aria-describedby="optimize-calibration-hint optimize-calibration-errors"
+      />
+      <p id="optimize-calibration-hint" className="hint">
+        .npz files, each one batch of arrays named like the model&apos;s inputs. INT8 calibrates on them and the
+        accuracy check compares on them; without them, inputs are generated from the signature.
+      </p>
+      <FieldErrors id="optimize-calibration-errors" error={start.error} field="calibration" />
 
       <button
         type="submit"

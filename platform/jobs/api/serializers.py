@@ -17,6 +17,11 @@ class OptimizationRequestSerializer(serializers.Serializer):
     priority = serializers.IntegerField(
         default=0, min_value=0, max_value=9, help_text="0..9; higher runs sooner (e.g. a release pipeline)."
     )
+    calibration = serializers.ListField(
+        child=serializers.FileField(), required=False, allow_empty=True, max_length=64,
+        help_text="Calibration data (multipart): .npz files, each one batch of arrays named like the model's "
+                  "inputs. Without it, INT8 calibration and the accuracy check use inputs generated from the signature.",
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):

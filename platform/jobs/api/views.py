@@ -26,7 +26,8 @@ class ModelOptimizationsView(APIView):
     @extend_schema(
         tags=["jobs"],
         summary="Start an optimization of the model's latest version",
-        request=OptimizationRequestSerializer,
+        request={"application/json": OptimizationRequestSerializer,
+                 "multipart/form-data": OptimizationRequestSerializer},
         responses={202: JobSerializer},
     )
     def post(self, request, model_id: int):
@@ -38,10 +39,11 @@ class ModelOptimizationsView(APIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         recipe, device, priority = data.pop("recipe"), data.pop("device"), data.pop("priority")
+        calibration = data.pop("calibration", None)
         try:
             job = job_create(
                 owner=request.user, model_version=version, recipe=recipe, options=data, device=device,
-                priority=priority,
+                priority=priority, calibration=calibration,
             )
         except JobRejected as exc:
             raise ValidationError({exc.field: [str(exc)]}) from exc

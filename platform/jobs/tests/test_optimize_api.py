@@ -53,3 +53,47 @@ def test_jobs_and_deployments_can_be_listed_for_one_model(api, tmp_path):
     jobs = api.get("/api/v1/jobs/", {"model": second}).json()
     assert jobs["count"] == 2 and {job["model"] for job in jobs["results"]} == {second}
     assert api.get("/api/v1/deployments/", {"model": first}).json()["count"] == 0
+
+
+def npz(**arrays) -> io.BytesIO:
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    buffer.seek(0)
+    return buffer
+
+
+def test_calibration_data_is_stored_with_the_job(api, tmp_path, local_object_store):
+    import numpy as np
+
+    model_id = register(api, tmp_path)
+    batches = [npz(input=np.ones((4, 16), np.float32)), npz(input=np.zeros((2, 16), np.float32))]
+    for index, batch in enumerate(batches):
+        batch.name = f"batch{index}.npz"
+    response = api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "int8", "calibration": batches},
+                        format="multipart")
+    assert response.status_code == 202, response.content
+    prefix = response.json()["options"]["calibration_prefix"]
+    stored = sorted(p.name for p in (local_object_store / prefix).iterdir())
+    assert stored == ["batch-000.npz", "batch-001.npz"]
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("batch.npz", "wrong-keys", "lacks the inputs ['input']"),
+    ("batch.npz", b"not a zip at all", "not a readable .npz"),
+    ("batch.csv", b"1,2,3", "not an .npz file"),
+], ids=["wrong-input-names", "corrupt", "not-npz"])
+def test_unusable_calibration_data_is_refused_naming_the_problem(api, tmp_path, local_object_store, name, content,
+                                                                 expected):
+    import numpy as np
+
+    model_id = register(api, tmp_path)
+    upload = npz(pixels=np.ones((1, 16), np.float32)) if content == "wrong-keys" else io.BytesIO(content)
+    upload.name = name
+    response = api.post(f"/api/v1/models/{model_id}/optimizations/", {"recipe": "int8", "calibration": [upload]},
+                        format="multipart")
+    assert response.status_code == 400
+    assert expected in response.json()["errors"]["calibration"][0]
+    assert Job.objects.count() == 0
+    assert not (local_object_store / f"models/{model_id}/calibration").exists()

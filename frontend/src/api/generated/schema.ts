@@ -904,6 +904,8 @@ export interface components {
              * @description Minimum cosine similarity to the fp32 original.
              */
             accuracy_budget?: number;
+            /** @description Calibration data (multipart): .npz files, each one batch of arrays named like the model's inputs. Without it, INT8 calibration and the accuracy check use inputs generated from the signature. */
+            calibration?: string[];
             /** @default cpu */
             device?: components["schemas"]["DeviceEnum"];
             /**
@@ -2604,7 +2606,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["OptimizationRequestRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["OptimizationRequestRequest"];
                 "multipart/form-data": components["schemas"]["OptimizationRequestRequest"];
             };
         };
