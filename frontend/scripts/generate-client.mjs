@@ -31,6 +31,10 @@ function exportSchema(workDir) {
   const schemaFile = join(workDir, "openapi.json");
   execFileSync(python, ["manage.py", "spectacular", "--format", "openapi-json", "--file", schemaFile], {
     cwd: repoRoot,
+    // Integer formats in the schema follow the database's column ranges (int64 on SQLite,
+    // int32 on PostgreSQL): export against one fixed database so the client does not depend
+    // on where it is generated or checked.
+    env: { ...process.env, DATABASE_URL: "sqlite://:memory:" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   return JSON.parse(readFileSync(schemaFile, "utf8"));
