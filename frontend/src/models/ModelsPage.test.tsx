@@ -8,15 +8,27 @@ describe("ModelsPage", () => {
   it("lists models with PAI's columns and row actions", async () => {
     fakeServer({
       "GET /api/v1/auth/session/": { body: user },
-      "GET /api/v1/models/": { body: listed([modelRow, { ...modelRow, id: 4, name: "resnet", owner: "ops", visibility: "official", tags: [] }]) },
+      "GET /api/v1/models/": { body: listed([modelRow, {
+            ...modelRow,
+            id: 4,
+            name: "resnet",
+            owner: "ops",
+            visibility: "official",
+            tags: [],
+            latest_version: { ...modelRow.latest_version!, storage_key: "models/4/v1/model.onnx", source_uri: "s3://zoo/resnet.onnx" },
+          }]) },
     });
     renderApp("/models");
     const table = await screen.findByTestId("models-table");
     const headers = within(table).getAllByRole("columnheader").map((cell) => cell.textContent?.replace(/[▲▼↕]/g, "").trim());
-    expect(headers).toEqual(["Name", "Framework", "Format", "Source", "Description", "Updated", "Actions"]);
+    expect(headers).toEqual(["Name", "Framework", "Format", "Source", "Storage", "Description", "Updated", "Actions"]);
     const sources = screen.getAllByTestId("model-source").map((cell) => cell.textContent);
     expect(sources[0]).toContain("mine");
     expect(sources[1]).toContain("official");
+    expect(screen.getAllByTestId("model-storage").map((cell) => cell.textContent?.trim())).toEqual([
+      "models/3/v1/model.onnx",
+      "s3://zoo/resnet.onnx",
+    ]);
     expect(screen.getByRole("link", { name: "Optimize tiny-mlp" }).getAttribute("href")).toBe("/models/3#optimize");
     expect(screen.getByRole("link", { name: "Deploy tiny-mlp" }).getAttribute("href")).toBe("/models/3#deploy");
     expect(screen.getAllByText("More")[0]!.getAttribute("aria-label")).toBe("More actions for tiny-mlp");

@@ -61,6 +61,7 @@ export function ModelsTable({
             <th scope="col">Framework</th>
             <th scope="col">Format</th>
             <th scope="col">Source</th>
+            <th scope="col">Storage</th>
             <th scope="col">Description</th>
             <SortHeader field="updated_at" label="Updated" ordering={ordering} onSort={onSort} />
             <th scope="col">Actions</th>
@@ -99,6 +100,9 @@ export function ModelsTable({
                   {ownershipOf(model, me)}
                   <div className="muted small">{model.owner}</div>
                 </td>
+                <td className="detail storage-address" data-testid="model-storage">
+                  {storageAddress(model.latest_version)}
+                </td>
                 <td className="detail">{model.description || "—"}</td>
                 <td>{formatDateTime(model.updated_at)}</td>
                 <td>
@@ -136,4 +140,10 @@ export function ModelsTable({
       </table>
     </div>
   );
+}
+
+/** Where the model's file lives: the URI it was registered from, else its key in the ModelHub's store. */
+function storageAddress(version: { storage_key?: string; source_uri?: string } | null | undefined): string {
+  if (!version) return "—";
+  return version.source_uri || version.storage_key || "—";
 }

@@ -154,7 +154,18 @@ export const modelRow = {
   node_counts: nodeCounts,
   created_at: "2026-11-25T10:00:00Z",
   updated_at: "2026-11-25T10:00:00Z",
-  latest_version: { id: 5, number: 1, format: "onnx", framework: "onnx", size_bytes: 1234, sha256: "ab", status: "ready", created_at: "2026-11-25T10:00:00Z" },
+  latest_version: {
+    id: 5,
+    number: 1,
+    format: "onnx",
+    framework: "onnx",
+    size_bytes: 1234,
+    sha256: "ab",
+    status: "ready",
+    storage_key: "models/3/v1/model.onnx",
+    source_uri: "",
+    created_at: "2026-11-25T10:00:00Z",
+  },
 };
 
 export const recommendations = [
