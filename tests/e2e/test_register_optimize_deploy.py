@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-import time
 import uuid
 import zipfile
 
@@ -13,6 +11,7 @@ import onnxruntime as ort
 import pytest
 import requests
 
+from tests.support.api import poll
 from tests.support.models import tiny_mlp
 
 pytestmark = pytest.mark.e2e
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.e2e
 SERVED_OUTPUT_ATOL = 1e-4
 JOB_TIMEOUT_S = 300
 DEPLOY_TIMEOUT_S = 120
-
-
-def poll(session: requests.Session, url: str, *, until, timeout: float) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = session.get(url, timeout=10).json()
-        if until(body):
-            return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting on {url}; last state: {json.dumps(body)[:2000]}")
-        time.sleep(0.5)
 
 
 def test_register_optimize_deploy_and_infer(stack, tmp_path):
