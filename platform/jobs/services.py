@@ -11,6 +11,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from whetstone import objectstore, taskqueue
@@ -243,11 +244,17 @@ def _presumed_lost_messages(now) -> list[Job]:
     if not waiting:
         return lost
     running_devices = set(Job.objects.filter(status=Job.Status.RUNNING).values_list("device", flat=True))
+    # One query for the whole pass: the latest send of a job that started, per device and priority.
+    latest_started = {
+        (row["device"], row["priority"]): row["latest"]
+        for row in Job.objects.filter(started_at__isnull=False, dispatched_at__isnull=False)
+        .values("device", "priority").annotate(latest=Max("dispatched_at"))
+    }
     for job in waiting:
-        overtaken = Job.objects.filter(
-            device=job.device, priority__lte=job.priority, started_at__isnull=False,
-            dispatched_at__gt=job.dispatched_at + timedelta(seconds=1),
-        ).exists()
+        overtaken = any(
+            device == job.device and priority <= job.priority and latest > job.dispatched_at + timedelta(seconds=1)
+            for (device, priority), latest in latest_started.items()
+        )
         idle_too_long = job.device not in running_devices and job.dispatched_at < now - timedelta(
             seconds=settings.WHETSTONE_IDLE_REDISPATCH_S)
         too_old = job.dispatched_at < now - timedelta(seconds=settings.WHETSTONE_REDISPATCH_AFTER_S)
