@@ -18,6 +18,9 @@ these ways, all on purpose:
   not when a model it already serves is loaded again (a redeploy): its reload
   hooks leave `load_batching` out, so a redeployed model would silently stop
   batching. The registry here runs it on reloads too.
+* Over REST, MLServer speaks only JSON; the engine also takes the binary tensor
+  data extension of KServe and Triton (deploy/serving/binary.py), which spares
+  large inputs the JSON text.
 """
 
 from __future__ import annotations
@@ -65,7 +68,14 @@ async def install_batching_on_reload(old_model, new_model):
 def engine_server_class():
     from mlserver.server import MLServer
 
+    from .binary import BinaryTensorData
+
     class WhetstoneMLServer(MLServer):
+        def _create_servers(self):
+            super()._create_servers()
+            # Outermost, before MLServer's own middleware (gzip, CORS, metrics) sees the body.
+            self._rest_server._app.add_middleware(BinaryTensorData)
+
         def _create_model_registry(self):
             registry = super()._create_model_registry()
             # Reload hooks run before the new model's load(), like load hooks do.

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import requests
 
+from .binary import decode_response, encode_request
 from .datatypes import V2_TO_NUMPY, v2_datatype
 
 MODEL_SETTINGS_FILE = "model-settings.json"
@@ -242,7 +243,15 @@ class ServingClient:
     def metadata(self, name: str) -> dict[str, Any]:
         return self._request("GET", f"/v2/models/{name}").json()
 
-    def infer(self, name: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def infer(self, name: str, inputs: dict[str, np.ndarray], *, binary: bool = False) -> dict[str, np.ndarray]:
+        """Outputs by name. With `binary`, inputs and outputs travel as raw bytes after a JSON
+        header (the binary tensor data extension; the engine's way for large tensors)."""
+        if binary:
+            body, header_length = encode_request(inputs)
+            response = self._request("POST", f"/v2/models/{name}/infer", data=body, headers={
+                "Content-Type": "application/octet-stream", "Inference-Header-Content-Length": str(header_length)})
+            length = response.headers.get("Inference-Header-Content-Length")
+            return decode_response(response.content, int(length) if length else None)
         body = {"inputs": [_encode_input(input_name, np.asarray(a)) for input_name, a in inputs.items()]}
         response = self._request("POST", f"/v2/models/{name}/infer", json=body).json()
         return {output["name"]: _decode_output(output) for output in response["outputs"]}

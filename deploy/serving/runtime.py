@@ -22,7 +22,7 @@ from compiler_core.runtime import PackageRunner, load_package
 from .datatypes import v2_datatype, v2_shape
 from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
-from .tensors import decode_inputs, encode_outputs
+from .tensors import decode_inputs, encode_outputs, keep_decoded
 
 
 class WhetstoneRuntime(MLModel):
@@ -52,14 +52,15 @@ class WhetstoneRuntime(MLModel):
         # requests first and predicts once, so one malformed request would fail
         # every request batched with it, and a merged request no longer says
         # which caller sent which token. Checking each request before it joins
-        # a batch keeps the 400 or 401 with the client that sent it.
+        # a batch keeps the 400 or 401 with the client that sent it. The arrays
+        # decoded here go on in the request, so the batch is not decoded again.
         inner_predict = self.predict
         signature_inputs = self._runner.signature.get("inputs", [])
 
         async def predict_checked_first(payload: InferenceRequest) -> InferenceResponse:
             self._check_access_token(payload)
             if signature_checked:
-                decode_inputs(payload.inputs, signature_inputs)
+                keep_decoded(payload.inputs, decode_inputs(payload.inputs, signature_inputs))
             return await inner_predict(payload)
 
         self.predict = predict_checked_first  # type: ignore[method-assign]

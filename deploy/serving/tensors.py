@@ -11,8 +11,9 @@ from math import prod
 from typing import Any
 
 import numpy as np
-from mlserver.types import RequestInput, ResponseOutput
+from mlserver.types import RequestInput, ResponseOutput, TensorData
 
+from .binary import BINARY_DATA_SIZE, InvalidBinaryRequest, binary_inputs, decode_binary
 from .datatypes import V2_TO_NUMPY, is_fixed_dim, numpy_dtype, v2_datatype
 from .errors import InvalidInferenceRequest
 
@@ -43,16 +44,19 @@ def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarra
     expected_dtype = numpy_dtype(spec["dtype"])
     expected_datatype = v2_datatype(expected_dtype)
     sent_datatype = _datatype_name(request_input.datatype)
-    sent_dtype = np.dtype(V2_TO_NUMPY[sent_datatype])
-    # Widening or narrowing within a kind (FP64 -> FP32, INT32 -> INT64) is what
-    # JSON clients do all the time; a float for an integer input or text for a
-    # number means the client is talking to the wrong model.
-    if (sent_dtype.kind == "O") != (expected_dtype.kind == "O") or not np.can_cast(
-        sent_dtype, expected_dtype, casting="same_kind"
-    ):
-        raise InvalidInferenceRequest(
-            f"input {name!r} has datatype {sent_datatype}; the model expects {expected_datatype}"
-        )
+    data = getattr(request_input.data, "root", request_input.data)
+    checked = _checked_arrays(data)
+    if checked is None:
+        sent_dtype = np.dtype(V2_TO_NUMPY[sent_datatype])
+        # Widening or narrowing within a kind (FP64 -> FP32, INT32 -> INT64) is what
+        # JSON clients do all the time; a float for an integer input or text for a
+        # number means the client is talking to the wrong model.
+        if (sent_dtype.kind == "O") != (expected_dtype.kind == "O") or not np.can_cast(
+            sent_dtype, expected_dtype, casting="same_kind"
+        ):
+            raise InvalidInferenceRequest(
+                f"input {name!r} has datatype {sent_datatype}; the model expects {expected_datatype}"
+            )
 
     shape = list(request_input.shape)
     expected_shape = list(spec.get("shape") or [])
@@ -61,18 +65,68 @@ def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarra
             f"input {name!r} has shape {shape}; the model expects {_describe(expected_shape)}"
         )
 
-    data = getattr(request_input.data, "root", request_input.data)
-    try:
-        array = np.asarray(data, dtype=sent_dtype)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInferenceRequest(
-            f"input {name!r}: data cannot be read as {sent_datatype}: {exc}"
-        ) from exc
+    if checked is not None:
+        array = _stacked(name, checked)
+    elif _binary_data_size(request_input) is not None:
+        array = _from_binary(name, sent_datatype, shape)
+    else:
+        try:
+            array = np.asarray(data, dtype=sent_dtype)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInferenceRequest(
+                f"input {name!r}: data cannot be read as {sent_datatype}: {exc}"
+            ) from exc
     if array.size != prod(shape):
         raise InvalidInferenceRequest(
             f"input {name!r}: shape {shape} needs {prod(shape)} values; the request has {array.size}"
         )
     return array.reshape(shape).astype(expected_dtype, copy=False)
+
+
+def keep_decoded(request_inputs: list[RequestInput], arrays: dict[str, np.ndarray]) -> None:
+    """Put each input's decoded array in place of its data, so that a request checked
+    before it joins an adaptive batch is not decoded a second time: MLServer's batcher
+    gathers the arrays of the batched requests in a list, which `decode_input` stacks."""
+    for request_input in request_inputs:
+        request_input.data = TensorData.model_construct(arrays[request_input.name])
+
+
+def _checked_arrays(data: Any) -> list[np.ndarray] | None:
+    # Only keep_decoded puts arrays here: JSON and gRPC requests carry lists, strings or bytes.
+    if isinstance(data, np.ndarray):
+        return [data]
+    if isinstance(data, list) and data and all(isinstance(item, np.ndarray) for item in data):
+        return data
+    return None
+
+
+def _stacked(name: str, arrays: list[np.ndarray]) -> np.ndarray:
+    if len(arrays) == 1:
+        return arrays[0]
+    try:
+        return np.concatenate(arrays, axis=0)
+    except ValueError as exc:
+        raise InvalidInferenceRequest(
+            f"input {name!r}: the requests batched together differ in shape beyond the batch dim ({exc})"
+        ) from exc
+
+
+def _binary_data_size(request_input: RequestInput) -> Any:
+    parameters = request_input.parameters
+    return None if parameters is None else getattr(parameters, BINARY_DATA_SIZE, None)
+
+
+def _from_binary(name: str, datatype: str, shape: list[int]) -> np.ndarray:
+    blob = (binary_inputs.get() or {}).get(name)
+    if blob is None:
+        raise InvalidInferenceRequest(
+            f"input {name!r} has binary_data_size but the request has no binary part: send the JSON "
+            "followed by the bytes, with the JSON's length in the Inference-Header-Content-Length header"
+        )
+    try:
+        return decode_binary(name, datatype, shape, blob)
+    except InvalidBinaryRequest as exc:
+        raise InvalidInferenceRequest(str(exc)) from exc
 
 
 def encode_outputs(
