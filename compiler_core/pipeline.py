@@ -37,8 +37,9 @@ from .hardware import describe_hardware, usable_cpus
 from .measure import Comparison, MeasurePlan, compare, interleaved_blocks, single_latency_ms
 from .model_kind import op_histogram, workload_kind
 from .package import write_package, verify_package
-from .report import build_report
+from .report import CACHED_CANDIDATE_FIELDS, build_report
 from .runtime import open_model
+from .shape_routing import Route, beats_in_runoff, plan_other_shapes, routed_candidate
 from .shapes import dim_roles, parse_shapes, shape_label
 from .signature import dims_of, generate_inputs, signature_of
 
@@ -49,8 +50,10 @@ Progress = Callable[[str, int, str], None]
 # How many generated batches check accuracy at the primary shape (plus one per other shape).
 ACCURACY_BATCHES = 3
 ACCURACY_BATCH_SIZE = 8
-# How many of the best candidates meet again in the final interleaved runoff.
+# How many of the best candidates meet again in the final interleaved runoff: the best safe at
+# every shape, plus the best at the primary shape alone (it may serve that shape only).
 RUNOFF_SIZE = 4
+RUNOFF_PRIMARY_ONLY = 1
 # A shape whose baseline run is slower than this is not worth measuring every candidate on.
 SLOW_SHAPE_MS = 2000.0
 
@@ -84,12 +87,17 @@ class CandidateResult:
     def noise(self) -> float:
         return max((c.noise for c in self.comparisons.values()), default=1.0)
 
+    @property
+    def all_round(self) -> bool:
+        """Measured at every shape of the set and clearly slower at none: safe as the package's default."""
+        return (self.status == "passed" and self.complete
+                and not any(c.significantly_slower for c in self.comparisons.values()))
+
     def wins(self) -> bool:
-        if self.status != "passed" or not self.comparisons or not self.complete:
+        if not self.all_round or not self.comparisons:
             return False
         gain_ok = any(c.significant_gain for c in self.comparisons.values()) and self.speedup > 1.0 + 0.03
-        never_slower = not any(c.significantly_slower for c in self.comparisons.values())
-        return gain_ok and never_slower
+        return gain_ok
 
 
 class Optimization:
@@ -199,18 +207,20 @@ class Optimization:
         cached = cache.get(key)
         builders = builders_for(self.recipe, workload, self.hardware)
         cached_winner = (cached or {}).get("winner") or ""
+        # What served last time: the default and each routed shape's winner.
+        cached_names = {cached_winner, *((cached or {}).get("routes") or {}).values()} - {""}
         if cached:
             # Rebuild only what won last time (its graph, then its session settings).
-            builders = [(n, b) for n, b in builders if n == cached_winner.split("+")[0]]
+            builders = [(n, b) for n, b in builders if n in {name.split("+")[0] for name in cached_names}]
         for index, (name, builder) in enumerate(builders):
             self.check_cancel()
             percent = 15 + int(60 * index / max(1, len(builders)))
             self.results.append(self._try_candidate(name, builder, ctx, baseline, timing_feeds, baseline_ms,
                                                     accuracy_feeds, reference, percent))
 
-        best = self._choose()
+        best = self._choose(cached_winner.split("+")[0] if cached else None)
         tuned_base = best.candidate if best is not None else original_model(ctx)
-        if not cached or "+static_shapes" in cached_winner:
+        if not cached or any("+static_shapes" in name for name in cached_names):
             self.check_cancel()
             specialized = self._try_candidate(
                 f"{tuned_base.name}+static_shapes", lambda _ctx: specialize(tuned_base, ctx, shape_set), ctx,
@@ -220,43 +230,42 @@ class Optimization:
                 tuned_base = specialized.candidate
         variants = session_variants(tuned_base, ctx)
         if cached:
-            variants = [v for v in variants if v.name == cached_winner]
+            variants = [v for v in variants if v.name in cached_names]
         for variant in variants:
             self.check_cancel()
             self.results.append(self._try_candidate(variant.name, lambda _ctx, v=variant: v, ctx, baseline,
                                                     timing_feeds, baseline_ms, accuracy_feeds, reference, 80))
 
-        winner = self._runoff(baseline, timing_feeds, baseline_ms)
+        winner, primary_route = self._runoff(baseline, timing_feeds, baseline_ms)
         for result in self.results:
             result.runner = None  # sessions hold the weights: release them before packaging
-        if winner is None:
-            chosen_candidate = original_model(ctx)
-            message = self._no_gain_message(cached)
-        else:
-            chosen_candidate = winner.candidate
-            decided = winner.runoff_speedup if winner.runoff_speedup is not None else winner.speedup
-            message = (f"{winner.name} is {decided:.2f}x faster than onnxruntime defaults at "
-                       f"{shape_label(shape_set[0])} (final interleaved runoff) and meets the accuracy budget")
-        if not cached and winner is not None:
-            cache.put(key, {"winner": winner.name, "speedup": winner.speedup, "when": time.time()})
-        elif not cached:
-            cache.put(key, {"winner": None, "when": time.time()})
+        routes = self._routes(shape_set, winner, primary_route)
+        default_candidate = winner.candidate if winner is not None else original_model(ctx)
+        chosen_candidate = routed_candidate(default_candidate, routes, signature, shape_label(shape_set[0])) if routes else default_candidate
+        message = self._message(winner, routes, shape_set, cached)
 
         self.check_cancel()
         self.progress("package", 90, f"writing the package ({chosen_candidate.name})")
         report = build_report(
             recipe=self.recipe, budget=self.budget, requested_budget=self.requested_budget,
             hardware=self.hardware, signature=signature, shape_set=shape_set, baseline_ms=baseline_ms,
-            baseline_runtime=baseline_runtime, results=self.results, winner=winner,
+            baseline_runtime=baseline_runtime, results=self.results, winner=winner, routes=routes,
             chosen=chosen_candidate, message=message, data_source=data_source,
             original_model=model, original_path=original_path, failures=self.failures,
-            threads=self.threads, elapsed_s=self.deadline.elapsed(), cached=bool(cached),
+            threads=self.threads, elapsed_s=self.deadline.elapsed(), cached=cached,
             model_sha256=loaded.sha256, source_format=loaded.source_format, workload=workload,
             time_budget_s=self.deadline.seconds, primary_feeds=timing_feeds[shape_label(shape_set[0])],
         )
+        if not cached:
+            cache.put(key, {"winner": winner.name if winner else None,
+                            "routes": {route.label: route.result.name for route in routes},
+                            "speedup": winner.speedup if winner else None, "when": time.time(),
+                            "candidates": [{k: entry.get(k) for k in CACHED_CANDIDATE_FIELDS}
+                                           for entry in report["candidates"]]})
         write_package(self.out_dir, chosen_candidate, signature, report)
         try:
-            verify_package(self.out_dir, accuracy_feeds[:1], reference[:1], self.budget)
+            # Every accuracy feed: they include one at each shape of the set, so each route answers once.
+            verify_package(self.out_dir, accuracy_feeds, reference, self.budget)
         except Exception as exc:
             # The measured winner did not survive packaging: ship the original rather than a broken package.
             if chosen_candidate.name == "original":
@@ -270,12 +279,12 @@ class Optimization:
                 chosen=fallback, message=f"{chosen_candidate.name} failed its package check ({exc}); shipping the original",
                 data_source=data_source, original_model=model, original_path=original_path,
                 failures=self.failures, threads=self.threads, elapsed_s=self.deadline.elapsed(),
-                cached=bool(cached), model_sha256=loaded.sha256, source_format=loaded.source_format,
+                cached=cached, model_sha256=loaded.sha256, source_format=loaded.source_format,
                 workload=workload, time_budget_s=self.deadline.seconds,
                 primary_feeds=timing_feeds[shape_label(shape_set[0])],
             )
             write_package(self.out_dir, fallback, signature, report)
-            verify_package(self.out_dir, accuracy_feeds[:1], reference[:1], self.budget)
+            verify_package(self.out_dir, accuracy_feeds, reference, self.budget)
         self.progress("package", 100, message)
         return report
 
@@ -398,7 +407,9 @@ class Optimization:
         """Only the runoff's likely contenders keep their sessions (each holds a copy of the weights)."""
         holding = [r for r in self.results + [newest] if r.runner is not None]
         holding.sort(key=lambda r: r.comparisons[label].speedup, reverse=True)
-        for result in holding[RUNOFF_SIZE:]:
+        safe = [r for r in holding if r.all_round]
+        primary_only = [r for r in holding if not r.all_round]
+        for result in safe[RUNOFF_SIZE:] + primary_only[RUNOFF_PRIMARY_ONLY:]:
             result.runner = None
 
     def _hopeless(self, primary: Comparison) -> bool:
@@ -419,26 +430,39 @@ class Optimization:
         log.debug("candidate %s failed:\n%s", result.name, traceback.format_exc())
         return result
 
-    def _choose(self) -> CandidateResult | None:
+    def _choose(self, named: str | None = None) -> CandidateResult | None:
+        """The graph that static shapes and session settings are tried on: the best safe winner
+        (on a tuning-cache hit, the one that won last time, when it still wins)."""
         winners = [r for r in self.results if r.wins()]
+        if named is not None:
+            winners = [r for r in winners if r.name == named]
         if not winners:
             return None
         return max(winners, key=lambda r: r.speedup)
 
-    def _runoff(self, baseline, timing_feeds, baseline_ms) -> CandidateResult | None:
+    def _runoff(self, baseline, timing_feeds, baseline_ms) -> tuple[CandidateResult | None, CandidateResult | None]:
         """Re-measure the best few together, interleaved with the baseline, and decide from that run.
 
         On a shared host the load changes between two candidates' measurements (measured
         here: the same onnxruntime baseline at 1.5 ms and at 6 ms minutes apart), and
         picking the maximum of noisy measurements favours whoever got lucky. One shared
         run exposes every contender to the same load.
+
+        Returns the package's default (the best candidate safe at every shape) and, when one
+        that is slower elsewhere beat it at the primary shape, that candidate, to serve the
+        primary shape only (see shape_routing).
         """
         label = next(iter(timing_feeds))
-        eligible = [r for r in self.results if r.status == "passed" and r.runner is not None and r.complete
-                    and not any(c.significantly_slower for c in r.comparisons.values())]
-        contenders = sorted(eligible, key=lambda r: r.comparisons[label].speedup, reverse=True)[:RUNOFF_SIZE]
+        measured = [r for r in self.results if r.status == "passed" and r.runner is not None
+                    and label in r.comparisons and not r.comparisons[label].significantly_slower]
+        by_primary = sorted(measured, key=lambda r: r.comparisons[label].speedup, reverse=True)
+        safe = [r for r in by_primary if r.all_round][:RUNOFF_SIZE]
+        best_safe_primary = safe[0].comparisons[label].speedup if safe else 1.0
+        primary_only = [r for r in by_primary if not r.all_round
+                        and r.comparisons[label].speedup > best_safe_primary][:RUNOFF_PRIMARY_ONLY]
+        contenders = safe + primary_only
         if not contenders:
-            return None
+            return None, None
         feeds = timing_feeds[label]
         self.progress("candidates", 85, "final runoff: " + ", ".join(r.name for r in contenders))
         plan = self._plan(baseline_ms[label], 1, 1)
@@ -450,12 +474,47 @@ class Optimization:
                                        baseline_blocks=blocks[0], candidate_blocks=candidate_blocks)
             result.runoff_speedup = result.runoff.speedup
         # Shapes other than the primary were compared earlier; the runoff must confirm the gain here.
-        winners = [r for r in contenders if r.complete and r.runoff.significant_gain
-                   and not any(c.significantly_slower for c in r.comparisons.values())]
-        for result in sorted(winners, key=lambda r: r.runoff_speedup, reverse=True):
+        default = None
+        for result in sorted((r for r in safe if r.runoff.significant_gain), key=lambda r: r.runoff_speedup,
+                             reverse=True):
             if self._confirmed(result, baseline, feeds, plan):
-                return result
-        return None
+                default = result
+                break
+        for result in primary_only:
+            if beats_in_runoff(result, default) and self._confirmed(result, baseline, feeds, plan):
+                return default, result
+        return default, None
+
+    def _routes(self, shape_set, default: CandidateResult | None,
+                primary_route: CandidateResult | None) -> list[Route]:
+        labels = [shape_label(s) for s in shape_set]
+        routes = []
+        if primary_route is not None:
+            routes.append(Route(label=labels[0], shape=shape_set[0], result=primary_route,
+                                comparison=primary_route.runoff,
+                                default_speedup=default.runoff_speedup if default is not None else 1.0))
+        if len(shape_set) > 1:
+            routes += plan_other_shapes(shape_set, labels, default, self.results, routes)
+        return routes
+
+    def _message(self, winner: CandidateResult | None, routes: list[Route], shape_set, cached) -> str:
+        primary = shape_label(shape_set[0])
+        parts = []
+        if winner is not None:
+            decided = winner.runoff_speedup if winner.runoff_speedup is not None else winner.speedup
+            parts.append(f"{winner.name} is {decided:.2f}x faster than onnxruntime defaults at {primary} "
+                         "(final interleaved runoff), is not slower at any shape of the set, and meets the "
+                         "accuracy budget")
+        elif not routes:
+            return self._no_gain_message(cached)
+        else:
+            parts.append("no candidate was faster at every shape of the set, so the original model answers "
+                         "every shape not routed below")
+        for route in routes:
+            over = f"{route.gain_over_default:.2f}x over the default there" if winner is not None else "over the original"
+            parts.append(f"{route.label} is routed to {route.result.name} ({route.comparison.speedup:.2f}x "
+                         f"faster than onnxruntime defaults at that shape, {over})")
+        return "; ".join(parts)
 
     def _confirmed(self, result: CandidateResult, baseline, feeds, plan: MeasurePlan) -> bool:
         """One more independent paired run: a gain that a burst of load produced rarely repeats."""

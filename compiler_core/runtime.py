@@ -127,7 +127,8 @@ def open_model(model_path: str | Path, runtime: dict[str, Any], signature: dict[
 
     The optimizer measures candidates through this same function, so nothing differs
     between the session that was timed and the session that serves. Specializations
-    (graphs for concrete input shapes) are files beside the main model.
+    (graphs for concrete input shapes) are files beside the main model; one that names
+    its own `runtime` (a shape routed to the candidate that won there) runs under it.
     """
     main = _open_single(model_path, runtime, signature)
     specializations = runtime.get("specializations") or []
@@ -139,7 +140,9 @@ def open_model(model_path: str | Path, runtime: dict[str, Any], signature: dict[
         path = folder / spec["model"]
         if not path.is_file():
             raise PackageError(f"package is missing the specialized model {spec['model']}")
-        by_shapes[ShapeDispatchRunner.key(spec["input_shapes"])] = _open_single(path, runtime, signature)
+        # A shape routed to another candidate carries that candidate's own engine and options.
+        spec_runtime = spec.get("runtime") or runtime
+        by_shapes[ShapeDispatchRunner.key(spec["input_shapes"])] = _open_single(path, spec_runtime, signature)
     return ShapeDispatchRunner(fallback=main, by_shapes=by_shapes, signature=signature, runtime=runtime)
 
 

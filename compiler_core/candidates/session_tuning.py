@@ -28,6 +28,14 @@ def session_variants(base: Candidate, ctx: BuildContext) -> list[Candidate]:
                                      lambda r: options(r).update(intra_op_num_threads=1)))
             variants.append(_variant(base, "no_spinning", "intra-op threads do not spin while waiting",
                                      lambda r: options(r)["config_entries"].update({"session.intra_op.allow_spinning": "0"})))
+        if options(base.runtime).get("graph_optimization_level") == "ORT_ENABLE_ALL":
+            # ENABLE_ALL adds layout transforms (NCHWc blocking) whose reorders can cost more than
+            # they save on small tensors, and on graphs another fuser already rewrote.
+            variants.append(_variant(base, "extended_graph", "graph level ORT_ENABLE_EXTENDED (no layout transforms)",
+                                     lambda r: options(r).update(graph_optimization_level="ORT_ENABLE_EXTENDED")))
+            variants.append(_variant(base, "basic_graph", "graph level ORT_ENABLE_BASIC (constant folding and "
+                                     "redundant-node removal only)",
+                                     lambda r: options(r).update(graph_optimization_level="ORT_ENABLE_BASIC")))
         if ctx.threads >= 2 and len(ctx.signature["outputs"]) >= 2:
             # Only graphs with several heads have branches to run concurrently; elsewhere the
             # inter-op pool only adds hand-offs (measured: up to 100x slower on a busy host).

@@ -12,6 +12,7 @@ const TONES: Record<string, string> = {
   won: "good",
   winner: "good",
   chosen: "good",
+  routed: "good",
   running: "busy",
   loading: "busy",
   pending: "busy",

@@ -85,6 +85,17 @@ describe("ReportView", () => {
     expect(candidates[2]!.textContent).toContain("no avx512_bf16 on this CPU");
   });
 
+  it("says which shapes a routed candidate answers", () => {
+    const routed = {
+      name: "int8_static", engine: "onnxruntime", precision: "int8", status: "routed", speedup: 1.9,
+      why_lost: null, serves_shapes: ["batch=1"], latency: { "batch=1": { p50_ms: 1.1 } },
+    };
+    render(<ReportView report={{ ...fullReport, candidates: [...fullReport.candidates!, routed] }} />);
+    const row = screen.getAllByTestId("candidate-row")[3]!;
+    expect(row.querySelector(".badge")!.textContent).toBe("routed");
+    expect(row.textContent).toContain("serves batch=1");
+  });
+
   it("renders a partial report without NaN or undefined", () => {
     const partial = asReport({ overall: { baseline_ms: 3.5 }, kernels: null, accuracy: null, shapes: "oops" });
     render(<ReportView report={partial!} />);

@@ -356,6 +356,9 @@ function candidateAccuracy(entry: CandidateEntry): string {
 }
 
 function candidateReason(entry: CandidateEntry): string {
+  // A routed candidate answers only some shapes of the package: say which.
+  const serves = Array.isArray(entry.serves_shapes) ? entry.serves_shapes.filter((s) => typeof s === "string") : [];
+  if (serves.length > 0) return `serves ${serves.join(", ")}`;
   for (const key of ["why_lost", "reason", "why", "detail"]) {
     if (typeof entry[key] === "string" && entry[key]) return entry[key] as string;
   }
