@@ -8,6 +8,7 @@ three are accepted here rather than betting on one writer.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,8 @@ V2_TO_TRITON = {v2: f"TYPE_{v2}" for v2 in V2_TO_NUMPY}
 V2_TO_TRITON["BYTES"] = "TYPE_STRING"
 
 
+# Both run for every tensor of every request; a signature names few dtypes.
+@lru_cache(maxsize=256)
 def numpy_dtype(signature_dtype: str) -> np.dtype:
     """The numpy dtype for a dtype as signature.json spells it."""
     spelled = str(signature_dtype).strip()
@@ -64,6 +67,7 @@ def numpy_dtype(signature_dtype: str) -> np.dtype:
         raise ValueError(f"signature names an unknown dtype {signature_dtype!r}") from exc
 
 
+@lru_cache(maxsize=256)
 def v2_datatype(signature_dtype: str | np.dtype) -> str:
     """The V2 datatype ("FP32", "INT64", ...) for a signature or numpy dtype."""
     dtype = signature_dtype if isinstance(signature_dtype, np.dtype) else numpy_dtype(signature_dtype)

@@ -146,8 +146,10 @@ def encode_output(name: str, array: np.ndarray) -> ResponseOutput:
     else:
         data = values.tolist()
     # MLServer's NumpyCodec would turn shape [n] into [n, 1]; the client gets
-    # exactly the shape the engine produced instead.
-    return ResponseOutput(name=name, datatype=datatype, shape=list(array.shape), data=data)
+    # exactly the shape the engine produced instead. Built as is: every field is
+    # already what validation would make of it, and FastAPI validates the response again.
+    return ResponseOutput.model_construct(name=name, datatype=datatype, shape=list(array.shape),
+                                          data=TensorData.model_construct(data))
 
 
 def _datatype_name(datatype: Any) -> str:
