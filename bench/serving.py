@@ -1,17 +1,25 @@
 """Benchmark: what serving through MLServer's V2 REST API costs over running the package in-process.
 
-    python -m bench.serving [--out bench-results] [--rounds 5] [--quick]
+    python -m bench.serving [--out bench-results] [--rounds 5] [--block-s 2] [--quick]
 
-For a small BERT-like encoder and a ResNet-like CNN (built with torch from a
-config, random weights, nothing downloaded), each optimized by the compiler core
-(lossless) into a package:
-- in-process: `compiler_core.runtime.load_package(pkg).run`, called by 1 or 8 threads;
-- served: the same package behind our MLServer engine, V2 JSON over HTTP on
-  127.0.0.1, by 1 or 8 client threads (keep-alive sessions, bodies encoded once
-  beforehand), without and with adaptive batching (max_batch_size 8, 5 ms).
-Every request is batch 1. The variants run interleaved, in a rotating order,
-for several rounds; the reported value of each measure is the median over
-rounds, so load from other processes on the host hits all variants alike.
+For a small encoder (MiniLM-L6-H384-shaped) and a ResNet-like CNN on 3x128x128
+images (built with torch from a config, random weights, nothing downloaded),
+each optimized by the compiler core (lossless) into a package, and sized so
+that one batch-1 call takes 5 ms or more in-process on the 2-core development
+machine (the overhead target is stated for such models):
+- in-process: `compiler_core.runtime.load_package(pkg).run`, called by 1 or 8
+  threads in a process of its own; also one batch-8 call, to see what batching
+  can gain at all on this CPU;
+- served: the same package behind our MLServer engine on 127.0.0.1, by 1 or 8
+  keep-alive connections, with the V2 JSON body and with the binary tensor
+  data extension (raw bytes after a JSON header), without and with adaptive
+  batching (max_batch_size 8, max_batch_time 5 ms).
+The load generator is wrk (installed by `make test-deps`), a C client that
+costs the host little CPU; without it, Python threads in a process of their
+own stand in, and the results say so. Every request is batch 1. The variants
+run interleaved, in a rotating order, for several rounds of a few seconds
+each; the reported value of each measure is the median over rounds, so load
+from other processes on the host hits all variants alike.
 
 Targets: serving adds at most 10% to p50 at concurrency 1 for a model of 5 ms or
 more; adaptive batching raises throughput at concurrency 8. Writes
@@ -25,8 +33,11 @@ import http.client
 import json
 import multiprocessing
 import os
+import resource
+import shutil
 import socket
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -38,12 +49,14 @@ import numpy as np
 
 from compiler_core.hardware import describe_hardware
 from compiler_core.runtime import load_package
+from deploy.serving.binary import encode_request
 from deploy.serving.repository import ServingClient, deploy_package
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
 BATCHING = {"max_batch_size": 8, "max_batch_time_s": 0.005}
 OVERHEAD_TARGET = 0.10
 MODEL_MS_FOR_OVERHEAD_TARGET = 5.0
+BATCH = 8
 
 
 @dataclass
@@ -51,7 +64,7 @@ class Workload:
     name: str
     description: str
     build: Callable[[Path], Path]          # writes the ONNX model, returns its path
-    feeds: Callable[[], dict[str, np.ndarray]]
+    feeds: Callable[[int], dict[str, np.ndarray]]   # inputs for a batch of n
     shapes: str
 
 
@@ -64,14 +77,18 @@ def _export(module, example: tuple, names: list[str], path: Path, axes: dict) ->
     return path
 
 
+SEQUENCE = 128
+IMAGE = (3, 128, 128)
+
+
 def encoder(path: Path) -> Path:
     import torch
 
     from compiler_core.bench.models import bert_module
 
-    ids = torch.randint(0, 8000, (1, 128))
+    ids = torch.randint(0, 8000, (1, SEQUENCE))
     axes = {"input_ids": {0: "batch"}, "attention_mask": {0: "batch"}, "logits": {0: "batch"}}
-    return _export(bert_module(layers=4, hidden=256, heads=4, intermediate=1024), (ids, torch.ones_like(ids)),
+    return _export(bert_module(layers=6, hidden=384, heads=6, intermediate=1536), (ids, torch.ones_like(ids)),
                    ["input_ids", "attention_mask"], path, axes)
 
 
@@ -80,70 +97,88 @@ def cnn(path: Path) -> Path:
 
     from compiler_core.bench.models import cnn_classifier
 
-    return _export(cnn_classifier(width=64), (torch.randn(1, 3, 96, 96),), ["image"], path,
+    return _export(cnn_classifier(width=64), (torch.randn(1, *IMAGE),), ["image"], path,
                    {"image": {0: "batch"}, "logits": {0: "batch"}})
 
 
-def encoder_feeds() -> dict[str, np.ndarray]:
-    ids = np.random.default_rng(0).integers(0, 8000, (1, 128), dtype=np.int64)
+def encoder_feeds(batch: int) -> dict[str, np.ndarray]:
+    ids = np.random.default_rng(0).integers(0, 8000, (batch, SEQUENCE), dtype=np.int64)
     return {"input_ids": ids, "attention_mask": np.ones_like(ids)}
 
 
-def cnn_feeds() -> dict[str, np.ndarray]:
-    return {"image": np.random.default_rng(0).standard_normal((1, 3, 96, 96)).astype(np.float32)}
+def cnn_feeds(batch: int) -> dict[str, np.ndarray]:
+    return {"image": np.random.default_rng(0).standard_normal((batch, *IMAGE)).astype(np.float32)}
 
 
 WORKLOADS = [
-    Workload("bert_encoder", "BERT-like encoder: 4 layers, hidden 256, 4 heads, seq 128, batch 1", encoder,
-             encoder_feeds, "batch=1,8"),
-    Workload("resnet_like", "ResNet-like CNN (width 64), 3x96x96 image, batch 1", cnn, cnn_feeds, "batch=1,8"),
+    Workload("encoder", f"small encoder, MiniLM-L6-H384-shaped (6 layers, hidden 384, 6 heads), "
+             f"seq {SEQUENCE}: two INT64 inputs of {SEQUENCE} values", encoder, encoder_feeds, "batch=1,8"),
+    Workload("resnet_like", f"ResNet-like CNN (width 64), {'x'.join(map(str, IMAGE))} image: "
+             f"{int(np.prod(IMAGE)) // 1000}k FP32 values", cnn, cnn_feeds, "batch=1,8"),
 ]
+
+# Payload forms a client can use; both are the V2 protocol over HTTP.
+JSON, BINARY = "json", "binary"
 
 
 def v2_body(feeds: dict[str, np.ndarray]) -> bytes:
+    """The V2 JSON body as a Python client writes it (json.dumps of the values)."""
     datatype = {np.dtype("float32"): "FP32", np.dtype("int64"): "INT64"}
     return json.dumps({"inputs": [{"name": name, "shape": list(a.shape), "datatype": datatype[a.dtype],
                                    "data": a.ravel().tolist()} for name, a in feeds.items()]}).encode()
 
 
-def run_block(call: Callable[[http.client.HTTPConnection | None], None], *, concurrency: int,
-              requests_total: int, connect: Callable[[], http.client.HTTPConnection] | None) -> dict:
-    """`requests_total` calls spread over `concurrency` threads; per-call latency and throughput."""
+def request_for(feeds: dict[str, np.ndarray], form: str) -> tuple[bytes, dict[str, str]]:
+    if form == JSON:
+        return v2_body(feeds), {"Content-Type": "application/json"}
+    body, header_length = encode_request(feeds, binary_outputs=False)
+    return body, {"Content-Type": "application/octet-stream", "Inference-Header-Content-Length": str(header_length)}
+
+
+def summarize(latencies: list[float], wall: float, cpu_s: float | None = None) -> dict:
+    ms = np.asarray(latencies) * 1000
+    result = {"p50_ms": float(np.percentile(ms, 50)), "p99_ms": float(np.percentile(ms, 99)),
+              "throughput_rps": len(latencies) / wall, "requests": len(latencies)}
+    if cpu_s is not None:
+        result["client_cpu_share"] = cpu_s / wall   # of one core
+    return result
+
+
+def run_block(call: Callable[[http.client.HTTPConnection | None], None], *, concurrency: int, seconds: float,
+              connect: Callable[[], http.client.HTTPConnection] | None) -> dict:
+    """`concurrency` threads calling for `seconds`; per-call latency and throughput."""
     latencies: list[float] = []
     lock = threading.Lock()
-    remaining = [requests_total]
+    ready = threading.Barrier(concurrency + 1)
+    deadline = [0.0]
 
     def worker():
-        # One keep-alive connection per client thread; http.client costs the
-        # client a fraction of what requests does, so the engine is what is measured.
         session = connect() if connect else None
         call(session)  # warm the connection / thread outside the measurement
+        ready.wait()
         while True:
-            with lock:
-                if remaining[0] <= 0:
-                    return
-                remaining[0] -= 1
             started = time.perf_counter()
+            if started >= deadline[0]:
+                return
             call(session)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
+    deadline[0] = time.perf_counter() + 3600
+    ready.wait()
+    cpu_before, began = time.process_time(), time.perf_counter()
+    deadline[0] = began + seconds
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    ms = np.asarray(latencies) * 1000
-    return {"p50_ms": float(np.percentile(ms, 50)), "p99_ms": float(np.percentile(ms, 99)),
-            "throughput_rps": len(latencies) / wall}
+    return summarize(latencies, wall, time.process_time() - cpu_before if connect else None)
 
 
-def http_call(path: str, body: bytes) -> Callable[[http.client.HTTPConnection | None], None]:
-    headers = {"Content-Type": "application/json"}
-
+def http_call(path: str, body: bytes, headers: dict[str, str]) -> Callable[[http.client.HTTPConnection | None], None]:
     def call(connection):
         connection.request("POST", path, body, headers)
         response = connection.getresponse()
@@ -151,6 +186,86 @@ def http_call(path: str, body: bytes) -> Callable[[http.client.HTTPConnection | 
         if response.status != 200:
             raise RuntimeError(f"{path}: {response.status} {answer[:300]!r}")
     return call
+
+
+WRK_SCRIPT = r"""
+local body = assert(io.open(os.getenv("WRK_BODY"), "rb"))
+wrk.method = "POST"
+wrk.body = body:read("*a")
+body:close()
+wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE")
+local header_length = os.getenv("WRK_HEADER_LENGTH")
+if header_length ~= nil and header_length ~= "" then
+  wrk.headers["Inference-Header-Content-Length"] = header_length
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\nWRK_RESULT {"requests": %d, "duration_us": %d, "status_errors": %d, ' ..
+    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n', summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+class WrkClient:
+    """wrk, one thread driving `concurrency` keep-alive connections (closed loop, as the threads are)."""
+
+    name = "wrk"
+
+    def __init__(self, workdir: Path):
+        self.script = workdir / "v2_post.lua"
+        self.script.write_text(WRK_SCRIPT)
+        self.workdir = workdir
+
+    def block(self, url: str, body: bytes, headers: dict[str, str], concurrency: int, seconds: int) -> dict:
+        body_path = self.workdir / f"body-{abs(hash(body))}.bin"
+        if not body_path.exists():
+            body_path.write_bytes(body)
+        env = dict(os.environ, WRK_BODY=str(body_path), WRK_CONTENT_TYPE=headers["Content-Type"],
+                   WRK_HEADER_LENGTH=headers.get("Inference-Header-Content-Length", ""))
+        usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s",
+                               "-s", str(self.script), url], env=env, capture_output=True, text=True, check=True)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        line = next((l for l in done.stdout.splitlines() if l.startswith("WRK_RESULT ")), None)
+        if line is None:
+            raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+        result = json.loads(line.removeprefix("WRK_RESULT "))
+        if result["status_errors"] or result["socket_errors"] or not result["requests"]:
+            raise RuntimeError(f"{url}: {result}")
+        wall = result["duration_us"] / 1e6
+        cpu = (usage.ru_utime + usage.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
+        return {"p50_ms": result["p50_us"] / 1000, "p99_ms": result["p99_us"] / 1000,
+                "throughput_rps": result["requests"] / wall, "requests": result["requests"],
+                "client_cpu_share": cpu / wall}
+
+
+def _python_client_worker(port: int, connection) -> None:
+    while (order := connection.recv()) is not None:
+        path, body, headers, concurrency, seconds = order
+        connect = lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # noqa: E731
+        connection.send(run_block(http_call(path, body, headers), concurrency=concurrency, seconds=seconds,
+                                  connect=connect))
+
+
+class PythonThreadsClient:
+    """Threads of http.client in a process of their own: the stand-in when wrk is not installed."""
+
+    name = "python threads (http.client)"
+
+    def __init__(self, port: int):
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_python_client_worker, args=(port, child), daemon=True)
+        self._process.start()
+
+    def block(self, url: str, body: bytes, headers: dict[str, str], concurrency: int, seconds: float) -> dict:
+        self._connection.send(("/" + url.split("/", 3)[3], body, headers, concurrency, seconds))
+        return self._connection.recv()
+
+    def close(self) -> None:
+        self._connection.send(None)
+        self._process.join(timeout=30)
 
 
 def free_ports(count: int) -> list[int]:
@@ -164,25 +279,25 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
-def _in_process_worker(package_dir: str, feeds: dict[str, np.ndarray], connection) -> None:
+def _in_process_worker(package_dir: str, feeds: dict[int, dict[str, np.ndarray]], connection) -> None:
     """The in-process baseline, in a fresh process of its own, as the engine is: neither
-    runs beside torch, the optimizer's sessions or the load generator's threads."""
+    runs beside torch, the optimizer's sessions or the load generator."""
     runner = load_package(package_dir)
     while (order := connection.recv()) is not None:
-        concurrency, total = order
-        connection.send(run_block(lambda _: runner.run(feeds), concurrency=concurrency, requests_total=total,
+        batch, concurrency, seconds = order
+        connection.send(run_block(lambda _: runner.run(feeds[batch]), concurrency=concurrency, seconds=seconds,
                                   connect=None))
 
 
 class InProcessBaseline:
-    def __init__(self, package: Path, feeds: dict[str, np.ndarray]):
+    def __init__(self, package: Path, feeds: dict[int, dict[str, np.ndarray]]):
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(target=_in_process_worker, args=(str(package), feeds, child), daemon=True)
         self._process.start()
 
-    def block(self, concurrency: int, total: int) -> dict:
-        self._connection.send((concurrency, total))
+    def block(self, batch: int, concurrency: int, seconds: float) -> dict:
+        self._connection.send((batch, concurrency, seconds))
         return self._connection.recv()
 
     def close(self) -> None:
@@ -207,64 +322,82 @@ def median_of(rounds: list[dict]) -> dict:
     return {key: round(statistics.median(r[key] for r in rounds), 3) for key in rounds[0]}
 
 
-def bench_workload(workload: Workload, package: Path, port: int, args) -> dict:
-    feeds = workload.feeds()
+# (mode, payload form, concurrency); in-process "batch8" is one call of batch 8 at a time.
+VARIANTS = [
+    ("in_process", None, 1), ("in_process_batch8", None, 1), ("in_process", None, 8),
+    ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
+    ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
+]
+
+
+def variant_key(mode: str, form: str | None, concurrency: int) -> str:
+    return f"{mode}{'_' + form if form else ''}_c{concurrency}"
+
+
+def paired(results: dict[str, list[dict]], numerator: str, denominator: str, measure: str) -> dict:
+    """Ratios within each round (blocks run moments apart), so load that drifts between
+    rounds (other work on the host) cancels out better than in a ratio of medians."""
+    ratios = [n[measure] / d[measure] - 1 for n, d in zip(results[numerator], results[denominator])]
+    return {"median": round(statistics.median(ratios), 4), "min": round(min(ratios), 4),
+            "max": round(max(ratios), 4)}
+
+
+def bench_workload(workload: Workload, package: Path, port: int, client, args) -> dict:
+    feeds = {1: workload.feeds(1), BATCH: workload.feeds(BATCH)}
     baseline = InProcessBaseline(package, feeds)
-    body = v2_body(feeds)
-    plain_url = f"/v2/models/{workload.name}/infer"
-    batched_url = f"/v2/models/{workload.name}-batched/infer"
-    connect = lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # noqa: E731
-    per_block = {1: args.requests_c1, 8: args.requests_c8}
-    variants = {
-        ("in_process", 1): (None, None),
-        ("served", 1): (http_call(plain_url, body), connect),
-        ("in_process", 8): (None, None),
-        ("served", 8): (http_call(plain_url, body), connect),
-        ("served_batched", 8): (http_call(batched_url, body), connect),
-        ("served_batched", 1): (http_call(batched_url, body), connect),
-    }
-    results: dict[tuple, list[dict]] = {key: [] for key in variants}
-    order = list(variants)
+    bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
+    urls = {"served": f"http://127.0.0.1:{port}/v2/models/{workload.name}/infer",
+            "served_batched": f"http://127.0.0.1:{port}/v2/models/{workload.name}-batched/infer"}
+    results: dict[str, list[dict]] = {variant_key(*v): [] for v in VARIANTS}
     try:
         for round_index in range(args.rounds):
-            shift = round_index % len(order)
-            for key in order[shift:] + order[:shift]:  # rotate, so no variant always runs first or last
-                call, connect_ = variants[key]
-                if call is None:
-                    results[key].append(baseline.block(key[1], per_block[key[1]]))
+            shift = round_index % len(VARIANTS)
+            for mode, form, concurrency in VARIANTS[shift:] + VARIANTS[:shift]:  # rotate: no variant always first
+                if mode == "in_process":
+                    measured = baseline.block(1, concurrency, args.block_s)
+                elif mode == "in_process_batch8":
+                    measured = baseline.block(BATCH, concurrency, args.block_s)
                 else:
-                    results[key].append(run_block(call, concurrency=key[1], requests_total=per_block[key[1]],
-                                                  connect=connect_))
+                    body, headers = bodies[form]
+                    measured = client.block(urls[mode], body, headers, concurrency, args.block_s)
+                results[variant_key(mode, form, concurrency)].append(measured)
     finally:
         baseline.close()
-    summary = {f"{mode}_c{concurrency}": median_of(rounds) for (mode, concurrency), rounds in results.items()}
-    # Ratios within a round compare blocks run moments apart, so load that drifts
-    # between rounds (other work on the host) cancels out better than in a ratio of medians.
-    overhead = [s["p50_ms"] / b["p50_ms"] - 1 for s, b in zip(results[("served", 1)], results[("in_process", 1)])]
-    gain = [b["throughput_rps"] / s["throughput_rps"] - 1
-            for b, s in zip(results[("served_batched", 8)], results[("served", 8)])]
+    summary: dict = {key: median_of(rounds) for key, rounds in results.items()}
     summary["paired"] = {
-        "serving_p50_overhead_c1": {"median": round(statistics.median(overhead), 4),
-                                    "min": round(min(overhead), 4), "max": round(max(overhead), 4)},
-        "batching_throughput_gain_c8": {"median": round(statistics.median(gain), 4),
-                                        "min": round(min(gain), 4), "max": round(max(gain), 4)},
+        "serving_p50_overhead_c1_json": paired(results, "served_json_c1", "in_process_c1", "p50_ms"),
+        "serving_p50_overhead_c1_binary": paired(results, "served_binary_c1", "in_process_c1", "p50_ms"),
+        # what one batch-8 call gains per item over eight batch-1 calls, in-process
+        "batch8_per_item_gain": _batch_gain(results),
+        "batching_throughput_gain_c8_json": paired(results, "served_batched_json_c8", "served_json_c8",
+                                                   "throughput_rps"),
+        "batching_throughput_gain_c8_binary": paired(results, "served_batched_binary_c8", "served_binary_c8",
+                                                     "throughput_rps"),
     }
-    summary["rounds"] = {f"{mode}_c{c}": rounds for (mode, c), rounds in results.items()}
+    summary["rounds"] = results
     return summary
+
+
+def _batch_gain(results: dict[str, list[dict]]) -> dict:
+    ratios = [BATCH * one["p50_ms"] / eight["p50_ms"] - 1
+              for one, eight in zip(results["in_process_c1"], results["in_process_batch8_c1"])]
+    return {"median": round(statistics.median(ratios), 4), "min": round(min(ratios), 4),
+            "max": round(max(ratios), 4)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests-c1", type=int, default=60)
-    parser.add_argument("--requests-c8", type=int, default=160)
+    parser.add_argument("--block-s", type=int, default=2, help="whole seconds each variant runs per round (wrk counts in seconds)")
     parser.add_argument("--optimize-budget-s", type=float, default=60,
                         help="time budget of each lossless optimization that makes the packages")
-    parser.add_argument("--quick", action="store_true", help="2 rounds, fewer requests (a smoke run)")
+    parser.add_argument("--python-client", action="store_true",
+                        help="load with Python threads even where wrk is installed")
+    parser.add_argument("--quick", action="store_true", help="2 rounds of 1 s blocks (a smoke run)")
     args = parser.parse_args()
     if args.quick:
-        args.rounds, args.requests_c1, args.requests_c8 = 2, 20, 48
+        args.rounds, args.block_s = 2, 1
     args.out.mkdir(parents=True, exist_ok=True)
 
     measured: dict[str, dict] = {}
@@ -284,69 +417,91 @@ def main() -> int:
         engine = start_server(tmp / "serving", http_port=http_port, grpc_port=grpc_port,
                               metrics_port=metrics_port, log_path=tmp / "engine.log")
         base_url = f"http://127.0.0.1:{http_port}"
+        client = (WrkClient(tmp) if shutil.which("wrk") and not args.python_client
+                  else PythonThreadsClient(http_port))
+        load_measuring = os.getloadavg()
         try:
             wait_until_live(base_url, 60, process=engine)
-            client = ServingClient(base_url)
+            serving = ServingClient(base_url)
             for workload in WORKLOADS:
                 package, report = packages[workload.name]
-                deploy_package(client, package, tmp / "serving" / "models", workload.name)
-                deploy_package(client, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
-                result = bench_workload(workload, package, http_port, args)
+                deploy_package(serving, package, tmp / "serving" / "models", workload.name)
+                deploy_package(serving, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
+                result = bench_workload(workload, package, http_port, client, args)
                 result["description"] = workload.description
                 result["package"] = {"speedup": report.get("overall", {}).get("speedup"),
                                      "runtime": json.loads((package / "runtime.json").read_text())}
+                result["body_bytes"] = {form: len(request_for(workload.feeds(1), form)[0]) for form in (JSON, BINARY)}
                 measured[workload.name] = result
         finally:
             stop_server(engine)
+            if isinstance(client, PythonThreadsClient):
+                client.close()
 
-    result = {"machine": describe_hardware(), "load_average_1m": {"before": round(load_before[0], 2),
-                                                                   "after": round(os.getloadavg()[0], 2)},
-              "batching": BATCHING, "rounds": args.rounds,
-              "requests_per_block": {"c1": args.requests_c1, "c8": args.requests_c8}, "workloads": measured}
+    result = {"machine": describe_hardware(), "client": client.name,
+              "load_average_1m": {"before": round(load_before[0], 2), "measuring": round(load_measuring[0], 2),
+                                  "after": round(os.getloadavg()[0], 2)},
+              "batching": BATCHING, "rounds": args.rounds, "block_s": args.block_s, "workloads": measured}
     (args.out / "serving.json").write_text(json.dumps(result, indent=2, default=str))
     (args.out / "serving.md").write_text(render(result))
     print(render(result))
     return 0
 
 
+ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in process, one batch-8 call", "", 1),
+        ("served_json_c1", "served", "JSON", 1), ("served_binary_c1", "served", "binary", 1),
+        ("served_batched_json_c1", "served, adaptive batching", "JSON", 1),
+        ("in_process_c8", "in process", "", 8),
+        ("served_json_c8", "served", "JSON", 8), ("served_batched_json_c8", "served, adaptive batching", "JSON", 8),
+        ("served_binary_c8", "served", "binary", 8),
+        ("served_batched_binary_c8", "served, adaptive batching", "binary", 8)]
+
+
 def render(result: dict) -> str:
-    machine = result["machine"]
+    machine, load = result["machine"], result["load_average_1m"]
     lines = [
         "# Serving benchmark (V2 REST on MLServer vs the same package in-process)", "",
         f"Machine: {machine.get('cpu_model')}, {machine.get('usable_cpus')} usable CPUs, shared with other work "
-        f"while measured (1-minute load average {result['load_average_1m']['before']} before, "
-        f"{result['load_average_1m']['after']} after). Batch-1 requests; client, engine and the in-process "
-        f"baseline each in a process of their own, on 127.0.0.1. "
-        f"Medians over {result['rounds']} interleaved rounds "
-        f"({result['requests_per_block']['c1']} requests per block at concurrency 1, "
-        f"{result['requests_per_block']['c8']} at 8). Adaptive batching: max_batch_size "
-        f"{result['batching']['max_batch_size']}, max_batch_time {result['batching']['max_batch_time_s'] * 1000:.0f} ms.",
+        f"while measured (1-minute load average {load['before']} before, {load['measuring']} when measuring began, "
+        f"{load['after']} after). Batch-1 requests; load generator: {result['client']}; client, engine and the "
+        f"in-process baseline each in a process of their own, on 127.0.0.1. "
+        f"Medians over {result['rounds']} interleaved rounds of {result['block_s']:g} s per variant. "
+        f"Adaptive batching: max_batch_size {result['batching']['max_batch_size']}, "
+        f"max_batch_time {result['batching']['max_batch_time_s'] * 1000:g} ms.",
         "",
-        "| model | variant | concurrency | p50 ms | p99 ms | req/s |", "|---|---|---|---|---|---|",
+        "| model | variant | payload | concurrency | p50 ms | p99 ms | req/s | client CPU (cores) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     verdicts = []
+    spread = lambda r: f"median of per-round ratios {r['median']:+.1%}, range {r['min']:+.1%} … {r['max']:+.1%}"  # noqa: E731
     for name, w in result["workloads"].items():
-        for key in ("in_process_c1", "served_c1", "served_batched_c1", "in_process_c8", "served_c8",
-                    "served_batched_c8"):
-            mode, concurrency = key.rsplit("_c", 1)
+        lines.append(f"| **{name}**: {w['description']}; request body {w['body_bytes']['json'] // 1024} KB JSON, "
+                     f"{w['body_bytes']['binary'] // 1024} KB binary | | | | | | | |")
+        for key, variant, form, concurrency in ROWS:
             m = w[key]
-            lines.append(f"| {name} | {mode.replace('_', ' ')} | {concurrency} | {m['p50_ms']:.2f} | "
-                         f"{m['p99_ms']:.2f} | {m['throughput_rps']:.1f} |")
-        base, served = w["in_process_c1"]["p50_ms"], w["served_c1"]["p50_ms"]
-        overhead, gain = w["paired"]["serving_p50_overhead_c1"], w["paired"]["batching_throughput_gain_c8"]
-        spread = lambda r: f"median of per-round ratios {r['median']:+.1%}, range {r['min']:+.1%} … {r['max']:+.1%}"  # noqa: E731
-        if base >= MODEL_MS_FOR_OVERHEAD_TARGET:
-            verdicts.append(f"- {name}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
-                            f"({spread(overhead)}; medians {base:.2f} → {served:.2f} ms); target ≤ "
-                            f"+{OVERHEAD_TARGET:.0%}: **{'met' if overhead['median'] <= OVERHEAD_TARGET else 'not met'}**.")
-        else:
-            verdicts.append(f"- {name}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
-                            f"({spread(overhead)}); the model runs under {MODEL_MS_FOR_OVERHEAD_TARGET:.0f} ms "
-                            "here, so the 10% target does not apply.")
-        verdicts.append(f"- {name}: adaptive batching at concurrency 8 changes throughput by {gain['median']:+.1%} "
-                        f"({spread(gain)}; medians {w['served_c8']['throughput_rps']:.1f} → "
-                        f"{w['served_batched_c8']['throughput_rps']:.1f} req/s); target: higher: "
-                        f"**{'met' if gain['median'] > 0 else 'not met'}**.")
+            share = f"{m['client_cpu_share']:.2f}" if "client_cpu_share" in m else ""
+            lines.append(f"| | {variant} | {form} | {concurrency} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | "
+                         f"{m['throughput_rps']:.1f} | {share} |")
+        base = w["in_process_c1"]["p50_ms"]
+        applies = base >= MODEL_MS_FOR_OVERHEAD_TARGET
+        for form in (JSON, BINARY):
+            overhead = w["paired"][f"serving_p50_overhead_c1_{form}"]
+            served = w[f"served_{form}_c1"]["p50_ms"]
+            verdict = (f"target ≤ +{OVERHEAD_TARGET:.0%}: **{'met' if overhead['median'] <= OVERHEAD_TARGET else 'not met'}**"
+                       if applies else f"the model runs under {MODEL_MS_FOR_OVERHEAD_TARGET:g} ms here, so the target "
+                       "does not apply")
+            verdicts.append(f"- {name}, {form}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
+                            f"({spread(overhead)}; medians {base:.2f} → {served:.2f} ms, "
+                            f"+{served - base:.2f} ms); {verdict}.")
+        gain8 = w["paired"]["batch8_per_item_gain"]
+        verdicts.append(f"- {name}: in-process, one batch-8 call does {gain8['median']:+.1%} more items per second "
+                        f"than eight batch-1 calls ({spread(gain8)}): the most adaptive batching could gain here.")
+        for form in (JSON, BINARY):
+            gain = w["paired"][f"batching_throughput_gain_c8_{form}"]
+            verdicts.append(f"- {name}, {form}: adaptive batching at concurrency 8 changes throughput by "
+                            f"{gain['median']:+.1%} ({spread(gain)}; medians {w[f'served_{form}_c8']['throughput_rps']:.1f}"
+                            f" → {w[f'served_batched_{form}_c8']['throughput_rps']:.1f} req/s); target: higher: "
+                            f"**{'met' if gain['median'] > 0 else 'not met'}**.")
     return "\n".join(lines + ["", "Targets:", *verdicts, ""])
 
 

@@ -3,6 +3,8 @@
 #   redis-server  the private broker `make run` starts under var/ (unless REDIS_URL is set)
 #   chromium      (--test) Debian's browser for the console's end-to-end tests;
 #                 browser downloads by test tools are blocked, so it comes from apt.
+#   wrk           (--test) the HTTP load generator of `python -m bench.serving` (`make bench`):
+#                 a C client costs the 2-core host far less CPU than Python threads would.
 set -euo pipefail
 
 need=()
@@ -11,6 +13,7 @@ command -v python3.11 >/dev/null 2>&1 || need+=(python3.11 python3.11-venv)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium fonts-liberation)
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 [[ ${#need[@]} -eq 0 ]] && exit 0
 
