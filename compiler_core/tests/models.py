@@ -97,16 +97,17 @@ def openvino_cannot_convert(path: Path) -> Path:
 
 
 def mlp_with_outlier_layer(path: Path, seed: int = 0) -> Path:
-    """Four named MatMuls; one weight matrix holds a huge value that never matters in fp32
-    (it multiplies a unit a ReLU always zeroes) but sets its per-tensor INT8 scale, so every
-    other weight of that layer rounds to zero: only that node is sensitive to INT8."""
+    """Four named MatMuls; one weight matrix holds a row of huge values that never matter in fp32
+    (they multiply a unit a ReLU always zeroes) but set its INT8 scale, per tensor and per output
+    channel alike, so every other weight of that layer rounds to zero: only that node is
+    sensitive to INT8."""
     rng = np.random.default_rng(seed)
     def dense(rows, cols):
         return (rng.standard_normal((rows, cols)) / np.sqrt(rows)).astype(np.float32)
     w1, w2, w3, w4 = dense(64, 64), dense(64, 64), dense(64, 64), dense(64, 10)
     dead_unit_bias = np.zeros(64, np.float32)
     dead_unit_bias[0] = -1000.0  # unit 0 of layer 1 is always zero after ReLU
-    w2[0, 0] = 500.0
+    w2[0, :] = 500.0
     nodes = [
         helper.make_node("MatMul", ["x", "w1"], ["h1"], name="dense_1"),
         helper.make_node("Add", ["h1", "b1"], ["a1"], name="bias_1"),
