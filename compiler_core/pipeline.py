@@ -378,6 +378,8 @@ class Optimization:
                 return self._failed(result, "accuracy fallback failed", exc)
         if not result.accuracy.passes:
             result.status, result.reason = "rejected", "misses the accuracy budget: " + result.accuracy.why_not()
+            if result.candidate is not None and result.candidate.extra.get("fallback_stopped_by_time_budget"):
+                result.reason += " (its fp32 fallback was stopped by the time budget)"
             return result
         self.progress("candidates", percent, f"measuring {name} against the baseline")
         labels = list(timing_feeds)  # the primary shape first

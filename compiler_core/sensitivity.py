@@ -12,6 +12,8 @@ quantize/dequantize.
 
 from __future__ import annotations
 
+import time
+
 from . import accuracy as acc
 from .runtime import open_model
 
@@ -27,8 +29,17 @@ def fallback_until_budget(pipeline, result, candidate, ctx, accuracy_feeds, refe
     excluded: list[str] = []
     quantizable = None
     step = 1
+    step_seconds = 0.0
+    stopped = ""
     while not result.accuracy.passes:
         pipeline.check_cancel()
+        # Each step re-ranks and rebuilds (NNCF re-calibrates): on a real encoder that is a minute
+        # per candidate on 2 cores, so a step that would not finish in the budget is not started.
+        remaining = pipeline.deadline.remaining()
+        if remaining is not None and (remaining <= 0 or not pipeline.deadline.allows(step_seconds)):
+            stopped = "; fallback stopped by the time budget"
+            break
+        started = time.monotonic()
         ranking = [name for name in candidate.extra["rank_sensitivity"](accuracy_feeds[:RANKING_BATCHES])
                    if name not in excluded]
         if quantizable is None:
@@ -42,8 +53,10 @@ def fallback_until_budget(pipeline, result, candidate, ctx, accuracy_feeds, refe
         candidate = candidate.rebuild_excluding(excluded)
         runner = open_model(candidate.model_path, candidate.runtime, ctx.signature)
         result.accuracy = acc.compare_outputs(reference, [runner.run(f) for f in accuracy_feeds], result.accuracy.budget)
+        step_seconds = time.monotonic() - started
     candidate.extra["fallback_nodes"] = list(excluded)
+    candidate.extra["fallback_stopped_by_time_budget"] = bool(stopped)
     result.candidate = candidate
     result.detail = candidate.detail + (f"; {len(excluded)} node(s) kept in fp32: {', '.join(excluded[:10])}"
-                                        if excluded else "")
+                                        if excluded else "") + stopped
     return runner, candidate

@@ -63,3 +63,44 @@ def test_tiny_time_budget_skips_candidates_but_still_packages(tmp_path):
     assert any(c["status"] == "skipped" and "time budget" in (c["why_lost"] or "") for c in report["candidates"])
     assert (tmp_path / "pkg" / "model.onnx").is_file()
     load_package(tmp_path / "pkg")
+
+
+def test_int8_fallback_stops_when_the_time_budget_has_no_room_left(tmp_path):
+    import onnx
+
+    from compiler_core import accuracy as acc
+    from compiler_core.candidates.base import BuildContext
+    from compiler_core.candidates.int8_onnxruntime import int8_dynamic
+    from compiler_core.deadline import Deadline
+    from compiler_core.pipeline import CandidateResult
+    from compiler_core.runtime import open_model
+    from compiler_core.sensitivity import fallback_until_budget
+    from compiler_core.signature import signature_of
+
+    model_path = models.mlp_with_outlier_layer(tmp_path / "outlier.onnx")
+    model = onnx.load(str(model_path))
+    ctx = BuildContext(model=model, model_path=model_path, signature=signature_of(model), work_dir=tmp_path,
+                       threads=1, hardware={"has_vnni": True}, workload="dense", calibration=list,
+                       accuracy_budget=0.99)
+    candidate = int8_dynamic(ctx)
+    feeds = [{"x": np.random.default_rng(i).standard_normal((8, 64)).astype(np.float32)} for i in range(2)]
+    reference = [ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"]).run(None, f)[0]
+                 for f in feeds]
+    reference = [{"logits": r} for r in reference]
+    runner = open_model(candidate.model_path, candidate.runtime, ctx.signature)
+    result = CandidateResult(name="int8_dynamic", candidate=candidate,
+                             accuracy=acc.compare_outputs(reference, [runner.run(f) for f in feeds], 0.99))
+    assert not result.accuracy.passes
+
+    class SpentPipeline:  # the optimizer's side of the fallback, with its time budget already spent
+        deadline = Deadline(0.0)
+
+        def check_cancel(self):
+            pass
+
+        def progress(self, *args):
+            raise AssertionError("no fallback step should start")
+
+    _, kept = fallback_until_budget(SpentPipeline(), result, candidate, ctx, feeds, reference, runner)
+    assert kept.extra["fallback_nodes"] == [] and kept.extra["fallback_stopped_by_time_budget"]
+    assert result.detail.endswith("fallback stopped by the time budget")
