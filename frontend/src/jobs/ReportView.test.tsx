@@ -96,6 +96,18 @@ describe("ReportView", () => {
     expect(row.textContent).toContain("serves batch=1");
   });
 
+  it("names what serves each shape when shapes are routed to different candidates", () => {
+    const shapes = [
+      { shape: { batch: 1 }, baseline_ms: 2.0, optimized_ms: 1.0, speedup: 2.0, served_by: "int8_static" },
+      { shape: { batch: 4 }, baseline_ms: 8.0, optimized_ms: 5.0, speedup: 1.6, served_by: "openvino_int8" },
+    ];
+    render(<ReportView report={{ ...fullReport, shapes }} />);
+    const rows = screen.getAllByTestId("shape-row");
+    expect(rows.map((row) => row.querySelector("th")!.textContent)).toEqual(["batch=1", "batch=4"]);
+    expect(rows[0]!.textContent).toContain("int8_static");
+    expect(rows[1]!.textContent).toContain("openvino_int8");
+  });
+
   it("renders a partial report without NaN or undefined", () => {
     const partial = asReport({ overall: { baseline_ms: 3.5 }, kernels: null, accuracy: null, shapes: "oops" });
     render(<ReportView report={partial!} />);

@@ -291,7 +291,7 @@ export function AccuracySummary({ accuracy }: { accuracy: AccuracyReport | null 
   );
 }
 
-const SHAPE_TIMING_KEYS = new Set(["baseline_ms", "optimized_ms", "speedup"]);
+const SHAPE_TIMING_KEYS = new Set(["baseline_ms", "optimized_ms", "speedup", "served_by"]);
 
 /** A shape entry names its shape either in "shape"/"label" or as its remaining keys. */
 export function shapeLabel(entry: ShapeEntry): string {
@@ -303,6 +303,8 @@ export function shapeLabel(entry: ShapeEntry): string {
 
 export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
   if (shapes.length === 0) return <p className="muted">No per-shape measurements reported.</p>;
+  // A package may route shapes to different candidates; then say which answers each shape.
+  const servedBy = new Set(shapes.map((entry) => entry.served_by).filter((name) => typeof name === "string")).size > 1;
   return (
     <div className="table-scroll">
       <table data-testid="shapes-table">
@@ -318,6 +320,7 @@ export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
             <th scope="col" className="number">
               Speed-up
             </th>
+            {servedBy && <th scope="col">Served by</th>}
           </tr>
         </thead>
         <tbody>
@@ -327,6 +330,7 @@ export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
               <td className="number">{formatMs(entry.baseline_ms)}</td>
               <td className="number">{formatMs(entry.optimized_ms)}</td>
               <td className="number">{formatSpeedup(entry.speedup)}</td>
+              {servedBy && <td>{typeof entry.served_by === "string" ? entry.served_by : MISSING}</td>}
             </tr>
           ))}
         </tbody>
