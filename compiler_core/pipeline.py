@@ -241,7 +241,9 @@ class Optimization:
             result.runner = None  # sessions hold the weights: release them before packaging
         routes = self._routes(shape_set, winner, primary_route)
         default_candidate = winner.candidate if winner is not None else original_model(ctx)
-        chosen_candidate = routed_candidate(default_candidate, routes, signature, shape_label(shape_set[0])) if routes else default_candidate
+        chosen_candidate = default_candidate
+        if routes:
+            chosen_candidate = routed_candidate(default_candidate, routes, signature, shape_label(shape_set[0]))
         message = self._message(winner, routes, shape_set, cached)
 
         self.check_cancel()
