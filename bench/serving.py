@@ -421,6 +421,9 @@ def main() -> int:
     parser.add_argument("--block-s", type=int, default=2, help="whole seconds each variant runs per round (wrk counts in seconds)")
     parser.add_argument("--optimize-budget-s", type=float, default=60,
                         help="time budget of each lossless optimization that makes the packages")
+    parser.add_argument("--packages", type=Path,
+                        help="build the packages here, or reuse the ones an earlier run built here (a rerun "
+                             "on a quieter host need not optimize again)")
     parser.add_argument("--python-client", action="store_true",
                         help="load with Python threads even where wrk is installed")
     parser.add_argument("--quick", action="store_true", help="2 rounds of 1 s blocks (a smoke run)")
@@ -430,17 +433,21 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     measured: dict[str, dict] = {}
-    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="whetstone-bench-serving-") as tmp:
         tmp = Path(tmp)
-        builder = multiprocessing.get_context("spawn").Process(
-            target=_build_packages, args=(str(tmp), args.optimize_budget_s))
-        builder.start()
-        builder.join()
-        if builder.exitcode != 0:
-            raise SystemExit(f"building the packages failed (exit {builder.exitcode})")
-        reports = json.loads((tmp / "reports.json").read_text())
-        packages = {w.name: (tmp / f"{w.name}-package", reports[w.name]) for w in WORKLOADS}
+        built = args.packages or tmp
+        built.mkdir(parents=True, exist_ok=True)
+        reports_path = built / "reports.json"
+        if not (reports_path.is_file() and set(json.loads(reports_path.read_text())) >= {w.name for w in WORKLOADS}):
+            builder = multiprocessing.get_context("spawn").Process(
+                target=_build_packages, args=(str(built), args.optimize_budget_s))
+            builder.start()
+            builder.join()
+            if builder.exitcode != 0:
+                raise SystemExit(f"building the packages failed (exit {builder.exitcode})")
+        reports = json.loads(reports_path.read_text())
+        packages = {w.name: (built / f"{w.name}-package", reports[w.name]) for w in WORKLOADS}
+        load_before = os.getloadavg()
 
         http_port, grpc_port, metrics_port = free_ports(3)
         engine = start_server(tmp / "serving", http_port=http_port, grpc_port=grpc_port,
