@@ -36,6 +36,8 @@ from .models import example_feeds, export, suite
 from .peers import PEERS, applies, plain_onnxruntime
 
 log = logging.getLogger("compiler_core.bench")
+# Runners of every row that are not by-hand peers: the baseline, our package, and the A/A control.
+NOT_PEERS = ("onnxruntime", "auto", "control")
 
 
 def _measure(runners: dict, feeds: dict, seconds: float) -> dict[str, dict]:
@@ -72,7 +74,10 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     auto_seconds = time.monotonic() - started
     package = load_package(out / "packages" / bench.name)
 
-    runners = {"onnxruntime": plain_onnxruntime(model_path, work, calibration), "auto": package.run}
+    # "control" is a second plain onnxruntime session: identical to the baseline, so its ratio shows
+    # what this run's noise alone makes of a 1.00x (on a noisy 2-CPU VM it has read 0.55x-1.0x).
+    runners = {"onnxruntime": plain_onnxruntime(model_path, work, calibration), "auto": package.run,
+               "control": plain_onnxruntime(model_path, work, calibration)}
     failures = {}
     for name, build in PEERS.items():
         if not applies(name, model):
@@ -95,7 +100,7 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     load_before = os.getloadavg()[0]
     timing = _measure(runners, feeds, seconds)
     load_after = os.getloadavg()[0]
-    peers_ok = {n: timing[n]["speedup"] for n in runners if n not in ("onnxruntime", "auto") and accuracy[n]["meets_budget"]}
+    peers_ok = {n: timing[n]["speedup"] for n in runners if n not in NOT_PEERS and accuracy[n]["meets_budget"]}
     best_peer = max(peers_ok, key=peers_ok.get) if peers_ok else None
     return {
         "model": bench.name, "description": bench.description,
@@ -109,7 +114,8 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
                  "optimize_seconds": round(auto_seconds, 1),
                  "report_speedup": report["overall"]["speedup"],
                  "report_shapes": [(s["label"], s["speedup"]) for s in report["shapes"]]},
-        "peers": {n: {**timing[n], **accuracy[n]} for n in runners if n not in ("onnxruntime", "auto")},
+        "control_speedup": timing["control"]["speedup"],
+        "peers": {n: {**timing[n], **accuracy[n]} for n in runners if n not in NOT_PEERS},
         "peer_failures": failures,
         "best_peer": best_peer, "best_peer_speedup": peers_ok.get(best_peer) if best_peer else None,
     }
@@ -131,10 +137,12 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
         f"20th percentiles of per-block medians (the host is shared; slow blocks are other jobs' bursts). "
         f"baseline ms is plain onnxruntime's p50 in that run; load is the host's 1-minute load average "
         f"during it ({machine['usable_cpus']} CPUs). Accuracy vs plain onnxruntime fp32 on the same generated inputs; budget cosine >= {budget} "
-        f"(and top-1 >= 0.99 for class scores). A peer marked * misses the budget.", "",
-        "| model | load | baseline ms | auto | auto picked | cosine | best peer in budget | "
+        f"(and top-1 >= 0.99 for class scores). A peer marked * misses the budget. "
+        f"control is a second plain onnxruntime session, identical to the baseline: how far it is from "
+        f"1.00x is how far this run's noise alone moves a ratio.", "",
+        "| model | load | baseline ms | control | auto | auto picked | cosine | best peer in budget | "
         + " | ".join(PEERS) + " |",
-        "|---|---:|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
+        "|---|---:|---:|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
     ]
     for r in results:
         peer_cells = []
@@ -145,7 +153,8 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
             else:
                 peer_cells.append(f"{p['speedup']:.2f}x" + ("" if p["meets_budget"] else "*"))
         best = f"{r['best_peer']} {r['best_peer_speedup']:.2f}x" if r["best_peer"] else "none"
-        lines.append(f"| {r['model']} | {max(r['load_average']):.1f} | {r['baseline_ms']:.2f} | **{r['auto']['speedup']:.2f}x** | "
+        lines.append(f"| {r['model']} | {max(r['load_average']):.1f} | {r['baseline_ms']:.2f} | "
+                     f"{r['control_speedup']:.2f}x | **{r['auto']['speedup']:.2f}x** | "
                      f"{r['auto']['chosen']} ({r['auto']['precision']}) | {r['auto']['cosine']:.4f} | {best} | "
                      + " | ".join(peer_cells) + " |")
     auto_geo = geomean([r["auto"]["speedup"] for r in results])
@@ -156,6 +165,10 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
     behind = [r["model"] for r in results if r["best_peer_speedup"] and r["auto"]["speedup"] < 0.95 * r["best_peer_speedup"]]
     lines.append(f"auto slower than baseline (beyond 3%): {', '.join(slower) or 'none'}; "
                  f"auto more than 5% behind the best peer: {', '.join(behind) or 'none'}.")
+    controls = [r["control_speedup"] for r in results]
+    if controls:
+        lines += ["", f"The A/A control read {min(controls):.2f}x-{max(controls):.2f}x across the models: differences "
+                  "smaller than that spread are noise of this run, not of the candidates."]
     return "\n".join(lines) + "\n"
 
 
