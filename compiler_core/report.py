@@ -48,7 +48,7 @@ def _why_lost(result, winner, routed=()) -> str | None:
         return result.reason or result.status
     if result.confirmation is not None and not result.confirmation.significant_gain:
         return (f"won the runoff ({result.runoff_speedup:.3f}x) but the confirmation run measured "
-                f"{result.confirmation.speedup:.3f}x (median {result.confirmation.median_speedup:.3f}x): "
+                f"{result.confirmation.speedup:.3f}x (quiet moments {result.confirmation.quiet_speedup:.3f}x): "
                 "not a gain that holds")
     if result.runoff is not None:
         if not result.runoff.significant_gain:
@@ -184,7 +184,8 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
         geomean = float(np.exp(np.mean(np.log([entry["speedup"] for entry in shapes]))))
         overall = {"baseline_ms": shapes[0]["baseline_ms"], "optimized_ms": shapes[0]["optimized_ms"],
                    "speedup": _round(geomean), "noise": _round(max(c.noise for c in measured.values())),
-                   "median_speedup": _round(measured[primary].median_speedup) if primary in measured else None}
+                   "median_speedup": _round(measured[primary].median_speedup) if primary in measured else None,
+                   "quiet_speedup": _round(measured[primary].quiet_speedup) if primary in measured else None}
         serving = ([winner] if winner is not None else []) + [route.result for route in routes]
         # The package is as accurate as its least accurate graph.
         accuracy = min((r.accuracy for r in serving), key=lambda a: a.cosine).as_dict()
@@ -195,8 +196,9 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
                     "top1_agreement": None, "passes": True}
     overall.update({"shape": primary, "chosen": chosen.name, "engine": chosen.runtime.get("engine"),
                     "precision": chosen.precision,
-                    "speedup_is": ("geometric mean over the shape set of quiet-latency ratios (20th percentile "
-                                   "of interleaved block medians); median_speedup: the same at the median"),
+                    "speedup_is": ("geometric mean over the shape set of the ratios of median block latencies "
+                                   "(interleaved blocks, each the median of consecutive runs); median_speedup: "
+                                   "the same at the primary shape; quiet_speedup: the ratio of 20th percentiles"),
                     "shipped_original": winner is None and not routes,
                     "routes": [{"shape": route.label, "candidate": route.result.name,
                                 "speedup": _round(route.comparison.speedup),
