@@ -42,7 +42,7 @@ CACHED_CANDIDATE_FIELDS = ("name", "engine", "precision", "status", "speedup", "
 def _why_lost(result, winner, routed=()) -> str | None:
     if winner is not None and result is winner:
         return None
-    if result in routed:
+    if any(result is r for r in routed):  # identity: results are dataclasses, == compares fields
         return None
     if result.status != "passed":
         return result.reason or result.status
@@ -104,14 +104,15 @@ def _candidate_entry(result, winner, routes=()) -> dict:
 
 def _optimization_entry(result, winner, primary: str, routes=()) -> dict:
     routed = [route.result for route in routes]
-    effective = result.wins() or result in routed
+    is_routed = any(result is r for r in routed)
+    effective = result.wins() or is_routed
     status = {"passed": "effective" if effective else "ineffective", "rejected": "ineffective",
               "failed": "failed", "skipped": "skipped"}.get(result.status, "skipped")
     comparison = result.comparisons.get(primary)
     detail = result.detail
     if result is winner:
         detail = f"{detail} (chosen)"
-    elif result in routed:
+    elif is_routed:
         detail = f"{detail} (serves {', '.join(r.label for r in routes if r.result is result)})"
     elif result.status != "passed" or not result.wins():
         detail = f"{detail}; {_why_lost(result, winner, routed)}".strip("; ")
