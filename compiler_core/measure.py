@@ -97,11 +97,6 @@ class Comparison:
         return float(np.hypot(notch(self.baseline_blocks), notch(self.candidate_blocks)))
 
     @property
-    def median_speedup(self) -> float:
-        """The speed-up itself (kept under this name for reports that show both)."""
-        return self.speedup
-
-    @property
     def significant_gain(self) -> bool:
         """A gain worth shipping, beyond its notch, that does not turn into a loss in quiet moments.
 

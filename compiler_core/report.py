@@ -185,7 +185,7 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
         geomean = float(np.exp(np.mean(np.log([entry["speedup"] for entry in shapes]))))
         overall = {"baseline_ms": shapes[0]["baseline_ms"], "optimized_ms": shapes[0]["optimized_ms"],
                    "speedup": _round(geomean), "noise": _round(max(c.noise for c in measured.values())),
-                   "median_speedup": _round(measured[primary].median_speedup) if primary in measured else None,
+                   "median_speedup": _round(measured[primary].speedup) if primary in measured else None,
                    "quiet_speedup": _round(measured[primary].quiet_speedup) if primary in measured else None}
         serving = ([winner] if winner is not None else []) + [route.result for route in routes]
         # The package is as accurate as its least accurate graph.
