@@ -103,7 +103,7 @@ def decode_binary(name: str, datatype: str, shape: list[int], blob: memoryview) 
         array = np.empty(count, dtype=object)
         array[:] = elements
         return array.reshape(shape)
-    dtype = np.dtype(V2_TO_NUMPY[datatype]).newbyteorder("<")
+    dtype = _wire_dtype(datatype)
     if len(blob) != count * dtype.itemsize:
         raise InvalidBinaryRequest(
             f"input {name!r}: shape {shape} of {datatype} needs {count * dtype.itemsize} bytes; "
@@ -114,6 +114,16 @@ def decode_binary(name: str, datatype: str, shape: list[int], blob: memoryview) 
         # The engines read aligned native numbers; an input after an odd-sized one is not aligned.
         array = array.astype(array.dtype.newbyteorder("="))
     return array
+
+
+def _wire_dtype(datatype: str) -> np.dtype:
+    """The protocol's byte layout for a numeric datatype: little-endian."""
+    return np.dtype(V2_TO_NUMPY[datatype]).newbyteorder("<")
+
+
+def _pack_bytes(values) -> bytes:
+    """BYTES elements on the wire: each a 4-byte little-endian length, then its bytes."""
+    return b"".join(_BYTES_LENGTH.pack(len(v)) + v for v in values)
 
 
 def _unpack_bytes(name: str, blob: memoryview) -> list[bytes]:
@@ -153,9 +163,9 @@ def encode_binary_response(body: bytes, default: bool, chosen: dict[str, bool]) 
         datatype = output["datatype"]
         data = output.pop("data", [])
         if datatype == "BYTES":
-            blob = b"".join(_BYTES_LENGTH.pack(len(v)) + v for v in (str(x).encode() for x in data))
+            blob = _pack_bytes(str(x).encode() for x in data)
         else:
-            blob = np.asarray(data, dtype=np.dtype(V2_TO_NUMPY[datatype]).newbyteorder("<")).tobytes()
+            blob = np.asarray(data, dtype=_wire_dtype(datatype)).tobytes()
         output.setdefault("parameters", {})[BINARY_DATA_SIZE] = len(blob)
         blobs.append(blob)
     if not blobs:
@@ -174,8 +184,7 @@ def encode_request(inputs: dict[str, np.ndarray], *, binary_outputs: bool = True
         array = np.asarray(array)
         datatype = v2_datatype(array.dtype)
         if datatype == "BYTES":
-            values = (v if isinstance(v, bytes) else str(v).encode() for v in array.ravel())
-            blob = b"".join(_BYTES_LENGTH.pack(len(v)) + v for v in values)
+            blob = _pack_bytes(v if isinstance(v, bytes) else str(v).encode() for v in array.ravel())
         else:
             blob = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
         tensors.append({"name": name, "shape": list(array.shape), "datatype": datatype,
