@@ -7,10 +7,12 @@ notches (1.58 IQR / sqrt(n), the median's confidence interval in a notched box p
 give the noise a gain has to beat. The ratio of a low percentile ("quiet" latency)
 is kept as a second opinion: a gain must not vanish when the host is quiet either.
 
-Runners alternate in short blocks, each opened by one untimed run: an engine's
-worker threads keep spinning for a while after a call, and would otherwise be
-timed as part of the next engine's call (measured here: OpenVINO looked 3x slower
-when called right after onnxruntime).
+Runners alternate in short blocks, each opened by one untimed run (caches and
+allocators warm up for this model again).
+
+After each block the process waits until its engines' threads stop spinning (see
+wait_until_quiet): onnxruntime's workers spin on for about 40 ms after a call, and
+on 2 vCPUs that halved the speed of whichever engine was timed next.
 """
 
 from __future__ import annotations
@@ -150,6 +152,40 @@ class MeasurePlan:
 Run = Callable[[], object]
 
 
+# After a block, wait until this process uses less than this share of one CPU...
+QUIET_CPU_SHARE = 0.1
+QUIET_POLL_S = 0.005
+# ...but no longer than this (a busy neighbour thread must not stall the measurement).
+QUIET_MAX_WAIT_S = 0.25
+
+
+def wait_until_quiet() -> float:
+    """Wait for the engines' worker threads in this process to stop spinning; seconds waited.
+
+    onnxruntime's workers spin for about 40 ms after a call (measured: 41 ms of CPU in the
+    second after the last run of a 9 ms encoder). On 2 vCPUs the next engine timed in that
+    window ran at half speed: an A/A control read 0.5x-1.9x of its identical twin, depending
+    on which engine happened to run before it. Spinning within a block is kept: it is what
+    back-to-back calls to one model get in serving too.
+    """
+    started = time.perf_counter()
+    while time.perf_counter() - started < QUIET_MAX_WAIT_S:
+        cpu = time.process_time()
+        time.sleep(QUIET_POLL_S)
+        if time.process_time() - cpu < QUIET_CPU_SHARE * QUIET_POLL_S:
+            break
+    return time.perf_counter() - started
+
+
+def time_block(run: Run, runs: int, flush: int = 0) -> list[float]:
+    """`flush` untimed calls, then `runs` timed ones (ms each); then wait for the threads to go quiet."""
+    for _ in range(flush):
+        run()
+    samples = [_timed(run) for _ in range(runs)]
+    wait_until_quiet()
+    return samples
+
+
 def _timed(run: Run) -> float:
     start = time.perf_counter()
     run()
@@ -158,8 +194,7 @@ def _timed(run: Run) -> float:
 
 def single_latency_ms(run: Run, repeats: int = 3) -> float:
     """A quick estimate (after one warm-up run) to plan the real measurement."""
-    run()
-    return float(np.median([_timed(run) for _ in range(repeats)]))
+    return float(np.median(time_block(run, repeats, flush=1)))
 
 
 def warm_up(runs: list[Run], seconds: float) -> None:
@@ -169,6 +204,7 @@ def warm_up(runs: list[Run], seconds: float) -> None:
     while time.perf_counter() < deadline:
         for run in runs:
             run()
+    wait_until_quiet()
 
 
 def interleaved(
@@ -188,8 +224,10 @@ def interleaved_blocks(
 ) -> tuple[list[LatencyStats], list[list[float]]]:
     """Per-runner latency stats, and per-runner block medians (one per round) for paired ratios."""
     warm_up(runs, plan.warmup_seconds)
-    typical_ms = max(1e-3, min(_timed(run) for run in runs))
+    typical_ms = max(1e-3, min(time_block(run, 1)[0] for run in runs))
     block = int(min(BLOCK_MAX_RUNS, max(1, round(BLOCK_TARGET_MS / typical_ms))))
+    # One untimed call re-warms caches for this model after the previous runner's block.
+    flush = 1 if len(runs) > 1 else 0
     stats = [LatencyStats() for _ in runs]
     block_medians: list[list[float]] = [[] for _ in runs]
     start = time.perf_counter()
@@ -202,10 +240,7 @@ def interleaved_blocks(
         order = list(range(len(runs)))
         shift = rounds % len(runs)
         for index in order[shift:] + order[:shift]:
-            if len(runs) > 1:
-                for _ in range(max(1, block // 4)):
-                    runs[index]()  # flush: let the previous engine's threads go quiet
-            samples = [_timed(runs[index]) for _ in range(block)]
+            samples = time_block(runs[index], block, flush)
             stats[index].samples_ms.extend(samples)
             block_medians[index].append(float(np.median(samples)))
         rounds += 1

@@ -1,9 +1,10 @@
+import threading
 import time
 
 import pytest
 
 from compiler_core.errors import OptimizationError
-from compiler_core.measure import MeasurePlan, compare
+from compiler_core.measure import MeasurePlan, compare, time_block, wait_until_quiet
 from compiler_core.shapes import derived_shape_set, parse_shapes
 
 BERT_LIKE = {"inputs": [{"name": "input_ids", "dtype": "int64", "shape": ["batch", "seq"]},
@@ -25,6 +26,47 @@ def test_the_same_runner_shows_no_gain():
     assert not result.significant_gain
     stats = result.baseline.as_dict()
     assert stats["p50_ms"] <= stats["p90_ms"] <= stats["p99_ms"]
+
+
+def _spin_for(seconds: float) -> threading.Thread:
+    """A stand-in for an engine's worker thread that keeps spinning after the call returned."""
+    def spin():
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_block_ends_only_when_the_engines_threads_stopped_spinning():
+    spinner = _spin_for(0.08)
+    samples = time_block(lambda: None, runs=3)
+    assert len(samples) == 3
+    # The next runner's block must not share the CPUs with this one's leftover spinning.
+    assert not spinner.is_alive()
+
+
+def test_waiting_for_quiet_is_bounded_when_a_thread_never_stops():
+    stop = threading.Event()
+
+    def busy():
+        while not stop.is_set():
+            pass
+
+    thread = threading.Thread(target=busy, daemon=True)
+    thread.start()
+    try:
+        waited = wait_until_quiet()
+    finally:
+        stop.set()
+        thread.join()
+    assert 0.2 <= waited < 1.0
+
+
+def test_a_quiet_process_does_not_wait():
+    assert wait_until_quiet() < 0.05
 
 
 def test_derived_shape_set_varies_batch_and_sequence_around_a_primary():
