@@ -47,6 +47,29 @@ describe("TokensPage", () => {
     expect(requests.some((request) => request.method === "DELETE")).toBe(true);
   });
 
+  it("pages through more tokens than fit on one page", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/auth/tokens/": (request) =>
+        request.path.endsWith("page=2")
+          ? { body: { count: 2, next: null, previous: "/api/v1/auth/tokens/", results: [{ ...token, id: 5, name: "nightly" }] } }
+          : { body: { count: 2, next: "/api/v1/auth/tokens/?page=2", previous: null, results: [token] } },
+    });
+    renderApp("/tokens");
+    const actions = userEvent.setup();
+    expect((await screen.findByTestId("token-row")).textContent).toContain("ci");
+    await actions.click(screen.getByRole("button", { name: "Next" }));
+    await waitFor(() => expect(screen.getByTestId("token-row").textContent).toContain("nightly"));
+    expect(screen.getByText("Page 2")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Next" }).hasAttribute("disabled")).toBe(true);
+    expect(requests.map((request) => request.path).filter((path) => path.startsWith("/api/v1/auth/tokens/"))).toEqual([
+      "/api/v1/auth/tokens/?page=1",
+      "/api/v1/auth/tokens/?page=2",
+    ]);
+    await actions.click(screen.getByRole("button", { name: "Previous" }));
+    await waitFor(() => expect(screen.getByTestId("token-row").textContent).toContain("ci"));
+  });
+
   it("shows an error with a retry when the list fails", async () => {
     fakeServer({
       "GET /api/v1/auth/session/": { body: user },

@@ -3,7 +3,7 @@ import { useCreateToken, useRevokeToken, useTokens } from "../api/queries";
 import { CopyableSnippet } from "../components/CopyableSnippet";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 import { PageTitle } from "../components/PageTitle";
-import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { PagedQueryView } from "../components/PagedQueryView";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
 
@@ -85,7 +85,8 @@ function RevokeButton({ id, name }: { id: number; name: string }) {
 }
 
 export function TokensPage() {
-  const tokens = useTokens();
+  const [page, setPage] = useState(1);
+  const tokens = useTokens(page);
   // Kept in memory only: the secret is in the create answer and nowhere else.
   const [created, setCreated] = useState<CreatedToken | null>(null);
   return (
@@ -110,48 +111,48 @@ export function TokensPage() {
       <div className="two-columns">
         <section className="grow" aria-labelledby="tokens-title" aria-busy={tokens.isFetching}>
           <h2 id="tokens-title">Your tokens</h2>
-          {tokens.isPending ? (
-            <LoadingState label="Loading tokens…" />
-          ) : tokens.isError ? (
-            <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-          ) : tokens.data.results.length === 0 ? (
-            <EmptyState>
-              <p>No API tokens. Create one for each pipeline that calls Whetstone.</p>
-            </EmptyState>
-          ) : (
-            <div className="table-scroll">
-              <table data-testid="tokens-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Starts with</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tokens.data.results.map((token) => (
-                    <tr key={token.id} data-testid="token-row">
-                      <th scope="row">{token.name}</th>
-                      <td className="mono">{token.hint}…</td>
-                      <td>
-                        <StatusBadge status={token.active ? "active" : token.revoked_at ? "revoked" : "expired"} />
-                      </td>
-                      <td>{formatDateTime(token.created_at)}</td>
-                      <td>{token.last_used_at ? formatDateTime(token.last_used_at) : "never"}</td>
-                      <td>{token.expires_at ? formatDateTime(token.expires_at) : "never"}</td>
-                      <td>{token.active && <RevokeButton id={token.id} name={token.name} />}</td>
+          <PagedQueryView
+            query={tokens}
+            page={page}
+            onPage={setPage}
+            loadingLabel="Loading tokens…"
+            empty={<p>No API tokens. Create one for each pipeline that calls Whetstone.</p>}
+          >
+            {(results) => (
+              <div className="table-scroll">
+                <table data-testid="tokens-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Starts with</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">Expires</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+                  </thead>
+                  <tbody>
+                    {results.map((token) => (
+                      <tr key={token.id} data-testid="token-row">
+                        <th scope="row">{token.name}</th>
+                        <td className="mono">{token.hint}…</td>
+                        <td>
+                          <StatusBadge status={token.active ? "active" : token.revoked_at ? "revoked" : "expired"} />
+                        </td>
+                        <td>{formatDateTime(token.created_at)}</td>
+                        <td>{token.last_used_at ? formatDateTime(token.last_used_at) : "never"}</td>
+                        <td>{token.expires_at ? formatDateTime(token.expires_at) : "never"}</td>
+                        <td>{token.active && <RevokeButton id={token.id} name={token.name} />}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </PagedQueryView>
         </section>
         <aside className="side">
           <CreateTokenForm onCreated={setCreated} />

@@ -4,6 +4,7 @@ import { useCreateWebhook, useDeleteWebhook, useWebhookDeliveries, useWebhooks }
 import { CopyableSnippet } from "../components/CopyableSnippet";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 import { PageTitle } from "../components/PageTitle";
+import { PagedQueryView } from "../components/PagedQueryView";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
@@ -88,7 +89,8 @@ function WebhookItem({ webhook }: { webhook: Webhook }) {
 }
 
 export function WebhooksPage() {
-  const webhooks = useWebhooks();
+  const [page, setPage] = useState(1);
+  const webhooks = useWebhooks(page);
   const create = useCreateWebhook();
   const [url, setUrl] = useState("");
   const [created, setCreated] = useState<Webhook | null>(null);
@@ -124,21 +126,21 @@ export function WebhooksPage() {
       <div className="two-columns">
         <section className="grow" aria-labelledby="webhooks-title" aria-busy={webhooks.isFetching}>
           <h2 id="webhooks-title">Your webhooks</h2>
-          {webhooks.isPending ? (
-            <LoadingState label="Loading webhooks…" />
-          ) : webhooks.isError ? (
-            <ErrorState error={webhooks.error} onRetry={() => void webhooks.refetch()} />
-          ) : webhooks.data.results.length === 0 ? (
-            <EmptyState>
-              <p>No webhooks. Add one to hear about finished jobs in chat or CI.</p>
-            </EmptyState>
-          ) : (
-            <ul className="plain-list webhook-list">
-              {webhooks.data.results.map((webhook) => (
-                <WebhookItem key={webhook.id} webhook={webhook as Webhook} />
-              ))}
-            </ul>
-          )}
+          <PagedQueryView
+            query={webhooks}
+            page={page}
+            onPage={setPage}
+            loadingLabel="Loading webhooks…"
+            empty={<p>No webhooks. Add one to hear about finished jobs in chat or CI.</p>}
+          >
+            {(results) => (
+              <ul className="plain-list webhook-list">
+                {results.map((webhook) => (
+                  <WebhookItem key={webhook.id} webhook={webhook as Webhook} />
+                ))}
+              </ul>
+            )}
+          </PagedQueryView>
         </section>
         <aside className="side">
           <form className="card" onSubmit={submit} aria-labelledby="new-webhook-title" data-testid="webhook-form">

@@ -28,8 +28,12 @@ export const queryKeys = {
   modelDeployments: (modelId: number) => ["deployments", { model: modelId }] as const,
   deploymentHealth: (id: number) => ["deployment", id, "health"] as const,
   speedups: ["analytics", "speedups"] as const,
-  tokens: ["tokens"] as const,
-  webhooks: ["webhooks"] as const,
+  // Lists are keyed ["tokens", { page }]; mutations invalidate the prefix, so every page.
+  allTokens: ["tokens"] as const,
+  tokens: (page: number) => ["tokens", { page }] as const,
+  allWebhooks: ["webhooks"] as const,
+  webhooks: (page: number) => ["webhooks", { page }] as const,
+  webhookDeliveries: (id: number) => ["webhooks", id, "deliveries"] as const,
   model: (id: number) => ["model", id] as const,
   jobs: (page: number) => ["jobs", { page }] as const,
   job: (id: number) => ["job", id] as const,
@@ -364,10 +368,11 @@ export function useSpeedups() {
   });
 }
 
-export function useTokens() {
+export function useTokens(page: number) {
   return useQuery({
-    queryKey: queryKeys.tokens,
-    queryFn: () => unwrap(api.GET("/api/v1/auth/tokens/")),
+    queryKey: queryKeys.tokens(page),
+    queryFn: () => unwrap(api.GET("/api/v1/auth/tokens/", { params: { query: { page } } })),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -376,7 +381,7 @@ export function useCreateToken() {
   return useMutation({
     mutationFn: (request: { name: string; expires_at?: string | null }) =>
       unwrap(api.POST("/api/v1/auth/tokens/", { body: request })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.allTokens }),
   });
 }
 
@@ -384,14 +389,15 @@ export function useRevokeToken() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: number) => unwrap(api.DELETE("/api/v1/auth/tokens/{id}/", { params: { path: { id } } })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.allTokens }),
   });
 }
 
-export function useWebhooks() {
+export function useWebhooks(page: number) {
   return useQuery({
-    queryKey: queryKeys.webhooks,
-    queryFn: () => unwrap(api.GET("/api/v1/webhooks/")),
+    queryKey: queryKeys.webhooks(page),
+    queryFn: () => unwrap(api.GET("/api/v1/webhooks/", { params: { query: { page } } })),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -399,7 +405,7 @@ export function useCreateWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: { url: string }) => unwrap(api.POST("/api/v1/webhooks/", { body: request })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.webhooks }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.allWebhooks }),
   });
 }
 
@@ -407,13 +413,13 @@ export function useDeleteWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: number) => unwrap(api.DELETE("/api/v1/webhooks/{id}/", { params: { path: { id } } })),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.webhooks }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.allWebhooks }),
   });
 }
 
 export function useWebhookDeliveries(id: number, enabled: boolean) {
   return useQuery({
-    queryKey: [...queryKeys.webhooks, id, "deliveries"] as const,
+    queryKey: queryKeys.webhookDeliveries(id),
     enabled,
     queryFn: () => unwrap(api.GET("/api/v1/webhooks/{id}/deliveries/", { params: { path: { id } } })),
   });

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useDeployments } from "../api/queries";
-import { Pagination } from "../components/Pagination";
-import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { PagedQueryView } from "../components/PagedQueryView";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
 import { PageTitle } from "../components/PageTitle";
@@ -14,16 +13,14 @@ export function DeploymentsPage() {
     <div className="page deployments-page">
       <PageTitle title="Deployments" />
       <h1>Deployments</h1>
-      {deployments.isPending ? (
-        <LoadingState label="Loading deployments…" />
-      ) : deployments.isError ? (
-        <ErrorState error={deployments.error} onRetry={() => void deployments.refetch()} />
-      ) : deployments.data.results.length === 0 ? (
-        <EmptyState>
-          <p>Nothing deployed yet. Deploy a succeeded optimization from its job page.</p>
-        </EmptyState>
-      ) : (
-        <>
+      <PagedQueryView
+        query={deployments}
+        page={page}
+        onPage={setPage}
+        loadingLabel="Loading deployments…"
+        empty={<p>Nothing deployed yet. Deploy a succeeded optimization from its job page.</p>}
+      >
+        {(results) => (
           <div className="table-scroll">
             <table data-testid="deployments-table">
               <thead>
@@ -36,7 +33,7 @@ export function DeploymentsPage() {
                 </tr>
               </thead>
               <tbody>
-                {deployments.data.results.map((deployment) => (
+                {results.map((deployment) => (
                   <tr key={deployment.id} data-testid="deployment-row">
                     <td>
                       <Link to={`/deployments/${deployment.id}`}>{deployment.name}</Link>
@@ -54,14 +51,8 @@ export function DeploymentsPage() {
               </tbody>
             </table>
           </div>
-          <Pagination
-            page={page}
-            hasPrevious={Boolean(deployments.data.previous)}
-            hasNext={Boolean(deployments.data.next)}
-            onPage={setPage}
-          />
-        </>
-      )}
+        )}
+      </PagedQueryView>
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useJobs } from "../api/queries";
-import { Pagination } from "../components/Pagination";
-import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { PagedQueryView } from "../components/PagedQueryView";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime, formatSpeedup } from "../format/numbers";
 import { asReport } from "./report";
@@ -15,18 +14,18 @@ export function JobsPage() {
     <div className="page jobs-page">
       <PageTitle title="Jobs" />
       <h1>Optimization jobs</h1>
-      {jobs.isPending ? (
-        <LoadingState label="Loading jobs…" />
-      ) : jobs.isError ? (
-        <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />
-      ) : jobs.data.results.length === 0 ? (
-        <EmptyState>
+      <PagedQueryView
+        query={jobs}
+        page={page}
+        onPage={setPage}
+        loadingLabel="Loading jobs…"
+        empty={
           <p>
             No optimizations yet. Open a <Link to="/models">model</Link> and press Optimize.
           </p>
-        </EmptyState>
-      ) : (
-        <>
+        }
+      >
+        {(results) => (
           <div className="table-scroll">
             <table data-testid="jobs-table">
               <thead>
@@ -42,7 +41,7 @@ export function JobsPage() {
                 </tr>
               </thead>
               <tbody>
-                {jobs.data.results.map((job) => (
+                {results.map((job) => (
                   <tr key={job.id} data-testid="job-row">
                     <td>
                       <Link to={`/jobs/${job.id}`}>#{job.id}</Link>
@@ -59,14 +58,8 @@ export function JobsPage() {
               </tbody>
             </table>
           </div>
-          <Pagination
-            page={page}
-            hasPrevious={Boolean(jobs.data.previous)}
-            hasNext={Boolean(jobs.data.next)}
-            onPage={setPage}
-          />
-        </>
-      )}
+        )}
+      </PagedQueryView>
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useModels, useSession, type ModelFilters } from "../api/queries";
-import { Pagination } from "../components/Pagination";
-import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { PagedQueryView } from "../components/PagedQueryView";
 import { ModelsTable } from "./ModelsTable";
 import { UploadModelForm } from "./UploadModelForm";
 import { PageTitle } from "../components/PageTitle";
@@ -206,38 +205,34 @@ export function ModelsPage() {
               </button>
             )}
           </form>
-          {models.isPending ? (
-            <LoadingState label="Loading models…" />
-          ) : models.isError ? (
-            <ErrorState error={models.error} onRetry={() => void models.refetch()} />
-          ) : models.data.results.length === 0 ? (
-            <EmptyState>
-              {filtered ? (
+          <PagedQueryView
+            query={models}
+            page={filters.page}
+            onPage={(next) => setParams(paramsFromFilters({ ...filters, page: next }))}
+            loadingLabel="Loading models…"
+            empty={
+              filtered ? (
                 <p>No model matches {filters.search ? `“${filters.search}” and ` : ""}these filters.</p>
               ) : (
                 <p>No models yet. Register an ONNX model with the form to get started.</p>
-              )}
-            </EmptyState>
-          ) : (
-            <>
-              <p className="muted" aria-live="polite" data-testid="models-count">
-                {models.data.count} model{models.data.count === 1 ? "" : "s"}
-                {models.isFetching ? " · refreshing…" : ""}
-              </p>
-              <ModelsTable
-                models={models.data.results}
-                me={me}
-                ordering={filters.ordering}
-                onSort={(ordering) => update({ ordering })}
-              />
-              <Pagination
-                page={filters.page}
-                hasPrevious={Boolean(models.data.previous)}
-                hasNext={Boolean(models.data.next)}
-                onPage={(next) => setParams(paramsFromFilters({ ...filters, page: next }))}
-              />
-            </>
-          )}
+              )
+            }
+          >
+            {(results, { count }) => (
+              <>
+                <p className="muted" aria-live="polite" data-testid="models-count">
+                  {count} model{count === 1 ? "" : "s"}
+                  {models.isFetching ? " · refreshing…" : ""}
+                </p>
+                <ModelsTable
+                  models={results}
+                  me={me}
+                  ordering={filters.ordering}
+                  onSort={(ordering) => update({ ordering })}
+                />
+              </>
+            )}
+          </PagedQueryView>
         </section>
         <aside className="side">
           <UploadModelForm onUploaded={(model) => navigate(`/models/${model.id}`)} />
