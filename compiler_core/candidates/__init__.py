@@ -25,7 +25,9 @@ def builders_for(recipe: str, workload: str, hardware: dict) -> list[tuple[str, 
     if recipe in ("int8", "auto"):
         builders += [
             ("int8_dynamic", int8_onnxruntime.int8_dynamic),
+            ("int8_dynamic_per_tensor", int8_onnxruntime.int8_dynamic_per_tensor),
             ("int8_dynamic_fused", int8_onnxruntime.int8_dynamic_fused),
+            ("int8_dynamic_fused_per_tensor", int8_onnxruntime.int8_dynamic_fused_per_tensor),
             ("openvino_int8", openvino_engine.openvino_int8),
             ("int8_static", int8_onnxruntime.int8_static),
         ]
