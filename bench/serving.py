@@ -1,6 +1,6 @@
 """Benchmark: what serving through MLServer's V2 REST API costs over running the package in-process.
 
-    python -m bench.serving [--out bench-results] [--rounds 5] [--block-s 2] [--quick]
+    python -m bench.serving [--out bench-results] [--rounds 5] [--block-s 2] [--quick] [--workloads a,b]
 
 For a small encoder (MiniLM-L6-H384-shaped, 128 tokens), a ResNet-like CNN on
 3x128x128 images and the same encoder on 32 tokens (built with torch from a
@@ -427,7 +427,11 @@ def main() -> int:
     parser.add_argument("--python-client", action="store_true",
                         help="load with Python threads even where wrk is installed")
     parser.add_argument("--quick", action="store_true", help="2 rounds of 1 s blocks (a smoke run)")
+    parser.add_argument("--workloads", help="comma-separated subset of: " + ", ".join(w.name for w in WORKLOADS))
     args = parser.parse_args()
+    workloads = [w for w in WORKLOADS if not args.workloads or w.name in args.workloads.split(",")]
+    if not workloads:
+        raise SystemExit(f"no workload named in --workloads {args.workloads!r}")
     if args.quick:
         args.rounds, args.block_s = 2, 1
     args.out.mkdir(parents=True, exist_ok=True)
@@ -459,7 +463,7 @@ def main() -> int:
         try:
             wait_until_live(base_url, 60, process=engine)
             serving = ServingClient(base_url)
-            for workload in WORKLOADS:
+            for workload in workloads:
                 package, report = packages[workload.name]
                 deploy_package(serving, package, tmp / "serving" / "models", workload.name)
                 deploy_package(serving, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
