@@ -81,22 +81,22 @@ def int8_dynamic_per_tensor(ctx: BuildContext) -> Candidate:
 def int8_dynamic_fused(ctx: BuildContext) -> Candidate:
     """Dynamic INT8 on the transformer-fused graph (Attention becomes QAttention). Which of the two
     is faster depends on the model and the machine, so both are measured."""
-    if ctx.workload != "transformer":
-        raise CandidateUnavailable("no fused transformer graph to quantize")
-    source, source_name = _fp32_source(ctx)
-    if source_name == "original":
-        raise CandidateUnavailable("no transformer fusion applied to this graph")
-    return _int8_dynamic(ctx, source, source_name, "int8_dynamic_fused")
+    return _int8_dynamic(ctx, *_fused_source(ctx), "int8_dynamic_fused")
 
 
 def int8_dynamic_fused_per_tensor(ctx: BuildContext) -> Candidate:
     """Per-tensor weight scales on the transformer-fused graph (see int8_dynamic_per_tensor)."""
+    return _int8_dynamic(ctx, *_fused_source(ctx), "int8_dynamic_fused_per_tensor", per_channel=False)
+
+
+def _fused_source(ctx: BuildContext) -> tuple[onnx.ModelProto, str]:
+    """The transformer-fused fp32 graph and its name, or CandidateUnavailable when there is none."""
     if ctx.workload != "transformer":
         raise CandidateUnavailable("no fused transformer graph to quantize")
     source, source_name = _fp32_source(ctx)
     if source_name == "original":
         raise CandidateUnavailable("no transformer fusion applied to this graph")
-    return _int8_dynamic(ctx, source, source_name, "int8_dynamic_fused_per_tensor", per_channel=False)
+    return source, source_name
 
 
 def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, name: str,
