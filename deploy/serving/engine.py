@@ -21,12 +21,17 @@ these ways, all on purpose:
 * Over REST, MLServer speaks only JSON; the engine also takes the binary tensor
   data extension of KServe and Triton (deploy/serving/binary.py), which spares
   large inputs the JSON text.
+* V2 infer calls to our runtime's models without adaptive batching skip
+  FastAPI and MLServer's data plane (deploy/serving/direct_infer.py): that
+  path cost about a millisecond per request, the whole latency budget of a
+  small model.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +39,9 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
 SETTINGS_FILE = "settings.json"
+# WHETSTONE_DIRECT_INFER=0 sends every infer call through MLServer's own REST path:
+# the benchmark's comparison, and an operator's way out should the two ever differ.
+DIRECT_INFER_ENV = "WHETSTONE_DIRECT_INFER"
 HTTP_BAD_REQUEST = 400
 
 
@@ -59,6 +67,10 @@ def install_protocol_error_bodies() -> None:
     errors._EXCEPTION_HANDLERS[RequestValidationError] = answer_invalid_request
 
 
+def direct_infer_enabled() -> bool:
+    return os.environ.get(DIRECT_INFER_ENV, "1").strip() not in ("0", "false", "no", "off")
+
+
 async def install_batching_on_reload(old_model, new_model):
     from mlserver.batching.hooks import load_batching
 
@@ -67,14 +79,26 @@ async def install_batching_on_reload(old_model, new_model):
 
 def engine_server_class():
     from mlserver.server import MLServer
+    from mlserver.rest.app import PrometheusMiddleware  # the metrics layer MLServer adds
+    from starlette.middleware import Middleware
 
     from .binary import BinaryTensorData
+    from .direct_infer import DirectInfer
 
     class WhetstoneMLServer(MLServer):
         def _create_servers(self):
             super()._create_servers()
-            # Outermost, before MLServer's own middleware (gzip, CORS, metrics) sees the body.
-            self._rest_server._app.add_middleware(BinaryTensorData)
+            app = self._rest_server._app
+            # user_middleware runs outermost first. Both go just inside MLServer's
+            # HTTP metrics, so every call is counted, and before its CORS and gzip
+            # middleware, which see only what DirectInfer passes on.
+            stack = app.user_middleware
+            metrics = [i for i, layer in enumerate(stack) if layer.cls is PrometheusMiddleware]
+            at = metrics[0] + 1 if metrics else 0
+            stack.insert(at, Middleware(BinaryTensorData))
+            if direct_infer_enabled():
+                stack.insert(at, Middleware(DirectInfer, settings=self._settings,
+                                            model_registry=self._model_registry, data_plane=self._data_plane))
 
         def _create_model_registry(self):
             registry = super()._create_model_registry()

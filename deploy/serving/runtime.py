@@ -22,11 +22,17 @@ from compiler_core.runtime import PackageRunner, load_package
 from .datatypes import v2_datatype, v2_shape
 from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
-from .tensors import decode_inputs, encode_outputs, keep_decoded
+from .binary import binary_inputs
+from .tensors import decode_inputs, encode_outputs, keep_decoded, wire_inputs
 
 
 class WhetstoneRuntime(MLModel):
     _runner: PackageRunner
+    # Adaptive batching is on (MLServer's batcher wraps predict); set by load().
+    batching: bool = False
+    # direct_infer may answer V2 infer calls for this model without MLServer's REST path
+    # (unless it batches); it asks by this flag, see there why not by isinstance.
+    ANSWERS_DIRECT_INFER = True
 
     async def load(self) -> bool:
         try:
@@ -42,10 +48,14 @@ class WhetstoneRuntime(MLModel):
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
         extra = (self.settings.parameters.extra if self.settings.parameters else None) or {}
         self._access_token_sha256 = extra.get(ACCESS_TOKEN_HASH_KEY) or None
-        batching = self.settings.max_batch_size > 1 and self.settings.max_batch_time > 0
-        if batching or self._access_token_sha256:
-            self._check_each_request_first(signature_checked=batching)
+        self.batching = self.settings.max_batch_size > 1 and self.settings.max_batch_time > 0
+        if self.batching or self._access_token_sha256:
+            self._check_each_request_first(signature_checked=self.batching)
         return True
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        return self._runner.signature
 
     def _check_each_request_first(self, *, signature_checked: bool) -> None:
         # MLServer's adaptive batcher (installed before load() runs) merges
@@ -58,21 +68,23 @@ class WhetstoneRuntime(MLModel):
         signature_inputs = self._runner.signature.get("inputs", [])
 
         async def predict_checked_first(payload: InferenceRequest) -> InferenceResponse:
-            self._check_access_token(payload)
+            # MLServer puts the HTTP headers (gRPC metadata) of the call here,
+            # replacing whatever the body said, and lower-cases their names.
+            headers = (payload.parameters.headers if payload.parameters else None) or {}
+            self.check_access_token(headers.get("authorization"))
             if signature_checked:
-                keep_decoded(payload.inputs, decode_inputs(payload.inputs, signature_inputs))
+                arrays = decode_inputs(wire_inputs(payload.inputs), signature_inputs, binary_inputs.get())
+                keep_decoded(payload.inputs, arrays)
             return await inner_predict(payload)
 
         self.predict = predict_checked_first  # type: ignore[method-assign]
 
-    def _check_access_token(self, payload: InferenceRequest) -> None:
+    def check_access_token(self, authorization: str | None) -> None:
+        """Refuse the call unless the deployment has no token or `authorization` is
+        'Bearer <its token>'."""
         if not self._access_token_sha256:
             return
-        # MLServer puts the HTTP headers (gRPC metadata) of the call here,
-        # replacing whatever the body said, and lower-cases their names.
-        headers = (payload.parameters.headers if payload.parameters else None) or {}
-        authorization = str(headers.get("authorization", ""))
-        scheme, _, token = authorization.partition(" ")
+        scheme, _, token = str(authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AccessTokenRequired(
                 f"model {self.name!r} needs its access token: send 'Authorization: Bearer <token>'"
@@ -80,18 +92,22 @@ class WhetstoneRuntime(MLModel):
         if not hmac.compare_digest(access_token_hash(token.strip()), self._access_token_sha256):
             raise AccessTokenRequired(f"the access token is not valid for model {self.name!r}")
 
-    async def predict(self, payload: InferenceRequest) -> InferenceResponse:
-        signature = self._runner.signature
-        arrays = decode_inputs(payload.inputs, signature.get("inputs", []))
+    async def run(self, arrays: dict[str, Any]) -> dict[str, Any]:
+        """The package's outputs for decoded inputs, computed off the event loop."""
         try:
             # onnxruntime and OpenVINO release the GIL while they compute, so a
             # thread keeps the event loop answering health checks meanwhile.
-            outputs = await asyncio.to_thread(self._runner.run, arrays)
+            return await asyncio.to_thread(self._runner.run, arrays)
         except Exception as exc:
             # Inputs already match the signature's names, ranks and dtypes; what
             # is left for the engine to refuse is request content (e.g. two
             # inputs disagreeing on a shared symbolic dim).
             raise InvalidInferenceRequest(f"the engine refused the request: {exc}") from exc
+
+    async def predict(self, payload: InferenceRequest) -> InferenceResponse:
+        signature = self._runner.signature
+        arrays = decode_inputs(wire_inputs(payload.inputs), signature.get("inputs", []), binary_inputs.get())
+        outputs = await self.run(arrays)
         return InferenceResponse(
             model_name=self.name,
             model_version=self.version,

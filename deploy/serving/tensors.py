@@ -8,43 +8,103 @@ so a client sees a 400 it can act on rather than an engine stack trace.
 from __future__ import annotations
 
 from math import prod
-from typing import Any
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 from mlserver.types import RequestInput, ResponseOutput, TensorData
 
-from .binary import BINARY_DATA_SIZE, InvalidBinaryRequest, binary_inputs, decode_binary
+from .binary import BINARY_DATA_SIZE, InvalidBinaryRequest, decode_binary
 from .datatypes import V2_TO_NUMPY, is_fixed_dim, numpy_dtype, v2_datatype
 from .errors import InvalidInferenceRequest
 
 
+class WireInput(NamedTuple):
+    """One request input as it came over the wire, whichever layer parsed it."""
+
+    name: str
+    datatype: str
+    shape: list[int]
+    data: Any
+    binary_data_size: int | None = None
+
+
+def wire_inputs(request_inputs: list[RequestInput]) -> list[WireInput]:
+    """The inputs of a request MLServer has already validated (its REST and gRPC paths)."""
+    return [
+        WireInput(
+            name=request_input.name,
+            datatype=_datatype_name(request_input.datatype),
+            shape=list(request_input.shape),
+            data=getattr(request_input.data, "root", request_input.data),
+            binary_data_size=_binary_data_size(request_input),
+        )
+        for request_input in request_inputs
+    ]
+
+
+def parse_wire_inputs(request: Any) -> list[WireInput]:
+    """The inputs of a V2 request body as parsed JSON, checked the way MLServer's request
+    model checks them; `direct_infer` answers without that model, so the checks live here."""
+    if not isinstance(request, dict):
+        raise InvalidInferenceRequest("invalid request: the body must be a JSON object with a list of inputs")
+    tensors = request.get("inputs")
+    if not isinstance(tensors, list):
+        raise InvalidInferenceRequest("invalid request: inputs: a list of input tensors is required")
+    parsed = []
+    for index, tensor in enumerate(tensors):
+        where = f"inputs.{index}"
+        if not isinstance(tensor, dict):
+            raise InvalidInferenceRequest(f"invalid request: {where}: must be an object")
+        name, datatype, shape = tensor.get("name"), tensor.get("datatype"), tensor.get("shape")
+        if not isinstance(name, str):
+            raise InvalidInferenceRequest(f"invalid request: {where}.name: a string is required")
+        if datatype not in V2_TO_NUMPY:
+            raise InvalidInferenceRequest(
+                f"invalid request: {where}.datatype: {datatype!r} is not one of {sorted(V2_TO_NUMPY)}"
+            )
+        if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+            raise InvalidInferenceRequest(f"invalid request: {where}.shape: a list of integers is required")
+        if "data" not in tensor:
+            raise InvalidInferenceRequest(f"invalid request: {where}.data: field required")
+        parameters = tensor.get("parameters")
+        if parameters is not None and not isinstance(parameters, dict):
+            raise InvalidInferenceRequest(f"invalid request: {where}.parameters: must be an object")
+        size = (parameters or {}).get(BINARY_DATA_SIZE)
+        parsed.append(WireInput(name, datatype, shape, tensor["data"], size))
+    return parsed
+
+
 def decode_inputs(
-    request_inputs: list[RequestInput], signature_inputs: list[dict[str, Any]]
+    inputs: list[WireInput],
+    signature_inputs: list[dict[str, Any]],
+    blobs: Mapping[str, memoryview] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Arrays for the engine, in the signature's dtypes, from the request's inputs."""
+    """Arrays for the engine, in the signature's dtypes, from the request's inputs.
+
+    `blobs` holds the binary part of a binary tensor data request, by input name."""
     specs = {spec["name"]: spec for spec in signature_inputs}
     arrays: dict[str, np.ndarray] = {}
-    for request_input in request_inputs:
-        spec = specs.get(request_input.name)
+    for wire in inputs:
+        spec = specs.get(wire.name)
         if spec is None:
             raise InvalidInferenceRequest(
-                f"unknown input {request_input.name!r}; the model's inputs are {sorted(specs)}"
+                f"unknown input {wire.name!r}; the model's inputs are {sorted(specs)}"
             )
-        if request_input.name in arrays:
-            raise InvalidInferenceRequest(f"input {request_input.name!r} is given twice")
-        arrays[request_input.name] = decode_input(request_input, spec)
+        if wire.name in arrays:
+            raise InvalidInferenceRequest(f"input {wire.name!r} is given twice")
+        arrays[wire.name] = decode_input(wire, spec, blobs)
     missing = [name for name in specs if name not in arrays]
     if missing:
         raise InvalidInferenceRequest(f"missing input(s) {missing}; the model needs {list(specs)}")
     return arrays
 
 
-def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarray:
-    name = request_input.name
+def decode_input(wire: WireInput, spec: dict[str, Any], blobs: Mapping[str, memoryview] | None = None) -> np.ndarray:
+    name = wire.name
     expected_dtype = numpy_dtype(spec["dtype"])
     expected_datatype = v2_datatype(expected_dtype)
-    sent_datatype = _datatype_name(request_input.datatype)
-    data = getattr(request_input.data, "root", request_input.data)
+    sent_datatype = wire.datatype
+    data = wire.data
     checked = _checked_arrays(data)
     if checked is None:
         sent_dtype = np.dtype(V2_TO_NUMPY[sent_datatype])
@@ -58,7 +118,7 @@ def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarra
                 f"input {name!r} has datatype {sent_datatype}; the model expects {expected_datatype}"
             )
 
-    shape = list(request_input.shape)
+    shape = wire.shape
     expected_shape = list(spec.get("shape") or [])
     if not _shape_fits(shape, expected_shape):
         raise InvalidInferenceRequest(
@@ -67,8 +127,8 @@ def decode_input(request_input: RequestInput, spec: dict[str, Any]) -> np.ndarra
 
     if checked is not None:
         array = _stacked(name, checked)
-    elif _binary_data_size(request_input) is not None:
-        array = _from_binary(name, sent_datatype, shape)
+    elif wire.binary_data_size is not None:
+        array = _from_binary(name, sent_datatype, shape, blobs)
     else:
         try:
             array = np.asarray(data, dtype=sent_dtype)
@@ -116,8 +176,8 @@ def _binary_data_size(request_input: RequestInput) -> Any:
     return None if parameters is None else getattr(parameters, BINARY_DATA_SIZE, None)
 
 
-def _from_binary(name: str, datatype: str, shape: list[int]) -> np.ndarray:
-    blob = (binary_inputs.get() or {}).get(name)
+def _from_binary(name: str, datatype: str, shape: list[int], blobs: Mapping[str, memoryview] | None) -> np.ndarray:
+    blob = (blobs or {}).get(name)
     if blob is None:
         raise InvalidInferenceRequest(
             f"input {name!r} has binary_data_size but the request has no binary part: send the JSON "
@@ -133,9 +193,16 @@ def encode_outputs(
     outputs: dict[str, np.ndarray], signature_outputs: list[dict[str, Any]]
 ) -> list[ResponseOutput]:
     """Response tensors in the signature's order, each with its own shape and V2 datatype."""
+    return [encode_output(name, array) for name, array in ordered_outputs(outputs, signature_outputs)]
+
+
+def ordered_outputs(
+    outputs: dict[str, np.ndarray], signature_outputs: list[dict[str, Any]]
+) -> list[tuple[str, np.ndarray]]:
+    """The engine's outputs in the signature's order, then any the signature does not name."""
     ordered = [spec["name"] for spec in signature_outputs if spec["name"] in outputs]
     ordered += [name for name in outputs if name not in ordered]
-    return [encode_output(name, np.asarray(outputs[name])) for name in ordered]
+    return [(name, np.asarray(outputs[name])) for name in ordered]
 
 
 def encode_output(name: str, array: np.ndarray) -> ResponseOutput:

@@ -21,8 +21,8 @@ def launched_engines():
     """Start extra engines inside a test (e.g. to restart one); all are stopped after it."""
     engines: list[RunningEngine] = []
 
-    def launch(root: Path) -> RunningEngine:
-        engines.append(launch_engine(root))
+    def launch(root: Path, env: dict[str, str] | None = None) -> RunningEngine:
+        engines.append(launch_engine(root, env))
         return engines[-1]
 
     yield launch

@@ -32,6 +32,7 @@ class RunningEngine:
     base_url: str
     log_path: Path
     seconds_to_live: float
+    metrics_url: str
 
     @property
     def models_root(self) -> Path:
@@ -45,12 +46,13 @@ class RunningEngine:
         return self.log_path.read_text(errors="replace")
 
 
-def launch_engine(root: Path) -> RunningEngine:
+def launch_engine(root: Path, env: dict[str, str] | None = None) -> RunningEngine:
+    """An engine in `root`; `env` replaces the environment it starts with."""
     root.mkdir(parents=True, exist_ok=True)
     http_port, grpc_port, metrics_port = free_loopback_ports(3)
     log_path = root / "engine.log"
     process = start_server(
-        root, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port, log_path=log_path
+        root, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port, log_path=log_path, env=env
     )
     base_url = f"http://127.0.0.1:{http_port}"
     try:
@@ -58,4 +60,4 @@ def launch_engine(root: Path) -> RunningEngine:
     except Exception:
         stop_server(process)
         raise AssertionError(f"engine did not start:\n{log_path.read_text(errors='replace')}")
-    return RunningEngine(root, process, base_url, log_path, seconds)
+    return RunningEngine(root, process, base_url, log_path, seconds, f"http://127.0.0.1:{metrics_port}/metrics")

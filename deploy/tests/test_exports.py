@@ -3,9 +3,11 @@ against the package they were made from."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -24,8 +26,25 @@ from deploy.serving.server import engine_environment, stop_server, wait_until_li
 from deploy.tests.engines import ENGINE_START_TIMEOUT_S, free_loopback_ports
 from deploy.tests.tiny_packages import CLASSES, FEATURES, write_tiny_package
 
-model_config_pb2 = pytest.importorskip("tritonclient.grpc.model_config_pb2")
-from google.protobuf import text_format  # noqa: E402  (only meaningful with Triton's schema)
+from google.protobuf import text_format
+
+
+def _triton_model_config_schema():
+    """Triton's ModelConfig schema, tritonclient's generated module loaded on its own.
+
+    Importing it as `tritonclient.grpc.model_config_pb2` runs `tritonclient.grpc`, which
+    registers Triton's gRPC service messages; their `inference.*` names clash with
+    MLServer's, which test_direct_infer loads into this same process.
+    """
+    package = importlib.util.find_spec("tritonclient")
+    path = Path(list(package.submodule_search_locations)[0]) / "grpc" / "model_config_pb2.py"
+    spec = importlib.util.spec_from_file_location("triton_model_config_pb2", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+model_config_pb2 = _triton_model_config_schema()
 
 
 def parse_config(model_dir) -> "model_config_pb2.ModelConfig":

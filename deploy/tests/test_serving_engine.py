@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -10,8 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from compiler_core.runtime import load_package
+from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
 from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
@@ -139,11 +142,15 @@ MALFORMED_REQUESTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def strict_model(serving_engine: RunningEngine, tmp_path_factory) -> str:
+# Unbatched models are answered by DirectInfer, batched ones by MLServer's own REST path.
+PATHS = {"strict": {}, "strict-batched": {"max_batch_size": 4, "max_batch_time_s": 0.005}}
+
+
+@pytest.fixture(scope="module", params=list(PATHS))
+def strict_model(request, serving_engine: RunningEngine, tmp_path_factory) -> str:
     package = write_tiny_package(tmp_path_factory.mktemp("strict"))
-    deploy_package(serving_engine.client, package, serving_engine.models_root, "strict")
-    return f"{serving_engine.base_url}/v2/models/strict/infer"
+    deploy_package(serving_engine.client, package, serving_engine.models_root, request.param, **PATHS[request.param])
+    return f"{serving_engine.base_url}/v2/models/{request.param}/infer"
 
 
 @pytest.mark.parametrize("case", MALFORMED_REQUESTS, ids=list(MALFORMED_REQUESTS))
@@ -155,6 +162,51 @@ def test_malformed_infer_is_a_client_error_with_the_protocol_error_body(strict_m
     assert 400 <= response.status_code < 500, response.text
     error = response.json()["error"]
     assert mentioned in error
+
+
+def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:
+    """{model: value} of one per-model metric on the engine's metrics port."""
+    text = requests.get(engine.metrics_url, timeout=10).text
+    return {
+        sample.labels["model"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+def test_unbatched_calls_take_the_direct_path_and_both_paths_keep_the_metrics(serving_engine: RunningEngine, tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=6)
+    client = serving_engine.client
+    deploy_package(client, package, serving_engine.models_root, "counted")
+    deploy_package(client, package, serving_engine.models_root, "counted-batched", max_batch_size=4, max_batch_time_s=0.005)
+    x = batch(2)
+    expected = load_package(package).run({"x": x})
+
+    for name in ("counted", "counted-batched"):
+        for _ in range(3):
+            assert_same_outputs(client.infer(name, {"x": x}), expected, JSON_ROUND_TRIP_TOLERANCE)
+        refused = requests.post(f"{serving_engine.base_url}/v2/models/{name}/infer", data=infer_body(shape=(1, 5)))
+        assert refused.status_code == 400
+
+    direct = metric_values(serving_engine, "whetstone_direct_infer_total")
+    assert direct.get("counted") == 3 and "counted-batched" not in direct
+    successes = metric_values(serving_engine, "model_infer_request_success_total")
+    failures = metric_values(serving_engine, "model_infer_request_failure_total")
+    for name in ("counted", "counted-batched"):
+        assert (successes[name], failures[name]) == (3, 1), name
+
+
+def test_direct_path_can_be_switched_off_for_the_whole_engine(launched_engines, tmp_path):
+    engine = launched_engines(tmp_path / "engine", env={**os.environ, DIRECT_INFER_ENV: "0"})
+    package = write_tiny_package(tmp_path / "package", seed=8)
+    deploy_package(engine.client, package, engine.models_root, "through-mlserver")
+    x = batch(2)
+
+    assert_same_outputs(engine.client.infer("through-mlserver", {"x": x}), load_package(package).run({"x": x}),
+                        JSON_ROUND_TRIP_TOLERANCE)
+    assert "through-mlserver" not in metric_values(engine, "whetstone_direct_infer_total")
+    assert metric_values(engine, "model_infer_request_success_total")["through-mlserver"] == 1
 
 
 def test_float_for_an_integer_typed_input_is_refused(serving_engine: RunningEngine, tmp_path):

@@ -1,0 +1,207 @@
+"""V2 infer calls for our runtime's models, answered straight from the HTTP request.
+
+MLServer's REST path costs about a millisecond of Python per request before and
+after the model runs: FastAPI routing and dependency solving, pydantic
+validation of the request, the data plane's bookkeeping, and a second pass
+over the response model to serialize it (`bench/RESULTS.md` has the profile).
+Beside a 5 ms model that is the whole of the issue's +10% budget. `DirectInfer`
+sits in MLServer's middleware stack and answers `POST /v2/models/{name}[/versions/{v}]/infer`
+itself when the model is a `WhetstoneRuntime` without adaptive batching: the
+body is parsed once with orjson (JSON, or the binary tensor data extension),
+checked against signature.json by the same `tensors.decode_inputs` the
+MLServer path uses, run, and written back with orjson straight from the
+output arrays.
+
+What it keeps from MLServer's path: the HTTP metrics (it sits inside the
+Prometheus middleware) and the data plane's per-model infer metrics; the
+access token; refusals as `{"error": "..."}` with the same status codes; the
+response id and CloudEvents headers; gzip for clients that accept it.
+
+What it leaves to MLServer, untouched: other runtimes, unknown or unready
+models (MLServer's own 404 and 400), models with adaptive batching (the batcher
+works on MLServer's request objects), servers with the response cache on, and
+calls from a browser (an `Origin` header), whose CORS answer MLServer's
+middleware writes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from typing import Any
+
+import numpy as np
+import orjson
+from mlserver.cloudevents import CloudEventsMiddleware, CloudEventsTypes
+from mlserver.errors import MLServerError
+from mlserver.utils import generate_uuid
+from prometheus_client import Counter
+
+from .binary import (
+    BINARY_DATA_SIZE,
+    HEADER_LENGTH,
+    InvalidBinaryRequest,
+    _decompressed,
+    _pack_bytes,
+    _read_body,
+    binary_outputs_wanted,
+    split_request,
+)
+from .datatypes import v2_datatype
+from .errors import InvalidInferenceRequest
+from .runtime import WhetstoneRuntime
+from .tensors import decode_inputs, ordered_outputs, parse_wire_inputs
+
+INFER_PATH = re.compile(r"/v2/models/(?P<name>[^/]+)(?:/versions/(?P<version>[^/]+))?/infer")
+# As MLServer's GZipMiddleware: responses from 500 bytes on, at level 9.
+GZIP_MINIMUM_SIZE = 500
+GZIP_LEVEL = 9
+HTTP_OK = 200
+
+# Beside MLServer's own metrics: which calls this path answered, so an operator
+# (and the engine's tests) can see that it serves the traffic it should.
+ANSWERED = Counter("whetstone_direct_infer", "V2 infer calls answered by DirectInfer", ["model", "version"])
+
+
+class DirectInfer:
+    """ASGI middleware; see the module's docstring."""
+
+    def __init__(self, app, *, settings, model_registry, data_plane):
+        self.app = app
+        self._registry = model_registry
+        self._data_plane = data_plane
+        self._cloudevents = CloudEventsMiddleware(settings)
+        self._gzip = bool(settings.gzip_enabled)
+        self._enabled = not settings.cache_enabled
+
+    async def __call__(self, scope, receive, send):
+        model = await self._model_to_answer(scope)
+        if model is None:
+            await self.app(scope, receive, send)
+            return
+        match = INFER_PATH.fullmatch(scope["path"])
+        await self._answer(model, match["name"], match["version"], scope, receive, send)
+
+    async def _model_to_answer(self, scope) -> WhetstoneRuntime | None:
+        if not self._enabled or scope["type"] != "http" or scope["method"] != "POST":
+            return None
+        match = INFER_PATH.fullmatch(scope["path"])
+        if match is None or any(key == b"origin" for key, _ in scope["headers"]):
+            return None
+        try:
+            model = await self._registry.get_model(match["name"], match["version"])
+        except MLServerError:
+            return None
+        # Not isinstance: MLServer re-imports a model's implementation module when it
+        # loads the model, so the engine's class object is not the one imported here.
+        if not getattr(model, "ANSWERS_DIRECT_INFER", False) or not model.ready or model.batching:
+            return None
+        return model
+
+    async def _answer(self, model: WhetstoneRuntime, name: str, version: str | None, scope, receive, send):
+        plane = self._data_plane
+        with plane._ModelInferRequestDuration.labels(model=name, version=version).time():
+            headers = dict(scope["headers"])
+            body = await _read_body(receive)
+            try:
+                status, response_headers, payload = await self._infer(model, headers, scope, body)
+            except MLServerError as exc:
+                plane._ModelInferRequestFailure.labels(model=name, version=version).inc()
+                await _send(send, exc.status_code, [(b"content-type", b"application/json")],
+                            orjson.dumps({"error": str(exc)}))
+                return
+            except Exception:
+                plane._ModelInferRequestFailure.labels(model=name, version=version).inc()
+                raise
+            plane._ModelInferRequestSuccess.labels(model=name, version=version).inc()
+            ANSWERED.labels(model=name, version=version).inc()
+        await _send(send, status, response_headers, payload)
+
+    async def _infer(self, model: WhetstoneRuntime, headers: dict[bytes, bytes], scope, body: bytes):
+        header_length = headers.get(HEADER_LENGTH)
+        try:
+            body = _decompressed(scope, body)
+            if header_length is None:
+                request, blobs = _json_request(body), None
+            else:
+                length = header_length.decode("latin-1").strip()
+                if not length.isdigit():
+                    raise InvalidBinaryRequest(f"Inference-Header-Content-Length {length!r} is not a number")
+                request, blobs = split_request(body, int(length))
+        except InvalidBinaryRequest as exc:
+            raise InvalidInferenceRequest(f"invalid request: {exc}") from exc
+        inputs = parse_wire_inputs(request)
+        request_id = request.get("id")
+        if not isinstance(request_id, str):
+            request_id = generate_uuid()
+        authorization = headers.get(b"authorization")
+        model.check_access_token(authorization.decode("latin-1") if authorization is not None else None)
+
+        signature = model.signature
+        arrays = decode_inputs(inputs, signature.get("inputs", []), blobs)
+        outputs = ordered_outputs(await model.run(arrays), signature.get("outputs", []))
+
+        response: dict[str, Any] = {"model_name": model.name}
+        if model.version:
+            response["model_version"] = model.version
+        response["id"] = request_id
+        response["parameters"] = {}
+        default_binary, chosen = binary_outputs_wanted(request)
+        tensors, blobs_out = [], []
+        for name, array in outputs:
+            tensor, blob = _output(name, array, binary=chosen.get(name, default_binary))
+            tensors.append(tensor)
+            if blob is not None:
+                blobs_out.append(blob)
+        response["outputs"] = tensors
+
+        response_headers = [
+            (key.lower().encode("latin-1"), value.encode("latin-1"))
+            for key, value in self._cloudevents._get_headers(
+                CloudEventsTypes.Response, model.settings, request_id
+            ).items()
+        ]
+        payload = orjson.dumps(response, option=orjson.OPT_SERIALIZE_NUMPY)
+        if blobs_out:
+            response_headers += [(b"content-type", b"application/octet-stream"),
+                                 (HEADER_LENGTH, str(len(payload)).encode())]
+            return HTTP_OK, response_headers, payload + b"".join(blobs_out)
+        response_headers.append((b"content-type", b"application/json"))
+        if self._gzip and len(payload) >= GZIP_MINIMUM_SIZE and b"gzip" in headers.get(b"accept-encoding", b""):
+            payload = gzip.compress(payload, compresslevel=GZIP_LEVEL)
+            response_headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        return HTTP_OK, response_headers, payload
+
+
+def _json_request(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInferenceRequest(f"invalid request: the body is not valid JSON ({exc})") from exc
+
+
+def _output(name: str, array: np.ndarray, *, binary: bool) -> tuple[dict[str, Any], bytes | None]:
+    """An output tensor of the response, and its bytes when it goes in the binary part."""
+    datatype = v2_datatype(array.dtype)
+    tensor: dict[str, Any] = {"name": name, "datatype": datatype, "shape": list(array.shape)}
+    if datatype == "BYTES":
+        values = [v.decode() if isinstance(v, bytes) else str(v) for v in array.ravel()]
+        if not binary:
+            tensor["data"] = values
+            return tensor, None
+        blob = _pack_bytes(v.encode() for v in values)
+    else:
+        flat = np.ascontiguousarray(array.ravel())
+        if not binary:
+            # orjson writes the numbers straight from the array: no Python floats in between.
+            tensor["data"] = flat if flat.dtype.isnative else flat.astype(flat.dtype.newbyteorder("="))
+            return tensor, None
+        blob = flat.astype(flat.dtype.newbyteorder("<"), copy=False).tobytes()
+    tensor["parameters"] = {BINARY_DATA_SIZE: len(blob)}
+    return tensor, blob
+
+
+async def _send(send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    headers = headers + [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

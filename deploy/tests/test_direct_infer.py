@@ -1,0 +1,199 @@
+"""DirectInfer in process: which calls it answers itself and which it leaves to MLServer.
+
+The real engine (test_serving_engine, test_binary_tensors, test_redeploy_and_access)
+runs DirectInfer inside MLServer's app, with the real registry and data plane;
+here the app behind it is one that fails the test if a call reaches it, so that
+each test says which path answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+
+import numpy as np
+import pytest
+from mlserver.errors import ModelNotFound
+from mlserver.settings import ModelParameters, ModelSettings, Settings
+from prometheus_client import CollectorRegistry, Counter, Summary
+
+from compiler_core.runtime import load_package
+from deploy.serving.binary import HEADER_LENGTH, decode_response, encode_request
+from deploy.serving.direct_infer import DirectInfer
+from deploy.serving.repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
+from deploy.serving.runtime import WhetstoneRuntime
+from deploy.tests.tiny_packages import FEATURES, write_tiny_package
+
+
+class Registry:
+    def __init__(self, *models):
+        self.models = {model.name: model for model in models}
+
+    async def get_model(self, name, version=None):
+        if name not in self.models:
+            raise ModelNotFound(name, version)
+        return self.models[name]
+
+
+class DataPlaneMetrics:
+    """The three per-model metrics DirectInfer keeps, on a registry of this test's own."""
+
+    def __init__(self):
+        registry = CollectorRegistry()
+        labels = ["model", "version"]
+        self._ModelInferRequestSuccess = Counter("success", "", labels, registry=registry)
+        self._ModelInferRequestFailure = Counter("failure", "", labels, registry=registry)
+        self._ModelInferRequestDuration = Summary("duration", "", labels, registry=registry)
+
+    def count(self, which: str, model: str) -> float:
+        metric = getattr(self, f"_ModelInferRequest{which}")
+        return metric.labels(model=model, version=None)._value.get()
+
+
+class Passed(Exception):
+    """The call went on to the app behind DirectInfer (MLServer's FastAPI app in the engine)."""
+
+
+async def mlserver_app(scope, receive, send):
+    raise Passed(scope["path"])
+
+
+def load_model(package, name: str, **settings) -> WhetstoneRuntime:
+    model = WhetstoneRuntime(ModelSettings(
+        name=name, implementation=WhetstoneRuntime, parameters=ModelParameters(uri=str(package), **settings.pop("parameters", {})),
+        **settings,
+    ))
+    asyncio.run(model.load())
+    model.ready = True
+    return model
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    return write_tiny_package(tmp_path_factory.mktemp("direct"), seed=7)
+
+
+@pytest.fixture(scope="module")
+def models(package):
+    return {
+        "plain": load_model(package, "plain"),
+        "batched": load_model(package, "batched", max_batch_size=4, max_batch_time=0.01),
+        "guarded": load_model(package, "guarded", parameters={"extra": {ACCESS_TOKEN_HASH_KEY: access_token_hash("s3cret")}}),
+    }
+
+
+@pytest.fixture
+def metrics():
+    return DataPlaneMetrics()
+
+
+@pytest.fixture
+def direct(models, metrics):
+    return DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()), data_plane=metrics)
+
+
+def post(app, path: str, body: bytes, headers: dict[str, str] | None = None):
+    """One POST through the ASGI app: (status, headers, body)."""
+    scope = {"type": "http", "method": "POST", "path": path,
+             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+    incoming = [{"type": "http.request", "body": body, "more_body": False}]
+    sent = []
+
+    async def receive():
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start, end = sent
+    return start["status"], dict(start["headers"]), end["body"]
+
+
+def json_body(x: np.ndarray, **extra) -> bytes:
+    return json.dumps({"inputs": [{"name": "x", "shape": list(x.shape), "datatype": "FP32",
+                                   "data": x.ravel().tolist()}], **extra}).encode()
+
+
+def rows(count: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(count, FEATURES)).astype(np.float32)
+
+
+def test_answers_an_unbatched_model_itself_exactly_like_load_package(direct, package, metrics):
+    x = rows(3)
+    status, headers, body = post(direct, "/v2/models/plain/infer", json_body(x, id="call-1"))
+
+    assert status == 200, body
+    response = json.loads(body)
+    assert response["model_name"] == "plain" and response["id"] == "call-1"
+    assert headers[b"ce-id"] == b"call-1"  # MLServer's CloudEvents headers, as its own path sends them
+    expected = load_package(package).run({"x": x})
+    outputs = {o["name"]: o for o in response["outputs"]}
+    assert [o["name"] for o in response["outputs"]] == ["logits", "label"]  # the signature's order
+    assert outputs["logits"]["datatype"] == "FP32" and outputs["logits"]["shape"] == [3, 3]
+    np.testing.assert_array_equal(np.asarray(outputs["logits"]["data"], np.float32).reshape(3, 3), expected["logits"])
+    assert outputs["label"]["datatype"] == "INT64" and outputs["label"]["data"] == expected["label"].tolist()
+    assert metrics.count("Success", "plain") == 1 and metrics.count("Failure", "plain") == 0
+
+
+def test_binary_request_and_response(direct, package):
+    x = rows(2, seed=3)
+    body, header_length = encode_request({"x": x})
+
+    status, headers, answer = post(direct, "/v2/models/plain/infer", body,
+                                   {"Inference-Header-Content-Length": str(header_length)})
+
+    assert status == 200, answer
+    assert headers[b"content-type"] == b"application/octet-stream"
+    served = decode_response(answer, int(headers[HEADER_LENGTH]))
+    expected = load_package(package).run({"x": x})
+    for name in expected:
+        np.testing.assert_array_equal(served[name], expected[name])
+
+
+def test_large_json_answer_is_gzipped_for_a_client_that_accepts_it(direct):
+    status, headers, body = post(direct, "/v2/models/plain/infer", json_body(rows(64)), {"Accept-Encoding": "gzip"})
+
+    assert status == 200
+    assert headers[b"content-encoding"] == b"gzip"
+    assert json.loads(gzip.decompress(body))["outputs"][0]["shape"] == [64, 3]
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/v2/models/batched/infer", {}),  # MLServer's batcher works on its own request objects
+    ("/v2/models/absent/infer", {}),  # MLServer's own 404
+    ("/v2/models/plain/infer", {"Origin": "http://console.example"}),  # CORS is MLServer's middleware
+    ("/v2/models/plain/ready", {}),
+])
+def test_leaves_other_calls_to_mlserver(direct, path, headers):
+    with pytest.raises(Passed):
+        post(direct, path, json_body(rows(1)), headers)
+
+
+@pytest.mark.parametrize("body, status, mentioned", [
+    (b'{"inputs": [', 400, "not valid JSON"),
+    (b'[1, 2]', 400, "JSON object"),
+    (json.dumps({"inputs": [{"name": "x", "shape": [1, FEATURES], "datatype": "FLOAT", "data": [0] * 4}]}).encode(),
+     400, "datatype"),
+    (json.dumps({"inputs": [{"name": "x", "shape": "1x4", "datatype": "FP32", "data": [0] * 4}]}).encode(),
+     400, "shape"),
+    (json.dumps({"inputs": [{"name": "x", "shape": [1, FEATURES], "datatype": "FP32"}]}).encode(), 400, "data"),
+    (json.dumps({"inputs": [{"name": "x", "shape": [1, 5], "datatype": "FP32", "data": [0] * 5}]}).encode(),
+     400, "shape"),
+])
+def test_refusals_keep_the_protocol_error_body_and_count_as_failures(direct, metrics, body, status, mentioned):
+    got, headers, answer = post(direct, "/v2/models/plain/infer", body)
+
+    assert got == status
+    assert headers[b"content-type"] == b"application/json"
+    assert mentioned in json.loads(answer)["error"]
+    assert metrics.count("Failure", "plain") == 1 and metrics.count("Success", "plain") == 0
+
+
+def test_access_token_is_checked_on_the_direct_path(direct):
+    path, body = "/v2/models/guarded/infer", json_body(rows(1))
+
+    assert post(direct, path, body)[0] == 401
+    assert post(direct, path, body, {"Authorization": "Bearer wrong"})[0] == 401
+    assert post(direct, path, body, {"Authorization": "Bearer s3cret"})[0] == 200
