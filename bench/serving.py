@@ -14,7 +14,10 @@ stated for such models):
 - served: the same package behind our MLServer engine on 127.0.0.1, by 1 or 8
   keep-alive connections, with the V2 JSON body and with the binary tensor
   data extension (raw bytes after a JSON header), without and with adaptive
-  batching (max_batch_size 8, max_batch_time 5 ms).
+  batching (max_batch_size 8, max_batch_time 5 ms). Unbatched calls are
+  answered by the engine's direct infer path (deploy/serving/direct_infer.py);
+  a second engine started with WHETSTONE_DIRECT_INFER=0 answers the same
+  calls through MLServer's own REST path, at concurrency 1, for comparison.
 The load generator is wrk (installed by `make test-deps`), a C client that
 costs the host little CPU; without it, Python threads in a process of their
 own stand in, and the results say so. Every request is batch 1. The variants
@@ -51,6 +54,7 @@ import numpy as np
 from compiler_core.hardware import describe_hardware
 from compiler_core.runtime import load_package
 from deploy.serving.binary import encode_request
+from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.repository import ServingClient, deploy_package
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
@@ -353,6 +357,7 @@ VARIANTS = [
     ("in_process", None, 1), ("in_process_batch8", None, 1), ("in_process", None, 8),
     ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
+    ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1),
 ]
 
 
@@ -368,12 +373,13 @@ def paired(results: dict[str, list[dict]], numerator: str, denominator: str, mea
             "max": round(max(ratios), 4)}
 
 
-def bench_workload(workload: Workload, package: Path, port: int, client, args) -> dict:
+def bench_workload(workload: Workload, package: Path, port: int, mlserver_port: int, client, args) -> dict:
     feeds = {1: workload.feeds(1), BATCH: workload.feeds(BATCH)}
     baseline = InProcessBaseline(package, feeds)
     bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
     urls = {"served": f"http://127.0.0.1:{port}/v2/models/{workload.name}/infer",
-            "served_batched": f"http://127.0.0.1:{port}/v2/models/{workload.name}-batched/infer"}
+            "served_batched": f"http://127.0.0.1:{port}/v2/models/{workload.name}-batched/infer",
+            "served_mlserver": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}/infer"}
     results: dict[str, list[dict]] = {variant_key(*v): [] for v in VARIANTS}
     try:
         for round_index in range(args.rounds):
@@ -393,6 +399,9 @@ def bench_workload(workload: Workload, package: Path, port: int, client, args) -
     summary["paired"] = {
         "serving_p50_overhead_c1_json": paired(results, "served_json_c1", "in_process_c1", "p50_ms"),
         "serving_p50_overhead_c1_binary": paired(results, "served_binary_c1", "in_process_c1", "p50_ms"),
+        "mlserver_path_p50_overhead_c1_json": paired(results, "served_mlserver_json_c1", "in_process_c1", "p50_ms"),
+        "mlserver_path_p50_overhead_c1_binary": paired(results, "served_mlserver_binary_c1", "in_process_c1",
+                                                       "p50_ms"),
         # what one batch-8 call gains per item over eight batch-1 calls, in-process, one after
         # the other and eight at a time (what the engine does at concurrency 8 without batching)
         "batch8_per_item_gain": _batch_gain(results),
@@ -453,21 +462,29 @@ def main() -> int:
         packages = {w.name: (built / f"{w.name}-package", reports[w.name]) for w in WORKLOADS}
         load_before = os.getloadavg()
 
-        http_port, grpc_port, metrics_port = free_ports(3)
+        http_port, grpc_port, metrics_port, *mlserver_ports = free_ports(6)
         engine = start_server(tmp / "serving", http_port=http_port, grpc_port=grpc_port,
                               metrics_port=metrics_port, log_path=tmp / "engine.log")
+        # The same engine with every call on MLServer's own REST path; idle while the other is measured.
+        mlserver_engine = start_server(tmp / "serving-mlserver", http_port=mlserver_ports[0],
+                                       grpc_port=mlserver_ports[1], metrics_port=mlserver_ports[2],
+                                       env={**os.environ, DIRECT_INFER_ENV: "0"},
+                                       log_path=tmp / "engine-mlserver.log")
         base_url = f"http://127.0.0.1:{http_port}"
+        mlserver_url = f"http://127.0.0.1:{mlserver_ports[0]}"
         client = (WrkClient(tmp) if shutil.which("wrk") and not args.python_client
                   else PythonThreadsClient(http_port))
         load_measuring = os.getloadavg()
         try:
             wait_until_live(base_url, 60, process=engine)
-            serving = ServingClient(base_url)
+            wait_until_live(mlserver_url, 60, process=mlserver_engine)
+            serving, mlserver_serving = ServingClient(base_url), ServingClient(mlserver_url)
             for workload in workloads:
                 package, report = packages[workload.name]
                 deploy_package(serving, package, tmp / "serving" / "models", workload.name)
                 deploy_package(serving, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
-                result = bench_workload(workload, package, http_port, client, args)
+                deploy_package(mlserver_serving, package, tmp / "serving-mlserver" / "models", workload.name)
+                result = bench_workload(workload, package, http_port, mlserver_ports[0], client, args)
                 result["description"] = workload.description
                 result["package"] = {"speedup": report.get("overall", {}).get("speedup"),
                                      "runtime": json.loads((package / "runtime.json").read_text())}
@@ -475,6 +492,7 @@ def main() -> int:
                 measured[workload.name] = result
         finally:
             stop_server(engine)
+            stop_server(mlserver_engine)
             if isinstance(client, PythonThreadsClient):
                 client.close()
 
@@ -490,6 +508,8 @@ def main() -> int:
 
 ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in process, one batch-8 call", "", 1),
         ("served_json_c1", "served", "JSON", 1), ("served_binary_c1", "served", "binary", 1),
+        ("served_mlserver_json_c1", "served, MLServer's REST path", "JSON", 1),
+        ("served_mlserver_binary_c1", "served, MLServer's REST path", "binary", 1),
         ("served_batched_json_c1", "served, adaptive batching", "JSON", 1),
         ("in_process_c8", "in process", "", 8),
         ("served_json_c8", "served", "JSON", 8), ("served_batched_json_c8", "served, adaptive batching", "JSON", 8),
@@ -531,10 +551,12 @@ def render(result: dict) -> str:
                        if applies else f"the model runs under {MODEL_MS_FOR_OVERHEAD_TARGET:g} ms here, so the target "
                        "does not apply")
             at_threshold = (served - base) / MODEL_MS_FOR_OVERHEAD_TARGET
+            through_mlserver = w["paired"][f"mlserver_path_p50_overhead_c1_{form}"]
             verdicts.append(f"- {name}, {form}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
                             f"({spread(overhead)}; medians {base:.2f} → {served:.2f} ms, "
                             f"{served - base:+.2f} ms, which would be {at_threshold:+.0%} of a "
-                            f"{MODEL_MS_FOR_OVERHEAD_TARGET:g} ms model); {verdict}.")
+                            f"{MODEL_MS_FOR_OVERHEAD_TARGET:g} ms model); {verdict}. Through MLServer's "
+                            f"REST path: {through_mlserver['median']:+.1%} ({spread(through_mlserver)}).")
         gain8, against8 = w["paired"]["batch8_per_item_gain"], w["paired"]["batch8_vs_concurrent_c8"]
         verdicts.append(f"- {name}: in-process, batch-8 calls do {gain8['median']:+.1%} items per second over batch-1 "
                         f"calls one at a time ({spread(gain8)}), and {against8['median']:+.1%} over batch-1 calls "
