@@ -46,6 +46,10 @@ def _why_lost(result, winner, routed=()) -> str | None:
         return None
     if result.status != "passed":
         return result.reason or result.status
+    if result.against_parent is not None and not result.against_parent.significant_gain:
+        return (f"head to head against {result.parent_name}, the same candidate without its last setting, it "
+                f"measured {result.against_parent.speedup:.3f}x (noise ±{100 * result.against_parent.noise:.1f}%): "
+                "the setting did not earn its place")
     if result.confirmation is not None and not result.confirmation.significant_gain:
         return (f"won the runoff ({result.runoff_speedup:.3f}x) but the confirmation run measured "
                 f"{result.confirmation.speedup:.3f}x (quiet moments {result.confirmation.quiet_speedup:.3f}x): "

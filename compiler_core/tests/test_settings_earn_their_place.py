@@ -1,0 +1,84 @@
+"""A setting added on top of a candidate ships only if it beats that candidate head to head.
+
+The measurements are given (steady blocks), so what is tested is the decision, not a timing.
+"""
+
+from compiler_core.measure import Comparison, LatencyStats
+from compiler_core.pipeline import CandidateResult, settings_that_earn_their_place
+from compiler_core.report import _why_lost
+
+
+def _comparison(baseline_ms: float, candidate_ms: float) -> Comparison:
+    """Eight steady interleaved blocks of each."""
+    return Comparison(baseline=LatencyStats([baseline_ms] * 8), candidate=LatencyStats([candidate_ms] * 8),
+                      baseline_blocks=[baseline_ms] * 8, candidate_blocks=[candidate_ms] * 8)
+
+
+def _in_runoff(name: str, speedup: float) -> CandidateResult:
+    result = CandidateResult(name=name, status="passed", complete=True, runner=object())
+    result.runoff = _comparison(10.0, 10.0 / speedup)
+    result.runoff_speedup = speedup
+    return result
+
+
+class Duels:
+    """Head-to-head results by challenger name: the challenger's speed-up over its parent."""
+
+    def __init__(self, **speedups: float):
+        self.speedups = speedups
+        self.fought: list[tuple[str, str]] = []
+
+    def __call__(self, parent: CandidateResult, challenger: CandidateResult) -> Comparison:
+        self.fought.append((parent.name, challenger.name))
+        return _comparison(10.0, 10.0 / self.speedups[challenger.name])
+
+
+def test_a_setting_that_loses_head_to_head_is_taken_back():
+    plain = _in_runoff("int8_dynamic_per_tensor", 2.12)
+    single_thread = _in_runoff("int8_dynamic_per_tensor+single_thread", 2.32)  # ahead in the runoff
+    duels = Duels(**{"int8_dynamic_per_tensor+single_thread": 0.90})  # behind when the two meet
+
+    chosen = settings_that_earn_their_place(single_thread, [single_thread, plain], duels)
+
+    assert chosen is plain
+    assert duels.fought == [("int8_dynamic_per_tensor", "int8_dynamic_per_tensor+single_thread")]
+    assert "did not earn its place" in _why_lost(single_thread, chosen)
+
+
+def test_a_tie_goes_to_the_candidate_without_the_setting():
+    plain, tuned = _in_runoff("openvino_int8", 2.40), _in_runoff("openvino_int8+no_hyperthreading", 2.45)
+
+    assert settings_that_earn_their_place(tuned, [tuned, plain], Duels(**{tuned.name: 1.01})) is plain
+
+
+def test_each_setting_of_a_chain_is_judged_on_its_own():
+    base = _in_runoff("openvino_int8", 2.36)
+    static = _in_runoff("openvino_int8+static_shapes", 2.62)
+    both = _in_runoff("openvino_int8+static_shapes+no_hyperthreading", 2.63)
+    duels = Duels(**{both.name: 1.00, static.name: 1.12})  # static shapes pay, the thread setting does not
+
+    chosen = settings_that_earn_their_place(both, [both, static, base], duels)
+
+    assert chosen is static
+    assert duels.fought == [(static.name, both.name), (base.name, static.name)]
+    assert _why_lost(static, chosen) is None
+
+
+def test_a_setting_that_wins_head_to_head_ships():
+    plain, tuned = _in_runoff("int8_static", 2.0), _in_runoff("int8_static+single_thread", 2.4)
+
+    assert settings_that_earn_their_place(tuned, [tuned, plain], Duels(**{tuned.name: 1.15})) is tuned
+
+
+def test_without_a_proven_parent_the_runoff_winner_stands():
+    tuned = _in_runoff("int8_dynamic+single_thread", 2.0)
+    gone = _in_runoff("int8_dynamic", 1.9)
+    gone.runner = None  # its session was released: it could not have won anyway
+    no_gain = _in_runoff("int8_dynamic", 1.01)  # not a gain over the baseline to fall back to
+    duels = Duels()
+
+    assert settings_that_earn_their_place(tuned, [tuned, gone], duels) is tuned
+    assert settings_that_earn_their_place(tuned, [tuned, no_gain], duels) is tuned
+    assert settings_that_earn_their_place(tuned, [tuned], duels) is tuned
+    assert settings_that_earn_their_place(None, [tuned], duels) is None
+    assert duels.fought == []
