@@ -110,6 +110,12 @@ class Comparison:
                 and self.quiet_speedup >= 1.0)
 
     @property
+    def faster(self) -> bool:
+        """The candidate's median is the lower one: the point estimate, for choosing between two
+        runners that have each already proved a gain over the baseline."""
+        return self.speedup > 1.0
+
+    @property
     def significantly_slower(self) -> bool:
         return self.speedup < 1.0 / (1.0 + MIN_MEANINGFUL_GAIN) and self.speedup * (1.0 + self.noise) < 1.0
 

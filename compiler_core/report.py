@@ -46,7 +46,7 @@ def _why_lost(result, winner, routed=()) -> str | None:
         return None
     if result.status != "passed":
         return result.reason or result.status
-    if result.against_parent is not None and not result.against_parent.significant_gain:
+    if result.against_parent is not None and not result.against_parent.faster:
         return (f"head to head against {result.parent_name}, the same candidate without its last setting, it "
                 f"measured {result.against_parent.speedup:.3f}x (noise ±{100 * result.against_parent.noise:.1f}%): "
                 "the setting did not earn its place")
