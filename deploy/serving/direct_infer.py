@@ -4,13 +4,13 @@ MLServer's REST path costs about a millisecond of Python per request before and
 after the model runs: FastAPI routing and dependency solving, pydantic
 validation of the request, the data plane's bookkeeping, and a second pass
 over the response model to serialize it (`bench/RESULTS.md` has the profile).
-Beside a 5 ms model that is the whole of the issue's +10% budget. `DirectInfer`
+Beside a 5 ms model that is all of the 10% that serving may add (bench/serving.py). `DirectInfer`
 sits in MLServer's middleware stack and answers `POST /v2/models/{name}[/versions/{v}]/infer`
-itself when the model is a `WhetstoneRuntime` without adaptive batching: the
-body is parsed once with orjson (JSON, or the binary tensor data extension),
-checked against signature.json by the same `tensors.decode_inputs` the
-MLServer path uses, run, and written back with orjson straight from the
-output arrays.
+itself when the model is a `WhetstoneRuntime`: the body is parsed once with
+orjson (JSON, or the binary tensor data extension), checked against
+signature.json by the same `tensors.decode_inputs` the MLServer path uses, run
+(through `batching.AdaptiveBatcher` when the model has adaptive batching), and
+written back with orjson straight from the output arrays.
 
 What it keeps from MLServer's path: the HTTP metrics (it sits inside the
 Prometheus middleware) and the data plane's per-model infer metrics; the
@@ -18,16 +18,17 @@ access token; refusals as `{"error": "..."}` with the same status codes; the
 response id and CloudEvents headers; gzip for clients that accept it.
 
 What it leaves to MLServer, untouched: other runtimes, unknown or unready
-models (MLServer's own 404 and 400), models with adaptive batching (the batcher
-works on MLServer's request objects), servers with the response cache on, and
+models (MLServer's own 404 and 400), servers with the response cache on, and
 calls from a browser (an `Origin` header), whose CORS answer MLServer's
-middleware writes.
+middleware writes. gRPC calls never come here; a batched model's gRPC calls go
+through MLServer's own batcher.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+import weakref
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,9 @@ import orjson
 from mlserver.cloudevents import CloudEventsMiddleware, CloudEventsTypes
 from mlserver.errors import MLServerError
 from mlserver.utils import generate_uuid
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
+from .batching import AdaptiveBatcher
 from .binary import (
     BINARY_DATA_SIZE,
     HEADER_LENGTH,
@@ -61,6 +63,8 @@ HTTP_OK = 200
 # Beside MLServer's own metrics: which calls this path answered, so an operator
 # (and the engine's tests) can see that it serves the traffic it should.
 ANSWERED = Counter("whetstone_direct_infer", "V2 infer calls answered by DirectInfer", ["model", "version"])
+BATCHED = Histogram("whetstone_direct_infer_batch_requests", "requests joined in one engine call by adaptive batching",
+                    ["model"], buckets=(1, 2, 4, 8, 16, 32, 64, 128))
 
 
 class DirectInfer:
@@ -73,6 +77,8 @@ class DirectInfer:
         self._cloudevents = CloudEventsMiddleware(settings)
         self._gzip = bool(settings.gzip_enabled)
         self._enabled = not settings.cache_enabled
+        # One batcher per loaded model object: a redeploy brings a new one, with its own settings.
+        self._batchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope, receive, send):
         model = await self._model_to_answer(scope)
@@ -94,7 +100,7 @@ class DirectInfer:
             return None
         # Not isinstance: MLServer re-imports a model's implementation module when it
         # loads the model, so the engine's class object is not the one imported here.
-        if not getattr(model, "ANSWERS_DIRECT_INFER", False) or not model.ready or model.batching:
+        if not getattr(model, "ANSWERS_DIRECT_INFER", False) or not model.ready:
             return None
         return model
 
@@ -116,6 +122,17 @@ class DirectInfer:
             plane._ModelInferRequestSuccess.labels(model=name, version=version).inc()
             ANSWERED.labels(model=name, version=version).inc()
         await _send(send, status, response_headers, payload)
+
+    async def _run(self, model: WhetstoneRuntime, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if not model.batching:
+            return await model.run(arrays)
+        batcher = self._batchers.get(model)
+        if batcher is None:
+            batcher = AdaptiveBatcher(model.run, max_batch_size=model.settings.max_batch_size,
+                                      max_batch_time_s=model.settings.max_batch_time,
+                                      observe_batch=BATCHED.labels(model=model.name).observe)
+            self._batchers[model] = batcher
+        return await batcher.infer(arrays)
 
     async def _infer(self, model: WhetstoneRuntime, headers: dict[bytes, bytes], scope, body: bytes):
         header_length = headers.get(HEADER_LENGTH)
@@ -139,7 +156,7 @@ class DirectInfer:
 
         signature = model.signature
         arrays = decode_inputs(inputs, signature.get("inputs", []), blobs)
-        outputs = ordered_outputs(await model.run(arrays), signature.get("outputs", []))
+        outputs = ordered_outputs(await self._run(model, arrays), signature.get("outputs", []))
 
         response: dict[str, Any] = {"model_name": model.name}
         if model.version:

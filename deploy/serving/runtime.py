@@ -28,10 +28,11 @@ from .tensors import decode_inputs, encode_outputs, keep_decoded, wire_inputs
 
 class WhetstoneRuntime(MLModel):
     _runner: PackageRunner
-    # Adaptive batching is on (MLServer's batcher wraps predict); set by load().
+    # Adaptive batching is on (MLServer's batcher wraps predict for gRPC; direct_infer
+    # batches REST calls itself); set by load().
     batching: bool = False
-    # direct_infer may answer V2 infer calls for this model without MLServer's REST path
-    # (unless it batches); it asks by this flag, see there why not by isinstance.
+    # direct_infer answers V2 REST infer calls for this model without MLServer's REST path;
+    # it asks by this flag, see there why not by isinstance.
     ANSWERS_DIRECT_INFER = True
 
     async def load(self) -> bool:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.server import stop_server
 from deploy.tests.engines import RunningEngine, launch_engine
 
@@ -12,6 +14,14 @@ from deploy.tests.engines import RunningEngine, launch_engine
 def serving_engine(tmp_path_factory) -> RunningEngine:
     """One real MLServer for the session, on free loopback ports, in its own tmp dir."""
     engine = launch_engine(tmp_path_factory.mktemp("serving"))
+    yield engine
+    stop_server(engine.process)
+
+
+@pytest.fixture(scope="session")
+def mlserver_path_engine(tmp_path_factory) -> RunningEngine:
+    """A real MLServer whose infer calls all take MLServer's own REST path (no DirectInfer)."""
+    engine = launch_engine(tmp_path_factory.mktemp("serving-mlserver-path"), {**os.environ, DIRECT_INFER_ENV: "0"})
     yield engine
     stop_server(engine.process)
 

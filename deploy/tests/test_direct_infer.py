@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from mlserver.errors import ModelNotFound
 from mlserver.settings import ModelParameters, ModelSettings, Settings
-from prometheus_client import CollectorRegistry, Counter, Summary
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Summary
 
 from compiler_core.runtime import load_package
 from deploy.serving.binary import HEADER_LENGTH, decode_response, encode_request
@@ -95,6 +95,10 @@ def direct(models, metrics):
 
 def post(app, path: str, body: bytes, headers: dict[str, str] | None = None):
     """One POST through the ASGI app: (status, headers, body)."""
+    return asyncio.run(post_async(app, path, body, headers))
+
+
+async def post_async(app, path: str, body: bytes, headers: dict[str, str] | None = None):
     scope = {"type": "http", "method": "POST", "path": path,
              "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
     incoming = [{"type": "http.request", "body": body, "more_body": False}]
@@ -106,7 +110,7 @@ def post(app, path: str, body: bytes, headers: dict[str, str] | None = None):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    await app(scope, receive, send)
     start, end = sent
     return start["status"], dict(start["headers"]), end["body"]
 
@@ -161,7 +165,6 @@ def test_large_json_answer_is_gzipped_for_a_client_that_accepts_it(direct):
 
 
 @pytest.mark.parametrize("path, headers", [
-    ("/v2/models/batched/infer", {}),  # MLServer's batcher works on its own request objects
     ("/v2/models/absent/infer", {}),  # MLServer's own 404
     ("/v2/models/plain/infer", {"Origin": "http://console.example"}),  # CORS is MLServer's middleware
     ("/v2/models/plain/ready", {}),
@@ -189,6 +192,32 @@ def test_refusals_keep_the_protocol_error_body_and_count_as_failures(direct, met
     assert headers[b"content-type"] == b"application/json"
     assert mentioned in json.loads(answer)["error"]
     assert metrics.count("Failure", "plain") == 1 and metrics.count("Success", "plain") == 0
+
+
+def test_a_batched_model_joins_concurrent_requests_and_each_keeps_its_answer_or_error(direct, package):
+    def batches() -> float:
+        return REGISTRY.get_sample_value("whetstone_direct_infer_batch_requests_count", {"model": "batched"}) or 0.0
+
+    def joined() -> float:
+        return REGISTRY.get_sample_value("whetstone_direct_infer_batch_requests_sum", {"model": "batched"}) or 0.0
+
+    inputs = [rows(1, seed=i) for i in range(3)]
+    bodies = [json_body(x) for x in inputs]
+    bodies.insert(1, json.dumps({"inputs": [{"name": "x", "shape": [1, 5], "datatype": "FP32",
+                                             "data": [0] * 5}]}).encode())  # refused before it joins
+    calls_before, joined_before = batches(), joined()
+
+    async def together():
+        return await asyncio.gather(*(post_async(direct, "/v2/models/batched/infer", b) for b in bodies))
+
+    answers = asyncio.run(together())
+
+    assert [status for status, _, _ in answers] == [200, 400, 200, 200]
+    assert (batches() - calls_before, joined() - joined_before) == (1, 3)  # one engine call for the three
+    runner = load_package(package)
+    for x, (_, _, body) in zip(inputs, answers[:1] + answers[2:]):
+        logits = next(o for o in json.loads(body)["outputs"] if o["name"] == "logits")
+        np.testing.assert_array_equal(np.asarray(logits["data"], np.float32).reshape(1, 3), runner.run({"x": x})["logits"])
 
 
 def test_access_token_is_checked_on_the_direct_path(direct):

@@ -109,10 +109,13 @@ def test_refused_redeploy_leaves_the_old_package_serving_and_staged(serving_engi
     assert (serving_engine.models_root / "kept" / "model.onnx").read_bytes() == (old / "model.onnx").read_bytes()
 
 
-def test_redeployed_model_still_batches(serving_engine: RunningEngine, tmp_path):
-    # MLServer 1.7.1 installs adaptive batching on first load only; the engine
-    # adds it on reloads. A lone request waits max_batch_time for company only
-    # when batching is on, which makes it observable from outside.
+@pytest.mark.parametrize("engine_fixture", ["serving_engine", "mlserver_path_engine"], ids=["direct", "mlserver"])
+def test_redeployed_model_still_batches(request, engine_fixture, tmp_path):
+    # MLServer 1.7.1 installs its adaptive batching on first load only; the engine
+    # adds it on reloads (mlserver); the direct path makes a batcher for each loaded
+    # model (direct). A lone request waits max_batch_time for company only when
+    # batching is on, which makes it observable from outside.
+    serving_engine: RunningEngine = request.getfixturevalue(engine_fixture)
     max_batch_time_s = 0.4
     client = serving_engine.client
     deploy_package(client, write_tiny_package(tmp_path / "a", seed=51), serving_engine.models_root, "batching",
@@ -125,8 +128,10 @@ def test_redeployed_model_still_batches(serving_engine: RunningEngine, tmp_path)
     assert time.monotonic() - started >= max_batch_time_s * 0.9
 
 
+@pytest.mark.parametrize("engine_fixture", ["serving_engine", "mlserver_path_engine"], ids=["direct", "mlserver"])
 @pytest.mark.parametrize("batching", [False, True], ids=["plain", "batched"])
-def test_access_token_is_required_for_infer(serving_engine: RunningEngine, tmp_path, batching):
+def test_access_token_is_required_for_infer(request, engine_fixture, tmp_path, batching):
+    serving_engine: RunningEngine = request.getfixturevalue(engine_fixture)
     name = f"guarded-{'batched' if batching else 'plain'}"
     package = write_tiny_package(tmp_path / "package", seed=61)
     staged = deploy_package(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,6 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from compiler_core.runtime import load_package
-from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
 from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
@@ -142,15 +140,20 @@ MALFORMED_REQUESTS = {
 }
 
 
-# Unbatched models are answered by DirectInfer, batched ones by MLServer's own REST path.
-PATHS = {"strict": {}, "strict-batched": {"max_batch_size": 4, "max_batch_time_s": 0.005}}
+# Every malformed request, to a model with and without adaptive batching, on the engine as it
+# runs (DirectInfer answers) and on one with every call on MLServer's own REST path.
+BATCHED = {"max_batch_size": 4, "max_batch_time_s": 0.005}
+PATHS = {"direct": ("serving_engine", {}), "direct-batched": ("serving_engine", BATCHED),
+         "mlserver": ("mlserver_path_engine", {}), "mlserver-batched": ("mlserver_path_engine", BATCHED)}
 
 
 @pytest.fixture(scope="module", params=list(PATHS))
-def strict_model(request, serving_engine: RunningEngine, tmp_path_factory) -> str:
+def strict_model(request, tmp_path_factory) -> str:
+    engine_fixture, batching = PATHS[request.param]
+    engine = request.getfixturevalue(engine_fixture)
     package = write_tiny_package(tmp_path_factory.mktemp("strict"))
-    deploy_package(serving_engine.client, package, serving_engine.models_root, request.param, **PATHS[request.param])
-    return f"{serving_engine.base_url}/v2/models/{request.param}/infer"
+    deploy_package(engine.client, package, engine.models_root, request.param, **batching)
+    return f"{engine.base_url}/v2/models/{request.param}/infer"
 
 
 @pytest.mark.parametrize("case", MALFORMED_REQUESTS, ids=list(MALFORMED_REQUESTS))
@@ -175,11 +178,11 @@ def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:
     }
 
 
-def test_unbatched_calls_take_the_direct_path_and_both_paths_keep_the_metrics(serving_engine: RunningEngine, tmp_path):
+def test_calls_take_the_direct_path_and_keep_mlservers_metrics(serving_engine: RunningEngine, tmp_path):
     package = write_tiny_package(tmp_path / "package", seed=6)
     client = serving_engine.client
     deploy_package(client, package, serving_engine.models_root, "counted")
-    deploy_package(client, package, serving_engine.models_root, "counted-batched", max_batch_size=4, max_batch_time_s=0.005)
+    deploy_package(client, package, serving_engine.models_root, "counted-batched", **BATCHED)
     x = batch(2)
     expected = load_package(package).run({"x": x})
 
@@ -190,15 +193,17 @@ def test_unbatched_calls_take_the_direct_path_and_both_paths_keep_the_metrics(se
         assert refused.status_code == 400
 
     direct = metric_values(serving_engine, "whetstone_direct_infer_total")
-    assert direct.get("counted") == 3 and "counted-batched" not in direct
     successes = metric_values(serving_engine, "model_infer_request_success_total")
     failures = metric_values(serving_engine, "model_infer_request_failure_total")
     for name in ("counted", "counted-batched"):
+        assert direct[name] == 3, name
         assert (successes[name], failures[name]) == (3, 1), name
+    # One request at a time: each batch held one request.
+    assert metric_values(serving_engine, "whetstone_direct_infer_batch_requests_sum")["counted-batched"] == 3
 
 
-def test_direct_path_can_be_switched_off_for_the_whole_engine(launched_engines, tmp_path):
-    engine = launched_engines(tmp_path / "engine", env={**os.environ, DIRECT_INFER_ENV: "0"})
+def test_direct_path_can_be_switched_off_for_the_whole_engine(mlserver_path_engine: RunningEngine, tmp_path):
+    engine = mlserver_path_engine
     package = write_tiny_package(tmp_path / "package", seed=8)
     deploy_package(engine.client, package, engine.models_root, "through-mlserver")
     x = batch(2)
@@ -234,9 +239,9 @@ def test_widened_datatype_is_converted_to_the_signature(serving_engine: RunningE
     assert_same_outputs(served, load_package(package).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE)
 
 
-def test_adaptive_batching_keeps_each_answer_and_each_error_with_its_request(
-    serving_engine: RunningEngine, tmp_path
-):
+@pytest.mark.parametrize("engine_fixture", ["serving_engine", "mlserver_path_engine"], ids=["direct", "mlserver"])
+def test_adaptive_batching_keeps_each_answer_and_each_error_with_its_request(request, engine_fixture, tmp_path):
+    serving_engine: RunningEngine = request.getfixturevalue(engine_fixture)
     package = write_tiny_package(tmp_path / "package", seed=5)
     deploy_package(
         serving_engine.client, package, serving_engine.models_root, "batched",

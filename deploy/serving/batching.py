@@ -1,0 +1,118 @@
+"""Adaptive batching of decoded requests, for the direct infer path.
+
+MLServer's batcher (what a batched model gets over gRPC) merges MLServer's request
+objects and splits its response objects, which costs Python per request that the
+direct path exists to avoid. This one works on the arrays `tensors.decode_inputs`
+already produced, with MLServer's semantics and settings: a batch opens with its
+first request and closes after `max_batch_time` seconds or at `max_batch_size`
+requests, whichever comes first; batches run concurrently; each request gets its
+own rows of the outputs back.
+
+Each request was checked against the signature before it joins, so one malformed
+request does not fail the others. Requests whose inputs differ beyond the batch
+dim (two sequence lengths) are batched only with their like. If the engine
+refuses a batch, or an output does not have the batch's rows along its first dim
+(a model that reduces over the batch), each request of it runs on its own, so
+every caller still gets its own answer or its own error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Arrays = dict[str, np.ndarray]
+
+
+@dataclass
+class _Waiting:
+    inputs: Arrays
+    rows: int
+    answer: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class AdaptiveBatcher:
+    def __init__(self, run: Callable[[Arrays], Awaitable[Arrays]], *, max_batch_size: int, max_batch_time_s: float,
+                 observe_batch: Callable[[int], None] | None = None):
+        self._run = run
+        self._max_size = max_batch_size
+        self._max_time = max_batch_time_s
+        self._observe = observe_batch or (lambda requests: None)
+        self._open: list[_Waiting] = []
+        self._closer: asyncio.TimerHandle | None = None
+        self._running: set[asyncio.Task] = set()  # referenced, so a batch is not collected mid-run
+
+    async def infer(self, inputs: Arrays) -> Arrays:
+        rows = _rows(inputs)
+        if rows is None:  # no common batch dim to join along
+            self._observe(1)
+            return await self._run(inputs)
+        waiting = _Waiting(inputs, rows)
+        self._open.append(waiting)
+        if len(self._open) >= self._max_size:
+            self._close()
+        elif self._closer is None:
+            self._closer = asyncio.get_running_loop().call_later(self._max_time, self._close)
+        return await waiting.answer
+
+    def _close(self) -> None:
+        if self._closer is not None:
+            self._closer.cancel()
+            self._closer = None
+        batch, self._open = self._open, []
+        for group in _alike(batch):
+            task = asyncio.create_task(self._answer(group))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _answer(self, group: list[_Waiting]) -> None:
+        if len(group) > 1:
+            joined = {name: np.concatenate([w.inputs[name] for w in group]) for name in group[0].inputs}
+            self._observe(len(group))
+            try:
+                outputs = await self._run(joined)
+            except Exception:
+                outputs = None  # one request may be what the engine refused: answer each on its own
+            total = sum(w.rows for w in group)
+            if outputs is not None and all(np.ndim(a) >= 1 and np.shape(a)[0] == total for a in outputs.values()):
+                start = 0
+                for waiting in group:
+                    end = start + waiting.rows
+                    _settle(waiting, result={name: a[start:end] for name, a in outputs.items()})
+                    start = end
+                return
+        for waiting in group:
+            self._observe(1)
+            try:
+                _settle(waiting, result=await self._run(waiting.inputs))
+            except Exception as exc:
+                _settle(waiting, error=exc)
+
+
+def _settle(waiting: _Waiting, *, result: Arrays | None = None, error: Exception | None = None) -> None:
+    if waiting.answer.done():  # the caller went away (cancelled)
+        return
+    if error is not None:
+        waiting.answer.set_exception(error)
+    else:
+        waiting.answer.set_result(result)
+
+
+def _rows(inputs: Arrays) -> int | None:
+    """The request's size along the batch dim: the first dim every input shares."""
+    firsts = {a.shape[0] for a in inputs.values() if a.ndim >= 1}
+    if len(firsts) != 1 or any(a.ndim == 0 for a in inputs.values()):
+        return None
+    return firsts.pop()
+
+
+def _alike(batch: list[_Waiting]) -> list[list[_Waiting]]:
+    """The requests that can be joined: same input names, and the same dims and dtypes after the first."""
+    groups: dict[tuple, list[_Waiting]] = {}
+    for waiting in batch:
+        key = tuple(sorted((name, a.shape[1:], a.dtype.str) for name, a in waiting.inputs.items()))
+        groups.setdefault(key, []).append(waiting)
+    return list(groups.values())

@@ -1,0 +1,115 @@
+"""AdaptiveBatcher on its own: who is joined with whom, and that every caller gets its own rows.
+
+The engine here is a function that records its calls; the served engine's batching is
+covered through HTTP in test_serving_engine and test_binary_tensors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from deploy.serving.batching import AdaptiveBatcher
+
+
+class Engine:
+    """Doubles x; refuses any call that holds a negative value, as an engine refuses bad content."""
+
+    def __init__(self, reduce: bool = False):
+        self.calls: list[int] = []
+        self.reduce = reduce
+
+    async def run(self, inputs):
+        x = inputs["x"]
+        self.calls.append(x.shape[0])
+        await asyncio.sleep(0)
+        if (x < 0).any():
+            raise ValueError("negative input")
+        if self.reduce:  # an output that is not per row
+            return {"y": x * 2, "total": np.asarray([x.sum()])}
+        return {"y": x * 2}
+
+
+def request(rows: int, value: float, width: int = 3) -> dict[str, np.ndarray]:
+    return {"x": np.full((rows, width), value, np.float32)}
+
+
+def gather(batcher: AdaptiveBatcher, requests: list[dict]) -> list:
+    async def main():
+        return await asyncio.gather(*(batcher.infer(r) for r in requests), return_exceptions=True)
+    return asyncio.run(main())
+
+
+def test_concurrent_requests_share_one_call_and_each_gets_its_own_rows():
+    engine, sizes = Engine(), []
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=0.05, observe_batch=sizes.append)
+    requests = [request(1, 1.0), request(2, 2.0), request(1, 3.0)]
+
+    answers = gather(batcher, requests)
+
+    assert engine.calls == [4] and sizes == [3]
+    for sent, answer in zip(requests, answers):
+        np.testing.assert_array_equal(answer["y"], sent["x"] * 2)
+
+
+def test_a_full_batch_runs_at_once_and_the_rest_start_the_next():
+    engine = Engine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=2, max_batch_time_s=0.05)
+
+    answers = gather(batcher, [request(1, v) for v in (1.0, 2.0, 3.0)])
+
+    assert engine.calls == [2, 1]
+    assert [float(a["y"][0, 0]) for a in answers] == [2.0, 4.0, 6.0]
+
+
+def test_requests_that_differ_beyond_the_batch_dim_are_joined_only_with_their_like():
+    engine = Engine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=0.05)
+
+    answers = gather(batcher, [request(1, 1.0, width=3), request(1, 2.0, width=5), request(1, 3.0, width=3)])
+
+    assert sorted(engine.calls) == [1, 2]
+    assert [a["y"].shape for a in answers] == [(1, 3), (1, 5), (1, 3)]
+
+
+def test_a_refused_batch_is_answered_request_by_request():
+    engine = Engine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=0.05)
+
+    answers = gather(batcher, [request(1, 1.0), request(1, -1.0), request(1, 3.0)])
+
+    assert engine.calls == [3, 1, 1, 1]
+    assert isinstance(answers[1], ValueError)
+    assert float(answers[0]["y"][0, 0]) == 2.0 and float(answers[2]["y"][0, 0]) == 6.0
+
+
+def test_outputs_that_are_not_per_row_are_computed_per_request():
+    engine = Engine(reduce=True)
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=0.05)
+
+    answers = gather(batcher, [request(1, 1.0), request(2, 2.0)])
+
+    assert engine.calls == [3, 1, 2]
+    assert [float(a["total"][0]) for a in answers] == [3.0, 12.0]
+
+
+@pytest.mark.parametrize("inputs", [
+    {"x": np.asarray(1.0, np.float32)},  # a scalar: nothing to join along
+    {"x": np.ones((2, 3), np.float32), "mask": np.ones((3, 3), np.float32)},  # inputs disagree on the first dim
+], ids=["scalar", "no shared first dim"])
+def test_inputs_without_a_shared_batch_dim_run_at_once_and_alone(inputs):
+    calls = []
+
+    async def identity(arrays):
+        calls.append(arrays)
+        return arrays
+
+    batcher = AdaptiveBatcher(identity, max_batch_size=8, max_batch_time_s=60)
+
+    async def main():
+        return await asyncio.wait_for(batcher.infer(inputs), 5)  # not after the 60 s wait for company
+
+    assert asyncio.run(main()) is inputs
+    assert calls == [inputs]
