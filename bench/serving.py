@@ -14,10 +14,11 @@ stated for such models):
 - served: the same package behind our MLServer engine on 127.0.0.1, by 1 or 8
   keep-alive connections, with the V2 JSON body and with the binary tensor
   data extension (raw bytes after a JSON header), without and with adaptive
-  batching (max_batch_size 8, max_batch_time 5 ms). Unbatched calls are
-  answered by the engine's direct infer path (deploy/serving/direct_infer.py);
-  a second engine started with WHETSTONE_DIRECT_INFER=0 answers the same
-  calls through MLServer's own REST path, at concurrency 1, for comparison.
+  batching (max_batch_size 8, max_batch_time 5 ms). Calls are answered by
+  the engine's direct infer path (deploy/serving/direct_infer.py, its own
+  batcher); a second engine started with WHETSTONE_DIRECT_INFER=0 answers
+  the same calls through MLServer's own REST path and batcher, at
+  concurrency 1 unbatched and 8 batched, for comparison.
 The load generator is wrk (installed by `make test-deps`), a C client that
 costs the host little CPU; without it, Python threads in a process of their
 own stand in, and the results say so. Every request is batch 1. The variants
@@ -357,7 +358,7 @@ VARIANTS = [
     ("in_process", None, 1), ("in_process_batch8", None, 1), ("in_process", None, 8),
     ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
-    ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1),
+    ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1), ("served_mlserver_batched", JSON, 8),
 ]
 
 
@@ -379,7 +380,8 @@ def bench_workload(workload: Workload, package: Path, port: int, mlserver_port: 
     bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
     urls = {"served": f"http://127.0.0.1:{port}/v2/models/{workload.name}/infer",
             "served_batched": f"http://127.0.0.1:{port}/v2/models/{workload.name}-batched/infer",
-            "served_mlserver": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}/infer"}
+            "served_mlserver": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}/infer",
+            "served_mlserver_batched": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}-batched/infer"}
     results: dict[str, list[dict]] = {variant_key(*v): [] for v in VARIANTS}
     try:
         for round_index in range(args.rounds):
@@ -410,6 +412,8 @@ def bench_workload(workload: Workload, package: Path, port: int, mlserver_port: 
                                                    "throughput_rps"),
         "batching_throughput_gain_c8_binary": paired(results, "served_batched_binary_c8", "served_binary_c8",
                                                      "throughput_rps"),
+        "mlserver_batching_throughput_gain_c8_json": paired(results, "served_mlserver_batched_json_c8",
+                                                            "served_json_c8", "throughput_rps"),
     }
     summary["rounds"] = results
     return summary
@@ -484,6 +488,8 @@ def main() -> int:
                 deploy_package(serving, package, tmp / "serving" / "models", workload.name)
                 deploy_package(serving, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
                 deploy_package(mlserver_serving, package, tmp / "serving-mlserver" / "models", workload.name)
+                deploy_package(mlserver_serving, package, tmp / "serving-mlserver" / "models",
+                               f"{workload.name}-batched", **BATCHING)
                 result = bench_workload(workload, package, http_port, mlserver_ports[0], client, args)
                 result["description"] = workload.description
                 result["package"] = {"speedup": report.get("overall", {}).get("speedup"),
@@ -514,7 +520,8 @@ ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in pro
         ("in_process_c8", "in process", "", 8),
         ("served_json_c8", "served", "JSON", 8), ("served_batched_json_c8", "served, adaptive batching", "JSON", 8),
         ("served_binary_c8", "served", "binary", 8),
-        ("served_batched_binary_c8", "served, adaptive batching", "binary", 8)]
+        ("served_batched_binary_c8", "served, adaptive batching", "binary", 8),
+        ("served_mlserver_batched_json_c8", "served, MLServer's REST path and batcher", "JSON", 8)]
 
 
 def render(result: dict) -> str:
@@ -568,6 +575,9 @@ def render(result: dict) -> str:
                             f"{gain['median']:+.1%} ({spread(gain)}; medians {w[f'served_{form}_c8']['throughput_rps']:.1f}"
                             f" → {w[f'served_batched_{form}_c8']['throughput_rps']:.1f} req/s); target: higher: "
                             f"**{'met' if gain['median'] > 0 else 'not met'}**.")
+        theirs = w["paired"]["mlserver_batching_throughput_gain_c8_json"]
+        verdicts.append(f"- {name}, JSON: MLServer's REST path and batcher at concurrency 8, against the direct path "
+                        f"unbatched: {theirs['median']:+.1%} ({spread(theirs)}).")
     return "\n".join(lines + ["", "Targets:", *verdicts, ""])
 
 
