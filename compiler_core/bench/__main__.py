@@ -28,7 +28,7 @@ from ..accuracy import DEFAULT_COSINE_BUDGET, compare_outputs
 from ..calibration import generated_batches
 from ..hardware import describe_hardware, software_context
 from ..measure import Comparison, MeasurePlan, interleaved_blocks, single_latency_ms
-from ..pipeline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, optimize
+from ..pipeline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, DECIDING_ROUNDS, optimize
 from ..runtime import load_package
 from ..shapes import dim_roles
 from ..signature import dims_of, signature_of
@@ -45,6 +45,10 @@ def _measure(runners: dict, feeds: dict, seconds: float) -> dict[str, dict]:
     base_ms = single_latency_ms(lambda: runners[names[0]](feeds))
     plan = MeasurePlan.for_latency(base_ms, None)
     plan.seconds = max(plan.seconds, seconds)
+    # As many rounds as the optimizer's deciding runs: with nine runners and a wait for quiet
+    # threads after every block, 3 s gave a 1 ms model about five, and a peer read 1.96x in
+    # one run and 1.14x in the next.
+    plan.min_rounds = max(plan.min_rounds, DECIDING_ROUNDS)
     stats, blocks = interleaved_blocks([lambda r=runners[n]: r(feeds) for n in names], plan)
     result = {}
     for name, stat, block in zip(names, stats, blocks):
