@@ -1,8 +1,14 @@
 """What the accuracy guard judges an output by: top-1 for class scores, cosine for everything else."""
 
 import numpy as np
+import onnx
 
-from compiler_core.accuracy import compare_outputs
+from compiler_core.accuracy import TOP1_MIN_ROWS, compare_outputs
+from compiler_core.calibration import generated_batches
+from compiler_core.pipeline import top1_batches
+from compiler_core.signature import signature_of
+
+from . import models
 
 
 def _rows(seed, n=16, width=32):
@@ -39,3 +45,20 @@ def test_an_embedding_is_judged_by_cosine_alone():
     # An unnamed output that is not normalised is still treated as class scores.
     raw = compare_outputs([{"output": embedding}], [{"output": close}], 0.5)
     assert raw.top1_agreement == 0.0
+
+
+def test_class_scores_get_enough_rows_for_top1_and_embeddings_no_extra_batches(tmp_path):
+    model = onnx.load(str(models.mlp(tmp_path / "mlp.onnx")))
+    signature = signature_of(model)
+    feeds = generated_batches(model, signature, {"batch": 8}, 3, seed=1)
+    scores = [{"logits": _rows(seed, n=8, width=10)} for seed in range(3)]  # 24 rows of class scores
+
+    more = top1_batches(model, signature, feeds, scores, seed=5000)
+
+    assert len(more) == 29 and all(batch["x"].shape == (8, 64) for batch in more)  # 24 + 29 * 8 >= TOP1_MIN_ROWS
+    assert 24 + 8 * len(more) >= TOP1_MIN_ROWS
+    assert not any(np.array_equal(more[0]["x"], f["x"]) for f in feeds)  # fresh inputs
+    embeddings = [{"sentence_embedding": _rows(seed, n=8)} for seed in range(3)]
+    assert top1_batches(model, signature, feeds, embeddings, seed=5000) == []
+    labels = [{"label": np.zeros(300, np.int64)}]  # labels are judged element for element; 300 already
+    assert top1_batches(model, signature, feeds[:1], labels, seed=5000) == []
