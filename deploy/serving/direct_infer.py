@@ -4,13 +4,14 @@ MLServer's REST path costs about a millisecond of Python per request before and
 after the model runs: FastAPI routing and dependency solving, pydantic
 validation of the request, the data plane's bookkeeping, and a second pass
 over the response model to serialize it (`bench/RESULTS.md` has the profile).
-Beside a 5 ms model that is all of the 10% that serving may add (bench/serving.py). `DirectInfer`
-sits in MLServer's middleware stack and answers `POST /v2/models/{name}[/versions/{v}]/infer`
-itself when the model is a `WhetstoneRuntime`: the body is parsed once with
-orjson (JSON, or the binary tensor data extension), checked against
-signature.json by the same `tensors.decode_inputs` the MLServer path uses, run
-(through `batching.AdaptiveBatcher` when the model has adaptive batching), and
-written back with orjson straight from the output arrays.
+Beside a 5 ms model that is all of the 10% that serving may add (bench/serving.py).
+`DirectInfer` sits in MLServer's middleware stack and answers
+`POST /v2/models/{name}[/versions/{v}]/infer` itself when the model is a
+`WhetstoneRuntime`: the body is parsed once (JSON with simdjson, tensor data
+straight into arrays; the binary tensor data extension's header with orjson),
+checked against signature.json by the same `tensors.decode_inputs` the MLServer
+path uses, run (through `batching.AdaptiveBatcher` when the model has adaptive
+batching), and written back with orjson straight from the output arrays.
 
 What it keeps from MLServer's path: the HTTP metrics (it sits inside the
 Prometheus middleware) and the data plane's per-model infer metrics; the
@@ -27,6 +28,7 @@ through MLServer's own batcher.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import weakref
 from typing import Any
@@ -45,12 +47,12 @@ from .binary import (
     InvalidBinaryRequest,
     _decompressed,
     _pack_bytes,
-    _read_body,
     binary_outputs_wanted,
     split_request,
 )
 from .datatypes import v2_datatype
-from .errors import InvalidInferenceRequest
+from .errors import InvalidInferenceRequest, RequestTooLarge
+from .json_request import JsonRequestReader
 from .runtime import WhetstoneRuntime
 from .tensors import decode_inputs, ordered_outputs, parse_wire_inputs
 
@@ -59,6 +61,9 @@ INFER_PATH = re.compile(r"/v2/models/(?P<name>[^/]+)(?:/versions/(?P<version>[^/
 GZIP_MINIMUM_SIZE = 500
 GZIP_LEVEL = 9
 HTTP_OK = 200
+# The largest request body read, in MB: a 3x1024x1024 FP32 image is about 60 MB as JSON.
+MAX_REQUEST_ENV = "WHETSTONE_MAX_REQUEST_MB"
+DEFAULT_MAX_REQUEST_MB = 256
 
 # Beside MLServer's own metrics: which calls this path answered, so an operator
 # (and the engine's tests) can see that it serves the traffic it should.
@@ -77,25 +82,27 @@ class DirectInfer:
         self._cloudevents = CloudEventsMiddleware(settings)
         self._gzip = bool(settings.gzip_enabled)
         self._enabled = not settings.cache_enabled
+        self._json = JsonRequestReader()
+        self._max_body = int(float(os.environ.get(MAX_REQUEST_ENV, DEFAULT_MAX_REQUEST_MB)) * 2**20)
         # One batcher per loaded model object: a redeploy brings a new one, with its own settings.
         self._batchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope, receive, send):
-        model = await self._model_to_answer(scope)
-        if model is None:
+        if not self._enabled or scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
         match = INFER_PATH.fullmatch(scope["path"])
+        model = None if match is None else await self._model_to_answer(scope, match["name"], match["version"])
+        if model is None:
+            await self.app(scope, receive, send)
+            return
         await self._answer(model, match["name"], match["version"], scope, receive, send)
 
-    async def _model_to_answer(self, scope) -> WhetstoneRuntime | None:
-        if not self._enabled or scope["type"] != "http" or scope["method"] != "POST":
-            return None
-        match = INFER_PATH.fullmatch(scope["path"])
-        if match is None or any(key == b"origin" for key, _ in scope["headers"]):
+    async def _model_to_answer(self, scope, name: str, version: str | None) -> WhetstoneRuntime | None:
+        if any(key == b"origin" for key, _ in scope["headers"]):
             return None
         try:
-            model = await self._registry.get_model(match["name"], match["version"])
+            model = await self._registry.get_model(name, version)
         except MLServerError:
             return None
         # Not isinstance: MLServer re-imports a model's implementation module when it
@@ -108,8 +115,8 @@ class DirectInfer:
         plane = self._data_plane
         with plane._ModelInferRequestDuration.labels(model=name, version=version).time():
             headers = dict(scope["headers"])
-            body = await _read_body(receive)
             try:
+                body = await self._read_body(headers, receive)
                 status, response_headers, payload = await self._infer(model, headers, scope, body)
             except MLServerError as exc:
                 plane._ModelInferRequestFailure.labels(model=name, version=version).inc()
@@ -122,6 +129,26 @@ class DirectInfer:
             plane._ModelInferRequestSuccess.labels(model=name, version=version).inc()
             ANSWERED.labels(model=name, version=version).inc()
         await _send(send, status, response_headers, payload)
+
+    async def _read_body(self, headers: dict[bytes, bytes], receive) -> bytes:
+        """The whole body, refused as soon as it is known to be over the limit: from its
+        Content-Length before reading, or while reading a body sent in chunks."""
+        declared = headers.get(b"content-length", b"").strip()
+        if declared.isdigit() and int(declared) > self._max_body:
+            raise RequestTooLarge(self._max_body)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise RequestTooLarge(self._max_body)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        return b"".join(chunks)
 
     async def _run(self, model: WhetstoneRuntime, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if not model.batching:
@@ -139,7 +166,7 @@ class DirectInfer:
         try:
             body = _decompressed(scope, body)
             if header_length is None:
-                request, blobs = _json_request(body), None
+                request, blobs = self._json.read(body), None
             else:
                 length = header_length.decode("latin-1").strip()
                 if not length.isdigit():
@@ -188,13 +215,6 @@ class DirectInfer:
             payload = gzip.compress(payload, compresslevel=GZIP_LEVEL)
             response_headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         return HTTP_OK, response_headers, payload
-
-
-def _json_request(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInferenceRequest(f"invalid request: the body is not valid JSON ({exc})") from exc
 
 
 def _output(name: str, array: np.ndarray, *, binary: bool) -> tuple[dict[str, Any], bytes | None]:

@@ -9,6 +9,7 @@ from mlserver.errors import MLServerError
 
 HTTP_BAD_REQUEST = 400
 HTTP_UNAUTHORIZED = 401
+HTTP_PAYLOAD_TOO_LARGE = 413
 HTTP_UNPROCESSABLE_ENTITY = 422
 
 
@@ -25,6 +26,17 @@ class PackageLoadFailed(MLServerError):
     def __init__(self, model_name: str, reason: Exception | str):
         super().__init__(
             f"model {model_name!r} could not be loaded: {reason}", HTTP_UNPROCESSABLE_ENTITY
+        )
+
+
+class RequestTooLarge(MLServerError):
+    """The request body is larger than the engine takes (WHETSTONE_MAX_REQUEST_MB)."""
+
+    def __init__(self, limit_bytes: int):
+        super().__init__(
+            f"the request body is larger than this engine takes ({limit_bytes // 2**20} MB; the engine's "
+            "WHETSTONE_MAX_REQUEST_MB sets it): send the inputs in smaller batches, or binary rather than JSON",
+            HTTP_PAYLOAD_TOO_LARGE,
         )
 
 

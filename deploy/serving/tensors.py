@@ -18,6 +18,13 @@ from .datatypes import V2_TO_NUMPY, is_fixed_dim, numpy_dtype, v2_datatype
 from .errors import InvalidInferenceRequest
 
 
+class ParsedNumbers(NamedTuple):
+    """A tensor's JSON `data` that the JSON reader already read into a flat array of numbers
+    (float64, int64 or uint64 by the request's datatype); see json_request."""
+
+    values: np.ndarray
+
+
 class WireInput(NamedTuple):
     """One request input as it came over the wire, whichever layer parsed it."""
 
@@ -58,7 +65,7 @@ def parse_wire_inputs(request: Any) -> list[WireInput]:
         name, datatype, shape = tensor.get("name"), tensor.get("datatype"), tensor.get("shape")
         if not isinstance(name, str):
             raise InvalidInferenceRequest(f"invalid request: {where}.name: a string is required")
-        if datatype not in V2_TO_NUMPY:
+        if not isinstance(datatype, str) or datatype not in V2_TO_NUMPY:
             raise InvalidInferenceRequest(
                 f"invalid request: {where}.datatype: {datatype!r} is not one of {sorted(V2_TO_NUMPY)}"
             )
@@ -129,6 +136,8 @@ def decode_input(wire: WireInput, spec: dict[str, Any], blobs: Mapping[str, memo
         array = _stacked(name, checked)
     elif wire.binary_data_size is not None:
         array = _from_binary(name, sent_datatype, shape, blobs)
+    elif isinstance(data, ParsedNumbers):
+        array = data.values.astype(sent_dtype, copy=False)
     else:
         try:
             array = np.asarray(data, dtype=sent_dtype)

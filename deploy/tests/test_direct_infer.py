@@ -14,6 +14,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mlserver.errors import ModelNotFound
 from mlserver.settings import ModelParameters, ModelSettings, Settings
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Summary
@@ -179,6 +181,8 @@ def test_leaves_other_calls_to_mlserver(direct, path, headers):
     (b'[1, 2]', 400, "JSON object"),
     (json.dumps({"inputs": [{"name": "x", "shape": [1, FEATURES], "datatype": "FLOAT", "data": [0] * 4}]}).encode(),
      400, "datatype"),
+    (json.dumps({"inputs": [{"name": "x", "shape": [1, FEATURES], "datatype": ["FP32"], "data": [0] * 4}]}).encode(),
+     400, "datatype"),
     (json.dumps({"inputs": [{"name": "x", "shape": "1x4", "datatype": "FP32", "data": [0] * 4}]}).encode(),
      400, "shape"),
     (json.dumps({"inputs": [{"name": "x", "shape": [1, FEATURES], "datatype": "FP32"}]}).encode(), 400, "data"),
@@ -226,3 +230,50 @@ def test_access_token_is_checked_on_the_direct_path(direct):
     assert post(direct, path, body)[0] == 401
     assert post(direct, path, body, {"Authorization": "Bearer wrong"})[0] == 401
     assert post(direct, path, body, {"Authorization": "Bearer s3cret"})[0] == 200
+
+
+# Any JSON value where a V2 request's fields go: the answer is a 200 or a 4xx with the
+# protocol's error body, never an exception (a 500) out of the direct path.
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+_input_tensors = st.fixed_dictionaries({}, optional={
+    "name": st.sampled_from(["x", "y"]) | _json_values,
+    "shape": st.lists(st.integers(-2, 6), max_size=3) | _json_values,
+    "datatype": st.sampled_from(["FP32", "FP64", "INT64", "BYTES", "BOOL"]) | _json_values,
+    "data": st.lists(st.floats(width=32) | st.integers(-5, 5), max_size=12) | _json_values,
+    "parameters": st.fixed_dictionaries({}, optional={"binary_data_size": _json_values}) | _json_values,
+})
+_requests = st.fixed_dictionaries({}, optional={
+    "id": _json_values, "inputs": st.lists(_input_tensors, max_size=3) | _json_values,
+    "parameters": _json_values, "outputs": _json_values,
+}) | _json_values
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=_requests)
+def test_any_json_body_gets_an_answer_or_a_protocol_error(models, request):
+    direct = DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
+                         data_plane=DataPlaneMetrics())
+
+    status, headers, body = post(direct, "/v2/models/plain/infer", json.dumps(request).encode())
+
+    answer = json.loads(body)
+    assert (status, set(answer) >= {"outputs"}) == (200, True) or (status == 400 and set(answer) == {"error"}), answer
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_an_oversized_body_is_refused_with_413_and_the_engine_keeps_answering(models, monkeypatch, declared):
+    monkeypatch.setenv("WHETSTONE_MAX_REQUEST_MB", str(4 / 1024))  # 4 KB
+    direct = DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
+                         data_plane=DataPlaneMetrics())
+    big = json_body(rows(64))
+    assert len(big) > 4096
+
+    status, _, answer = post(direct, "/v2/models/plain/infer", big,
+                             {"Content-Length": str(len(big))} if declared else None)
+
+    assert status == 413 and "larger than this engine takes" in json.loads(answer)["error"]
+    assert post(direct, "/v2/models/plain/infer", json_body(rows(2)))[0] == 200

@@ -1,0 +1,76 @@
+"""The JSON reader of the direct path gives decode_inputs what orjson would, numbers as arrays."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import orjson
+import pytest
+
+from deploy.serving.errors import InvalidInferenceRequest
+from deploy.serving.json_request import JsonRequestReader
+from deploy.serving.tensors import ParsedNumbers, decode_inputs, parse_wire_inputs
+
+SIGNATURE = [{"name": "x", "dtype": "float32", "shape": ["batch", 2, 2]}]
+
+
+def body(data, datatype="FP32", shape=(1, 2, 2), **extra) -> bytes:
+    return json.dumps({"id": "r1", "inputs": [{"name": "x", "shape": list(shape), "datatype": datatype,
+                                              "data": data, "parameters": {"note": "n"}}], **extra}).encode()
+
+
+def both_ways(raw: bytes):
+    """(decoded by the reader, decoded from orjson's plain lists), or the error each raised."""
+    results = []
+    for request in (JsonRequestReader().read(raw), orjson.loads(raw)):
+        try:
+            results.append(decode_inputs(parse_wire_inputs(request), SIGNATURE)["x"])
+        except InvalidInferenceRequest as exc:
+            results.append(type(exc))
+    return results
+
+
+@pytest.mark.parametrize("data, datatype", [
+    ([0.1, -2.5, 3e-8, 1e30], "FP32"),
+    ([[0.1, 2], [3, 4.75]], "FP32"),       # nested rows and integers among floats
+    ([1, 2, 3, 4], "FP64"),
+    ([1, -2, 2**40, 4], "INT64"),
+])
+def test_numbers_read_into_the_same_array_as_through_python_lists(data, datatype):
+    reader_view = JsonRequestReader().read(body(data, datatype))
+    assert isinstance(reader_view["inputs"][0]["data"], ParsedNumbers)
+    assert reader_view["id"] == "r1" and reader_view["inputs"][0]["parameters"] == {"note": "n"}
+    fast, plain = both_ways(body(data, datatype))
+    assert fast.dtype == plain.dtype == np.float32
+    np.testing.assert_array_equal(fast, plain)
+
+
+@pytest.mark.parametrize("data, datatype", [
+    (["a", "b", "c", "d"], "FP32"),       # text declared FP32
+    ([1.5, 2, 3, 4], "INT64"),            # floats for an integer datatype: read as a list, as before
+    ([True, False, True, False], "FP32"),
+    ([1, 2, 3], "FP32"),                  # too few values
+    ([[1, 2], [3, "x"]], "FP32"),
+])
+def test_other_data_is_read_as_a_list_and_judged_as_before(data, datatype):
+    fast, plain = both_ways(body(data, datatype))
+    if isinstance(plain, type):
+        assert fast is plain
+    else:
+        np.testing.assert_array_equal(fast, plain)
+
+
+@pytest.mark.parametrize("raw", [b'{"inputs": [', b"", b"\xff\xfe", b'{"a": 1} trailing',
+                                 b'{"id": 123456789012345678901234567890}',
+                                 body([1, 2, 3, 123456789012345678901234567890], "INT64")])
+def test_a_body_that_is_not_json_is_a_protocol_error(raw):
+    with pytest.raises(InvalidInferenceRequest, match="not valid JSON"):
+        JsonRequestReader().read(raw)
+
+
+def test_a_body_that_is_json_but_not_an_object_comes_back_for_the_request_check():
+    reader = JsonRequestReader()
+    assert reader.read(b"[1, 2]") == [1, 2] and reader.read(b"3") == 3
+    with pytest.raises(InvalidInferenceRequest, match="JSON object"):
+        parse_wire_inputs(reader.read(b"[1, 2]"))
