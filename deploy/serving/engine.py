@@ -21,10 +21,10 @@ these ways, all on purpose:
 * Over REST, MLServer speaks only JSON; the engine also takes the binary tensor
   data extension of KServe and Triton (deploy/serving/binary.py), which spares
   large inputs the JSON text.
-* V2 infer calls to our runtime's models without adaptive batching skip
-  FastAPI and MLServer's data plane (deploy/serving/direct_infer.py): that
-  path cost about a millisecond per request, the whole latency budget of a
-  small model.
+* V2 REST infer calls to our runtime's models skip FastAPI and MLServer's
+  data plane (deploy/serving/direct_infer.py, with its own adaptive batcher):
+  that path cost about a millisecond per request, the whole latency budget of
+  a small model.
 """
 
 from __future__ import annotations
