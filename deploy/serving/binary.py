@@ -227,12 +227,9 @@ class BinaryTensorData:
         if header_length is None:
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         try:
-            if not header_length.isdigit():
-                raise InvalidBinaryRequest(f"Inference-Header-Content-Length {header_length!r} is not a number")
-            body = _decompressed(scope, body)
-            request, blobs = split_request(body, int(header_length))
+            request, blobs = split_binary_body(scope, body, header_length)
         except InvalidBinaryRequest as exc:
             await _send_error(send, f"invalid request: {exc}")
             return
@@ -298,6 +295,13 @@ class _BinaryResponder:
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+def split_binary_body(scope, body: bytes, header_length: str) -> tuple[dict[str, Any], dict[str, memoryview]]:
+    """`split_request` of a body as it came (maybe compressed), given the header's value as sent."""
+    if not header_length.isdigit():
+        raise InvalidBinaryRequest(f"Inference-Header-Content-Length {header_length!r} is not a number")
+    return split_request(_decompressed(scope, body), int(header_length))
+
+
 def _binary_header_length(scope) -> str | None:
     if scope["type"] != "http" or scope.get("method") != "POST" or not scope.get("path", "").endswith("/infer"):
         return None
@@ -321,13 +325,18 @@ def _decompressed(scope, body: bytes) -> bytes:
     return body
 
 
-async def _read_body(receive) -> bytes:
-    chunks = []
+async def read_body(receive, max_bytes: int | None = None) -> bytes | None:
+    """The whole request body; None as soon as it grows past `max_bytes`."""
+    chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             break
     return b"".join(chunks)

@@ -45,16 +45,19 @@ from .binary import (
     BINARY_DATA_SIZE,
     HEADER_LENGTH,
     InvalidBinaryRequest,
+    _binary_header_length,
     _decompressed,
     _pack_bytes,
+    _wire_dtype,
     binary_outputs_wanted,
-    split_request,
+    read_body,
+    split_binary_body,
 )
 from .datatypes import v2_datatype
 from .errors import InvalidInferenceRequest, RequestTooLarge
 from .json_request import JsonRequestReader
 from .runtime import WhetstoneRuntime
-from .tensors import decode_inputs, ordered_outputs, parse_wire_inputs
+from .tensors import decode_inputs, ordered_outputs, parse_wire_inputs, text_values
 
 INFER_PATH = re.compile(r"/v2/models/(?P<name>[^/]+)(?:/versions/(?P<version>[^/]+))?/infer")
 # As MLServer's GZipMiddleware: responses from 500 bytes on, at level 9.
@@ -134,21 +137,10 @@ class DirectInfer:
         """The whole body, refused as soon as it is known to be over the limit: from its
         Content-Length before reading, or while reading a body sent in chunks."""
         declared = headers.get(b"content-length", b"").strip()
-        if declared.isdigit() and int(declared) > self._max_body:
+        body = None if declared.isdigit() and int(declared) > self._max_body else await read_body(receive, self._max_body)
+        if body is None:
             raise RequestTooLarge(self._max_body)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self._max_body:
-                raise RequestTooLarge(self._max_body)
-            chunks.append(chunk)
-            if not message.get("more_body"):
-                break
-        return b"".join(chunks)
+        return body
 
     async def _run(self, model: WhetstoneRuntime, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if not model.batching:
@@ -162,16 +154,12 @@ class DirectInfer:
         return await batcher.infer(arrays)
 
     async def _infer(self, model: WhetstoneRuntime, headers: dict[bytes, bytes], scope, body: bytes):
-        header_length = headers.get(HEADER_LENGTH)
+        header_length = _binary_header_length(scope)
         try:
-            body = _decompressed(scope, body)
             if header_length is None:
-                request, blobs = self._json.read(body), None
+                request, blobs = self._json.read(_decompressed(scope, body)), None
             else:
-                length = header_length.decode("latin-1").strip()
-                if not length.isdigit():
-                    raise InvalidBinaryRequest(f"Inference-Header-Content-Length {length!r} is not a number")
-                request, blobs = split_request(body, int(length))
+                request, blobs = split_binary_body(scope, body, header_length)
         except InvalidBinaryRequest as exc:
             raise InvalidInferenceRequest(f"invalid request: {exc}") from exc
         inputs = parse_wire_inputs(request)
@@ -222,7 +210,7 @@ def _output(name: str, array: np.ndarray, *, binary: bool) -> tuple[dict[str, An
     datatype = v2_datatype(array.dtype)
     tensor: dict[str, Any] = {"name": name, "datatype": datatype, "shape": list(array.shape)}
     if datatype == "BYTES":
-        values = [v.decode() if isinstance(v, bytes) else str(v) for v in array.ravel()]
+        values = text_values(array)
         if not binary:
             tensor["data"] = values
             return tensor, None
@@ -233,7 +221,7 @@ def _output(name: str, array: np.ndarray, *, binary: bool) -> tuple[dict[str, An
             # orjson writes the numbers straight from the array: no Python floats in between.
             tensor["data"] = flat if flat.dtype.isnative else flat.astype(flat.dtype.newbyteorder("="))
             return tensor, None
-        blob = flat.astype(flat.dtype.newbyteorder("<"), copy=False).tobytes()
+        blob = flat.astype(_wire_dtype(datatype), copy=False).tobytes()
     tensor["parameters"] = {BINARY_DATA_SIZE: len(blob)}
     return tensor, blob
 

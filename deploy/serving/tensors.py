@@ -216,16 +216,17 @@ def ordered_outputs(
 
 def encode_output(name: str, array: np.ndarray) -> ResponseOutput:
     datatype = v2_datatype(array.dtype)
-    values = array.ravel()
-    if datatype == "BYTES":
-        data = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-    else:
-        data = values.tolist()
+    data = text_values(array) if datatype == "BYTES" else array.ravel().tolist()
     # MLServer's NumpyCodec would turn shape [n] into [n, 1]; the client gets
     # exactly the shape the engine produced instead. Built as is: every field is
     # already what validation would make of it, and FastAPI validates the response again.
     return ResponseOutput.model_construct(name=name, datatype=datatype, shape=list(array.shape),
                                           data=TensorData.model_construct(data))
+
+
+def text_values(array: np.ndarray) -> list[str]:
+    """A BYTES tensor's elements as the JSON form carries them: text."""
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in array.ravel()]
 
 
 def _datatype_name(datatype: Any) -> str:

@@ -92,7 +92,13 @@ def metrics():
 
 @pytest.fixture
 def direct(models, metrics):
-    return DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()), data_plane=metrics)
+    return direct_infer(models, metrics)
+
+
+def direct_infer(models, metrics=None) -> DirectInfer:
+    """DirectInfer over these models, in front of an app that fails the test if a call reaches it."""
+    return DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
+                       data_plane=metrics or DataPlaneMetrics())
 
 
 def post(app, path: str, body: bytes, headers: dict[str, str] | None = None):
@@ -255,8 +261,7 @@ _requests = st.fixed_dictionaries({}, optional={
 @settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(request=_requests)
 def test_any_json_body_gets_an_answer_or_a_protocol_error(models, request):
-    direct = DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
-                         data_plane=DataPlaneMetrics())
+    direct = direct_infer(models)
 
     status, headers, body = post(direct, "/v2/models/plain/infer", json.dumps(request).encode())
 
@@ -267,8 +272,7 @@ def test_any_json_body_gets_an_answer_or_a_protocol_error(models, request):
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 def test_an_oversized_body_is_refused_with_413_and_the_engine_keeps_answering(models, monkeypatch, declared):
     monkeypatch.setenv("WHETSTONE_MAX_REQUEST_MB", str(4 / 1024))  # 4 KB
-    direct = DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
-                         data_plane=DataPlaneMetrics())
+    direct = direct_infer(models)
     big = json_body(rows(64))
     assert len(big) > 4096
 
