@@ -40,7 +40,12 @@ class JsonRequestReader:
             # The parser's next parse invalidates `document`: nothing of it may outlive this call.
             if not isinstance(document, simdjson.Object):
                 return _plain(document)
-            return {key: _inputs(document[key]) if key == "inputs" else _plain(document[key]) for key in document}
+            try:
+                return {key: _inputs(document[key]) if key == "inputs" else _plain(document[key]) for key in document}
+            except KeyError:
+                # simdjson lists a key that holds a NUL character but cannot look it up by name:
+                # such a body is read whole into Python values, the way orjson reads it.
+                return document.as_dict()
         except (ValueError, TypeError, RuntimeError) as exc:
             # simdjson's refusals: not JSON, not UTF-8, or a number it cannot hold (an integer
             # beyond 64 bits, which orjson refuses as well).

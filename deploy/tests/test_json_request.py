@@ -74,3 +74,14 @@ def test_a_body_that_is_json_but_not_an_object_comes_back_for_the_request_check(
     assert reader.read(b"[1, 2]") == [1, 2] and reader.read(b"3") == 3
     with pytest.raises(InvalidInferenceRequest, match="JSON object"):
         parse_wire_inputs(reader.read(b"[1, 2]"))
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a\\u0000b": 1, "inputs": []}',                                          # top-level key
+    json.dumps({"inputs": [{"name": "x", "\x00": 1, "shape": [1, 2, 2], "datatype": "FP32",
+                            "data": [1, 2, 3, 4]}]}).encode(),                  # key inside a tensor
+])
+def test_a_key_holding_a_nul_character_is_read_like_any_other(raw):
+    # simdjson lists such a key but cannot look it up by name (found by the direct path's fuzz test).
+    assert JsonRequestReader().read(raw) == orjson.loads(raw)
+
