@@ -18,7 +18,10 @@ stated for such models):
   the engine's direct infer path (deploy/serving/direct_infer.py, its own
   batcher); a second engine started with WHETSTONE_DIRECT_INFER=0 answers
   the same calls through MLServer's own REST path and batcher, at
-  concurrency 1 unbatched and 8 batched, for comparison.
+  concurrency 1 unbatched and 8 batched, for comparison; a third, started
+  with WHETSTONE_INLINE_RUNS=0, runs every call in a worker thread (JSON, at
+  concurrency 1 and 8), to show what the engine's run placement
+  (deploy/serving/run_placement.py) gains or costs.
 The load generator is wrk (installed by `make test-deps`), a C client that
 costs the host little CPU; without it, Python threads in a process of their
 own stand in, and the results say so. Every request is batch 1. The variants
@@ -57,6 +60,7 @@ from compiler_core.runtime import load_package
 from deploy.serving.binary import encode_request
 from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.repository import ServingClient, deploy_package
+from deploy.serving.run_placement import INLINE_RUNS_ENV
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
 BATCHING = {"max_batch_size": 8, "max_batch_time_s": 0.005}
@@ -359,6 +363,7 @@ VARIANTS = [
     ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
     ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1), ("served_mlserver_batched", JSON, 8),
+    ("served_in_threads", JSON, 1), ("served_in_threads", JSON, 8),
 ]
 
 
@@ -374,14 +379,13 @@ def paired(results: dict[str, list[dict]], numerator: str, denominator: str, mea
             "max": round(max(ratios), 4)}
 
 
-def bench_workload(workload: Workload, package: Path, port: int, mlserver_port: int, client, args) -> dict:
+def bench_workload(workload: Workload, package: Path, engines: dict[str, str], client, args) -> dict:
+    """`engines`: the base URL of each engine, by the variant mode its calls measure."""
     feeds = {1: workload.feeds(1), BATCH: workload.feeds(BATCH)}
     baseline = InProcessBaseline(package, feeds)
     bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
-    urls = {"served": f"http://127.0.0.1:{port}/v2/models/{workload.name}/infer",
-            "served_batched": f"http://127.0.0.1:{port}/v2/models/{workload.name}-batched/infer",
-            "served_mlserver": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}/infer",
-            "served_mlserver_batched": f"http://127.0.0.1:{mlserver_port}/v2/models/{workload.name}-batched/infer"}
+    urls = {mode: f"{base}/v2/models/{workload.name}{'-batched' if mode.endswith('_batched') else ''}/infer"
+            for mode, base in engines.items()}
     results: dict[str, list[dict]] = {variant_key(*v): [] for v in VARIANTS}
     try:
         for round_index in range(args.rounds):
@@ -404,6 +408,11 @@ def bench_workload(workload: Workload, package: Path, port: int, mlserver_port: 
         "mlserver_path_p50_overhead_c1_json": paired(results, "served_mlserver_json_c1", "in_process_c1", "p50_ms"),
         "mlserver_path_p50_overhead_c1_binary": paired(results, "served_mlserver_binary_c1", "in_process_c1",
                                                        "p50_ms"),
+        # every run in a worker thread (WHETSTONE_INLINE_RUNS=0), against the engine's default
+        "in_threads_p50_overhead_c1_json": paired(results, "served_in_threads_json_c1", "in_process_c1", "p50_ms"),
+        "on_loop_p50_change_c1_json": paired(results, "served_json_c1", "served_in_threads_json_c1", "p50_ms"),
+        "on_loop_throughput_change_c8_json": paired(results, "served_json_c8", "served_in_threads_json_c8",
+                                                    "throughput_rps"),
         # what one batch-8 call gains per item over eight batch-1 calls, in-process, one after
         # the other and eight at a time (what the engine does at concurrency 8 without batching)
         "batch8_per_item_gain": _batch_gain(results),
@@ -466,39 +475,39 @@ def main() -> int:
         packages = {w.name: (built / f"{w.name}-package", reports[w.name]) for w in WORKLOADS}
         load_before = os.getloadavg()
 
-        http_port, grpc_port, metrics_port, *mlserver_ports = free_ports(6)
-        engine = start_server(tmp / "serving", http_port=http_port, grpc_port=grpc_port,
-                              metrics_port=metrics_port, log_path=tmp / "engine.log")
-        # The same engine with every call on MLServer's own REST path; idle while the other is measured.
-        mlserver_engine = start_server(tmp / "serving-mlserver", http_port=mlserver_ports[0],
-                                       grpc_port=mlserver_ports[1], metrics_port=mlserver_ports[2],
-                                       env={**os.environ, DIRECT_INFER_ENV: "0"},
-                                       log_path=tmp / "engine-mlserver.log")
-        base_url = f"http://127.0.0.1:{http_port}"
-        mlserver_url = f"http://127.0.0.1:{mlserver_ports[0]}"
-        client = (WrkClient(tmp) if shutil.which("wrk") and not args.python_client
-                  else PythonThreadsClient(http_port))
-        load_measuring = os.getloadavg()
+        # The engine as deployed, and two variants of it, each idle while another is measured:
+        # every call on MLServer's own REST path, and every run in a worker thread.
+        variants = {"served": {}, "served_mlserver": {DIRECT_INFER_ENV: "0"}, "served_in_threads": {INLINE_RUNS_ENV: "0"}}
+        engines, client = {}, None
         try:
-            wait_until_live(base_url, 60, process=engine)
-            wait_until_live(mlserver_url, 60, process=mlserver_engine)
-            serving, mlserver_serving = ServingClient(base_url), ServingClient(mlserver_url)
+            for mode, env in variants.items():
+                http_port, grpc_port, metrics_port = free_ports(3)
+                process = start_server(tmp / mode, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port,
+                                       env={**os.environ, **env}, log_path=tmp / f"{mode}.log")
+                engines[mode] = (process, f"http://127.0.0.1:{http_port}")
+            client = (WrkClient(tmp) if shutil.which("wrk") and not args.python_client
+                      else PythonThreadsClient(int(engines["served"][1].rsplit(":", 1)[1])))
+            load_measuring = os.getloadavg()
+            for process, url in engines.values():
+                wait_until_live(url, 60, process=process)
             for workload in workloads:
                 package, report = packages[workload.name]
-                deploy_package(serving, package, tmp / "serving" / "models", workload.name)
-                deploy_package(serving, package, tmp / "serving" / "models", f"{workload.name}-batched", **BATCHING)
-                deploy_package(mlserver_serving, package, tmp / "serving-mlserver" / "models", workload.name)
-                deploy_package(mlserver_serving, package, tmp / "serving-mlserver" / "models",
-                               f"{workload.name}-batched", **BATCHING)
-                result = bench_workload(workload, package, http_port, mlserver_ports[0], client, args)
+                for mode, (_, url) in engines.items():
+                    deploy_package(ServingClient(url), package, tmp / mode / "models", workload.name)
+                    if mode != "served_in_threads":
+                        deploy_package(ServingClient(url), package, tmp / mode / "models", f"{workload.name}-batched",
+                                       **BATCHING)
+                bases = {mode: url for mode, (_, url) in engines.items()}
+                bases |= {"served_batched": bases["served"], "served_mlserver_batched": bases["served_mlserver"]}
+                result = bench_workload(workload, package, bases, client, args)
                 result["description"] = workload.description
                 result["package"] = {"speedup": report.get("overall", {}).get("speedup"),
                                      "runtime": json.loads((package / "runtime.json").read_text())}
                 result["body_bytes"] = {form: len(request_for(workload.feeds(1), form)[0]) for form in (JSON, BINARY)}
                 measured[workload.name] = result
         finally:
-            stop_server(engine)
-            stop_server(mlserver_engine)
+            for process, _ in engines.values():
+                stop_server(process)
             if isinstance(client, PythonThreadsClient):
                 client.close()
 
@@ -521,7 +530,9 @@ ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in pro
         ("served_json_c8", "served", "JSON", 8), ("served_batched_json_c8", "served, adaptive batching", "JSON", 8),
         ("served_binary_c8", "served", "binary", 8),
         ("served_batched_binary_c8", "served, adaptive batching", "binary", 8),
-        ("served_mlserver_batched_json_c8", "served, MLServer's REST path and batcher", "JSON", 8)]
+        ("served_mlserver_batched_json_c8", "served, MLServer's REST path and batcher", "JSON", 8),
+        ("served_in_threads_json_c1", "served, every run in a worker thread", "JSON", 1),
+        ("served_in_threads_json_c8", "served, every run in a worker thread", "JSON", 8)]
 
 
 def render(result: dict) -> str:
@@ -575,6 +586,10 @@ def render(result: dict) -> str:
                             f"{gain['median']:+.1%} ({spread(gain)}; medians {w[f'served_{form}_c8']['throughput_rps']:.1f}"
                             f" → {w[f'served_batched_{form}_c8']['throughput_rps']:.1f} req/s); target: higher: "
                             f"**{'met' if gain['median'] > 0 else 'not met'}**.")
+        on_loop, on_loop8 = w["paired"]["on_loop_p50_change_c1_json"], w["paired"]["on_loop_throughput_change_c8_json"]
+        verdicts.append(f"- {name}, JSON: the engine's run placement (deploy/serving/run_placement.py) against every "
+                        f"run in a worker thread: p50 at concurrency 1 {on_loop['median']:+.1%} ({spread(on_loop)}), "
+                        f"throughput at concurrency 8 {on_loop8['median']:+.1%} ({spread(on_loop8)}).")
         theirs = w["paired"]["mlserver_batching_throughput_gain_c8_json"]
         verdicts.append(f"- {name}, JSON: MLServer's REST path and batcher at concurrency 8, against the direct path "
                         f"unbatched: {theirs['median']:+.1%} ({spread(theirs)}).")

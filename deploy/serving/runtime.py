@@ -23,11 +23,13 @@ from .datatypes import v2_datatype, v2_shape
 from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from .binary import binary_inputs
+from .run_placement import RunPlacement
 from .tensors import decode_inputs, encode_outputs, keep_decoded, wire_inputs
 
 
 class WhetstoneRuntime(MLModel):
     _runner: PackageRunner
+    _placement: RunPlacement
     # Adaptive batching is on (MLServer's batcher wraps predict for gRPC; direct_infer
     # batches REST calls itself); set by load().
     batching: bool = False
@@ -45,6 +47,7 @@ class WhetstoneRuntime(MLModel):
             # Left alone, MLServer answers a failed load with a bare 500 and the
             # reason only in its log; the deployer needs the engine's own words.
             raise PackageLoadFailed(self.name, exc) from exc
+        self._placement = RunPlacement(self._runner.run, self._runner.runtime, self.name)
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
         extra = (self.settings.parameters.extra if self.settings.parameters else None) or {}
@@ -94,11 +97,10 @@ class WhetstoneRuntime(MLModel):
             raise AccessTokenRequired(f"the access token is not valid for model {self.name!r}")
 
     async def run(self, arrays: dict[str, Any]) -> dict[str, Any]:
-        """The package's outputs for decoded inputs, computed off the event loop."""
+        """The package's outputs for decoded inputs, computed in a worker thread or,
+        for a quick model that fills every core, on the event loop (run_placement)."""
         try:
-            # onnxruntime and OpenVINO release the GIL while they compute, so a
-            # thread keeps the event loop answering health checks meanwhile.
-            return await asyncio.to_thread(self._runner.run, arrays)
+            return await self._placement.run(arrays)
         except Exception as exc:
             # Inputs already match the signature's names, ranks and dtypes; what
             # is left for the engine to refuse is request content (e.g. two

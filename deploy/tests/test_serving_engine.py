@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -200,6 +201,29 @@ def test_calls_take_the_direct_path_and_keep_mlservers_metrics(serving_engine: R
         assert (successes[name], failures[name]) == (3, 1), name
     # One request at a time: each batch held one request.
     assert metric_values(serving_engine, "whetstone_direct_infer_batch_requests_sum")["counted-batched"] == 3
+
+
+def test_a_quick_model_that_fills_every_core_runs_on_the_event_loop(serving_engine: RunningEngine, tmp_path):
+    # run_placement: the event loop runs such a model itself after two runs; one that
+    # leaves cores idle (one thread, on a host of several) runs in a worker thread every time.
+    client = serving_engine.client
+    every_core = write_tiny_package(tmp_path / "every-core", seed=9, threads=0)
+    one_thread = write_tiny_package(tmp_path / "one-thread", seed=9, threads=1)
+    deploy_package(client, every_core, serving_engine.models_root, "every-core")
+    deploy_package(client, one_thread, serving_engine.models_root, "one-thread")
+    x = batch(2)
+    expected = load_package(every_core).run({"x": x})
+
+    for name in ("every-core", "one-thread"):
+        for _ in range(5):
+            assert_same_outputs(client.infer(name, {"x": x}), expected, JSON_ROUND_TRIP_TOLERANCE)
+
+    runs = {(sample.labels["model"], sample.labels["place"]): sample.value
+            for family in text_string_to_metric_families(requests.get(serving_engine.metrics_url, timeout=10).text)
+            for sample in family.samples if sample.name == "whetstone_model_runs_total"}
+    assert (runs[("every-core", "worker_thread")], runs[("every-core", "event_loop")]) == (2, 3)
+    if len(os.sched_getaffinity(0)) > 1:
+        assert (runs[("one-thread", "worker_thread")], runs[("one-thread", "event_loop")]) == (5, 0)
 
 
 def test_direct_path_can_be_switched_off_for_the_whole_engine(mlserver_path_engine: RunningEngine, tmp_path):

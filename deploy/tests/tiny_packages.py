@@ -48,28 +48,29 @@ SIGNATURE = {
 }
 
 
-def runtime_json(engine: str) -> dict:
+def runtime_json(engine: str, threads: int = 1) -> dict:
     if engine == "openvino":
         # On CPUs with avx512_bf16/AMX, OpenVINO computes in bf16 unless told
         # otherwise (about 1% off here); an fp32 package has to say f32.
         return {"engine": "openvino", "model": "model.onnx", "precision": "fp32", "device": "CPU",
-                "config": {"INFERENCE_NUM_THREADS": 1, "INFERENCE_PRECISION_HINT": "f32"}}
+                "config": {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32"}}
     return {
         "engine": "onnxruntime",
         "model": "model.onnx",
         "precision": "fp32",
         "providers": ["CPUExecutionProvider"],
-        "session_options": {"intra_op_num_threads": 1, "inter_op_num_threads": 1,
+        "session_options": {"intra_op_num_threads": threads, "inter_op_num_threads": 1,
                             "graph_optimization_level": "ORT_ENABLE_ALL",
                             "execution_mode": "ORT_SEQUENTIAL", "config_entries": {}},
         "custom_op_libraries": [],
     }
 
 
-def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime") -> Path:
+def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime", threads: int = 1) -> Path:
+    """`threads`: intra-op threads of each run (0: as many as the engine likes)."""
     package_dir.mkdir(parents=True, exist_ok=True)
     onnx.save(tiny_classifier(seed), str(package_dir / "model.onnx"))
-    (package_dir / "runtime.json").write_text(json.dumps(runtime_json(engine), indent=2))
+    (package_dir / "runtime.json").write_text(json.dumps(runtime_json(engine, threads), indent=2))
     (package_dir / "signature.json").write_text(json.dumps(SIGNATURE, indent=2))
     (package_dir / "report.json").write_text(json.dumps({"overall": {"speedup": 1.0}}))
     return package_dir
