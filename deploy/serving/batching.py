@@ -8,6 +8,15 @@ first request and closes after `max_batch_time` seconds or at `max_batch_size`
 requests, whichever comes first; batches run concurrently; each request gets its
 own rows of the outputs back.
 
+One difference, for a model whose single run already uses every core: one batch
+runs at a time, as with Triton's dynamic batcher and one model instance. A batch
+whose time is up while the last one still runs waits for it, and the requests
+that arrive meanwhile join it (up to `max_batch_size`). Started at once, two
+batches would only share the cores and both finish later; waiting, the next
+batch is fuller. On the 2-core host a CNN with 1 MB JSON requests at
+concurrency 8 got batches of 2.1 requests on average with MLServer's rule, since
+reading eight such bodies takes longer than the 5 ms window.
+
 Each request was checked against the signature before it joins, so one malformed
 request does not fail the others. Requests whose inputs differ beyond the batch
 dim (two sequence lengths) are batched only with their like. If the engine
@@ -36,13 +45,15 @@ class _Waiting:
 
 class AdaptiveBatcher:
     def __init__(self, run: Callable[[Arrays], Awaitable[Arrays]], *, max_batch_size: int, max_batch_time_s: float,
-                 observe_batch: Callable[[int], None] | None = None):
+                 observe_batch: Callable[[int], None] | None = None, one_batch_at_a_time: bool = False):
         self._run = run
         self._max_size = max_batch_size
         self._max_time = max_batch_time_s
         self._observe = observe_batch or (lambda requests: None)
+        self._one_at_a_time = one_batch_at_a_time
         self._open: list[_Waiting] = []
         self._closer: asyncio.TimerHandle | None = None
+        self._due = False  # the open batch is due (time up, or full) and waits for the running one
         self._running: set[asyncio.Task] = set()  # referenced, so a batch is not collected mid-run
 
     async def infer(self, inputs: Arrays) -> Arrays:
@@ -54,7 +65,7 @@ class AdaptiveBatcher:
         self._open.append(waiting)
         if len(self._open) >= self._max_size:
             self._close()
-        elif self._closer is None:
+        elif self._closer is None and not self._due:
             self._closer = asyncio.get_running_loop().call_later(self._max_time, self._close)
         return await waiting.answer
 
@@ -62,11 +73,22 @@ class AdaptiveBatcher:
         if self._closer is not None:
             self._closer.cancel()
             self._closer = None
-        batch, self._open = self._open, []
+        if self._one_at_a_time and self._running:
+            self._due = True  # _finished starts it
+            return
+        # Only while a batch waited can more than max_batch_size requests be open: the
+        # rest is due at once, and waits for this batch in turn.
+        batch, self._open = self._open[:self._max_size], self._open[self._max_size:]
+        self._due = bool(self._open)
         for group in _alike(batch):
             task = asyncio.create_task(self._answer(group))
             self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._running.discard(task)
+        if self._due and not self._running:
+            self._close()
 
     async def _answer(self, group: list[_Waiting]) -> None:
         if len(group) > 1:

@@ -149,7 +149,8 @@ class DirectInfer:
         if batcher is None:
             batcher = AdaptiveBatcher(model.run, max_batch_size=model.settings.max_batch_size,
                                       max_batch_time_s=model.settings.max_batch_time,
-                                      observe_batch=BATCHED.labels(model=model.name).observe)
+                                      observe_batch=BATCHED.labels(model=model.name).observe,
+                                      one_batch_at_a_time=model.fills_every_core)
             self._batchers[model] = batcher
         return await batcher.infer(arrays)
 

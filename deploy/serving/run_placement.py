@@ -74,7 +74,8 @@ class RunPlacement:
 
     def __init__(self, run: Callable[[dict[str, Any]], dict[str, Any]], runtime: dict[str, Any], model: str):
         self._run = run
-        self._may_run_on_loop = inline_runs_enabled() and fills_every_core(runtime, usable_cores())
+        self.fills_every_core = fills_every_core(runtime, usable_cores())
+        self._may_run_on_loop = inline_runs_enabled() and self.fills_every_core
         self._typical_s: float | None = None
         self._warmed_up = False
         self._on_loop = RUNS.labels(model=model, place=ON_LOOP)

@@ -61,6 +61,11 @@ class WhetstoneRuntime(MLModel):
     def signature(self) -> dict[str, Any]:
         return self._runner.signature
 
+    @property
+    def fills_every_core(self) -> bool:
+        """One run uses every core the engine may use (run_placement)."""
+        return self._placement.fills_every_core
+
     def _check_each_request_first(self, *, signature_checked: bool) -> None:
         # MLServer's adaptive batcher (installed before load() runs) merges
         # requests first and predicts once, so one malformed request would fail

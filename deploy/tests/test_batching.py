@@ -113,3 +113,61 @@ def test_inputs_without_a_shared_batch_dim_run_at_once_and_alone(inputs):
 
     assert asyncio.run(main()) is inputs
     assert calls == [inputs]
+
+
+class HeldEngine:
+    """Doubles x, and holds each call until the test releases it: a model still running."""
+
+    def __init__(self):
+        self.calls: list[int] = []
+        self.running = 0
+        self.most_at_once = 0
+        self.release = asyncio.Event()
+
+    async def run(self, inputs):
+        self.calls.append(inputs["x"].shape[0])
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        await self.release.wait()
+        self.running -= 1
+        return {"y": inputs["x"] * 2}
+
+
+def arrivals(one_batch_at_a_time: bool, later: int, max_batch_size: int = 4):
+    """One request opens a batch and runs; `later` more arrive while it runs and wait out the
+    batch time. Returns the engine and every caller's answer."""
+    engine = HeldEngine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=max_batch_size, max_batch_time_s=0.01,
+                              one_batch_at_a_time=one_batch_at_a_time)
+
+    async def main():
+        first = asyncio.ensure_future(batcher.infer(request(1, 0.0)))
+        await asyncio.sleep(0.03)                      # its batch closed and runs, held
+        rest = [asyncio.ensure_future(batcher.infer(request(1, float(v)))) for v in range(1, later + 1)]
+        await asyncio.sleep(0.05)                      # their batch time is up too
+        engine.release.set()
+        return await asyncio.gather(first, *rest)
+
+    answers = asyncio.run(main())
+    return engine, answers
+
+
+def test_with_mlservers_rule_a_due_batch_runs_beside_the_running_one():
+    engine, answers = arrivals(one_batch_at_a_time=False, later=3)
+
+    assert engine.calls == [1, 3] and engine.most_at_once == 2
+    assert [float(a["y"][0, 0]) for a in answers] == [0.0, 2.0, 4.0, 6.0]
+
+
+def test_one_batch_at_a_time_a_due_batch_waits_for_the_running_one():
+    engine, answers = arrivals(one_batch_at_a_time=True, later=3)
+
+    assert engine.calls == [1, 3] and engine.most_at_once == 1
+    assert [float(a["y"][0, 0]) for a in answers] == [0.0, 2.0, 4.0, 6.0]
+
+
+def test_requests_beyond_a_full_batch_that_waited_form_the_next_batch():
+    engine, answers = arrivals(one_batch_at_a_time=True, later=6, max_batch_size=4)
+
+    assert engine.calls == [1, 4, 2] and engine.most_at_once == 1
+    assert [float(a["y"][0, 0]) for a in answers] == [2.0 * v for v in range(7)]
