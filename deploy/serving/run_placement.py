@@ -3,8 +3,9 @@
 A run handed to a worker thread and back costs two thread wake-ups. Measured in
 the engine on the 2-core development host with a 5.4 ms encoder: about 0.12 ms
 to start the run and 0.25 ms to resume the handler after it, while
-onnxruntime's spinning pool thread holds the other core. Running such a model
-on the loop instead took 3-7% off its p50 at concurrency 1 (bench/serving.py).
+onnxruntime's spinning pool thread holds the other core. Running models on the
+loop instead took 0.6-7.7% off p50 at concurrency 1 in the serving bench, the
+most for that smallest model (bench/RESULTS.md).
 So the engine runs a model on the event loop itself when that costs nothing:
 
 - the model's session already uses every core this process may use, so a
@@ -31,8 +32,8 @@ from typing import Any, Callable
 from prometheus_client import Counter
 
 INLINE_RUNS_ENV = "WHETSTONE_INLINE_RUNS"
-# The longest a quick model may keep the event loop to itself. A Kubernetes probe
-# waits a second by default; a client's other calls wait at most this long.
+# A quick model's typical run: how long it may keep the event loop to itself while
+# other calls (and a Kubernetes probe, which waits a second by default) wait.
 QUICK_RUN_S = 0.020
 # Weight of the newest run in the typical run time: a handful of runs decide.
 SMOOTHING = 0.2
@@ -104,8 +105,8 @@ class RunPlacement:
         started = time.perf_counter()
         outputs = self._run(inputs)
         took = time.perf_counter() - started
-        # Stores are atomic under the GIL, and a model's runs in a thread and on the loop never
-        # overlap; two threads' updates crossing would only lose one sample of a moving average.
+        # Runs in several threads may update this at once: a lost sample of a moving average
+        # is harmless.
         if not self._warmed_up:
             self._warmed_up = True
         elif self._typical_s is None:
