@@ -49,6 +49,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -275,10 +276,12 @@ class WrkClient:
                 "client_cpu_share": cpu / wall}
 
 
-def _python_client_worker(port: int, connection) -> None:
+def _python_client_worker(connection) -> None:
     while (order := connection.recv()) is not None:
-        path, body, headers, concurrency, seconds = order
-        connect = lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # noqa: E731
+        url, body, headers, concurrency, seconds = order
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path
+        connect = lambda: http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)  # noqa: E731
         connection.send(run_block(http_call(path, body, headers), concurrency=concurrency, seconds=seconds,
                                   connect=connect))
 
@@ -288,14 +291,14 @@ class PythonThreadsClient:
 
     name = "python threads (http.client)"
 
-    def __init__(self, port: int):
+    def __init__(self):
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_python_client_worker, args=(port, child), daemon=True)
+        self._process = context.Process(target=_python_client_worker, args=(child,), daemon=True)
         self._process.start()
 
     def block(self, url: str, body: bytes, headers: dict[str, str], concurrency: int, seconds: float) -> dict:
-        self._connection.send(("/" + url.split("/", 3)[3], body, headers, concurrency, seconds))
+        self._connection.send((url, body, headers, concurrency, seconds))
         return self._connection.recv()
 
     def close(self) -> None:
@@ -485,8 +488,7 @@ def main() -> int:
                 process = start_server(tmp / mode, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port,
                                        env={**os.environ, **env}, log_path=tmp / f"{mode}.log")
                 engines[mode] = (process, f"http://127.0.0.1:{http_port}")
-            client = (WrkClient(tmp) if shutil.which("wrk") and not args.python_client
-                      else PythonThreadsClient(int(engines["served"][1].rsplit(":", 1)[1])))
+            client = WrkClient(tmp) if shutil.which("wrk") and not args.python_client else PythonThreadsClient()
             load_measuring = os.getloadavg()
             for process, url in engines.values():
                 wait_until_live(url, 60, process=process)
