@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+
+from .switches import switched_on
 
 SETTINGS_FILE = "settings.json"
 # WHETSTONE_DIRECT_INFER=0 sends every infer call through MLServer's own REST path:
@@ -68,7 +69,7 @@ def install_protocol_error_bodies() -> None:
 
 
 def direct_infer_enabled() -> bool:
-    return os.environ.get(DIRECT_INFER_ENV, "1").strip() not in ("0", "false", "no", "off")
+    return switched_on(DIRECT_INFER_ENV)
 
 
 async def install_batching_on_reload(old_model, new_model):

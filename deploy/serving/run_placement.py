@@ -31,6 +31,8 @@ from typing import Any, Callable
 
 from prometheus_client import Counter
 
+from .switches import switched_on
+
 INLINE_RUNS_ENV = "WHETSTONE_INLINE_RUNS"
 # A quick model's typical run: how long it may keep the event loop to itself while
 # other calls (and a Kubernetes probe, which waits a second by default) wait.
@@ -43,7 +45,7 @@ RUNS = Counter("whetstone_model_runs", "model runs by where they ran", ["model",
 
 
 def inline_runs_enabled() -> bool:
-    return os.environ.get(INLINE_RUNS_ENV, "1").strip() not in ("0", "false", "no", "off")
+    return switched_on(INLINE_RUNS_ENV)
 
 
 def usable_cores() -> int:
