@@ -64,9 +64,12 @@ def assert_fits_narrow_screen(console_page, screenshot_name: str) -> None:
     try:
         console_page.screenshot(screenshot_name)
         width = page.evaluate("document.documentElement.scrollWidth")
+        # Boxes that reach past the screen, and boxes whose text does (a long word in a box that fits).
         culprits = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-scroll'))
-            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                         || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'))
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
+                              + ' (content ' + e.scrollWidth + ' in ' + e.clientWidth + ')')""")
         assert width <= NARROW["width"], f"{page.url} is {width}px wide on a {NARROW['width']}px screen: {culprits}"
     finally:
         page.set_viewport_size(desktop)
