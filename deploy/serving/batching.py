@@ -2,7 +2,7 @@
 
 MLServer's batcher (what a batched model gets over gRPC) merges MLServer's request
 objects and splits its response objects, which costs Python per request that the
-direct path exists to avoid. This one works on the arrays `tensors.decode_inputs`
+direct path exists to avoid. This one works on the arrays `tensors.InputDecoder`
 already produced, with MLServer's semantics and settings: a batch opens with its
 first request and closes after `max_batch_time` seconds or at `max_batch_size`
 requests, whichever comes first; batches run concurrently; each request gets its

@@ -16,7 +16,7 @@ where the binary form is 196 KB that become an array without a copy. So the
 engine puts `BinaryTensorData` in front of MLServer's app: a request with the
 header has its binary part set aside (`binary_inputs`, for this request's task
 only) and goes on as the JSON request MLServer validates as usual, each binary
-input with empty `data`; `tensors.decode_inputs` then takes those inputs from
+input with empty `data`; `tensors.InputDecoder` then takes those inputs from
 the bytes. Requests without the header pass untouched, and errors keep the
 protocol's `{"error": "..."}` body.
 """

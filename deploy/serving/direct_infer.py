@@ -5,40 +5,60 @@ after the model runs: FastAPI routing and dependency solving, pydantic
 validation of the request, the data plane's bookkeeping, and a second pass
 over the response model to serialize it (`bench/RESULTS.md` has the profile).
 Beside a 5 ms model that is all of the 10% that serving may add (bench/serving.py).
-`DirectInfer` sits in MLServer's middleware stack and answers
-`POST /v2/models/{name}[/versions/{v}]/infer` itself when the model is a
-`WhetstoneRuntime`: the body is parsed once (JSON with simdjson, tensor data
-straight into arrays; the binary tensor data extension's header with orjson),
-checked against signature.json by the same `tensors.decode_inputs` the MLServer
-path uses, run (through `batching.AdaptiveBatcher` when the model has adaptive
-batching), and written back with orjson straight from the output arrays.
+`DirectInfer` is the ASGI app uvicorn calls, in front of MLServer's FastAPI app,
+and answers `POST /v2/models/{name}[/versions/{v}]/infer` itself when the model
+is a `WhetstoneRuntime`: the body is parsed once (`json_request`: a small JSON
+body with orjson, a large one with simdjson, tensor data straight into arrays;
+the binary tensor data extension's header with orjson), checked against
+signature.json by the same `tensors.InputDecoder` the MLServer path uses, run
+(through `batching.AdaptiveBatcher` when the model has adaptive batching), and
+written back with orjson straight from the output arrays.
 
-What it keeps from MLServer's path: the HTTP metrics (it sits inside the
-Prometheus middleware) and the data plane's per-model infer metrics; the
-access token; refusals as `{"error": "..."}` with the same status codes; the
-response id and CloudEvents headers; gzip for clients that accept it.
+What it keeps from MLServer's path: the HTTP request metrics, under the same
+names and labels (`HttpMetrics`), and the data plane's per-model infer metrics;
+the access token; refusals as `{"error": "..."}` with the same status codes;
+the response id and CloudEvents headers; gzip for clients that accept it.
+
+Why in front, and why lean: each call's Python runs right after the previous
+call's model run, which has filled the caches with the model's weights. On the
+AVX-512 host that Python ran 3-8 times slower than when warm; measured in
+process around encoder_short (a 5 ms model), MLServer's middleware in front of
+this path added 0.18 ms a call and this path's own work 0.5 ms, while the
+model's run took as long as with nothing around it. So everything a call needs
+that does not change from call to call (labelled metrics, CloudEvents headers,
+the batcher, the signature's checks) is worked out once per loaded model
+(`_Served`), and the request id is not a `uuid4()` (a system call and a UUID
+object, 0.04 ms cold).
 
 What it leaves to MLServer, untouched: other runtimes, unknown or unready
-models (MLServer's own 404 and 400), servers with the response cache on, and
-calls from a browser (an `Origin` header), whose CORS answer MLServer's
-middleware writes. gRPC calls never come here; a batched model's gRPC calls go
+models (MLServer's own 404 and 400), servers with the response cache or
+tracing on, and calls from a browser (an `Origin` header), whose CORS answer
+MLServer's middleware writes. gRPC calls never come here; a batched model's gRPC calls go
 through MLServer's own batcher.
 """
 
 from __future__ import annotations
 
 import gzip
+import logging
 import os
+import random
 import re
+import time
 import weakref
 from typing import Any
 
 import numpy as np
 import orjson
-from mlserver.cloudevents import CloudEventsMiddleware, CloudEventsTypes
+from mlserver.cloudevents import (
+    CLOUDEVENTS_HEADER_ID,
+    CLOUDEVENTS_HEADER_REQUEST_ID,
+    CloudEventsMiddleware,
+    CloudEventsTypes,
+)
 from mlserver.errors import MLServerError
-from mlserver.utils import generate_uuid
 from prometheus_client import Counter, Histogram
+from starlette_exporter import PrometheusMiddleware
 
 from .batching import AdaptiveBatcher
 from .binary import (
@@ -57,13 +77,20 @@ from .datatypes import v2_datatype
 from .errors import InvalidInferenceRequest, RequestTooLarge
 from .json_request import JsonRequestReader
 from .runtime import WhetstoneRuntime
-from .tensors import decode_inputs, ordered_outputs, parse_wire_inputs, text_values
+from .tensors import ordered_outputs, parse_wire_inputs, text_values
 
 INFER_PATH = re.compile(r"/v2/models/(?P<name>[^/]+)(?:/versions/(?P<version>[^/]+))?/infer")
 # As MLServer's GZipMiddleware: responses from 500 bytes on, at level 9.
 GZIP_MINIMUM_SIZE = 500
 GZIP_LEVEL = 9
 HTTP_OK = 200
+HTTP_INTERNAL_ERROR = 500
+# The route templates of MLServer's infer endpoints: the `path` label of its HTTP metrics.
+INFER_ROUTE = "/v2/models/{model_name}/infer"
+VERSIONED_INFER_ROUTE = "/v2/models/{model_name}/versions/{model_version}/infer"
+JSON_CONTENT = [(b"content-type", b"application/json")]
+CE_ID = CLOUDEVENTS_HEADER_ID.lower().encode()
+CE_REQUEST_ID = CLOUDEVENTS_HEADER_REQUEST_ID.lower().encode()
 # The largest request body read, in MB: a 3x1024x1024 FP32 image is about 60 MB as JSON.
 MAX_REQUEST_ENV = "WHETSTONE_MAX_REQUEST_MB"
 DEFAULT_MAX_REQUEST_MB = 256
@@ -74,21 +101,25 @@ ANSWERED = Counter("whetstone_direct_infer", "V2 infer calls answered by DirectI
 BATCHED = Histogram("whetstone_direct_infer_batch_requests", "requests joined in one engine call by adaptive batching",
                     ["model"], buckets=(1, 2, 4, 8, 16, 32, 64, 128))
 
+logger = logging.getLogger(__name__)
+
 
 class DirectInfer:
-    """ASGI middleware; see the module's docstring."""
+    """ASGI app in front of MLServer's; see the module's docstring."""
 
-    def __init__(self, app, *, settings, model_registry, data_plane):
+    def __init__(self, app, *, settings, model_registry, data_plane, http_metrics: HttpMetrics | None = None):
         self.app = app
         self._registry = model_registry
         self._data_plane = data_plane
+        self._http_metrics = http_metrics
         self._cloudevents = CloudEventsMiddleware(settings)
         self._gzip = bool(settings.gzip_enabled)
-        self._enabled = not settings.cache_enabled
+        # MLServer's response cache and tracing live in its own path.
+        self._enabled = not settings.cache_enabled and not settings.tracing_server
         self._json = JsonRequestReader()
         self._max_body = int(float(os.environ.get(MAX_REQUEST_ENV, DEFAULT_MAX_REQUEST_MB)) * 2**20)
-        # One batcher per loaded model object: a redeploy brings a new one, with its own settings.
-        self._batchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # Per loaded model object: a redeploy brings a new one, with its own settings.
+        self._served: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope, receive, send):
         if not self._enabled or scope["type"] != "http" or scope["method"] != "POST":
@@ -114,24 +145,42 @@ class DirectInfer:
             return None
         return model
 
+    def _served_for(self, model: WhetstoneRuntime) -> _Served:
+        served = self._served.get(model)
+        if served is None:
+            served = self._served[model] = _Served(model, self._cloudevents)
+        return served
+
     async def _answer(self, model: WhetstoneRuntime, name: str, version: str | None, scope, receive, send):
-        plane = self._data_plane
-        with plane._ModelInferRequestDuration.labels(model=name, version=version).time():
+        started = time.perf_counter()
+        served = self._served_for(model)
+        counters = served.counters(self._data_plane, name, version)
+        http_metrics = self._http_metrics
+        if http_metrics is not None:
+            http_metrics.started()
+        try:
             headers = dict(scope["headers"])
-            try:
-                body = await self._read_body(headers, receive)
-                status, response_headers, payload = await self._infer(model, headers, scope, body)
-            except MLServerError as exc:
-                plane._ModelInferRequestFailure.labels(model=name, version=version).inc()
-                await _send(send, exc.status_code, [(b"content-type", b"application/json")],
-                            orjson.dumps({"error": str(exc)}))
-                return
-            except Exception:
-                plane._ModelInferRequestFailure.labels(model=name, version=version).inc()
-                raise
-            plane._ModelInferRequestSuccess.labels(model=name, version=version).inc()
-            ANSWERED.labels(model=name, version=version).inc()
-        await _send(send, status, response_headers, payload)
+            body = await self._read_body(headers, receive)
+            status, response_headers, payload = await self._infer(model, served, headers, scope, body)
+            counters.success.inc()
+            counters.answered.inc()
+        except MLServerError as exc:
+            counters.failure.inc()
+            status, response_headers, payload = exc.status_code, JSON_CONTENT, orjson.dumps({"error": str(exc)})
+        except Exception:
+            # What MLServer's own path would answer with a bare 500, in the protocol's shape.
+            logger.exception("infer call to model %r failed", name)
+            counters.failure.inc()
+            status, response_headers = HTTP_INTERNAL_ERROR, JSON_CONTENT
+            payload = orjson.dumps({"error": "internal error: the engine's log has the details"})
+        finally:
+            counters.duration.observe(time.perf_counter() - started)
+        try:
+            await _send(send, status, response_headers, payload)
+        finally:
+            if http_metrics is not None:
+                http_metrics.finished(VERSIONED_INFER_ROUTE if version else INFER_ROUTE, status,
+                                      time.perf_counter() - started)
 
     async def _read_body(self, headers: dict[bytes, bytes], receive) -> bytes:
         """The whole body, refused as soon as it is known to be over the limit: from its
@@ -142,19 +191,13 @@ class DirectInfer:
             raise RequestTooLarge(self._max_body)
         return body
 
-    async def _run(self, model: WhetstoneRuntime, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        if not model.batching:
+    @staticmethod
+    async def _run(model: WhetstoneRuntime, served: _Served, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if served.batcher is None:
             return await model.run(arrays)
-        batcher = self._batchers.get(model)
-        if batcher is None:
-            batcher = AdaptiveBatcher(model.run, max_batch_size=model.settings.max_batch_size,
-                                      max_batch_time_s=model.settings.max_batch_time,
-                                      observe_batch=BATCHED.labels(model=model.name).observe,
-                                      one_batch_at_a_time=model.fills_every_core)
-            self._batchers[model] = batcher
-        return await batcher.infer(arrays)
+        return await served.batcher.infer(arrays)
 
-    async def _infer(self, model: WhetstoneRuntime, headers: dict[bytes, bytes], scope, body: bytes):
+    async def _infer(self, model: WhetstoneRuntime, served: _Served, headers: dict[bytes, bytes], scope, body: bytes):
         header_length = _binary_header_length(scope)
         try:
             if header_length is None:
@@ -166,13 +209,12 @@ class DirectInfer:
         inputs = parse_wire_inputs(request)
         request_id = request.get("id")
         if not isinstance(request_id, str):
-            request_id = generate_uuid()
+            request_id = new_request_id()
         authorization = headers.get(b"authorization")
         model.check_access_token(authorization.decode("latin-1") if authorization is not None else None)
 
-        signature = model.signature
-        arrays = decode_inputs(inputs, signature.get("inputs", []), blobs)
-        outputs = ordered_outputs(await self._run(model, arrays), signature.get("outputs", []))
+        arrays = model.input_decoder.decode(inputs, blobs)
+        outputs = ordered_outputs(await self._run(model, served, arrays), served.signature_outputs)
 
         response: dict[str, Any] = {"model_name": model.name}
         if model.version:
@@ -188,12 +230,8 @@ class DirectInfer:
                 blobs_out.append(blob)
         response["outputs"] = tensors
 
-        response_headers = [
-            (key.lower().encode("latin-1"), value.encode("latin-1"))
-            for key, value in self._cloudevents._get_headers(
-                CloudEventsTypes.Response, model.settings, request_id
-            ).items()
-        ]
+        request_id_bytes = request_id.encode("latin-1", "replace")
+        response_headers = served.event_headers + [(CE_ID, request_id_bytes), (CE_REQUEST_ID, request_id_bytes)]
         payload = orjson.dumps(response, option=orjson.OPT_SERIALIZE_NUMPY)
         if blobs_out:
             response_headers += [(b"content-type", b"application/octet-stream"),
@@ -204,6 +242,79 @@ class DirectInfer:
             payload = gzip.compress(payload, compresslevel=GZIP_LEVEL)
             response_headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         return HTTP_OK, response_headers, payload
+
+
+class _Counters:
+    """The labelled metrics of one model name and version, looked up once."""
+
+    def __init__(self, plane, name: str, version: str | None):
+        self.success = plane._ModelInferRequestSuccess.labels(model=name, version=version)
+        self.failure = plane._ModelInferRequestFailure.labels(model=name, version=version)
+        self.duration = plane._ModelInferRequestDuration.labels(model=name, version=version)
+        self.answered = ANSWERED.labels(model=name, version=version)
+
+
+class _Served:
+    """What every call to one loaded model needs and no call changes."""
+
+    def __init__(self, model: WhetstoneRuntime, cloudevents: CloudEventsMiddleware):
+        self.signature_outputs = model.signature.get("outputs", [])
+        self.event_headers = [
+            (key.lower().encode("latin-1"), value.encode("latin-1"))
+            for key, value in cloudevents._get_headers(CloudEventsTypes.Response, model.settings, None).items()
+        ]
+        self.batcher = None
+        if model.batching:
+            self.batcher = AdaptiveBatcher(model.run, max_batch_size=model.settings.max_batch_size,
+                                           max_batch_time_s=model.settings.max_batch_time,
+                                           observe_batch=BATCHED.labels(model=model.name).observe,
+                                           one_batch_at_a_time=model.fills_every_core)
+        self._counters: dict[tuple[str, str | None], _Counters] = {}
+
+    def counters(self, plane, name: str, version: str | None) -> _Counters:
+        # Keyed as the call named the model: MLServer's path labels its metrics the same way.
+        counters = self._counters.get((name, version))
+        if counters is None:
+            counters = self._counters[(name, version)] = _Counters(plane, name, version)
+        return counters
+
+
+class HttpMetrics:
+    """MLServer's HTTP request metrics for the calls DirectInfer answers.
+
+    MLServer keeps them with starlette_exporter's middleware inside its FastAPI app,
+    which these calls never reach. `options` are that middleware's, as MLServer
+    configured it, so the metrics are the same objects under the same labels."""
+
+    def __init__(self, options: dict[str, Any]):
+        exporter = PrometheusMiddleware(None, **options)
+        if exporter.request_labels or exporter.response_labels:
+            raise ValueError("HttpMetrics keeps only the default labels of starlette_exporter")
+        self._app_name = exporter.app_name
+        self._count, self._time = exporter.request_count, exporter.request_time
+        self._in_progress = exporter.requests_in_progress.labels("POST", self._app_name)
+        self._by_route_and_status: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def started(self) -> None:
+        self._in_progress.inc()
+
+    def finished(self, route: str, status: int, seconds: float) -> None:
+        self._in_progress.dec()
+        labelled = self._by_route_and_status.get((route, status))
+        if labelled is None:
+            labelled = self._by_route_and_status[(route, status)] = (
+                self._count.labels("POST", route, status, self._app_name),
+                self._time.labels("POST", route, status, self._app_name))
+        labelled[0].inc()
+        labelled[1].observe(seconds)
+
+
+def new_request_id() -> str:
+    """A version 4 UUID, as MLServer gives a request without an id; from `random`, since
+    an id has to be unique, not secret, and `uuid4()` makes a system call per id."""
+    bits = random.getrandbits(128) & ~(0xF000 << 64 | 0xC000 << 48) | (0x4000 << 64 | 0x8000 << 48)
+    digits = f"{bits:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def _output(name: str, array: np.ndarray, *, binary: bool) -> tuple[dict[str, Any], bytes | None]:

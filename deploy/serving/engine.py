@@ -21,10 +21,10 @@ these ways, all on purpose:
 * Over REST, MLServer speaks only JSON; the engine also takes the binary tensor
   data extension of KServe and Triton (deploy/serving/binary.py), which spares
   large inputs the JSON text.
-* V2 REST infer calls to our runtime's models skip FastAPI and MLServer's
-  data plane (deploy/serving/direct_infer.py, with its own adaptive batcher):
-  that path cost about a millisecond per request, the whole latency budget of
-  a small model.
+* V2 REST infer calls to our runtime's models skip FastAPI, its middleware
+  and MLServer's data plane (deploy/serving/direct_infer.py, in front of the
+  app, with its own adaptive batcher): that path cost about a millisecond per
+  request, the whole latency budget of a small model.
 """
 
 from __future__ import annotations
@@ -84,22 +84,34 @@ def engine_server_class():
     from starlette.middleware import Middleware
 
     from .binary import BinaryTensorData
-    from .direct_infer import DirectInfer
+    from .direct_infer import DirectInfer, HttpMetrics
 
     class WhetstoneMLServer(MLServer):
         def _create_servers(self):
             super()._create_servers()
-            app = self._rest_server._app
-            # user_middleware runs outermost first. Both go just inside MLServer's
-            # HTTP metrics, so every call is counted, and before its CORS and gzip
-            # middleware, which see only what DirectInfer passes on.
+            rest = self._rest_server
+            app = rest._app
+            # user_middleware runs outermost first. The binary extension goes just inside
+            # MLServer's HTTP metrics, so every call is counted, and before its CORS and
+            # gzip middleware.
             stack = app.user_middleware
             metrics = [i for i, layer in enumerate(stack) if layer.cls is PrometheusMiddleware]
             at = metrics[0] + 1 if metrics else 0
             stack.insert(at, Middleware(BinaryTensorData))
             if direct_infer_enabled():
-                stack.insert(at, Middleware(DirectInfer, settings=self._settings,
-                                            model_registry=self._model_registry, data_plane=self._data_plane))
+                # In front of the whole FastAPI app, where uvicorn calls it: the app itself
+                # stays MLServer's (its custom-handler routes are added to it).
+                http_metrics = HttpMetrics(stack[metrics[0]].kwargs) if metrics else None
+                direct = DirectInfer(app, settings=self._settings, model_registry=self._model_registry,
+                                     data_plane=self._data_plane, http_metrics=http_metrics)
+                uvicorn_config = rest._get_config
+
+                def config_answering_infer_first():
+                    config = uvicorn_config()
+                    config.app = direct
+                    return config
+
+                rest._get_config = config_answering_infer_first
 
         def _create_model_registry(self):
             registry = super()._create_model_registry()

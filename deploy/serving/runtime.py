@@ -24,12 +24,13 @@ from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFai
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from .binary import binary_inputs
 from .run_placement import RunPlacement
-from .tensors import decode_inputs, encode_outputs, keep_decoded, wire_inputs
+from .tensors import InputDecoder, encode_outputs, keep_decoded, wire_inputs
 
 
 class WhetstoneRuntime(MLModel):
     _runner: PackageRunner
     _placement: RunPlacement
+    input_decoder: InputDecoder
     # Adaptive batching is on (MLServer's batcher wraps predict for gRPC; direct_infer
     # batches REST calls itself); set by load().
     batching: bool = False
@@ -48,6 +49,7 @@ class WhetstoneRuntime(MLModel):
             # reason only in its log; the deployer needs the engine's own words.
             raise PackageLoadFailed(self.name, exc) from exc
         self._placement = RunPlacement(self._runner.run, self._runner.runtime, self.name)
+        self.input_decoder = InputDecoder(self._runner.signature.get("inputs", []))
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
         extra = (self.settings.parameters.extra if self.settings.parameters else None) or {}
@@ -74,7 +76,6 @@ class WhetstoneRuntime(MLModel):
         # a batch keeps the 400 or 401 with the client that sent it. The arrays
         # decoded here go on in the request, so the batch is not decoded again.
         inner_predict = self.predict
-        signature_inputs = self._runner.signature.get("inputs", [])
 
         async def predict_checked_first(payload: InferenceRequest) -> InferenceResponse:
             # MLServer puts the HTTP headers (gRPC metadata) of the call here,
@@ -82,7 +83,7 @@ class WhetstoneRuntime(MLModel):
             headers = (payload.parameters.headers if payload.parameters else None) or {}
             self.check_access_token(headers.get("authorization"))
             if signature_checked:
-                arrays = decode_inputs(wire_inputs(payload.inputs), signature_inputs, binary_inputs.get())
+                arrays = self.input_decoder.decode(wire_inputs(payload.inputs), binary_inputs.get())
                 keep_decoded(payload.inputs, arrays)
             return await inner_predict(payload)
 
@@ -114,7 +115,7 @@ class WhetstoneRuntime(MLModel):
 
     async def predict(self, payload: InferenceRequest) -> InferenceResponse:
         signature = self._runner.signature
-        arrays = decode_inputs(wire_inputs(payload.inputs), signature.get("inputs", []), binary_inputs.get())
+        arrays = self.input_decoder.decode(wire_inputs(payload.inputs), binary_inputs.get())
         outputs = await self.run(arrays)
         return InferenceResponse(
             model_name=self.name,

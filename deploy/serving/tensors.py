@@ -89,73 +89,96 @@ def decode_inputs(
     """Arrays for the engine, in the signature's dtypes, from the request's inputs.
 
     `blobs` holds the binary part of a binary tensor data request, by input name."""
-    specs = {spec["name"]: spec for spec in signature_inputs}
-    arrays: dict[str, np.ndarray] = {}
-    for wire in inputs:
-        spec = specs.get(wire.name)
-        if spec is None:
+    return InputDecoder(signature_inputs).decode(inputs, blobs)
+
+
+class InputDecoder:
+    """`decode_inputs` for one signature, with what does not change from call to call
+    (each input's dtype, datatype and shape, which sent datatypes it accepts) worked
+    out once: a model keeps one (`WhetstoneRuntime.input_decoder`)."""
+
+    def __init__(self, signature_inputs: list[dict[str, Any]]):
+        self._specs = {spec["name"]: _InputSpec(spec) for spec in signature_inputs}
+
+    def decode(self, inputs: list[WireInput], blobs: Mapping[str, memoryview] | None = None) -> dict[str, np.ndarray]:
+        specs = self._specs
+        arrays: dict[str, np.ndarray] = {}
+        for wire in inputs:
+            spec = specs.get(wire.name)
+            if spec is None:
+                raise InvalidInferenceRequest(
+                    f"unknown input {wire.name!r}; the model's inputs are {sorted(specs)}"
+                )
+            if wire.name in arrays:
+                raise InvalidInferenceRequest(f"input {wire.name!r} is given twice")
+            arrays[wire.name] = spec.decode(wire, blobs)
+        if len(arrays) != len(specs):
+            missing = [name for name in specs if name not in arrays]
+            raise InvalidInferenceRequest(f"missing input(s) {missing}; the model needs {list(specs)}")
+        return arrays
+
+
+class _InputSpec:
+    def __init__(self, spec: dict[str, Any]):
+        self.dtype = numpy_dtype(spec["dtype"])
+        self.datatype = v2_datatype(self.dtype)
+        self.shape = list(spec.get("shape") or [])
+        # Sent datatype -> the dtype its values are read as, or None where refused.
+        self._accepted: dict[str, np.dtype | None] = {}
+
+    def _sent_dtype(self, datatype: str) -> np.dtype | None:
+        if datatype not in self._accepted:
+            sent = np.dtype(V2_TO_NUMPY[datatype])
+            # Widening or narrowing within a kind (FP64 -> FP32, INT32 -> INT64) is what
+            # JSON clients do all the time; a float for an integer input or text for a
+            # number means the client is talking to the wrong model.
+            same_kind = np.can_cast(sent, self.dtype, casting="same_kind")
+            accepted = (sent.kind == "O") == (self.dtype.kind == "O") and same_kind
+            self._accepted[datatype] = sent if accepted else None
+        return self._accepted[datatype]
+
+    def decode(self, wire: WireInput, blobs: Mapping[str, memoryview] | None) -> np.ndarray:
+        name = wire.name
+        sent_datatype = wire.datatype
+        data = wire.data
+        checked = _checked_arrays(data)
+        if checked is None:
+            sent_dtype = self._sent_dtype(sent_datatype)
+            if sent_dtype is None:
+                raise InvalidInferenceRequest(
+                    f"input {name!r} has datatype {sent_datatype}; the model expects {self.datatype}"
+                )
+
+        shape = wire.shape
+        if not _shape_fits(shape, self.shape):
             raise InvalidInferenceRequest(
-                f"unknown input {wire.name!r}; the model's inputs are {sorted(specs)}"
+                f"input {name!r} has shape {shape}; the model expects {_describe(self.shape)}"
             )
-        if wire.name in arrays:
-            raise InvalidInferenceRequest(f"input {wire.name!r} is given twice")
-        arrays[wire.name] = decode_input(wire, spec, blobs)
-    missing = [name for name in specs if name not in arrays]
-    if missing:
-        raise InvalidInferenceRequest(f"missing input(s) {missing}; the model needs {list(specs)}")
-    return arrays
 
-
-def decode_input(wire: WireInput, spec: dict[str, Any], blobs: Mapping[str, memoryview] | None = None) -> np.ndarray:
-    name = wire.name
-    expected_dtype = numpy_dtype(spec["dtype"])
-    expected_datatype = v2_datatype(expected_dtype)
-    sent_datatype = wire.datatype
-    data = wire.data
-    checked = _checked_arrays(data)
-    if checked is None:
-        sent_dtype = np.dtype(V2_TO_NUMPY[sent_datatype])
-        # Widening or narrowing within a kind (FP64 -> FP32, INT32 -> INT64) is what
-        # JSON clients do all the time; a float for an integer input or text for a
-        # number means the client is talking to the wrong model.
-        if (sent_dtype.kind == "O") != (expected_dtype.kind == "O") or not np.can_cast(
-            sent_dtype, expected_dtype, casting="same_kind"
-        ):
+        if checked is not None:
+            array = _stacked(name, checked)
+        elif wire.binary_data_size is not None:
+            array = _from_binary(name, sent_datatype, shape, blobs)
+        elif isinstance(data, ParsedNumbers):
+            array = data.values.astype(sent_dtype, copy=False)
+        else:
+            try:
+                array = np.asarray(data, dtype=sent_dtype)
+            except (TypeError, ValueError, OverflowError) as exc:
+                raise InvalidInferenceRequest(
+                    f"input {name!r}: data cannot be read as {sent_datatype}: {exc}"
+                ) from exc
+        if array.size != prod(shape):
             raise InvalidInferenceRequest(
-                f"input {name!r} has datatype {sent_datatype}; the model expects {expected_datatype}"
+                f"input {name!r}: shape {shape} needs {prod(shape)} values; the request has {array.size}"
             )
-
-    shape = wire.shape
-    expected_shape = list(spec.get("shape") or [])
-    if not _shape_fits(shape, expected_shape):
-        raise InvalidInferenceRequest(
-            f"input {name!r} has shape {shape}; the model expects {_describe(expected_shape)}"
-        )
-
-    if checked is not None:
-        array = _stacked(name, checked)
-    elif wire.binary_data_size is not None:
-        array = _from_binary(name, sent_datatype, shape, blobs)
-    elif isinstance(data, ParsedNumbers):
-        array = data.values.astype(sent_dtype, copy=False)
-    else:
-        try:
-            array = np.asarray(data, dtype=sent_dtype)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInferenceRequest(
-                f"input {name!r}: data cannot be read as {sent_datatype}: {exc}"
-            ) from exc
-    if array.size != prod(shape):
-        raise InvalidInferenceRequest(
-            f"input {name!r}: shape {shape} needs {prod(shape)} values; the request has {array.size}"
-        )
-    return array.reshape(shape).astype(expected_dtype, copy=False)
+        return array.reshape(shape).astype(self.dtype, copy=False)
 
 
 def keep_decoded(request_inputs: list[RequestInput], arrays: dict[str, np.ndarray]) -> None:
     """Put each input's decoded array in place of its data, so that a request checked
     before it joins an adaptive batch is not decoded a second time: MLServer's batcher
-    gathers the arrays of the batched requests in a list, which `decode_input` stacks."""
+    gathers the arrays of the batched requests in a list, which `InputDecoder.decode` stacks."""
     for request_input in request_inputs:
         request_input.data = TensorData.model_construct(arrays[request_input.name])
 

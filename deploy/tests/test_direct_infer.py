@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import uuid
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Summary
 
 from compiler_core.runtime import load_package
 from deploy.serving.binary import HEADER_LENGTH, decode_response, encode_request
-from deploy.serving.direct_infer import DirectInfer
+from deploy.serving.direct_infer import DirectInfer, new_request_id
 from deploy.serving.repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from deploy.serving.runtime import WhetstoneRuntime
 from deploy.tests.tiny_packages import FEATURES, write_tiny_package
@@ -147,6 +148,31 @@ def test_answers_an_unbatched_model_itself_exactly_like_load_package(direct, pac
     np.testing.assert_array_equal(np.asarray(outputs["logits"]["data"], np.float32).reshape(3, 3), expected["logits"])
     assert outputs["label"]["datatype"] == "INT64" and outputs["label"]["data"] == expected["label"].tolist()
     assert metrics.count("Success", "plain") == 1 and metrics.count("Failure", "plain") == 0
+
+
+def test_a_request_without_an_id_gets_a_version_4_uuid_of_its_own(direct):
+    answers = [post(direct, "/v2/models/plain/infer", json_body(rows(1))) for _ in range(2)]
+
+    ids = [json.loads(body)["id"] for _, _, body in answers]
+    assert [headers[b"ce-id"].decode() for _, headers, _ in answers] == ids
+    assert ids[0] != ids[1]
+    for request_id in ids + [new_request_id() for _ in range(1000)]:
+        parsed = uuid.UUID(request_id)
+        assert (str(parsed), parsed.version, parsed.variant) == (request_id, 4, uuid.RFC_4122)
+    assert len({new_request_id() for _ in range(10_000)}) == 10_000
+
+
+def test_an_unexpected_failure_is_a_500_in_the_protocol_shape_and_counts_as_one(direct, models, metrics, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(models["plain"].input_decoder, "decode", broken)
+
+    status, headers, body = post(direct, "/v2/models/plain/infer", json_body(rows(1)))
+
+    assert status == 500 and headers[b"content-type"] == b"application/json"
+    assert "internal error" in json.loads(body)["error"] and "a bug" not in json.loads(body)["error"]
+    assert metrics.count("Failure", "plain") == 1 and metrics.count("Success", "plain") == 0
 
 
 def test_binary_request_and_response(direct, package):

@@ -179,9 +179,21 @@ def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:
     }
 
 
+def infer_route_requests(engine: RunningEngine) -> dict[str, float]:
+    """{status code: count} of MLServer's HTTP request counter for its unversioned infer route."""
+    text = requests.get(engine.metrics_url, timeout=10).text
+    return {
+        sample.labels["status_code"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "rest_server_requests_total" and sample.labels["path"] == "/v2/models/{model_name}/infer"
+    }
+
+
 def test_calls_take_the_direct_path_and_keep_mlservers_metrics(serving_engine: RunningEngine, tmp_path):
     package = write_tiny_package(tmp_path / "package", seed=6)
     client = serving_engine.client
+    http_before = infer_route_requests(serving_engine)
     deploy_package(client, package, serving_engine.models_root, "counted")
     deploy_package(client, package, serving_engine.models_root, "counted-batched", **BATCHED)
     x = batch(2)
@@ -201,6 +213,10 @@ def test_calls_take_the_direct_path_and_keep_mlservers_metrics(serving_engine: R
         assert (successes[name], failures[name]) == (3, 1), name
     # One request at a time: each batch held one request.
     assert metric_values(serving_engine, "whetstone_direct_infer_batch_requests_sum")["counted-batched"] == 3
+    # MLServer's HTTP metrics count them too, under the labels its own path gives them
+    # (test_direct_path_can_be_switched_off_for_the_whole_engine).
+    http = infer_route_requests(serving_engine)
+    assert (http["200"] - http_before.get("200", 0), http["400"] - http_before.get("400", 0)) == (6, 2)
 
 
 def test_a_quick_model_that_fills_every_core_runs_on_the_event_loop(serving_engine: RunningEngine, tmp_path):
@@ -236,6 +252,7 @@ def test_direct_path_can_be_switched_off_for_the_whole_engine(mlserver_path_engi
                         JSON_ROUND_TRIP_TOLERANCE)
     assert "through-mlserver" not in metric_values(engine, "whetstone_direct_infer_total")
     assert metric_values(engine, "model_infer_request_success_total")["through-mlserver"] == 1
+    assert infer_route_requests(engine)["200"] >= 1
 
 
 def test_float_for_an_integer_typed_input_is_refused(serving_engine: RunningEngine, tmp_path):
