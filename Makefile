@@ -1,7 +1,7 @@
 # Whetstone: two commands do all set-up on a fresh machine.
 #   make run    install what is missing, start the whole platform, print the URL
 #   make test   install what is missing, run every test
-#   make bench  the benchmarks (compiler core, job system, serving, ModelHub list), written to bench-results/
+#   make bench  the benchmarks (compiler core, job system, serving and its infer path, ModelHub list), written to bench-results/
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -26,7 +26,8 @@ test: test-deps venv frontend
 bench: test-deps venv $(BENCH_STAMP)
 	$(PY) -m compiler_core.bench --out bench-results
 	$(PY) -m bench.jobs_throughput --out bench-results
-	$(PY) -m bench.serving --out bench-results
+	$(PY) -m bench.serving --out bench-results --packages bench-results/serving-packages
+	$(PY) -m bench.serving_path --out bench-results --packages bench-results/serving-packages
 	$(PY) platform/modelhub/bench/list_latency.py --out bench-results
 
 # System packages: a private Redis for `make run`, Chromium for the console's tests.

@@ -122,6 +122,12 @@ def engine_server_class():
     return WhetstoneMLServer
 
 
+def served_app(server):
+    """The ASGI app a started engine's uvicorn serves: DirectInfer in front of MLServer's
+    FastAPI app, or that app alone with the direct path off (bench/serving_path.py calls it)."""
+    return server._rest_server._get_config().app
+
+
 async def serve(root: Path) -> None:
     from mlserver.repository.factory import ModelRepositoryFactory
     from mlserver.settings import Settings

@@ -38,6 +38,23 @@ class Model:
 def four_cores(monkeypatch):
     monkeypatch.setattr(run_placement, "usable_cores", lambda: CORES)
     monkeypatch.delenv(run_placement.INLINE_RUNS_ENV, raising=False)
+    # What the engine's earlier runs left behind (one event loop, so kept on the class).
+    monkeypatch.setattr(RunPlacement, "loop_free_since_last_run", False)
+
+
+@pytest.fixture
+def loop_turns(monkeypatch) -> list[float]:
+    """The turns of the loop runs take (asyncio.sleep(0) calls), as they happen."""
+    turns: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay, *args, **kwargs):
+        if delay == 0:
+            turns.append(delay)
+        return await real_sleep(delay, *args, **kwargs)
+
+    monkeypatch.setattr(run_placement.asyncio, "sleep", sleep)
+    return turns
 
 
 def places(model: Model, runtime: dict, calls: int) -> list[str]:
@@ -125,6 +142,42 @@ def test_calls_that_arrive_together_all_run_in_threads():
         return [ident == loop_thread for ident in model.threads[2:]]
 
     assert asyncio.run(main()) == [False] * 8 + [True]
+
+
+def test_calls_one_at_a_time_take_no_turn_of_the_loop_after_the_first_run_on_it(loop_turns):
+    # The turn costs 1-3% of a 5 ms call. Between calls that come one at a time the loop is free
+    # (here: a pause, as while a client sends its next request), and the next run knows it.
+    model = Model()
+    placement = RunPlacement(model.run, onnxruntime(CORES), "m")
+
+    async def main():
+        loop_thread = threading.get_ident()
+        for _ in range(10):
+            await placement.run({"x": 1})
+            await asyncio.sleep(0.001)
+        return [ident == loop_thread for ident in model.threads]
+
+    assert asyncio.run(main()) == [False] * 2 + [True] * 8
+    assert len(loop_turns) == 1
+
+
+def test_calls_queued_behind_a_run_on_the_loop_each_take_the_turn_and_go_to_threads(loop_turns):
+    model = Model()
+    placement = RunPlacement(model.run, onnxruntime(CORES), "m")
+
+    async def main():
+        loop_thread = threading.get_ident()
+        for _ in range(3):                     # one at a time: the loop is free after each run
+            await placement.run({"x": 1})
+            await asyncio.sleep(0.001)
+        quiet = len(model.threads)
+        for _ in range(2):                     # eight at once, twice: the first of each runs on the loop,
+            await asyncio.gather(*(placement.run({"x": 1}) for _ in range(8)))   # before it knows
+        return [ident == loop_thread for ident in model.threads[quiet:]]
+
+    on_loop = asyncio.run(main())
+    assert on_loop == ([True] + [False] * 7) * 2
+    assert RunPlacement.wanted == 0
 
 
 def test_a_run_that_fails_in_a_thread_is_no_longer_counted_as_running():
