@@ -22,10 +22,12 @@ test: test-deps venv frontend
 	cd frontend && npm run --silent check-client
 
 # Each benchmark measures its baseline in the same run and writes ratios, with
-# the machine's description, to bench-results/.
+# the machine's description, to bench-results/. The two serving benchmarks share
+# packages built afresh by this run's compiler core.
 bench: test-deps venv $(BENCH_STAMP)
 	$(PY) -m compiler_core.bench --out bench-results
 	$(PY) -m bench.jobs_throughput --out bench-results
+	rm -rf bench-results/serving-packages
 	$(PY) -m bench.serving --out bench-results --packages bench-results/serving-packages
 	$(PY) -m bench.serving_path --out bench-results --packages bench-results/serving-packages
 	$(PY) platform/modelhub/bench/list_latency.py --out bench-results
