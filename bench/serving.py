@@ -356,6 +356,20 @@ def _build_packages(out_dir: str, optimize_budget_s: float) -> None:
     (Path(out_dir) / "reports.json").write_text(json.dumps(reports, default=str))
 
 
+def ensure_packages(built: Path, optimize_budget_s: float) -> dict:
+    """Every workload's package in `built`, built now unless an earlier run left them all
+    there; the compiler core's report of each, by workload."""
+    reports_path = built / "reports.json"
+    if not (reports_path.is_file() and set(json.loads(reports_path.read_text())) >= {w.name for w in WORKLOADS}):
+        builder = multiprocessing.get_context("spawn").Process(target=_build_packages,
+                                                               args=(str(built), optimize_budget_s))
+        builder.start()
+        builder.join()
+        if builder.exitcode != 0:
+            raise SystemExit(f"building the packages failed (exit {builder.exitcode})")
+    return json.loads(reports_path.read_text())
+
+
 def median_of(rounds: list[dict]) -> dict:
     return {key: round(statistics.median(r[key] for r in rounds), 3) for key in rounds[0]}
 
@@ -466,15 +480,7 @@ def main() -> int:
         tmp = Path(tmp)
         built = args.packages or tmp
         built.mkdir(parents=True, exist_ok=True)
-        reports_path = built / "reports.json"
-        if not (reports_path.is_file() and set(json.loads(reports_path.read_text())) >= {w.name for w in WORKLOADS}):
-            builder = multiprocessing.get_context("spawn").Process(
-                target=_build_packages, args=(str(built), args.optimize_budget_s))
-            builder.start()
-            builder.join()
-            if builder.exitcode != 0:
-                raise SystemExit(f"building the packages failed (exit {builder.exitcode})")
-        reports = json.loads(reports_path.read_text())
+        reports = ensure_packages(built, args.optimize_budget_s)
         packages = {w.name: (built / f"{w.name}-package", reports[w.name]) for w in WORKLOADS}
         load_before = os.getloadavg()
 

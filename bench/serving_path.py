@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.serving import BINARY, JSON, WORKLOADS, _build_packages, free_ports, request_for
+from bench.serving import BINARY, JSON, WORKLOADS, ensure_packages, free_ports, request_for
 from compiler_core.hardware import describe_hardware
 from deploy.serving.engine import SETTINGS_FILE, engine_server_class, served_app
 from deploy.serving.repository import ServingClient, deploy_package
@@ -135,13 +135,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="whetstone-bench-serving-path-") as tmp:
         built = args.packages or Path(tmp)
         built.mkdir(parents=True, exist_ok=True)
-        if not (built / "reports.json").is_file() or not set(json.loads((built / "reports.json").read_text())) >= {
-                w.name for w in WORKLOADS}:
-            builder = context.Process(target=_build_packages, args=(str(built), args.optimize_budget_s))
-            builder.start()
-            builder.join()
-            if builder.exitcode != 0:
-                raise SystemExit(f"building the packages failed (exit {builder.exitcode})")
+        ensure_packages(built, args.optimize_budget_s)
         load_before = os.getloadavg()
         for workload in workloads:
             # An engine per workload, each in a fresh process: no model's caches or threads linger.

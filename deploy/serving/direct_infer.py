@@ -148,13 +148,13 @@ class DirectInfer:
     def _served_for(self, model: WhetstoneRuntime) -> _Served:
         served = self._served.get(model)
         if served is None:
-            served = self._served[model] = _Served(model, self._cloudevents)
+            served = self._served[model] = _Served(model, self._cloudevents, self._data_plane)
         return served
 
     async def _answer(self, model: WhetstoneRuntime, name: str, version: str | None, scope, receive, send):
         started = time.perf_counter()
         served = self._served_for(model)
-        counters = served.counters(self._data_plane, name, version)
+        counters = served.counters(name, version)
         http_metrics = self._http_metrics
         if http_metrics is not None:
             http_metrics.started()
@@ -257,7 +257,8 @@ class _Counters:
 class _Served:
     """What every call to one loaded model needs and no call changes."""
 
-    def __init__(self, model: WhetstoneRuntime, cloudevents: CloudEventsMiddleware):
+    def __init__(self, model: WhetstoneRuntime, cloudevents: CloudEventsMiddleware, plane):
+        self._plane = plane
         self.signature_outputs = model.signature.get("outputs", [])
         self.event_headers = [
             (key.lower().encode("latin-1"), value.encode("latin-1"))
@@ -271,11 +272,11 @@ class _Served:
                                            one_batch_at_a_time=model.fills_every_core)
         self._counters: dict[tuple[str, str | None], _Counters] = {}
 
-    def counters(self, plane, name: str, version: str | None) -> _Counters:
+    def counters(self, name: str, version: str | None) -> _Counters:
         # Keyed as the call named the model: MLServer's path labels its metrics the same way.
         counters = self._counters.get((name, version))
         if counters is None:
-            counters = self._counters[(name, version)] = _Counters(plane, name, version)
+            counters = self._counters[(name, version)] = _Counters(self._plane, name, version)
         return counters
 
 

@@ -81,21 +81,12 @@ def parse_wire_inputs(request: Any) -> list[WireInput]:
     return parsed
 
 
-def decode_inputs(
-    inputs: list[WireInput],
-    signature_inputs: list[dict[str, Any]],
-    blobs: Mapping[str, memoryview] | None = None,
-) -> dict[str, np.ndarray]:
-    """Arrays for the engine, in the signature's dtypes, from the request's inputs.
+class InputDecoder:
+    """Arrays for the engine, in the signature's dtypes, from a request's inputs, with what
+    does not change from call to call (each input's dtype, datatype and shape, which sent
+    datatypes it accepts) worked out once: a model keeps one (`WhetstoneRuntime.input_decoder`).
 
     `blobs` holds the binary part of a binary tensor data request, by input name."""
-    return InputDecoder(signature_inputs).decode(inputs, blobs)
-
-
-class InputDecoder:
-    """`decode_inputs` for one signature, with what does not change from call to call
-    (each input's dtype, datatype and shape, which sent datatypes it accepts) worked
-    out once: a model keeps one (`WhetstoneRuntime.input_decoder`)."""
 
     def __init__(self, signature_inputs: list[dict[str, Any]]):
         self._specs = {spec["name"]: _InputSpec(spec) for spec in signature_inputs}

@@ -1,4 +1,4 @@
-"""The JSON reader of the direct path gives decode_inputs what orjson would, numbers as arrays.
+"""The JSON reader of the direct path gives InputDecoder what orjson would, numbers as arrays.
 
 The reader takes a small body to orjson and a large one to simdjson; each test here runs
 against both (`reader`), with the threshold moved so that the same small bodies take either way."""
@@ -13,7 +13,7 @@ import pytest
 
 from deploy.serving.errors import InvalidInferenceRequest
 from deploy.serving.json_request import SMALL_BODY_BYTES, JsonRequestReader
-from deploy.serving.tensors import ParsedNumbers, decode_inputs, parse_wire_inputs
+from deploy.serving.tensors import InputDecoder, ParsedNumbers, parse_wire_inputs
 
 SIGNATURE = [{"name": "x", "dtype": "float32", "shape": ["batch", 2, 2]}]
 
@@ -36,7 +36,7 @@ def both_ways(reader: JsonRequestReader, raw: bytes):
     results = []
     for request in (reader.read(raw), orjson.loads(raw)):
         try:
-            results.append(decode_inputs(parse_wire_inputs(request), SIGNATURE)["x"])
+            results.append(InputDecoder(SIGNATURE).decode(parse_wire_inputs(request))["x"])
         except InvalidInferenceRequest as exc:
             results.append(type(exc))
     return results
@@ -81,8 +81,8 @@ def test_a_body_that_is_not_json_is_a_protocol_error(reader, raw):
 def test_an_integer_beyond_64_bits_is_a_protocol_error_either_way(reader):
     # simdjson refuses the body; orjson reads the number as a float, which INT64 data refuses.
     with pytest.raises(InvalidInferenceRequest, match="not valid JSON|cannot be read as INT64"):
-        decode_inputs(parse_wire_inputs(reader.read(body([1, 2, 3, 2**70], "INT64"))),
-                      [{"name": "x", "dtype": "int64", "shape": ["batch", 2, 2]}])
+        InputDecoder([{"name": "x", "dtype": "int64", "shape": ["batch", 2, 2]}]).decode(
+            parse_wire_inputs(reader.read(body([1, 2, 3, 2**70], "INT64"))))
 
 
 def test_a_body_that_is_json_but_not_an_object_comes_back_for_the_request_check(reader):

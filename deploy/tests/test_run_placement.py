@@ -57,14 +57,22 @@ def loop_turns(monkeypatch) -> list[float]:
     return turns
 
 
-def places(model: Model, runtime: dict, calls: int) -> list[str]:
+async def one_at_a_time(placement: RunPlacement, calls: int, pause_s: float = 0.0) -> None:
+    """`calls` runs one after the other; with `pause_s`, the loop waits between them, as while
+    a client sends its next request."""
+    for _ in range(calls):
+        assert (await placement.run({"x": 1}))["y"] == 1
+        if pause_s:
+            await asyncio.sleep(pause_s)
+
+
+def places(model: Model, runtime: dict, calls: int, pause_s: float = 0.0) -> list[str]:
     """Where each of `calls` runs, one after the other, went: 'loop' or 'thread'."""
     placement = RunPlacement(model.run, runtime, "m")
 
     async def main():
         loop_thread = threading.get_ident()
-        for _ in range(calls):
-            assert (await placement.run({"x": 1}))["y"] == 1
+        await one_at_a_time(placement, calls, pause_s)
         return ["loop" if ident == loop_thread else "thread" for ident in model.threads]
     return asyncio.run(main())
 
@@ -145,19 +153,9 @@ def test_calls_that_arrive_together_all_run_in_threads():
 
 
 def test_calls_one_at_a_time_take_no_turn_of_the_loop_after_the_first_run_on_it(loop_turns):
-    # The turn costs 1-3% of a 5 ms call. Between calls that come one at a time the loop is free
-    # (here: a pause, as while a client sends its next request), and the next run knows it.
-    model = Model()
-    placement = RunPlacement(model.run, onnxruntime(CORES), "m")
-
-    async def main():
-        loop_thread = threading.get_ident()
-        for _ in range(10):
-            await placement.run({"x": 1})
-            await asyncio.sleep(0.001)
-        return [ident == loop_thread for ident in model.threads]
-
-    assert asyncio.run(main()) == [False] * 2 + [True] * 8
+    # The turn costs 1-3% of a 5 ms call. Between calls that come one at a time the loop is free,
+    # and the next run knows it.
+    assert places(Model(), onnxruntime(CORES), 10, pause_s=0.001) == ["thread"] * 2 + ["loop"] * 8
     assert len(loop_turns) == 1
 
 
@@ -167,9 +165,7 @@ def test_calls_queued_behind_a_run_on_the_loop_each_take_the_turn_and_go_to_thre
 
     async def main():
         loop_thread = threading.get_ident()
-        for _ in range(3):                     # one at a time: the loop is free after each run
-            await placement.run({"x": 1})
-            await asyncio.sleep(0.001)
+        await one_at_a_time(placement, 3, pause_s=0.001)   # the loop is free after each run
         quiet = len(model.threads)
         for _ in range(2):                     # eight at once, twice: the first of each runs on the loop,
             await asyncio.gather(*(placement.run({"x": 1}) for _ in range(8)))   # before it knows
