@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
 
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
@@ -61,3 +64,14 @@ def launch_engine(root: Path, env: dict[str, str] | None = None) -> RunningEngin
         stop_server(process)
         raise AssertionError(f"engine did not start:\n{log_path.read_text(errors='replace')}")
     return RunningEngine(root, process, base_url, log_path, seconds, f"http://127.0.0.1:{metrics_port}/metrics")
+
+
+def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:
+    """{model: value} of one per-model metric on the engine's metrics port."""
+    text = requests.get(engine.metrics_url, timeout=10).text
+    return {
+        sample.labels["model"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }

@@ -171,3 +171,63 @@ def test_requests_beyond_a_full_batch_that_waited_form_the_next_batch():
 
     assert engine.calls == [1, 4, 2] and engine.most_at_once == 1
     assert [float(a["y"][0, 0]) for a in answers] == [2.0 * v for v in range(7)]
+
+
+def test_one_caller_at_a_time_pays_no_batch_window():
+    engine, sizes = Engine(), []
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=60, observe_batch=sizes.append)
+
+    async def main():
+        for value in range(3):  # each call not before the last was answered
+            answer = await asyncio.wait_for(batcher.infer(request(1, float(value))), 5)  # not after 60 s
+            np.testing.assert_array_equal(answer["y"], request(1, 2.0 * value)["x"])
+
+    asyncio.run(main())
+    assert engine.calls == [1, 1, 1] and sizes == [1, 1, 1]
+
+
+def test_requests_that_come_together_to_an_idle_model_still_share_a_batch():
+    engine = Engine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=60)
+
+    answers = gather(batcher, [request(1, 1.0), request(1, 2.0), request(1, 3.0)])  # not after 60 s either
+
+    assert engine.calls == [3]
+    assert [float(a["y"][0, 0]) for a in answers] == [2.0, 4.0, 6.0]
+
+
+def test_once_company_came_an_idle_model_waits_for_it_until_a_request_comes_alone():
+    engine = HeldEngine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=2, max_batch_time_s=1.0, one_batch_at_a_time=True)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        first = asyncio.ensure_future(batcher.infer(request(1, 1.0)))
+        await asyncio.sleep(0.05)                       # its batch runs at once, held
+        second = asyncio.ensure_future(batcher.infer(request(1, 2.0)))  # company, while it runs
+        await asyncio.sleep(0.05)
+        assert engine.calls == [1]
+        engine.release.set()
+        await asyncio.gather(first, second)
+        assert engine.calls == [1, 1]                   # the second waited for the first
+
+        engine.release.clear()
+        waits = asyncio.ensure_future(batcher.infer(request(1, 3.0)))
+        await asyncio.sleep(0.2)
+        assert engine.calls == [1, 1]                   # idle, and waiting for company
+        joins = asyncio.ensure_future(batcher.infer(request(1, 4.0)))
+        await asyncio.sleep(0.05)
+        assert engine.calls == [1, 1, 2]                # a full batch of two
+        engine.release.set()
+        await asyncio.gather(waits, joins)
+
+        alone = asyncio.ensure_future(batcher.infer(request(1, 5.0)))
+        started = loop.time()
+        await alone                                     # company came last time: waits the window
+        assert loop.time() - started >= 0.9
+        started = loop.time()
+        await batcher.infer(request(1, 6.0))            # the last one came alone: no wait
+        assert loop.time() - started < 0.5
+        assert engine.calls == [1, 1, 2, 1, 1]
+
+    asyncio.run(main())

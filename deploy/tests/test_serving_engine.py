@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -16,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from compiler_core.runtime import load_package
 from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
-from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports
+from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports, metric_values
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
 
 # float32 values go out as JSON doubles and come back bit-exact; this only
@@ -168,17 +169,6 @@ def test_malformed_infer_is_a_client_error_with_the_protocol_error_body(strict_m
     assert mentioned in error
 
 
-def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:
-    """{model: value} of one per-model metric on the engine's metrics port."""
-    text = requests.get(engine.metrics_url, timeout=10).text
-    return {
-        sample.labels["model"]: sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == name
-    }
-
-
 def infer_route_requests(engine: RunningEngine) -> dict[str, float]:
     """{status code: count} of MLServer's HTTP request counter for its unversioned infer route."""
     text = requests.get(engine.metrics_url, timeout=10).text
@@ -217,6 +207,21 @@ def test_calls_take_the_direct_path_and_keep_mlservers_metrics(serving_engine: R
     # (test_direct_path_can_be_switched_off_for_the_whole_engine).
     http = infer_route_requests(serving_engine)
     assert (http["200"] - http_before.get("200", 0), http["400"] - http_before.get("400", 0)) == (6, 2)
+
+
+def test_a_batched_model_answers_one_caller_at_a_time_without_the_batch_window(serving_engine: RunningEngine,
+                                                                               tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=7)
+    deploy_package(serving_engine.client, package, serving_engine.models_root, "patient",
+                   max_batch_size=8, max_batch_time_s=3.0)
+    x = batch(2)
+    expected = load_package(package).run({"x": x})
+
+    for _ in range(3):
+        started = time.monotonic()
+        assert_same_outputs(serving_engine.client.infer("patient", {"x": x}), expected, JSON_ROUND_TRIP_TOLERANCE)
+        assert time.monotonic() - started < 1.5  # no one else was calling: the 3 s window is not waited out
+    assert metric_values(serving_engine, "whetstone_direct_infer_batch_requests_count")["patient"] == 3
 
 
 def test_a_quick_model_that_fills_every_core_runs_on_the_event_loop(serving_engine: RunningEngine, tmp_path):

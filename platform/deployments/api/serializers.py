@@ -10,7 +10,8 @@ class BatchingFieldsMixin(serializers.Serializer):
                   "(batch) dim and runs them at once. 0 or 1: off. Needs a dynamic first dim on every tensor.")
     max_batch_time = serializers.FloatField(
         required=False, min_value=0.0, max_value=1.0,
-        help_text="Adaptive batching: seconds a request waits for others to fill its batch (e.g. 0.005).")
+        help_text="Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). "
+                  "A request that finds the model idle does not wait when, the last time, no one else came.")
 
 
 class DeploymentRequestSerializer(BatchingFieldsMixin):
