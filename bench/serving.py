@@ -381,6 +381,9 @@ VARIANTS = [
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
     ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1), ("served_mlserver_batched", JSON, 8),
     ("served_in_threads", JSON, 1), ("served_in_threads", JSON, 8),
+    # below concurrency 8: what the batch window costs callers who wait for their answers
+    ("served", JSON, 2), ("served_batched", JSON, 2), ("served", JSON, 4), ("served_batched", JSON, 4),
+    ("served_mlserver_batched", JSON, 1),
 ]
 
 
@@ -440,6 +443,12 @@ def bench_workload(workload: Workload, package: Path, engines: dict[str, str], c
                                                      "throughput_rps"),
         "mlserver_batching_throughput_gain_c8_json": paired(results, "served_mlserver_batched_json_c8",
                                                             "served_json_c8", "throughput_rps"),
+        "mlserver_batching_p50_change_c1_json": paired(results, "served_mlserver_batched_json_c1",
+                                                       "served_mlserver_json_c1", "p50_ms"),
+        **{f"batching_p50_change_c{c}_json": paired(results, f"served_batched_json_c{c}", f"served_json_c{c}", "p50_ms")
+           for c in (1, 2, 4)},
+        **{f"batching_throughput_gain_c{c}_json": paired(results, f"served_batched_json_c{c}", f"served_json_c{c}",
+                                                        "throughput_rps") for c in (2, 4)},
     }
     summary["rounds"] = results
     return summary
@@ -540,7 +549,10 @@ ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in pro
         ("served_batched_binary_c8", "served, adaptive batching", "binary", 8),
         ("served_mlserver_batched_json_c8", "served, MLServer's REST path and batcher", "JSON", 8),
         ("served_in_threads_json_c1", "served, every run in a worker thread", "JSON", 1),
-        ("served_in_threads_json_c8", "served, every run in a worker thread", "JSON", 8)]
+        ("served_in_threads_json_c8", "served, every run in a worker thread", "JSON", 8),
+        ("served_json_c2", "served", "JSON", 2), ("served_batched_json_c2", "served, adaptive batching", "JSON", 2),
+        ("served_json_c4", "served", "JSON", 4), ("served_batched_json_c4", "served, adaptive batching", "JSON", 4),
+        ("served_mlserver_batched_json_c1", "served, MLServer's REST path and batcher", "JSON", 1)]
 
 
 def render(result: dict) -> str:
@@ -598,6 +610,15 @@ def render(result: dict) -> str:
         verdicts.append(f"- {name}, JSON: the engine's run placement (deploy/serving/run_placement.py) against every "
                         f"run in a worker thread: p50 at concurrency 1 {on_loop['median']:+.1%} ({spread(on_loop)}), "
                         f"throughput at concurrency 8 {on_loop8['median']:+.1%} ({spread(on_loop8)}).")
+        paired_of = w["paired"]
+        below = [(c, paired_of[f"batching_p50_change_c{c}_json"], paired_of.get(f"batching_throughput_gain_c{c}_json"))
+                 for c in (1, 2, 4)]
+        theirs1 = w["paired"]["mlserver_batching_p50_change_c1_json"]
+        verdicts.append(f"- {name}, JSON: adaptive batching below concurrency 8, against the direct path unbatched: "
+                        + "; ".join(f"concurrency {c}: p50 {p50['median']:+.1%} ({spread(p50)})"
+                                    + (f", throughput {gain['median']:+.1%}" if gain else "") for c, p50, gain in below)
+                        + f". MLServer's batcher at concurrency 1, against its path unbatched: p50 "
+                        f"{theirs1['median']:+.1%} ({spread(theirs1)}).")
         theirs = w["paired"]["mlserver_batching_throughput_gain_c8_json"]
         verdicts.append(f"- {name}, JSON: MLServer's REST path and batcher at concurrency 8, against the direct path "
                         f"unbatched: {theirs['median']:+.1%} ({spread(theirs)}).")

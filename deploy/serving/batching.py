@@ -17,17 +17,19 @@ batch is fuller. On the 2-core host a CNN with 1 MB JSON requests at
 concurrency 8 got batches of 2.1 requests on average with MLServer's rule, since
 reading eight such bodies takes longer than the 5 ms window.
 
-A request that finds the model idle waits for company only if company came the
-last time: if, the last time a request found the model idle, no other request
-arrived until the model was idle again, its batch closes at once instead of
-after `max_batch_time` (once the requests already queued on the event loop have
-joined). One client calling at a time then pays no batch window: encoder_short
-with a 5 ms window went from 8.4 to 3.3 ms p50 at concurrency 1, about its time
-unbatched (bench/RESULTS.md). Under load every idle spell ends with a crowd, so
-every batch waits as with MLServer's rule. TF Serving's batching guide
-suggests a batch timeout of 0 as the start on CPUs for the same reason: while
-a batch runs, the next one fills. After a busy spell, the first request to come alone waits
-the whole window once; those after it do not.
+A batch that opens at an idle model also closes once as many requests have come
+as in the last busy spell (from a request that found the model idle until it
+was idle again), up to `max_batch_size`; the requests already queued on the
+event loop join it first. Clients that wait for their answers before calling
+again then pay no batch window: one caller at a time (encoder_short with a 5 ms
+window went from 9.2 to 3.1 ms p50 at concurrency 1, about its time unbatched),
+or k callers, whose k requests close the batch on arrival (its batches held
+2.0, 3.0 and 4.0 requests at concurrency 2, 3 and 4; bench/RESULTS.md).
+Under load, spells last long and their crowds fill whole batches, so batches
+wait as with MLServer's rule. TF Serving's batching guide suggests a batch
+timeout of 0 as the start on CPUs for the same reason: while a batch runs, the
+next one fills. When fewer come than last time, the batch waits the whole
+window, once; the spell's smaller crowd is what the next one waits for.
 
 Each request was checked against the signature before it joins, so one malformed
 request does not fail the others. Requests whose inputs differ beyond the batch
@@ -67,31 +69,38 @@ class AdaptiveBatcher:
         self._closer: asyncio.Handle | None = None
         self._due = False  # the open batch is due (time up, or full) and waits for the running one
         self._running: set[asyncio.Task] = set()  # referenced, so a batch is not collected mid-run
-        # Requests since one found the model idle (see the module's docstring), and whether,
-        # the last time it was idle, company came before it was idle again.
-        self._arrived_since_idle = 0
-        self._company_came = False
+        # Requests in the last busy spell and in this one (see the module's docstring), and
+        # whether the open batch opened at an idle model and waits for a crowd that size.
+        self._last_crowd = 1
+        self._crowd = 0
+        self._waits_for_crowd = False
 
     async def infer(self, inputs: Arrays) -> Arrays:
         rows = _rows(inputs)
         if rows is None:  # no common batch dim to join along
             self._observe(1)
             return await self._run(inputs)
-        idle = not self._open and not self._running
-        self._arrived_since_idle = 1 if idle else self._arrived_since_idle + 1
+        if not self._open and not self._running:  # idle: a spell begins
+            self._crowd = 0
+            self._waits_for_crowd = True
+        self._crowd += 1
         waiting = _Waiting(inputs, rows)
         self._open.append(waiting)
         if len(self._open) >= self._max_size:
             self._close()
-        elif idle and not self._company_came:
-            # At once, yet after the calls already queued on the loop: requests that came
-            # together still join.
+        elif self._waits_for_crowd and len(self._open) >= self._last_crowd:
+            # The crowd is here. At once, yet after the calls already queued on the loop:
+            # requests that came together still join.
+            self._waits_for_crowd = False
+            if self._closer is not None:
+                self._closer.cancel()
             self._closer = asyncio.get_running_loop().call_soon(self._close)
         elif self._closer is None and not self._due:
             self._closer = asyncio.get_running_loop().call_later(self._max_time, self._close)
         return await waiting.answer
 
     def _close(self) -> None:
+        self._waits_for_crowd = False
         if self._closer is not None:
             self._closer.cancel()
             self._closer = None
@@ -108,13 +117,22 @@ class AdaptiveBatcher:
             task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task) -> None:
+        if task not in self._running:  # _answer said so before answering
+            return
         self._running.discard(task)
         if self._due and not self._running:
             self._close()
-        elif not self._running and not self._open:  # idle again
-            self._company_came = self._arrived_since_idle > 1
+        elif not self._running and not self._open:  # idle again: the spell is over
+            self._last_crowd = min(self._crowd, self._max_size)
 
     async def _answer(self, group: list[_Waiting]) -> None:
+        outcomes = await self._outcomes(group)
+        # Finished before the answers go out: a caller's next request must find the model idle.
+        self._finished(asyncio.current_task())
+        for waiting, result, error in outcomes:
+            _settle(waiting, result=result, error=error)
+
+    async def _outcomes(self, group: list[_Waiting]) -> list[tuple[_Waiting, Arrays | None, Exception | None]]:
         if len(group) > 1:
             joined = {name: np.concatenate([w.inputs[name] for w in group]) for name in group[0].inputs}
             self._observe(len(group))
@@ -124,18 +142,20 @@ class AdaptiveBatcher:
                 outputs = None  # one request may be what the engine refused: answer each on its own
             total = sum(w.rows for w in group)
             if outputs is not None and all(np.ndim(a) >= 1 and np.shape(a)[0] == total for a in outputs.values()):
-                start = 0
+                outcomes, start = [], 0
                 for waiting in group:
                     end = start + waiting.rows
-                    _settle(waiting, result={name: a[start:end] for name, a in outputs.items()})
+                    outcomes.append((waiting, {name: a[start:end] for name, a in outputs.items()}, None))
                     start = end
-                return
+                return outcomes
+        outcomes = []
         for waiting in group:
             self._observe(1)
             try:
-                _settle(waiting, result=await self._run(waiting.inputs))
+                outcomes.append((waiting, await self._run(waiting.inputs), None))
             except Exception as exc:
-                _settle(waiting, error=exc)
+                outcomes.append((waiting, None, exc))
+        return outcomes
 
 
 def _settle(waiting: _Waiting, *, result: Arrays | None = None, error: Exception | None = None) -> None:

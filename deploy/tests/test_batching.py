@@ -196,38 +196,30 @@ def test_requests_that_come_together_to_an_idle_model_still_share_a_batch():
     assert [float(a["y"][0, 0]) for a in answers] == [2.0, 4.0, 6.0]
 
 
-def test_once_company_came_an_idle_model_waits_for_it_until_a_request_comes_alone():
-    engine = HeldEngine()
-    batcher = AdaptiveBatcher(engine.run, max_batch_size=2, max_batch_time_s=1.0, one_batch_at_a_time=True)
+def test_a_batch_at_an_idle_model_closes_once_as_many_came_as_in_the_last_spell():
+    engine = Engine()
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=1.0, one_batch_at_a_time=True)
 
     async def main():
         loop = asyncio.get_running_loop()
-        first = asyncio.ensure_future(batcher.infer(request(1, 1.0)))
-        await asyncio.sleep(0.05)                       # its batch runs at once, held
-        second = asyncio.ensure_future(batcher.infer(request(1, 2.0)))  # company, while it runs
-        await asyncio.sleep(0.05)
-        assert engine.calls == [1]
-        engine.release.set()
-        await asyncio.gather(first, second)
-        assert engine.calls == [1, 1]                   # the second waited for the first
+        await asyncio.gather(batcher.infer(request(1, 1.0)), batcher.infer(request(1, 2.0)))
+        assert engine.calls == [2]                      # a spell of two
 
-        engine.release.clear()
-        waits = asyncio.ensure_future(batcher.infer(request(1, 3.0)))
-        await asyncio.sleep(0.2)
-        assert engine.calls == [1, 1]                   # idle, and waiting for company
-        joins = asyncio.ensure_future(batcher.infer(request(1, 4.0)))
-        await asyncio.sleep(0.05)
-        assert engine.calls == [1, 1, 2]                # a full batch of two
-        engine.release.set()
-        await asyncio.gather(waits, joins)
-
-        alone = asyncio.ensure_future(batcher.infer(request(1, 5.0)))
         started = loop.time()
-        await alone                                     # company came last time: waits the window
+        first = asyncio.ensure_future(batcher.infer(request(1, 3.0)))
+        await asyncio.sleep(0.1)
+        assert engine.calls == [2]                      # waits for a second caller
+        await asyncio.gather(first, batcher.infer(request(1, 4.0)))
+        assert engine.calls == [2, 2]
+        assert loop.time() - started < 0.5              # closed when the second came, not after 1 s
+
+        started = loop.time()
+        await batcher.infer(request(1, 5.0))            # fewer than last time: the whole window
         assert loop.time() - started >= 0.9
         started = loop.time()
-        await batcher.infer(request(1, 6.0))            # the last one came alone: no wait
+        answer = await batcher.infer(request(1, 6.0))   # the last spell was one caller: no wait
         assert loop.time() - started < 0.5
-        assert engine.calls == [1, 1, 2, 1, 1]
+        assert engine.calls == [2, 2, 1, 1]
+        np.testing.assert_array_equal(answer["y"], request(1, 12.0)["x"])
 
     asyncio.run(main())
