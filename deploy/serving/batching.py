@@ -18,18 +18,18 @@ concurrency 8 got batches of 2.1 requests on average with MLServer's rule, since
 reading eight such bodies takes longer than the 5 ms window.
 
 A batch that opens at an idle model also closes once as many requests have come
-as in the last busy spell (from a request that found the model idle until it
-was idle again), up to `max_batch_size`; the requests already queued on the
-event loop join it first. Clients that wait for their answers before calling
-again then pay no batch window: one caller at a time (encoder_short with a 5 ms
-window went from 9.2 to 3.1 ms p50 at concurrency 1, about its time unbatched),
-or k callers, whose k requests close the batch on arrival (its batches held
-2.0, 3.0 and 4.0 requests at concurrency 2, 3 and 4; bench/RESULTS.md).
-Under load, spells last long and their crowds fill whole batches, so batches
-wait as with MLServer's rule. TF Serving's batching guide suggests a batch
-timeout of 0 as the start on CPUs for the same reason: while a batch runs, the
-next one fills. When fewer come than last time, the batch waits the whole
-window, once; the spell's smaller crowd is what the next one waits for.
+as in the largest of the last few busy spells (a spell: from a request that
+found the model idle until it was idle again), up to `max_batch_size`; the
+requests already queued on the event loop join it first. Clients that wait for
+their answers before calling again then pay no batch window: one caller at a
+time (encoder_short with a 5 ms window went from 9.2 to 3.1 ms p50 at
+concurrency 1, about its time unbatched), or k callers, whose k requests close
+the batch on arrival (its batches held 2.0, 3.0 and 4.0 requests at concurrency
+2, 3 and 4; bench/RESULTS.md). Under load, spells last long and their crowds
+fill whole batches, so batches wait as with MLServer's rule. TF Serving's
+batching guide suggests a batch timeout of 0 as the start on CPUs for the same
+reason: while a batch runs, the next one fills. When fewer callers come than
+before, a batch waits the whole window until the larger crowds are forgotten.
 
 Each request was checked against the signature before it joins, so one malformed
 request does not fail the others. Requests whose inputs differ beyond the batch
@@ -42,12 +42,17 @@ every caller still gets its own answer or its own error.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 Arrays = dict[str, np.ndarray]
+# A batch at an idle model waits for the largest crowd of this many last spells: a spell
+# can end while requests are still being read (a 1 MB JSON body takes 1.5 ms), and one
+# short count should not cut the batches of a steady load short.
+SPELLS_REMEMBERED = 8
 
 
 @dataclass
@@ -69,9 +74,9 @@ class AdaptiveBatcher:
         self._closer: asyncio.Handle | None = None
         self._due = False  # the open batch is due (time up, or full) and waits for the running one
         self._running: set[asyncio.Task] = set()  # referenced, so a batch is not collected mid-run
-        # Requests in the last busy spell and in this one (see the module's docstring), and
-        # whether the open batch opened at an idle model and waits for a crowd that size.
-        self._last_crowd = 1
+        # Requests in the last busy spells and in this one (see the module's docstring), and
+        # whether the open batch opened at an idle model and waits for a crowd.
+        self._crowds: deque[int] = deque(maxlen=SPELLS_REMEMBERED)
         self._crowd = 0
         self._waits_for_crowd = False
 
@@ -88,7 +93,7 @@ class AdaptiveBatcher:
         self._open.append(waiting)
         if len(self._open) >= self._max_size:
             self._close()
-        elif self._waits_for_crowd and len(self._open) >= self._last_crowd:
+        elif self._waits_for_crowd and len(self._open) >= max(self._crowds, default=1):
             # The crowd is here. At once, yet after the calls already queued on the loop:
             # requests that came together still join.
             self._waits_for_crowd = False
@@ -123,12 +128,16 @@ class AdaptiveBatcher:
         if self._due and not self._running:
             self._close()
         elif not self._running and not self._open:  # idle again: the spell is over
-            self._last_crowd = min(self._crowd, self._max_size)
+            self._crowds.append(min(self._crowd, self._max_size))
 
     async def _answer(self, group: list[_Waiting]) -> None:
         outcomes = await self._outcomes(group)
-        # Finished before the answers go out: a caller's next request must find the model idle.
-        self._finished(asyncio.current_task())
+        task = asyncio.current_task()
+        if self._running == {task} and not self._open:
+            # The model goes idle as these answers go out: said first, so that a caller's next
+            # request finds it idle. A due batch, though, starts only after the answers went out
+            # (from the done callback), so that its run does not share the cores with them.
+            self._finished(task)
         for waiting, result, error in outcomes:
             _settle(waiting, result=result, error=error)
 

@@ -11,6 +11,7 @@ import asyncio
 import numpy as np
 import pytest
 
+from deploy.serving import batching
 from deploy.serving.batching import AdaptiveBatcher
 
 
@@ -196,9 +197,11 @@ def test_requests_that_come_together_to_an_idle_model_still_share_a_batch():
     assert [float(a["y"][0, 0]) for a in answers] == [2.0, 4.0, 6.0]
 
 
-def test_a_batch_at_an_idle_model_closes_once_as_many_came_as_in_the_last_spell():
+def test_a_batch_at_an_idle_model_closes_once_its_crowd_came(monkeypatch):
+    monkeypatch.setattr(batching, "SPELLS_REMEMBERED", 2)
+    window = 0.5
     engine = Engine()
-    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=1.0, one_batch_at_a_time=True)
+    batcher = AdaptiveBatcher(engine.run, max_batch_size=8, max_batch_time_s=window, one_batch_at_a_time=True)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -207,19 +210,21 @@ def test_a_batch_at_an_idle_model_closes_once_as_many_came_as_in_the_last_spell(
 
         started = loop.time()
         first = asyncio.ensure_future(batcher.infer(request(1, 3.0)))
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)
         assert engine.calls == [2]                      # waits for a second caller
         await asyncio.gather(first, batcher.infer(request(1, 4.0)))
         assert engine.calls == [2, 2]
-        assert loop.time() - started < 0.5              # closed when the second came, not after 1 s
+        assert loop.time() - started < window / 2       # closed when the second came
 
+        # Fewer come: each waits the whole window until no remembered spell had two.
+        for lone in range(2):
+            started = loop.time()
+            await batcher.infer(request(1, 5.0))
+            assert loop.time() - started >= window * 0.9, lone
         started = loop.time()
-        await batcher.infer(request(1, 5.0))            # fewer than last time: the whole window
-        assert loop.time() - started >= 0.9
-        started = loop.time()
-        answer = await batcher.infer(request(1, 6.0))   # the last spell was one caller: no wait
-        assert loop.time() - started < 0.5
-        assert engine.calls == [2, 2, 1, 1]
+        answer = await batcher.infer(request(1, 6.0))
+        assert loop.time() - started < window / 2
+        assert engine.calls == [2, 2, 1, 1, 1]
         np.testing.assert_array_equal(answer["y"], request(1, 12.0)["x"])
 
     asyncio.run(main())
