@@ -11,8 +11,8 @@ class BatchingFieldsMixin(serializers.Serializer):
     max_batch_time = serializers.FloatField(
         required=False, min_value=0.0, max_value=1.0,
         help_text="Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). "
-                  "A batch that opens at an idle model closes once it holds as many requests as the model's last busy "
-                  "spell had, so callers that wait for their answers do not wait out the window.")
+                  "A batch that opens at an idle model closes once it holds as many requests as the largest of the "
+                  "model's recent busy spells, so callers that wait for their answers do not wait out the window.")
 
 
 class DeploymentRequestSerializer(BatchingFieldsMixin):

@@ -650,7 +650,7 @@ export interface components {
             max_batch_size?: number;
             /**
              * Format: double
-             * @description Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). A batch that opens at an idle model closes once it holds as many requests as the model's last busy spell had, so callers that wait for their answers do not wait out the window.
+             * @description Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). A batch that opens at an idle model closes once it holds as many requests as the largest of the model's recent busy spells, so callers that wait for their answers do not wait out the window.
              */
             max_batch_time?: number;
         };
@@ -1102,7 +1102,7 @@ export interface components {
             max_batch_size?: number;
             /**
              * Format: double
-             * @description Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). A batch that opens at an idle model closes once it holds as many requests as the model's last busy spell had, so callers that wait for their answers do not wait out the window.
+             * @description Adaptive batching: the most seconds a request waits for others to fill its batch (e.g. 0.005). A batch that opens at an idle model closes once it holds as many requests as the largest of the model's recent busy spells, so callers that wait for their answers do not wait out the window.
              */
             max_batch_time?: number;
         };
