@@ -17,6 +17,17 @@ describe("DeploymentPage", () => {
     expect(screen.getByTestId("snippet-curl").textContent).toContain('"shape":[1,16]');
     expect(screen.getByTestId("snippet-python").textContent).toContain("requests.post");
     expect(screen.queryByTestId("token-required")).toBeNull();
+    expect(screen.getByTestId("deployment-batching").textContent).toBe("off");
+  });
+
+  it("says how adaptive batching is set: the window is the longest a request waits", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/deployments/11/": { body: deployment({ status: "ready", max_batch_size: 8, max_batch_time: 0.005 }) },
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/deployments/11");
+    expect((await screen.findByTestId("deployment-batching")).textContent).toBe("up to 8 requests, waiting at most 5 ms");
   });
 
   it("says a token is needed when the page no longer has it", async () => {

@@ -135,7 +135,9 @@ export function DeploymentPage() {
         <div>
           <dt>Adaptive batching</dt>
           <dd data-testid="deployment-batching">
-            {data.max_batch_size > 1 ? `up to ${data.max_batch_size}, wait ${data.max_batch_time * 1000} ms` : "off"}
+            {data.max_batch_size > 1
+              ? `up to ${data.max_batch_size} requests, waiting at most ${data.max_batch_time * 1000} ms`
+              : "off"}
           </dd>
         </div>
         <div>
