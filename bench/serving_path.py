@@ -14,7 +14,11 @@ model run has filled the caches (and a short pause of the loop, as while a
 client sends its next request). The median of the paired differences is the
 path's own cost: decoding, checks, run placement, encoding and metrics. It
 leaves out uvicorn's HTTP parsing and the loopback socket, which only
-`bench.serving` sees.
+`bench.serving` sees. A second engine, in a process of its own, serves the
+package with adaptive batching, called the same way, one caller at a time: what
+the batcher adds when there is no one to wait for. (Not in the same process:
+two onnxruntime sessions called in turn run slower, each while the other's
+pool still spins.)
 
 Writes bench-results/serving_path.md and serving_path.json.
 """
@@ -33,13 +37,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.serving import BINARY, JSON, WORKLOADS, ensure_packages, free_ports, request_for
+from bench.serving import BATCHING, BINARY, JSON, WORKLOADS, ensure_packages, free_ports, request_for
 from compiler_core.hardware import describe_hardware
 from deploy.serving.engine import SETTINGS_FILE, engine_server_class, served_app
 from deploy.serving.repository import ServingClient, deploy_package
 from deploy.serving.server import wait_until_live, write_settings
 
 RUN = "run"
+BATCHED = "batched"  # the same calls to the package deployed with adaptive batching
 PAUSE_S = 0.0002
 
 
@@ -69,7 +74,8 @@ class _Call:
             raise RuntimeError(f"{self.scope['path']} answered {self.status}")
 
 
-async def _measure(package: Path, name: str, feeds: dict[str, np.ndarray], calls: int, root: Path) -> dict:
+async def _measure(package: Path, name: str, feeds: dict[str, np.ndarray], calls: int, root: Path,
+                   batching: dict) -> dict:
     from mlserver.settings import Settings
 
     http_port, grpc_port, metrics_port = free_ports(3)
@@ -79,7 +85,7 @@ async def _measure(package: Path, name: str, feeds: dict[str, np.ndarray], calls
     try:
         url = f"http://127.0.0.1:{http_port}"
         await asyncio.to_thread(wait_until_live, url, 60)
-        await asyncio.to_thread(deploy_package, ServingClient(url), package, root / "models", name)
+        await asyncio.to_thread(deploy_package, ServingClient(url), package, root / "models", name, **batching)
         app = served_app(server)
         runner = (await server._model_registry.get_model(name))._runner
         variants = {form: _Call(app, f"/v2/models/{name}/infer", *request_for(feeds, form)) for form in (JSON, BINARY)}
@@ -114,10 +120,10 @@ async def _measure(package: Path, name: str, feeds: dict[str, np.ndarray], calls
     return result
 
 
-def _measure_in_child(package: str, name: str, feeds: dict, calls: int, root: str, results) -> None:
+def _measure_in_child(package: str, name: str, feeds: dict, calls: int, root: str, batching: dict, results) -> None:
     import uvloop
 
-    results.put(uvloop.run(_measure(Path(package), name, feeds, calls, Path(root))))
+    results.put(uvloop.run(_measure(Path(package), name, feeds, calls, Path(root), batching)))
 
 
 def main() -> int:
@@ -138,14 +144,20 @@ def main() -> int:
         ensure_packages(built, args.optimize_budget_s)
         load_before = os.getloadavg()
         for workload in workloads:
-            # An engine per workload, each in a fresh process: no model's caches or threads linger.
-            results = context.Queue()
-            child = context.Process(target=_measure_in_child, args=(
-                str(built / f"{workload.name}-package"), workload.name, workload.feeds(1), args.calls,
-                str(Path(tmp) / workload.name), results))
-            child.start()
-            measured[workload.name] = results.get()
-            child.join()
+            # An engine per workload and batching setting, each in a fresh process: no model's
+            # caches or threads linger.
+            for batching in ({}, BATCHING):
+                results = context.Queue()
+                root = Path(tmp) / f"{workload.name}{'-batched' if batching else ''}"
+                child = context.Process(target=_measure_in_child, args=(
+                    str(built / f"{workload.name}-package"), workload.name, workload.feeds(1), args.calls,
+                    str(root), batching, results))
+                child.start()
+                if batching:
+                    measured[workload.name][BATCHED] = results.get()
+                else:
+                    measured[workload.name] = results.get()
+                child.join()
     result = {"machine": describe_hardware(),
               "load_average_1m": {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)},
               "workloads": measured}
@@ -161,12 +173,19 @@ def render(result: dict) -> str:
              f"Machine: {machine.get('cpu_model', '?')}, {machine.get('usable_cpus', '?')} usable CPUs; 1-minute load "
              f"average {result['load_average_1m']['before']} before, {result['load_average_1m']['after']} after. "
              "Each call through the engine's ASGI app (no socket) alternates with a call of the package's run on "
-             "the same session; added = median of the paired differences.", "",
-             "| model | run alone, ms | JSON call, ms | added | binary call, ms | added |", "|---|---|---|---|---|---|"]
+             "the same session; added = median of the paired differences. Batched: the same, in an engine of its "
+             f"own with the package deployed with adaptive batching (max_batch_size {BATCHING['max_batch_size']}, "
+             f"max_batch_time {BATCHING['max_batch_time_s'] * 1000:g} ms), one caller at a time.", "",
+             "| model | run alone, ms | JSON call, ms | added | binary call, ms | added | batched: JSON call adds | "
+             "binary call adds |", "|---|---|---|---|---|---|---|---|"]
     for name, w in result["workloads"].items():
-        lines.append(f"| {name} | {w['run_ms']:.3f} | {w[JSON]['call_ms']:.3f} | {w[JSON]['added_ms']:+.3f} ms "
-                     f"({w[JSON]['added_share']:+.1%}) | {w[BINARY]['call_ms']:.3f} | {w[BINARY]['added_ms']:+.3f} ms "
-                     f"({w[BINARY]['added_share']:+.1%}) |")
+        cells = [f"| {name} | {w['run_ms']:.3f} "]
+        for form in (JSON, BINARY):
+            cells.append(f"| {w[form]['call_ms']:.3f} | {w[form]['added_ms']:+.3f} ms ({w[form]['added_share']:+.1%}) ")
+        for form in (JSON, BINARY):
+            batched = w[BATCHED][form]
+            cells.append(f"| {batched['added_ms']:+.3f} ms ({batched['added_share']:+.1%}) ")
+        lines.append("".join(cells) + "|")
     return "\n".join(lines) + "\n"
 
 
