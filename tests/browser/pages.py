@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -117,14 +118,19 @@ class ModelsPage(ConsolePage):
         self.page.get_by_label("Search models").fill(text)
         self.page.get_by_role("button", name="Search", exact=True).click()
         expect(self.page).to_have_url(re.compile(r"[?&]search="))
-        # The previous rows stay until the new result arrives; aria-busy says when it has.
-        expect(self.page.get_by_test_id("models-results")).to_have_attribute("aria-busy", "false")
+        self._wait_for_results()
 
     def model_names(self) -> list[str]:
         return self.page.get_by_test_id("model-name-link").all_inner_texts()
 
     def _wait_for_results(self) -> None:
-        expect(self.page.get_by_test_id("models-results")).to_have_attribute("aria-busy", "false")
+        """Until the list shows the result of the search in the address bar. The previous rows stay
+        until the new result arrives, and aria-busy says when it has; but the address changes a
+        moment before the page renders the new search, while aria-busy still reads false for the
+        old one, so first the page must say which search it shows (data-search)."""
+        results = self.page.get_by_test_id("models-results")
+        expect(results).to_have_attribute("data-search", urlsplit(self.page.url).query)
+        expect(results).to_have_attribute("aria-busy", "false")
 
     def filter_by(self, label: str, option: str) -> None:
         self.page.get_by_test_id("model-filters").get_by_label(label, exact=True).select_option(option)

@@ -101,11 +101,14 @@ export function ModelsPage() {
       <PageTitle title="Models" />
       <h1>Models</h1>
       <div className="two-columns">
-        {/* aria-busy while a new search loads: the previous rows stay on screen until then. */}
+        {/* aria-busy while a new search loads: the previous rows stay on screen until then.
+            data-search names the search this render is for: the address bar changes a moment
+            before React renders the new search, when aria-busy still tells of the old one. */}
         <section
           aria-labelledby="models-list-title"
           className="grow"
           aria-busy={models.isFetching}
+          data-search={params.toString()}
           data-testid="models-results"
         >
           <h2 id="models-list-title" className="visually-hidden">
