@@ -10,7 +10,10 @@ or more in-process on the 2-core development machine (the overhead target is
 stated for such models):
 - in-process: `compiler_core.runtime.load_package(pkg).run`, called by 1 or 8
   threads in a process of its own; also one batch-8 call, to see what batching
-  can gain at all on this CPU;
+  can gain at all on this CPU; a second such process at concurrency 1 is an A/A
+  check, what the host's noise alone reads as a ratio in this run; and the
+  engine's JSON reader alone on the JSON body, the floor that any server reading
+  the body as text pays before the model runs;
 - served: the same package behind our MLServer engine on 127.0.0.1, by 1 or 8
   keep-alive connections, with the V2 JSON body and with the binary tensor
   data extension (raw bytes after a JSON header), without and with adaptive
@@ -60,6 +63,7 @@ from compiler_core.hardware import describe_hardware
 from compiler_core.runtime import load_package
 from deploy.serving.binary import encode_request
 from deploy.serving.engine import DIRECT_INFER_ENV
+from deploy.serving.json_request import JsonRequestReader
 from deploy.serving.repository import ServingClient, deploy_package
 from deploy.serving.run_placement import INLINE_RUNS_ENV
 from deploy.serving.server import start_server, stop_server, wait_until_live
@@ -322,9 +326,23 @@ def _in_process_worker(package_dir: str, feeds: dict[int, dict[str, np.ndarray]]
     runs beside torch, the optimizer's sessions or the load generator."""
     runner = load_package(package_dir)
     while (order := connection.recv()) is not None:
+        if isinstance(order, bytes):
+            connection.send(_json_read_s(order))
+            continue
         batch, concurrency, seconds = order
         connection.send(run_block(lambda _: runner.run(feeds[batch]), concurrency=concurrency, seconds=seconds,
                                   connect=None))
+
+
+def _json_read_s(body: bytes, reads: int = 31) -> float:
+    """Seconds the engine's JSON reader takes for `body`, warm (median): what any call with
+    that body pays before its model can run, however lean the server around it."""
+    reader, took = JsonRequestReader(), []
+    for _ in range(reads):
+        started = time.perf_counter()
+        reader.read(body)
+        took.append(time.perf_counter() - started)
+    return statistics.median(took)
 
 
 class InProcessBaseline:
@@ -337,6 +355,10 @@ class InProcessBaseline:
     def block(self, batch: int, concurrency: int, seconds: float) -> dict:
         self._connection.send((batch, concurrency, seconds))
         return self._connection.recv()
+
+    def json_read_ms(self, body: bytes) -> float:
+        self._connection.send(body)
+        return self._connection.recv() * 1000
 
     def close(self) -> None:
         self._connection.send(None)
@@ -377,6 +399,8 @@ def median_of(rounds: list[dict]) -> dict:
 # (mode, payload form, concurrency); in-process "batch8" is one call of batch 8 at a time.
 VARIANTS = [
     ("in_process", None, 1), ("in_process_batch8", None, 1), ("in_process", None, 8),
+    # a second baseline process, the same package: the A/A check of what this host's noise alone reads
+    ("in_process_again", None, 1),
     ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
     ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1), ("served_mlserver_batched", JSON, 8),
@@ -402,7 +426,7 @@ def paired(results: dict[str, list[dict]], numerator: str, denominator: str, mea
 def bench_workload(workload: Workload, package: Path, engines: dict[str, str], client, args) -> dict:
     """`engines`: the base URL of each engine, by the variant mode its calls measure."""
     feeds = {1: workload.feeds(1), BATCH: workload.feeds(BATCH)}
-    baseline = InProcessBaseline(package, feeds)
+    baseline, baseline_again = InProcessBaseline(package, feeds), InProcessBaseline(package, feeds)
     bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
     urls = {mode: f"{base}/v2/models/{workload.name}{'-batched' if mode.endswith('_batched') else ''}/infer"
             for mode, base in engines.items()}
@@ -413,16 +437,22 @@ def bench_workload(workload: Workload, package: Path, engines: dict[str, str], c
             for mode, form, concurrency in VARIANTS[shift:] + VARIANTS[:shift]:  # rotate: no variant always first
                 if mode == "in_process":
                     measured = baseline.block(1, concurrency, args.block_s)
+                elif mode == "in_process_again":
+                    measured = baseline_again.block(1, concurrency, args.block_s)
                 elif mode == "in_process_batch8":
                     measured = baseline.block(BATCH, concurrency, args.block_s)
                 else:
                     body, headers = bodies[form]
                     measured = client.block(urls[mode], body, headers, concurrency, args.block_s)
                 results[variant_key(mode, form, concurrency)].append(measured)
+        json_read_ms = baseline.json_read_ms(bodies[JSON][0])
     finally:
         baseline.close()
+        baseline_again.close()
     summary: dict = {key: median_of(rounds) for key, rounds in results.items()}
+    summary["json_read_ms"] = round(json_read_ms, 3)
     summary["paired"] = {
+        "in_process_aa_p50_c1": paired(results, "in_process_again_c1", "in_process_c1", "p50_ms"),
         "serving_p50_overhead_c1_json": paired(results, "served_json_c1", "in_process_c1", "p50_ms"),
         "serving_p50_overhead_c1_binary": paired(results, "served_binary_c1", "in_process_c1", "p50_ms"),
         "mlserver_path_p50_overhead_c1_json": paired(results, "served_mlserver_json_c1", "in_process_c1", "p50_ms"),
@@ -538,7 +568,8 @@ def main() -> int:
     return 0
 
 
-ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in process, one batch-8 call", "", 1),
+ROWS = [("in_process_c1", "in process", "", 1), ("in_process_again_c1", "in process, a second process (A/A)", "", 1),
+        ("in_process_batch8_c1", "in process, one batch-8 call", "", 1),
         ("served_json_c1", "served", "JSON", 1), ("served_binary_c1", "served", "binary", 1),
         ("served_mlserver_json_c1", "served, MLServer's REST path", "JSON", 1),
         ("served_mlserver_binary_c1", "served, MLServer's REST path", "binary", 1),
@@ -553,6 +584,10 @@ ROWS = [("in_process_c1", "in process", "", 1), ("in_process_batch8_c1", "in pro
         ("served_json_c2", "served", "JSON", 2), ("served_batched_json_c2", "served, adaptive batching", "JSON", 2),
         ("served_json_c4", "served", "JSON", 4), ("served_batched_json_c4", "served, adaptive batching", "JSON", 4),
         ("served_mlserver_batched_json_c1", "served, MLServer's REST path and batcher", "JSON", 1)]
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f} KB" if count >= 1024 else f"{count} bytes"
 
 
 def render(result: dict) -> str:
@@ -590,11 +625,22 @@ def render(result: dict) -> str:
                        "does not apply")
             at_threshold = (served - base) / MODEL_MS_FOR_OVERHEAD_TARGET
             through_mlserver = w["paired"][f"mlserver_path_p50_overhead_c1_{form}"]
+            floor = ""
+            if form == JSON:
+                read_share = w["json_read_ms"] / base
+                floor = (f" Reading the {_size(w['body_bytes']['json'])} body alone (the engine's JSON reader, "
+                         f"warm, in-process) takes {w['json_read_ms']:.2f} ms, {read_share:.1%} of the model's run"
+                         + (": no server that reads this body as JSON text can meet the target here."
+                            if applies and read_share > OVERHEAD_TARGET else "."))
             verdicts.append(f"- {name}, {form}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
                             f"({spread(overhead)}; medians {base:.2f} → {served:.2f} ms, "
                             f"{served - base:+.2f} ms, which would be {at_threshold:+.0%} of a "
                             f"{MODEL_MS_FOR_OVERHEAD_TARGET:g} ms model); {verdict}. Through MLServer's "
-                            f"REST path: {through_mlserver['median']:+.1%} ({spread(through_mlserver)}).")
+                            f"REST path: {through_mlserver['median']:+.1%} ({spread(through_mlserver)}).{floor}")
+        noise = w["paired"]["in_process_aa_p50_c1"]
+        verdicts.append(f"- {name}: A/A, the same package in a second in-process baseline against the first: "
+                        f"{noise['median']:+.1%} ({spread(noise)}): what this host's noise alone reads in the "
+                        "ratios above.")
         gain8, against8 = w["paired"]["batch8_per_item_gain"], w["paired"]["batch8_vs_concurrent_c8"]
         verdicts.append(f"- {name}: in-process, batch-8 calls do {gain8['median']:+.1%} items per second over batch-1 "
                         f"calls one at a time ({spread(gain8)}), and {against8['median']:+.1%} over batch-1 calls "
