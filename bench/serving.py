@@ -594,7 +594,9 @@ def render(result: dict) -> str:
     machine, load = result["machine"], result["load_average_1m"]
     lines = [
         "# Serving benchmark (V2 REST on MLServer vs the same package in-process)", "",
-        f"Machine: {machine.get('cpu_model')}, {machine.get('usable_cpus')} usable CPUs, shared with other work "
+        f"Machine: {machine.get('cpu_model')}, {machine.get('usable_cpus')} usable CPUs "
+        f"({', '.join(flag for flag, present in machine.get('isa', {}).items() if present) or 'no vector ISA read'}), "
+        "shared with other work "
         f"while measured (1-minute load average {load['before']} before, {load['measuring']} when measuring began, "
         f"{load['after']} after). Batch-1 requests; load generator: {result['client']}; client, engine and the "
         f"in-process baseline each in a process of their own, on 127.0.0.1. "
@@ -608,8 +610,8 @@ def render(result: dict) -> str:
     verdicts = []
     spread = lambda r: f"median of per-round ratios {r['median']:+.1%}, range {r['min']:+.1%} … {r['max']:+.1%}"  # noqa: E731
     for name, w in result["workloads"].items():
-        lines.append(f"| **{name}**: {w['description']}; request body {w['body_bytes']['json'] // 1024} KB JSON, "
-                     f"{w['body_bytes']['binary'] // 1024} KB binary | | | | | | | |")
+        lines.append(f"| **{name}**: {w['description']}; request body {_size(w['body_bytes']['json'])} JSON, "
+                     f"{_size(w['body_bytes']['binary'])} binary | | | | | | | |")
         for key, variant, form, concurrency in ROWS:
             m = w[key]
             share = f"{m['client_cpu_share']:.2f}" if "client_cpu_share" in m else ""
