@@ -14,6 +14,11 @@ stated for such models):
   check, what the host's noise alone reads as a ratio in this run; and the
   engine's JSON reader alone on the JSON body, the floor that any server reading
   the body as text pays before the model runs;
+- a bare uvicorn app, on the engine's event loop and HTTP parser, that reads
+  each request's body, runs the package on its loop with fixed inputs and
+  answers a few bytes: what any Python ASGI server pays for the same call, at
+  concurrency 1, so that the report can say how much of the added time is the
+  engine's own;
 - served: the same package behind our MLServer engine on 127.0.0.1, by 1 or 8
   keep-alive connections, with the V2 JSON body and with the binary tensor
   data extension (raw bytes after a JSON header), without and with adaptive
@@ -61,7 +66,7 @@ import numpy as np
 
 from compiler_core.hardware import describe_hardware
 from compiler_core.runtime import load_package
-from deploy.serving.binary import encode_request
+from deploy.serving.binary import encode_request, read_body
 from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.json_request import JsonRequestReader
 from deploy.serving.repository import ServingClient, deploy_package
@@ -345,6 +350,42 @@ def _json_read_s(body: bytes, reads: int = 31) -> float:
     return statistics.median(took)
 
 
+def _bare_uvicorn_worker(package_dir: str, feeds: dict[str, np.ndarray], port: int) -> None:
+    """The floor for any Python ASGI server here: uvicorn on the engine's loop and HTTP parser
+    (uvloop, httptools) reads the whole request body, runs the package on its loop with
+    fixed inputs, and answers a few bytes. No decoding, checks, batching or metrics."""
+    import uvicorn
+
+    runner = load_package(package_dir)
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await read_body(receive)
+        runner.run(feeds)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", log_level="warning",
+                lifespan="off")
+
+
+class BareUvicorn:
+    def __init__(self, package: Path, feeds: dict[str, np.ndarray]):
+        self.port = free_ports(1)[0]
+        self.url = f"http://127.0.0.1:{self.port}"
+        context = multiprocessing.get_context("spawn")
+        self._process = context.Process(target=_bare_uvicorn_worker, args=(str(package), feeds, self.port),
+                                        daemon=True)
+        self._process.start()
+        wait_until_live(self.url, 60)  # it answers every path
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.join(timeout=30)
+
+
 class InProcessBaseline:
     def __init__(self, package: Path, feeds: dict[int, dict[str, np.ndarray]]):
         context = multiprocessing.get_context("spawn")
@@ -401,6 +442,8 @@ VARIANTS = [
     ("in_process", None, 1), ("in_process_batch8", None, 1), ("in_process", None, 8),
     # a second baseline process, the same package: the A/A check of what this host's noise alone reads
     ("in_process_again", None, 1),
+    # a bare uvicorn app that reads the body and runs the package: what any Python ASGI server pays
+    ("bare_uvicorn", JSON, 1), ("bare_uvicorn", BINARY, 1),
     ("served", JSON, 1), ("served", BINARY, 1), ("served", JSON, 8), ("served", BINARY, 8),
     ("served_batched", JSON, 1), ("served_batched", JSON, 8), ("served_batched", BINARY, 8),
     ("served_mlserver", JSON, 1), ("served_mlserver", BINARY, 1), ("served_mlserver_batched", JSON, 8),
@@ -427,9 +470,10 @@ def bench_workload(workload: Workload, package: Path, engines: dict[str, str], c
     """`engines`: the base URL of each engine, by the variant mode its calls measure."""
     feeds = {1: workload.feeds(1), BATCH: workload.feeds(BATCH)}
     baseline, baseline_again = InProcessBaseline(package, feeds), InProcessBaseline(package, feeds)
+    bare = BareUvicorn(package, feeds[1])
     bodies = {form: request_for(feeds[1], form) for form in (JSON, BINARY)}
     urls = {mode: f"{base}/v2/models/{workload.name}{'-batched' if mode.endswith('_batched') else ''}/infer"
-            for mode, base in engines.items()}
+            for mode, base in {**engines, "bare_uvicorn": bare.url}.items()}
     results: dict[str, list[dict]] = {variant_key(*v): [] for v in VARIANTS}
     try:
         for round_index in range(args.rounds):
@@ -449,12 +493,17 @@ def bench_workload(workload: Workload, package: Path, engines: dict[str, str], c
     finally:
         baseline.close()
         baseline_again.close()
+        bare.close()
     summary: dict = {key: median_of(rounds) for key, rounds in results.items()}
     summary["json_read_ms"] = round(json_read_ms, 3)
     summary["paired"] = {
         "in_process_aa_p50_c1": paired(results, "in_process_again_c1", "in_process_c1", "p50_ms"),
         "serving_p50_overhead_c1_json": paired(results, "served_json_c1", "in_process_c1", "p50_ms"),
         "serving_p50_overhead_c1_binary": paired(results, "served_binary_c1", "in_process_c1", "p50_ms"),
+        **{f"bare_uvicorn_p50_overhead_c1_{form}": paired(results, f"bare_uvicorn_{form}_c1", "in_process_c1",
+                                                          "p50_ms") for form in (JSON, BINARY)},
+        **{f"served_over_bare_uvicorn_p50_c1_{form}": paired(results, f"served_{form}_c1", f"bare_uvicorn_{form}_c1",
+                                                             "p50_ms") for form in (JSON, BINARY)},
         "mlserver_path_p50_overhead_c1_json": paired(results, "served_mlserver_json_c1", "in_process_c1", "p50_ms"),
         "mlserver_path_p50_overhead_c1_binary": paired(results, "served_mlserver_binary_c1", "in_process_c1",
                                                        "p50_ms"),
@@ -570,6 +619,8 @@ def main() -> int:
 
 ROWS = [("in_process_c1", "in process", "", 1), ("in_process_again_c1", "in process, a second process (A/A)", "", 1),
         ("in_process_batch8_c1", "in process, one batch-8 call", "", 1),
+        ("bare_uvicorn_json_c1", "bare uvicorn app: reads the body, runs the package", "JSON", 1),
+        ("bare_uvicorn_binary_c1", "bare uvicorn app: reads the body, runs the package", "binary", 1),
         ("served_json_c1", "served", "JSON", 1), ("served_binary_c1", "served", "binary", 1),
         ("served_mlserver_json_c1", "served, MLServer's REST path", "JSON", 1),
         ("served_mlserver_binary_c1", "served, MLServer's REST path", "binary", 1),
@@ -627,18 +678,23 @@ def render(result: dict) -> str:
                        "does not apply")
             at_threshold = (served - base) / MODEL_MS_FOR_OVERHEAD_TARGET
             through_mlserver = w["paired"][f"mlserver_path_p50_overhead_c1_{form}"]
+            bare = w["paired"][f"bare_uvicorn_p50_overhead_c1_{form}"]
+            over_bare = w["paired"][f"served_over_bare_uvicorn_p50_c1_{form}"]
             floor = ""
             if form == JSON:
                 read_share = w["json_read_ms"] / base
                 floor = (f" Reading the {_size(w['body_bytes']['json'])} body alone (the engine's JSON reader, "
-                         f"warm, in-process) takes {w['json_read_ms']:.2f} ms, {read_share:.1%} of the model's run"
+                         f"warm, in-process) takes {w['json_read_ms']:.3f} ms, {read_share:.1%} of the model's run"
                          + (": no server that reads this body as JSON text can meet the target here."
                             if applies and read_share > OVERHEAD_TARGET else "."))
             verdicts.append(f"- {name}, {form}: serving adds {overhead['median']:+.1%} to p50 at concurrency 1 "
                             f"({spread(overhead)}; medians {base:.2f} → {served:.2f} ms, "
                             f"{served - base:+.2f} ms, which would be {at_threshold:+.0%} of a "
                             f"{MODEL_MS_FOR_OVERHEAD_TARGET:g} ms model); {verdict}. Through MLServer's "
-                            f"REST path: {through_mlserver['median']:+.1%} ({spread(through_mlserver)}).{floor}")
+                            f"REST path: {through_mlserver['median']:+.1%} ({spread(through_mlserver)}).{floor}"
+                            f" A bare uvicorn app that reads the same body and runs the package adds "
+                            f"{bare['median']:+.1%} ({spread(bare)}); the engine against it: "
+                            f"{over_bare['median']:+.1%} ({spread(over_bare)}).")
         noise = w["paired"]["in_process_aa_p50_c1"]
         verdicts.append(f"- {name}: A/A, the same package in a second in-process baseline against the first: "
                         f"{noise['median']:+.1%} ({spread(noise)}): what this host's noise alone reads in the "
