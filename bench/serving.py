@@ -661,6 +661,7 @@ def render(result: dict) -> str:
     verdicts = []
     spread = lambda r: f"median of per-round ratios {r['median']:+.1%}, range {r['min']:+.1%} … {r['max']:+.1%}"  # noqa: E731
     for name, w in result["workloads"].items():
+        ratios = w["paired"]
         lines.append(f"| **{name}**: {w['description']}; request body {_size(w['body_bytes']['json'])} JSON, "
                      f"{_size(w['body_bytes']['binary'])} binary | | | | | | | |")
         for key, variant, form, concurrency in ROWS:
@@ -671,15 +672,15 @@ def render(result: dict) -> str:
         base = w["in_process_c1"]["p50_ms"]
         applies = base >= MODEL_MS_FOR_OVERHEAD_TARGET
         for form in (JSON, BINARY):
-            overhead = w["paired"][f"serving_p50_overhead_c1_{form}"]
+            overhead = ratios[f"serving_p50_overhead_c1_{form}"]
             served = w[f"served_{form}_c1"]["p50_ms"]
             verdict = (f"target ≤ +{OVERHEAD_TARGET:.0%}: **{'met' if overhead['median'] <= OVERHEAD_TARGET else 'not met'}**"
                        if applies else f"the model runs under {MODEL_MS_FOR_OVERHEAD_TARGET:g} ms here, so the target "
                        "does not apply")
             at_threshold = (served - base) / MODEL_MS_FOR_OVERHEAD_TARGET
-            through_mlserver = w["paired"][f"mlserver_path_p50_overhead_c1_{form}"]
-            bare = w["paired"][f"bare_uvicorn_p50_overhead_c1_{form}"]
-            over_bare = w["paired"][f"served_over_bare_uvicorn_p50_c1_{form}"]
+            through_mlserver = ratios[f"mlserver_path_p50_overhead_c1_{form}"]
+            bare = ratios[f"bare_uvicorn_p50_overhead_c1_{form}"]
+            over_bare = ratios[f"served_over_bare_uvicorn_p50_c1_{form}"]
             floor = ""
             if form == JSON:
                 read_share = w["json_read_ms"] / base
@@ -695,35 +696,34 @@ def render(result: dict) -> str:
                             f" A bare uvicorn app that reads the same body and runs the package adds "
                             f"{bare['median']:+.1%} ({spread(bare)}); the engine against it: "
                             f"{over_bare['median']:+.1%} ({spread(over_bare)}).")
-        noise = w["paired"]["in_process_aa_p50_c1"]
+        noise = ratios["in_process_aa_p50_c1"]
         verdicts.append(f"- {name}: A/A, the same package in a second in-process baseline against the first: "
                         f"{noise['median']:+.1%} ({spread(noise)}): what this host's noise alone reads in the "
                         "ratios above.")
-        gain8, against8 = w["paired"]["batch8_per_item_gain"], w["paired"]["batch8_vs_concurrent_c8"]
+        gain8, against8 = ratios["batch8_per_item_gain"], ratios["batch8_vs_concurrent_c8"]
         verdicts.append(f"- {name}: in-process, batch-8 calls do {gain8['median']:+.1%} items per second over batch-1 "
                         f"calls one at a time ({spread(gain8)}), and {against8['median']:+.1%} over batch-1 calls "
                         f"eight at a time ({spread(against8)}): about what adaptive batching can gain at "
                         "concurrency 8, before its own costs.")
         for form in (JSON, BINARY):
-            gain = w["paired"][f"batching_throughput_gain_c8_{form}"]
+            gain = ratios[f"batching_throughput_gain_c8_{form}"]
             verdicts.append(f"- {name}, {form}: adaptive batching at concurrency 8 changes throughput by "
                             f"{gain['median']:+.1%} ({spread(gain)}; medians {w[f'served_{form}_c8']['throughput_rps']:.1f}"
                             f" → {w[f'served_batched_{form}_c8']['throughput_rps']:.1f} req/s); target: higher: "
                             f"**{'met' if gain['median'] > 0 else 'not met'}**.")
-        on_loop, on_loop8 = w["paired"]["on_loop_p50_change_c1_json"], w["paired"]["on_loop_throughput_change_c8_json"]
+        on_loop, on_loop8 = ratios["on_loop_p50_change_c1_json"], ratios["on_loop_throughput_change_c8_json"]
         verdicts.append(f"- {name}, JSON: the engine's run placement (deploy/serving/run_placement.py) against every "
                         f"run in a worker thread: p50 at concurrency 1 {on_loop['median']:+.1%} ({spread(on_loop)}), "
                         f"throughput at concurrency 8 {on_loop8['median']:+.1%} ({spread(on_loop8)}).")
-        paired_of = w["paired"]
-        below = [(c, paired_of[f"batching_p50_change_c{c}_json"], paired_of.get(f"batching_throughput_gain_c{c}_json"))
+        below = [(c, ratios[f"batching_p50_change_c{c}_json"], ratios.get(f"batching_throughput_gain_c{c}_json"))
                  for c in (1, 2, 4)]
-        theirs1 = w["paired"]["mlserver_batching_p50_change_c1_json"]
+        theirs1 = ratios["mlserver_batching_p50_change_c1_json"]
         verdicts.append(f"- {name}, JSON: adaptive batching below concurrency 8, against the direct path unbatched: "
                         + "; ".join(f"concurrency {c}: p50 {p50['median']:+.1%} ({spread(p50)})"
                                     + (f", throughput {gain['median']:+.1%}" if gain else "") for c, p50, gain in below)
                         + f". MLServer's batcher at concurrency 1, against its path unbatched: p50 "
                         f"{theirs1['median']:+.1%} ({spread(theirs1)}).")
-        theirs = w["paired"]["mlserver_batching_throughput_gain_c8_json"]
+        theirs = ratios["mlserver_batching_throughput_gain_c8_json"]
         verdicts.append(f"- {name}, JSON: MLServer's REST path and batcher at concurrency 8, against the direct path "
                         f"unbatched: {theirs['median']:+.1%} ({spread(theirs)}).")
     return "\n".join(lines + ["", "Targets:", *verdicts, ""])
