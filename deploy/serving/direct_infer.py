@@ -176,8 +176,9 @@ class DirectInfer:
         finally:
             # Metrics after the answer is on its way: each update costs microseconds of Python
             # that, right after a model run, runs slowly (bench/RESULTS.md); here it overlaps the
-            # client reading the answer instead of delaying it. Nothing can read them in between:
-            # this call does not give up the event loop from its send to here.
+            # client reading the answer instead of delaying it. The call keeps the event loop
+            # from its send to here, so a client that reads the metrics after its answer finds
+            # them updated (unless a large answer made the send wait for the socket to drain).
             counters = served.counters(name, version)
             if answered:
                 counters.success.inc()
