@@ -620,6 +620,8 @@ def main() -> int:
         raise SystemExit(f"no workload named in --workloads {args.workloads!r}")
     if args.quick:
         args.rounds, args.block_s, args.check_cycles = 2, 1, 3
+    if args.check_cycles < 2:
+        parser.error("--check-cycles must be at least 2: a confidence interval needs two ratios")
     args.out.mkdir(parents=True, exist_ok=True)
 
     measured: dict[str, dict] = {}
