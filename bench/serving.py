@@ -479,7 +479,10 @@ def variant_key(mode: str, form: str | None, concurrency: int) -> str:
 def paired(results: dict[str, list[dict]], numerator: str, denominator: str, measure: str) -> dict:
     """Ratios within each round (blocks run moments apart), so load that drifts between
     rounds (other work on the host) cancels out better than in a ratio of medians."""
-    ratios = [n[measure] / d[measure] - 1 for n, d in zip(results[numerator], results[denominator])]
+    return spread_of([n[measure] / d[measure] - 1 for n, d in zip(results[numerator], results[denominator])])
+
+
+def spread_of(ratios: list[float]) -> dict:
     return {"median": round(statistics.median(ratios), 4), "min": round(min(ratios), 4),
             "max": round(max(ratios), 4)}
 
@@ -488,8 +491,7 @@ def with_interval(ratios: list[float]) -> dict:
     """Median of the ratios with a 95% bootstrap confidence interval of that median."""
     interval = bootstrap((np.asarray(ratios),), np.median, confidence_level=0.95, n_resamples=4000,
                          method="percentile", random_state=0).confidence_interval
-    return {"median": round(statistics.median(ratios), 4), "ci_low": round(float(interval.low), 4),
-            "ci_high": round(float(interval.high), 4), "min": round(min(ratios), 4), "max": round(max(ratios), 4)}
+    return {**spread_of(ratios), "ci_low": round(float(interval.low), 4), "ci_high": round(float(interval.high), 4)}
 
 
 def overhead_check(baseline: Callable[[], float], checked: dict[str, Callable[[], float]], cycles: int) -> dict:
@@ -591,10 +593,8 @@ def bench_workload(workload: Workload, package: Path, engines: dict[str, str], c
 
 def _batch_gain(results: dict[str, list[dict]], against: str = "in_process_c1") -> dict:
     """Items per second of batch-8 calls over requests per second of batch-1 calls, less one."""
-    ratios = [BATCH * eight["throughput_rps"] / one["throughput_rps"] - 1
-              for one, eight in zip(results[against], results["in_process_batch8_c1"])]
-    return {"median": round(statistics.median(ratios), 4), "min": round(min(ratios), 4),
-            "max": round(max(ratios), 4)}
+    return spread_of([BATCH * eight["throughput_rps"] / one["throughput_rps"] - 1
+                      for one, eight in zip(results[against], results["in_process_batch8_c1"])])
 
 
 def main() -> int:
