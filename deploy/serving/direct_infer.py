@@ -170,6 +170,11 @@ class DirectInfer:
             logger.exception("infer call to model %r failed", name)
             status, response_headers = HTTP_INTERNAL_ERROR, JSON_CONTENT
             payload = orjson.dumps({"error": "internal error: the engine's log has the details"})
+        except BaseException:
+            # Cancelled before there is an answer to send: its time still counts, as MLServer's
+            # path times an infer call whatever ends it.
+            served.counters(name, version).duration.observe(time.perf_counter() - started)
+            raise
         took = time.perf_counter() - started
         try:
             await _send(send, status, response_headers, payload)

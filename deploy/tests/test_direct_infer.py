@@ -175,6 +175,20 @@ def test_an_unexpected_failure_is_a_500_in_the_protocol_shape_and_counts_as_one(
     assert metrics.count("Failure", "plain") == 1 and metrics.count("Success", "plain") == 0
 
 
+def test_a_cancelled_call_counts_its_time_but_neither_success_nor_failure(direct, models, metrics, monkeypatch):
+    def cancelled(*args, **kwargs):
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(models["plain"].input_decoder, "decode", cancelled)
+
+    with pytest.raises(asyncio.CancelledError):
+        post(direct, "/v2/models/plain/infer", json_body(rows(1)))
+
+    # As MLServer's own path times an infer call: whatever ends it.
+    assert metrics._ModelInferRequestDuration.labels(model="plain", version=None)._count.get() == 1
+    assert metrics.count("Failure", "plain") == 0 and metrics.count("Success", "plain") == 0
+
+
 def test_binary_request_and_response(direct, package):
     x = rows(2, seed=3)
     body, header_length = encode_request({"x": x})
