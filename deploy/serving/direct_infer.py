@@ -174,6 +174,8 @@ class DirectInfer:
             # Cancelled before there is an answer to send: its time still counts, as MLServer's
             # path times an infer call whatever ends it.
             served.counters(name, version).duration.observe(time.perf_counter() - started)
+            if http_metrics is not None:
+                http_metrics.abandoned()
             raise
         took = time.perf_counter() - started
         try:
@@ -311,6 +313,11 @@ class HttpMetrics:
 
     def started(self) -> None:
         self._in_progress.inc()
+
+    def abandoned(self) -> None:
+        """A call that ended with no answer sent (cancelled): no longer in progress, and, as
+        starlette_exporter does for such a call, neither counted nor timed."""
+        self._in_progress.dec()
 
     def finished(self, route: str, status: int, seconds: float) -> None:
         self._in_progress.dec()

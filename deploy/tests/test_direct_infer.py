@@ -23,7 +23,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Summary
 
 from compiler_core.runtime import load_package
 from deploy.serving.binary import HEADER_LENGTH, decode_response, encode_request
-from deploy.serving.direct_infer import DirectInfer, new_request_id
+from deploy.serving.direct_infer import DirectInfer, HttpMetrics, new_request_id
 from deploy.serving.repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from deploy.serving.runtime import WhetstoneRuntime
 from deploy.tests.tiny_packages import FEATURES, write_tiny_package
@@ -187,6 +187,34 @@ def test_a_cancelled_call_counts_its_time_but_neither_success_nor_failure(direct
     # As MLServer's own path times an infer call: whatever ends it.
     assert metrics._ModelInferRequestDuration.labels(model="plain", version=None)._count.get() == 1
     assert metrics.count("Failure", "plain") == 0 and metrics.count("Success", "plain") == 0
+
+
+def test_http_in_progress_gauge_returns_to_zero_after_an_answered_and_a_cancelled_call(models, monkeypatch):
+    # starlette_exporter, which keeps these metrics on MLServer's own path, takes a call
+    # out of "in progress" whatever ends it, and counts only calls that ended with a status.
+    http_metrics = HttpMetrics({"app_name": "mlserver", "prefix": "direct_infer_test"})
+    direct = DirectInfer(mlserver_app, settings=Settings(), model_registry=Registry(*models.values()),
+                         data_plane=DataPlaneMetrics(), http_metrics=http_metrics)
+
+    def in_progress() -> float:
+        return REGISTRY.get_sample_value("direct_infer_test_requests_in_progress",
+                                         {"method": "POST", "app_name": "mlserver"})
+
+    def answered() -> float | None:
+        return REGISTRY.get_sample_value("direct_infer_test_requests_total", {
+            "method": "POST", "path": "/v2/models/{model_name}/infer", "status_code": "200", "app_name": "mlserver"})
+
+    assert post(direct, "/v2/models/plain/infer", json_body(rows(1)))[0] == 200
+    assert in_progress() == 0 and answered() == 1
+
+    def cancelled(*args, **kwargs):
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(models["plain"].input_decoder, "decode", cancelled)
+    with pytest.raises(asyncio.CancelledError):
+        post(direct, "/v2/models/plain/infer", json_body(rows(1)))
+
+    assert in_progress() == 0 and answered() == 1
 
 
 def test_binary_request_and_response(direct, package):
