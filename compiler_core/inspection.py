@@ -40,9 +40,10 @@ def model_size_bytes(path: Path) -> int:
     return size
 
 
-def inspect_model(path: str | Path) -> dict[str, Any]:
+def inspect_model(path: str | Path, *, shown_as: str | None = None) -> dict[str, Any]:
+    """Signature, statistics and hardware of an ONNX model; errors name the file `shown_as` where given."""
     path = Path(path)
-    model = load_onnx(path)
+    model = load_onnx(path, shown_as=shown_as)
     signature = signature_of(model)
     ops = op_histogram(model)
     kind = workload_kind(ops)

@@ -41,35 +41,38 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
-def load_onnx(path: str | Path, *, check: bool = True, load_external_data: bool = True) -> onnx.ModelProto:
-    """Parse and check an ONNX model; raise InvalidModelError naming the problem."""
+def load_onnx(path: str | Path, *, check: bool = True, load_external_data: bool = True,
+              shown_as: str | None = None) -> onnx.ModelProto:
+    """Parse and check an ONNX model; raise InvalidModelError naming the problem, and the file
+    as `shown_as` (the name its owner knows it by) where given."""
     path = Path(path)
+    name = shown_as or path.name
     if not path.exists():
         raise InvalidModelError(f"model file not found: {path}")
     if path.is_dir():
         raise InvalidModelError(f"{path} is a directory; expected an .onnx file")
     size = path.stat().st_size
     if size == 0:
-        raise InvalidModelError(f"{path.name}: the file is empty")
+        raise InvalidModelError(f"{name}: the file is empty")
     with path.open("rb") as handle:
         head = handle.read(64)
     looks_like = sniff_format(head)
     if looks_like:
-        raise InvalidModelError(f"{path.name} is not an ONNX model: it looks like {looks_like}")
+        raise InvalidModelError(f"{name} is not an ONNX model: it looks like {looks_like}")
     try:
         model = onnx.load(str(path), load_external_data=load_external_data)
     except onnx.onnx_cpp2py_export.checker.ValidationError as exc:  # external data out of bounds
-        raise InvalidModelError(f"{path.name}: external data is missing or invalid: {exc}") from exc
+        raise InvalidModelError(f"{name}: external data is missing or invalid: {exc}") from exc
     except (FileNotFoundError, OSError) as exc:
-        raise InvalidModelError(f"{path.name}: external data could not be read: {exc}") from exc
+        raise InvalidModelError(f"{name}: external data could not be read: {exc}") from exc
     except Exception as exc:  # protobuf DecodeError and friends
         raise InvalidModelError(
-            f"{path.name} could not be parsed as ONNX ({size} bytes): the file is truncated "
+            f"{name} could not be parsed as ONNX ({size} bytes): the file is truncated "
             f"or not an ONNX protobuf ({type(exc).__name__}: {exc})"
         ) from exc
     if not model.graph.node and not model.graph.output:
         raise InvalidModelError(
-            f"{path.name} parsed as an empty ONNX graph (no nodes, no outputs): "
+            f"{name} parsed as an empty ONNX graph (no nodes, no outputs): "
             "the file is truncated or not an ONNX model"
         )
     if check:
@@ -77,5 +80,5 @@ def load_onnx(path: str | Path, *, check: bool = True, load_external_data: bool 
             # The path form checks models above 2 GB and resolves external data relative to the file.
             onnx.checker.check_model(str(path))
         except Exception as exc:
-            raise InvalidModelError(f"{path.name} is not a valid ONNX graph: {exc}") from exc
+            raise InvalidModelError(f"{name} is not a valid ONNX graph: {exc}") from exc
     return model

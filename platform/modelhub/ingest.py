@@ -57,6 +57,7 @@ class StagedModel:
     framework: str = "onnx"
     inspect_later: bool = False              # large ONNX: inspected by a worker task
     inspection: dict = field(default_factory=dict)
+    sent_as: str = ""                        # the file's name as sent, where `main` renames it
 
     def file_rows(self) -> list[dict]:
         return [{"path": f.path, "size_bytes": f.size_bytes, "sha256": f.sha256} for f in self.files]
@@ -304,7 +305,7 @@ def stage(*, root: Path, received: Path, filename: str, size: int, sha256: str,
     # An ONNX file, perhaps with external data files sent beside it.
     main = _safe_basename(filename, default="model.onnx")
     if not main.lower().endswith(".onnx"):
-        main = "model.onnx"
+        base.sent_as, main = main, "model.onnx"
     shutil.move(received, content / main)
     base.main, base.files = main, [StagedFile(main, size, sha256)]
     for name, path in extra_files or []:
@@ -353,6 +354,7 @@ def inspect_staged(staged: StagedModel) -> dict:
     from compiler_core.errors import InvalidModelError
 
     try:
-        return inspect_model(staged.root / "content" / staged.main)
+        # Errors name the file as its owner sent it, not as it is stored.
+        return inspect_model(staged.root / "content" / staged.main, shown_as=staged.sent_as or None)
     except InvalidModelError as exc:
         raise ModelRejected(str(exc)) from exc

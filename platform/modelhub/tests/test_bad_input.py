@@ -80,6 +80,22 @@ def test_a_gguf_file_is_named_as_such(api):
     assert_refused(send(api, b"GGUF" + b"\x00" * 200), 400, "file", "gguf")
 
 
+@pytest.mark.parametrize("content, words", [
+    (b"name,score\n1,2\n" * 10, ["is not an ONNX model", "text file"]),
+    (b"\x08\x07" + b"\xff" * 300, ["could not be parsed as ONNX", "truncated"]),
+])
+def test_a_file_not_named_onnx_is_refused_by_the_name_it_was_sent_under(api, content, words):
+    # It is stored as model.onnx; the message names the file its owner knows.
+    response = send(api, content, filename="scores.csv")
+    assert_refused(response, 400, "file", "scores.csv", *words)
+    assert "model.onnx" not in response.json()["detail"]
+
+
+def test_a_truncated_onnx_file_says_so(api, onnx_bytes):
+    assert_refused(send(api, onnx_bytes[: len(onnx_bytes) // 2], filename="net.onnx"), 400, "file",
+                   "net.onnx", "could not be parsed as ONNX", "truncated")
+
+
 def test_a_truncated_archive_says_so(api, onnx_bytes):
     whole = zip_of({"model.onnx": onnx_bytes})
     assert_refused(send(api, whole[: len(whole) // 2], filename="model.zip"), 400, "file", "truncated")
