@@ -253,20 +253,79 @@ def cmd_packages_download(args) -> int:
     return EXIT_OK
 
 
+# --- deployments ---------------------------------------------------------------------
+
+# Statuses a deployment rests in; the others (pending, loading, updating, stopping) move on by themselves.
+SETTLED_DEPLOYMENT_STATES = ("ready", "failed", "stopped")
+
+
+def wait_for_deployment(client: Client, deployment: dict, *, timeout: float, poll: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while deployment["status"] not in SETTLED_DEPLOYMENT_STATES:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"deployment {deployment['id']} is still {deployment['status']} after {timeout:.0f} s")
+        time.sleep(poll)
+        deployment = client.get(f"deployments/{deployment['id']}/")
+    return deployment
+
+
+def _batching(args) -> dict:
+    return {key: value for key, value in (("max_batch_size", args.max_batch_size),
+                                          ("max_batch_time", args.max_batch_time)) if value is not None}
+
+
 def cmd_deploy(args) -> int:
     client = client_from(args)
-    deployment = client.post("deployments/", {"job": args.job})
-    if args.wait:
-        deadline = time.monotonic() + args.timeout
-        while deployment["status"] not in ("ready", "failed", "stopped"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"deployment {deployment['id']} is still {deployment['status']}")
-            time.sleep(args.poll)
-            deployment = client.get(f"deployments/{deployment['id']}/")
+    if args.replace is not None:
+        # Same endpoint, same token: the engine loads the new package beside the served one and switches.
+        deployment = client.post(f"deployments/{args.replace}/redeploy/", {"job": args.job, **_batching(args)})
+    else:
+        deployment = client.post("deployments/", {"job": args.job, "access_token": args.access_token,
+                                                  **_batching(args)})
+    token = deployment.get("access_token")  # shown in the first answer only
+    if not args.wait:
+        out(deployment)
+        return EXIT_OK
+    deployment = wait_for_deployment(client, deployment, timeout=args.timeout, poll=args.poll)
+    if token:
+        deployment["access_token"] = token
     out(deployment)
-    if args.wait and deployment["status"] != "ready":
-        err(f"deployment {deployment['id']} {deployment['status']}: {deployment.get('message', '')}")
+    if deployment["status"] != "ready" or deployment["job"] != args.job:
+        # A refused update leaves the deployment ready on its old job; `message` says why.
+        err(f"deployment {deployment['id']} {deployment['status']} on job {deployment['job']}: "
+            f"{deployment.get('message') or 'no reason given'}")
         return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_deployments_list(args) -> int:
+    client = client_from(args)
+    params = {key: value for key, value in (("model", args.model), ("status", args.status)) if value}
+    results, page = [], client.get("deployments/", **params)
+    results.extend(page["results"])
+    while page.get("next"):
+        page = client.get(page["next"])
+        results.extend(page["results"])
+    if args.json:
+        out(results)
+    else:
+        for deployment in results:
+            print(f"{deployment['id']:>6}  {deployment['name']:<24} {deployment['status']:<9} job {deployment['job']:<6} "
+                  f"{deployment['model_name']:<32} {deployment['endpoint_url']}")
+    return EXIT_OK
+
+
+def cmd_deployments_get(args) -> int:
+    out(client_from(args).get(f"deployments/{args.deployment}/"))
+    return EXIT_OK
+
+
+def cmd_deployments_stop(args) -> int:
+    client = client_from(args)
+    deployment = client.request("DELETE", f"deployments/{args.deployment}/").json()
+    if args.wait:
+        deployment = wait_for_deployment(client, deployment, timeout=args.timeout, poll=args.poll)
+    out(deployment)
     return EXIT_OK
 
 
@@ -338,17 +397,53 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("-o", "--output")
     download.set_defaults(func=cmd_packages_download)
 
-    deploy = commands.add_parser("deploy", help="deploy a job's package behind a V2 inference endpoint")
+    deploy = commands.add_parser("deploy", help="deploy a job's package behind a V2 inference endpoint, "
+                                                "or serve it at an existing deployment's endpoint (--replace)")
     deploy.add_argument("job", type=int)
-    deploy.add_argument("--wait", action="store_true")
-    deploy.add_argument("--timeout", type=float, default=600)
-    deploy.add_argument("--poll", type=float, default=2.0)
+    deploy.add_argument("--replace", type=int, metavar="DEPLOYMENT",
+                        help="serve the package at this deployment's endpoint (and token), without downtime")
+    deploy.add_argument("--access-token", action="store_true",
+                        help="infer calls must send 'Authorization: Bearer TOKEN'; the token is printed once")
+    deploy.add_argument("--max-batch-size", type=int, metavar="N",
+                        help="adaptive batching: up to N concurrent requests run as one batch (0 or 1: off)")
+    deploy.add_argument("--max-batch-time", type=float, metavar="SECONDS",
+                        help="adaptive batching: the most a request waits for others to join it (e.g. 0.005)")
+    _waiting(deploy, "until the deployment is ready; exit 2 if it failed, or if an update was refused", 600)
     deploy.set_defaults(func=cmd_deploy)
+
+    deployments = commands.add_parser("deployments", help="your deployments").add_subparsers(
+        dest="deployments_command", required=True)
+    listing = deployments.add_parser("list", help="deployments you can see")
+    listing.add_argument("--model", type=int, help="only this model's")
+    listing.add_argument("--status", choices=["pending", "loading", "ready", "updating", "failed", "stopping",
+                                              "stopped"])
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_deployments_list)
+    get = deployments.add_parser("get", help="a deployment: status, job, endpoint")
+    get.add_argument("deployment", type=int)
+    get.set_defaults(func=cmd_deployments_get)
+    stop = deployments.add_parser("stop", help="undeploy: free the model in the engine")
+    stop.add_argument("deployment", type=int)
+    _waiting(stop, "until the model is unloaded", 600)
+    stop.set_defaults(func=cmd_deployments_stop)
     return parser
 
 
+def _waiting(parser: argparse.ArgumentParser, what: str, timeout: float) -> None:
+    parser.add_argument("--wait", action="store_true", help=f"wait {what}")
+    parser.add_argument("--timeout", type=float, default=timeout, help="seconds to wait at most")
+    parser.add_argument("--poll", type=float, default=2.0, help="seconds between two looks")
+
+
+def check_arguments(parser: argparse.ArgumentParser, args) -> None:
+    if getattr(args, "replace", None) is not None and args.access_token:
+        parser.error("--access-token: a replaced deployment keeps its own token")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_arguments(parser, args)
     try:
         return args.func(args)
     except ApiError as exc:

@@ -1,7 +1,8 @@
 """The `whetstone` command as a CI pipeline runs it, against the real stack:
 log in with a personal token, register (a file, a new version, an s3:// URI),
 list, optimize with gates and their exit codes, read the job, download the
-package, deploy. Then delete a model and watch the worker purge its objects."""
+package, deploy, serve a newer package at the same endpoint, undeploy. Then
+delete a model and watch the worker purge its objects."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
     missed = whetstone("optimize", str(first["model"]), "--recipe", "lossless", "--wait", "--min-speedup", "1000",
                        "--poll", "0.5", check=1)
     assert "threshold missed: speedup" in missed.stderr
+    missed_job = json.loads(missed.stdout)["job"]
 
     job = json.loads(whetstone("jobs", "get", str(summary["job"])).stdout)
     assert job["status"] == "succeeded" and job["report"]["overall"]["speedup"] == summary["speedup"]
@@ -87,9 +89,23 @@ def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
                                 else whetstone.home / downloaded["path"]).namelist())
     assert {"model.onnx", "runtime.json", "report.json"} <= names
 
-    deployed = json.loads(whetstone("deploy", str(summary["job"]), "--wait", "--poll", "0.5").stdout)
+    deployed = json.loads(whetstone("deploy", str(summary["job"]), "--access-token", "--max-batch-size", "4",
+                                    "--max-batch-time", "0.002", "--wait", "--poll", "0.5").stdout)
     assert deployed["status"] == "ready" and deployed["endpoint_url"].endswith("/infer")
-    stack.api().delete(f"{stack.web_url}/api/v1/deployments/{deployed['id']}/", timeout=30)
+    assert deployed["access_token"].startswith("wst_") and deployed["max_batch_size"] == 4
+    listed = json.loads(whetstone("deployments", "list", "--model", str(first["model"]), "--json").stdout)
+    assert [(d["id"], d["status"]) for d in listed] == [(deployed["id"], "ready")]
+
+    # CI's usual step: the newer package goes to the endpoint already serving.
+    replaced = json.loads(whetstone("deploy", str(missed_job), "--replace", str(deployed["id"]), "--wait",
+                                    "--poll", "0.5").stdout)
+    assert (replaced["id"], replaced["job"], replaced["status"]) == (deployed["id"], missed_job, "ready")
+    assert replaced["endpoint_url"] == deployed["endpoint_url"] and replaced["max_batch_size"] == 4
+
+    stopped = json.loads(whetstone("deployments", "stop", str(deployed["id"]), "--wait", "--poll", "0.5").stdout)
+    assert stopped["status"] == "stopped"
+    refused = whetstone("deploy", str(summary["job"]), "--replace", str(deployed["id"]), check=2)
+    assert "is stopped" in refused.stderr
 
 
 def test_cli_errors_exit_2_with_the_servers_explanation(stack, whetstone, ci_token, tmp_path):
