@@ -20,6 +20,7 @@ import requests
 
 from deploy.local.processes import free_port, manage
 from deploy.local.stack import start_stack
+from whetstone_cli.client import retrying_session
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 ARTIFACTS_DIR = REPO_DIR / "test-artifacts"
@@ -60,7 +61,8 @@ class LiveStack:
             json={"username": username or self.admin_username, "password": password or self.admin_password},
             timeout=10,
         ).json()["token"]
-        session = requests.Session()
+        # As the CLI's: a poll on a kept-alive connection that gunicorn just closed is sent again.
+        session = retrying_session()
         session.headers["Authorization"] = f"Token {token}"
         return session
 

@@ -8,8 +8,25 @@ import os
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 CHUNK = 1024 * 1024
+# A reused keep-alive connection that the server closes just as a request goes out fails with
+# "Remote end closed connection without response". gunicorn closes idle connections after its
+# keep-alive timeout (2 s, the CLI's own poll interval), so a poll loop meets this now and then.
+# A request that never reached the server, or an idempotent one (GET, PUT, DELETE), is sent
+# again; a POST is not, since the server may have acted on it.
+RETRIES = Retry(total=3, connect=3, read=2, status=0, other=0, backoff_factor=0.2, raise_on_status=False)
+
+
+def retrying_session() -> requests.Session:
+    """A session that sends again what failed on the way, as `RETRIES` allows."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=RETRIES)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class ApiError(Exception):
@@ -60,7 +77,7 @@ class Client:
         if not url:
             raise ApiError(0, "No server: run `whetstone login --url URL --token TOKEN` or set WHETSTONE_URL.")
         self.base = url.rstrip("/") + "/api/v1"
-        self.session = requests.Session()
+        self.session = retrying_session()
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["User-Agent"] = "whetstone-cli"
