@@ -148,16 +148,19 @@ def _presigned_upload(client: Client, file: Path, args, fields: dict) -> dict:
         raise
 
 
-def cmd_models_list(args) -> int:
-    client = client_from(args)
-    params = {key: value for key, value in (("search", args.search), ("tag", args.tag), ("framework", args.framework),
-                                            ("owner", args.owner), ("ordering", args.ordering)) if value}
-    results, page = [], client.get("models/", **params)
+def listed(client: Client, path: str, *, limit: int, **filters) -> list[dict]:
+    """Up to `limit` items of a paged list, following its `next` links; filters left None are not sent."""
+    results, page = [], client.get(path, **{key: value for key, value in filters.items() if value is not None})
     results.extend(page["results"])
-    while page.get("next") and len(results) < args.limit:
+    while page.get("next") and len(results) < limit:
         page = client.get(page["next"])
         results.extend(page["results"])
-    results = results[: args.limit]
+    return results[:limit]
+
+
+def cmd_models_list(args) -> int:
+    results = listed(client_from(args), "models/", limit=args.limit, search=args.search, tag=args.tag,
+                     framework=args.framework, owner=args.owner, ordering=args.ordering)
     if args.json:
         out(results)
     else:
@@ -240,6 +243,32 @@ def cmd_jobs_get(args) -> int:
     return EXIT_OK if not args.wait or job["status"] == "succeeded" else EXIT_ERROR
 
 
+def cmd_jobs_list(args) -> int:
+    results = listed(client_from(args), "jobs/", limit=args.limit, model=args.model, status=args.status)
+    if args.json:
+        out(results)
+    else:
+        for job in results:
+            speedup = ((job.get("report") or {}).get("overall") or {}).get("speedup")
+            shown = "-" if speedup is None else f"{speedup:.2f}x"
+            print(f"{job['id']:>6}  {job['status']:<9} {job['recipe']:<8} {job['device']:<3} "
+                  f"{job['model_name']:<32} v{job['model_version']:<4} {shown:>7}  {job['created_at']}")
+    return EXIT_OK
+
+
+def cmd_jobs_cancel(args) -> int:
+    client = client_from(args)
+    job = client.post(f"jobs/{args.job}/cancel/")
+    if args.wait:
+        # A running job stops at its next checkpoint, within seconds.
+        job = wait_for_job(client, args.job, timeout=args.timeout, poll=args.poll)
+    out(job)
+    if args.wait and job["status"] != "cancelled":
+        err(f"job {args.job} ended {job['status']} before the cancel took effect")
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def cmd_packages_download(args) -> int:
     client = client_from(args)
     target = Path(args.output or f"whetstone-job-{args.job}-package.zip")
@@ -299,13 +328,7 @@ def cmd_deploy(args) -> int:
 
 
 def cmd_deployments_list(args) -> int:
-    client = client_from(args)
-    params = {key: value for key, value in (("model", args.model), ("status", args.status)) if value}
-    results, page = [], client.get("deployments/", **params)
-    results.extend(page["results"])
-    while page.get("next"):
-        page = client.get(page["next"])
-        results.extend(page["results"])
+    results = listed(client_from(args), "deployments/", limit=args.limit, model=args.model, status=args.status)
     if args.json:
         out(results)
     else:
@@ -385,10 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = commands.add_parser("jobs", help="optimization jobs").add_subparsers(dest="jobs_command", required=True)
     get = jobs.add_parser("get", help="a job's status and report")
     get.add_argument("job", type=int)
-    get.add_argument("--wait", action="store_true")
-    get.add_argument("--timeout", type=float, default=3600)
-    get.add_argument("--poll", type=float, default=2.0)
+    _waiting(get, "until the job ends; exit 2 unless it succeeded", 3600)
     get.set_defaults(func=cmd_jobs_get)
+    listing = jobs.add_parser("list", help="your jobs, newest first")
+    listing.add_argument("--model", type=int, help="only this model's")
+    listing.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "cancelled"])
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_jobs_list)
+    cancel = jobs.add_parser("cancel", help="cancel a queued or running job")
+    cancel.add_argument("job", type=int)
+    _waiting(cancel, "until the job has stopped; exit 2 if it ended otherwise", 600)
+    cancel.set_defaults(func=cmd_jobs_cancel)
 
     packages = commands.add_parser("packages", help="optimized packages").add_subparsers(dest="packages_command",
                                                                                          required=True)
@@ -417,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--model", type=int, help="only this model's")
     listing.add_argument("--status", choices=["pending", "loading", "ready", "updating", "failed", "stopping",
                                               "stopped"])
+    listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_deployments_list)
     get = deployments.add_parser("get", help="a deployment: status, job, endpoint")

@@ -1,8 +1,8 @@
 """The `whetstone` command as a CI pipeline runs it, against the real stack:
 log in with a personal token, register (a file, a new version, an s3:// URI),
 list, optimize with gates and their exit codes, read the job, download the
-package, deploy, serve a newer package at the same endpoint, undeploy. Then
-delete a model and watch the worker purge its objects."""
+package, deploy, serve a newer package at the same endpoint, undeploy; list and
+cancel jobs. Then delete a model and watch the worker purge its objects."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.support.models import tiny_mlp
+from tests.support.models import slow_matmul_chain, tiny_mlp
 
 pytestmark = pytest.mark.e2e
 
@@ -106,6 +106,21 @@ def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
     assert stopped["status"] == "stopped"
     refused = whetstone("deploy", str(summary["job"]), "--replace", str(deployed["id"]), check=2)
     assert "is stopped" in refused.stderr
+
+
+def test_list_and_cancel_jobs_through_the_cli(stack, whetstone, ci_token, tmp_path):
+    whetstone("login", "--url", stack.web_url, "--token", ci_token)
+    name = f"cli-slow-{uuid.uuid4().hex[:6]}"
+    model = json.loads(whetstone("models", "register", str(slow_matmul_chain(tmp_path / "slow.onnx", size=768,
+                                                                             layers=16)), "--name", name).stdout)
+    started = json.loads(whetstone("optimize", name, "--recipe", "lossless").stdout)
+
+    cancelled = whetstone("jobs", "cancel", str(started["id"]), "--wait", "--poll", "0.5")
+    assert json.loads(cancelled.stdout)["status"] == "cancelled"
+    listed = json.loads(whetstone("jobs", "list", "--model", str(model["model"]), "--json").stdout)
+    assert [(job["id"], job["status"]) for job in listed] == [(started["id"], "cancelled")]
+    again = whetstone("jobs", "cancel", str(started["id"]), check=2)
+    assert "409" in again.stderr and "already ended" in again.stderr
 
 
 def test_cli_errors_exit_2_with_the_servers_explanation(stack, whetstone, ci_token, tmp_path):
