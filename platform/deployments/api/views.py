@@ -26,10 +26,13 @@ from .serializers import (
 )
 
 
-def _batching(data: dict, *, default: Batching | None = None) -> Batching | None:
+def _batching(data: dict, *, default: Batching | None = None, current: Batching = Batching()) -> Batching | None:
+    """The batching a request asks for: `default` when it names neither setting; a setting it
+    leaves out keeps its `current` value (a redeploy changing only the wait keeps the size)."""
     if "max_batch_size" not in data and "max_batch_time" not in data:
         return default
-    return Batching(max_batch_size=data.get("max_batch_size", 0), max_batch_time=data.get("max_batch_time", 0.0))
+    return Batching(max_batch_size=data.get("max_batch_size", current.max_batch_size),
+                    max_batch_time=data.get("max_batch_time", current.max_batch_time))
 
 
 def _rejected(exc: DeploymentRejected) -> ValidationError:
@@ -76,7 +79,7 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description="The deployment goes ready → updating → ready. The newer package loads while the served "
                     "one keeps answering at the same URL (and token); the engine switches once it is loaded, "
                     "then frees the old one. If the engine refuses it, the old package keeps serving and "
-                    "`message` says why. Batching settings are kept unless given.",
+                    "`message` says why. Each batching setting is kept unless given.",
         request=RedeployRequestSerializer,
         responses={202: DeploymentSerializer},
     )
@@ -87,8 +90,8 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         payload.is_valid(raise_exception=True)
         job = get_object_or_404(job_list(user=request.user), pk=payload.validated_data["job"])
         try:
-            deployment = deployment_redeploy(deployment=deployment, job=job,
-                                             batching=_batching(payload.validated_data))
+            deployment = deployment_redeploy(deployment=deployment, job=job, batching=_batching(
+                payload.validated_data, current=Batching(deployment.max_batch_size, deployment.max_batch_time)))
         except DeploymentRejected as exc:
             raise _rejected(exc) from exc
         return Response(DeploymentSerializer(deployment).data, status=status.HTTP_202_ACCEPTED)

@@ -168,6 +168,20 @@ def test_batching_settings_are_checked_and_kept(api, user, tmp_path, sent):
 
 
 @pytest.mark.django_db
+def test_redeploy_keeps_the_batching_setting_it_does_not_name(api, user, tmp_path, sent):
+    first = make_job(user, tmp_path, seed=5)
+    created = api.post("/api/v1/deployments/", {"job": first.pk, "max_batch_size": 4, "max_batch_time": 0.002},
+                       format="json").json()
+    Deployment.objects.filter(pk=created["id"]).update(status=Deployment.Status.READY)
+    second = make_job(user, tmp_path, seed=6, model=first.model_version.model)
+
+    redeployed = api.post(f"/api/v1/deployments/{created['id']}/redeploy/",
+                          {"job": second.pk, "max_batch_time": 0.004}, format="json")
+
+    assert redeployed.status_code == 202, redeployed.content
+    assert (redeployed.json()["max_batch_size"], redeployed.json()["max_batch_time"]) == (4, 0.004)
+
+
 def test_redeploy_takes_only_a_newer_package_of_the_same_model(api, user, tmp_path, sent):
     job = make_job(user, tmp_path, seed=5)
     other_model_job = make_job(user, tmp_path, seed=6)
