@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
@@ -24,6 +25,8 @@ class DropsOneRequest(BaseHTTPRequestHandler):
         server.seen.append((self.command, self.path))
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
+        if self.path.endswith("/slow/"):
+            time.sleep(1.0)
         if server.drop_next:
             server.drop_next = False
             self.close_connection = True
@@ -74,3 +77,12 @@ def test_a_dropped_post_is_not_sent_again(server):
     with pytest.raises(ApiError, match="Could not reach"):
         client.post("models/1/optimizations/", {"recipe": "auto"})
     assert server.seen == [("GET", "/api/v1/auth/me/"), ("POST", "/api/v1/models/1/optimizations/")]
+
+
+def test_a_get_that_timed_out_is_not_sent_again(server):
+    # The server is working on it: a second copy would only double the wait, and the work.
+    client = Client(f"http://127.0.0.1:{server.server_port}", "wst_test", timeout=0.3)
+
+    with pytest.raises(ApiError, match="Could not reach"):
+        client.get("jobs/1/package/slow/")
+    assert server.seen == [("GET", "/api/v1/jobs/1/package/slow/")]

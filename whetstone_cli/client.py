@@ -9,15 +9,28 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ProtocolError
 from urllib3.util.retry import Retry
 
 CHUNK = 1024 * 1024
-# A reused keep-alive connection that the server closes just as a request goes out fails with
-# "Remote end closed connection without response". gunicorn closes idle connections after its
-# keep-alive timeout (2 s, the CLI's own poll interval), so a poll loop meets this now and then.
-# A request that never reached the server, or an idempotent one (GET, PUT, DELETE), is sent
-# again; a POST is not, since the server may have acted on it.
-RETRIES = Retry(total=3, connect=3, read=2, status=0, other=0, backoff_factor=0.2, raise_on_status=False)
+
+
+class ResendDropped(Retry):
+    """Sends a request again when its connection failed, never when the server was merely slow.
+
+    A reused keep-alive connection that the server closes just as a request goes out fails with
+    "Remote end closed connection without response". gunicorn closes idle connections after its
+    keep-alive timeout (2 s, the CLI's own poll interval), so a poll loop meets this now and then.
+    A request that never reached the server, or an idempotent one (GET, PUT, DELETE) whose
+    connection dropped, is sent again; a POST whose connection dropped is not, since the server
+    may have acted on it. A read timeout is not a dropped connection: the server is working on
+    the request, and sending it again would only double the wait (and the work)."""
+
+    def _is_read_error(self, err: Exception) -> bool:
+        return isinstance(err, ProtocolError)
+
+
+RETRIES = ResendDropped(total=3, connect=3, read=2, status=0, other=0, backoff_factor=0.2, raise_on_status=False)
 
 
 def retrying_session() -> requests.Session:

@@ -16,6 +16,9 @@ from pathlib import Path
 from .client import ApiError, Client, file_sha256, load_config, save_config
 
 EXIT_OK, EXIT_THRESHOLD, EXIT_ERROR = 0, 1, 2
+HTTP_CONFLICT = 409
+# How many models a search by name reads through to find the one with exactly that name.
+MAX_NAME_MATCHES = 1000
 FINAL_JOB_STATES = ("succeeded", "failed", "cancelled")
 
 
@@ -52,7 +55,7 @@ def resolve_model(client: Client, ref: str) -> dict:
     if ref.isdigit():
         return client.get(f"models/{ref}/")
     me = client.get("auth/me/")["username"]
-    matches = [m for m in client.get("models/", search=ref, page_size=100)["results"] if m["name"] == ref]
+    matches = [m for m in listed(client, "models/", limit=MAX_NAME_MATCHES, search=ref) if m["name"] == ref]
     matches.sort(key=lambda m: m["owner"] != me)
     if not matches:
         raise ApiError(404, f"No model named {ref!r} that you can see.")
@@ -149,12 +152,18 @@ def _presigned_upload(client: Client, file: Path, args, fields: dict) -> dict:
 
 
 def listed(client: Client, path: str, *, limit: int, **filters) -> list[dict]:
-    """Up to `limit` items of a paged list, following its `next` links; filters left None are not sent."""
-    results, page = [], client.get(path, **{key: value for key, value in filters.items() if value is not None})
-    results.extend(page["results"])
+    """Up to `limit` items of a paged list, following its `next` links; empty filters are not sent.
+    An item created while paging shifts the pages (newest first), so one seen already is skipped."""
+    results, seen = [], set()
+    page: dict = {"next": path}
+    params = {key: value for key, value in filters.items() if value not in (None, "")}
     while page.get("next") and len(results) < limit:
-        page = client.get(page["next"])
-        results.extend(page["results"])
+        page = client.get(page["next"], **params)
+        params = {}  # the next link carries them
+        for item in page["results"]:
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                results.append(item)
     return results[:limit]
 
 
@@ -173,20 +182,29 @@ def cmd_models_list(args) -> int:
 
 # --- optimize, jobs ----------------------------------------------------------------
 
-def wait_for_job(client: Client, job_id: int, *, timeout: float, poll: float) -> dict:
+def wait_until_settled(client: Client, path: str, what: str, settled: tuple[str, ...], *, timeout: float,
+                       poll: float, progress=None) -> dict:
+    """GET `path` every `poll` seconds until its status is one of `settled`; `progress(item)`
+    returns a line to print on stderr whenever it changes."""
     deadline = time.monotonic() + timeout
-    last_stage = None
+    last_line = None
     while True:
-        job = client.get(f"jobs/{job_id}/")
-        if job["status"] in FINAL_JOB_STATES:
-            return job
-        stage = (job["status"], job.get("stage"), job.get("progress"))
-        if stage != last_stage:
-            err(f"job {job_id}: {job['status']} {job.get('stage') or ''} {job.get('progress', 0)}%")
-            last_stage = stage
+        item = client.get(path)
+        if item["status"] in settled:
+            return item
+        line = progress(item) if progress else None
+        if line and line != last_line:
+            err(line)
+            last_line = line
         if time.monotonic() > deadline:
-            raise TimeoutError(f"job {job_id} is still {job['status']} after {timeout:.0f} s")
+            raise TimeoutError(f"{what} is still {item['status']} after {timeout:.0f} s")
         time.sleep(poll)
+
+
+def wait_for_job(client: Client, job_id: int, *, timeout: float, poll: float) -> dict:
+    return wait_until_settled(
+        client, f"jobs/{job_id}/", f"job {job_id}", FINAL_JOB_STATES, timeout=timeout, poll=poll,
+        progress=lambda job: f"job {job_id}: {job['status']} {job.get('stage') or ''} {job.get('progress', 0)}%")
 
 
 def judge(job: dict, *, min_speedup: float | None, max_accuracy_drop: float | None) -> tuple[int, dict]:
@@ -257,15 +275,23 @@ def cmd_jobs_list(args) -> int:
 
 
 def cmd_jobs_cancel(args) -> int:
+    """Make sure the job no longer runs: one that already ended is left as it is (exit 0, with
+    a note), so a pipeline's clean-up step can call this whatever became of the job."""
     client = client_from(args)
-    job = client.post(f"jobs/{args.job}/cancel/")
+    try:
+        job = client.post(f"jobs/{args.job}/cancel/")
+    except ApiError as exc:
+        if exc.status != HTTP_CONFLICT:
+            raise
+        job = client.get(f"jobs/{args.job}/")
+        if job["status"] not in FINAL_JOB_STATES:
+            raise
     if args.wait:
         # A running job stops at its next checkpoint, within seconds.
         job = wait_for_job(client, args.job, timeout=args.timeout, poll=args.poll)
     out(job)
-    if args.wait and job["status"] != "cancelled":
-        err(f"job {args.job} ended {job['status']} before the cancel took effect")
-        return EXIT_ERROR
+    if job["status"] in FINAL_JOB_STATES and job["status"] != "cancelled":
+        err(f"job {args.job} ended {job['status']}, not cancelled")
     return EXIT_OK
 
 
@@ -288,14 +314,9 @@ def cmd_packages_download(args) -> int:
 SETTLED_DEPLOYMENT_STATES = ("ready", "failed", "stopped")
 
 
-def wait_for_deployment(client: Client, deployment: dict, *, timeout: float, poll: float) -> dict:
-    deadline = time.monotonic() + timeout
-    while deployment["status"] not in SETTLED_DEPLOYMENT_STATES:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"deployment {deployment['id']} is still {deployment['status']} after {timeout:.0f} s")
-        time.sleep(poll)
-        deployment = client.get(f"deployments/{deployment['id']}/")
-    return deployment
+def wait_for_deployment(client: Client, deployment_id: int, *, timeout: float, poll: float) -> dict:
+    return wait_until_settled(client, f"deployments/{deployment_id}/", f"deployment {deployment_id}",
+                              SETTLED_DEPLOYMENT_STATES, timeout=timeout, poll=poll)
 
 
 def _batching(args) -> dict:
@@ -311,16 +332,23 @@ def cmd_deploy(args) -> int:
     else:
         deployment = client.post("deployments/", {"job": args.job, "access_token": args.access_token,
                                                   **_batching(args)})
-    token = deployment.get("access_token")  # shown in the first answer only
     if not args.wait:
         out(deployment)
         return EXIT_OK
-    deployment = wait_for_deployment(client, deployment, timeout=args.timeout, poll=args.poll)
-    if token:
-        deployment["access_token"] = token
+    first = deployment
+    try:
+        deployment = wait_for_deployment(client, first["id"], timeout=args.timeout, poll=args.poll)
+    except BaseException:
+        # The access token is in the first answer only, and the server keeps only its hash:
+        # whatever ends the wait, the answer that holds it is printed.
+        out(first)
+        raise
+    if first.get("access_token"):
+        deployment["access_token"] = first["access_token"]
     out(deployment)
-    if deployment["status"] != "ready" or deployment["job"] != args.job:
-        # A refused update leaves the deployment ready on its old job; `message` says why.
+    # A refused update leaves the deployment ready on its old job (or on the same job, when
+    # that was sent again) with the reason in `message`, which a load or update that worked clears.
+    if deployment["status"] != "ready" or deployment["job"] != args.job or deployment.get("message"):
         err(f"deployment {deployment['id']} {deployment['status']} on job {deployment['job']}: "
             f"{deployment.get('message') or 'no reason given'}")
         return EXIT_ERROR
@@ -347,7 +375,7 @@ def cmd_deployments_stop(args) -> int:
     client = client_from(args)
     deployment = client.request("DELETE", f"deployments/{args.deployment}/").json()
     if args.wait:
-        deployment = wait_for_deployment(client, deployment, timeout=args.timeout, poll=args.poll)
+        deployment = wait_for_deployment(client, args.deployment, timeout=args.timeout, poll=args.poll)
     out(deployment)
     return EXIT_OK
 
@@ -387,8 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--framework")
     listing.add_argument("--owner")
     listing.add_argument("--ordering")
-    listing.add_argument("--limit", type=int, default=100)
-    listing.add_argument("--json", action="store_true")
+    _listing(listing)
     listing.set_defaults(func=cmd_models_list)
 
     optimize = commands.add_parser("optimize", help="optimize a model (by id or name) and gate on the result")
@@ -397,28 +424,25 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--device", choices=["cpu", "gpu"], default="cpu")
     optimize.add_argument("--shapes")
     optimize.add_argument("--time-budget", type=int)
-    optimize.add_argument("--wait", action="store_true", help="wait for the job and judge it")
     optimize.add_argument("--min-speedup", type=float)
     optimize.add_argument("--max-accuracy-drop", type=float,
                           help="largest accepted 1 - accuracy value (cosine similarity to the fp32 original)")
-    optimize.add_argument("--timeout", type=float, default=3600)
-    optimize.add_argument("--poll", type=float, default=2.0)
+    _waiting(optimize, "for the job and judge it: exit 1 on a missed threshold, 2 unless it succeeded", 3600)
     optimize.set_defaults(func=cmd_optimize)
 
     jobs = commands.add_parser("jobs", help="optimization jobs").add_subparsers(dest="jobs_command", required=True)
     get = jobs.add_parser("get", help="a job's status and report")
     get.add_argument("job", type=int)
-    _waiting(get, "until the job ends; exit 2 unless it succeeded", 3600)
+    _waiting(get, "until the job ends: exit 2 unless it succeeded", 3600)
     get.set_defaults(func=cmd_jobs_get)
     listing = jobs.add_parser("list", help="your jobs, newest first")
     listing.add_argument("--model", type=int, help="only this model's")
     listing.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "cancelled"])
-    listing.add_argument("--limit", type=int, default=100)
-    listing.add_argument("--json", action="store_true")
+    _listing(listing)
     listing.set_defaults(func=cmd_jobs_list)
     cancel = jobs.add_parser("cancel", help="cancel a queued or running job")
     cancel.add_argument("job", type=int)
-    _waiting(cancel, "until the job has stopped; exit 2 if it ended otherwise", 600)
+    _waiting(cancel, "until the job has stopped", 600)
     cancel.set_defaults(func=cmd_jobs_cancel)
 
     packages = commands.add_parser("packages", help="optimized packages").add_subparsers(dest="packages_command",
@@ -439,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="adaptive batching: up to N concurrent requests run as one batch (0 or 1: off)")
     deploy.add_argument("--max-batch-time", type=float, metavar="SECONDS",
                         help="adaptive batching: the most a request waits for others to join it (e.g. 0.005)")
-    _waiting(deploy, "until the deployment is ready; exit 2 if it failed, or if an update was refused", 600)
+    _waiting(deploy, "until the deployment is ready: exit 2 if it failed, or if an update was refused", 600)
     deploy.set_defaults(func=cmd_deploy)
 
     deployments = commands.add_parser("deployments", help="your deployments").add_subparsers(
@@ -448,8 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--model", type=int, help="only this model's")
     listing.add_argument("--status", choices=["pending", "loading", "ready", "updating", "failed", "stopping",
                                               "stopped"])
-    listing.add_argument("--limit", type=int, default=100)
-    listing.add_argument("--json", action="store_true")
+    _listing(listing)
     listing.set_defaults(func=cmd_deployments_list)
     get = deployments.add_parser("get", help="a deployment: status, job, endpoint")
     get.add_argument("deployment", type=int)
@@ -459,6 +482,18 @@ def build_parser() -> argparse.ArgumentParser:
     _waiting(stop, "until the model is unloaded", 600)
     stop.set_defaults(func=cmd_deployments_stop)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return value
+
+
+def _listing(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=_positive_int, default=100, help="show at most this many (default 100)")
+    parser.add_argument("--json", action="store_true", help="print the items as JSON")
 
 
 def _waiting(parser: argparse.ArgumentParser, what: str, timeout: float) -> None:
