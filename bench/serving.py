@@ -61,7 +61,6 @@ import multiprocessing
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -77,6 +76,7 @@ from scipy.stats import bootstrap
 
 from compiler_core.hardware import describe_hardware
 from compiler_core.runtime import load_package
+from deploy.local.processes import free_ports
 from deploy.serving.binary import encode_request, read_body
 from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.json_request import JsonRequestReader
@@ -324,17 +324,6 @@ class PythonThreadsClient:
     def close(self) -> None:
         self._connection.send(None)
         self._process.join(timeout=30)
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def _in_process_worker(package_dir: str, feeds: dict[int, dict[str, np.ndarray]], connection) -> None:

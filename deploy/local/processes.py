@@ -7,6 +7,7 @@ tests start the stack exactly the way a user does.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -24,10 +25,39 @@ REPO_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
+# Ports handed out for servers start here, below the kernel's ephemeral range (see free_ports).
+FIRST_SERVER_PORT = 20000
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports, free now, for servers to bind a moment later.
+
+    Not from bind(("127.0.0.1", 0)): that port comes from the ephemeral range, the range the
+    kernel also takes the local port of every outgoing connection from, so between this call
+    and the server's bind a connection to Redis or PostgreSQL may take it (a CI run lost its
+    engine so: "address already in use"). Below that range, only a server binding on purpose
+    takes a port."""
+    try:
+        first_ephemeral = int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        first_ephemeral = 32768  # Linux's default; macOS starts at 49152
+    chosen: list[int] = []
+    candidates = range(FIRST_SERVER_PORT, first_ephemeral)
+    for port in random.sample(candidates, min(len(candidates), 50 * count)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken, or in TIME_WAIT
+        chosen.append(port)
+        if len(chosen) == count:
+            return chosen
+    raise RuntimeError(f"no {count} free loopback ports between {FIRST_SERVER_PORT} and {first_ephemeral}")
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def wait_for(check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
@@ -10,22 +9,11 @@ from subprocess import Popen
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
 ENGINE_START_TIMEOUT_S = 60
-
-
-def free_loopback_ports(count: int) -> list[int]:
-    """Ports the OS reports free now; all held open together so they are distinct."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @dataclass
@@ -52,7 +40,7 @@ class RunningEngine:
 def launch_engine(root: Path, env: dict[str, str] | None = None) -> RunningEngine:
     """An engine in `root`; `env` replaces the environment it starts with."""
     root.mkdir(parents=True, exist_ok=True)
-    http_port, grpc_port, metrics_port = free_loopback_ports(3)
+    http_port, grpc_port, metrics_port = free_ports(3)
     log_path = root / "engine.log"
     process = start_server(
         root, http_port=http_port, grpc_port=grpc_port, metrics_port=metrics_port, log_path=log_path, env=env

@@ -21,9 +21,10 @@ from deploy.exports.kserve import (
     inference_service_manifest,
 )
 from deploy.exports.triton import triton_model_repository
+from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
-from deploy.tests.engines import ENGINE_START_TIMEOUT_S, free_loopback_ports
+from deploy.tests.engines import ENGINE_START_TIMEOUT_S
 from deploy.tests.tiny_packages import CLASSES, FEATURES, write_tiny_package
 
 from google.protobuf import text_format
@@ -150,7 +151,7 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
     package folder standing in for /mnt/models, as KServe's pod would."""
     package = write_tiny_package(tmp_path / "package", seed=7)
     container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
-    http_port, grpc_port, metrics_port = free_loopback_ports(3)
+    http_port, grpc_port, metrics_port = free_ports(3)
     env = engine_environment()
     env.update({item["name"]: item["value"].replace("{{.Name}}", "from-s3") for item in container["env"]})
     env.update({"MLSERVER_HOST": "127.0.0.1", "MLSERVER_HTTP_PORT": str(http_port),

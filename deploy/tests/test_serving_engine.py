@@ -15,9 +15,10 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from compiler_core.runtime import load_package
+from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingError, deploy_package, remove_staged, stage_package
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
-from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, free_loopback_ports, metric_values
+from deploy.tests.engines import ENGINE_START_TIMEOUT_S, RunningEngine, metric_values
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
 
 # float32 values go out as JSON doubles and come back bit-exact; this only
@@ -334,7 +335,7 @@ def test_restart_reloads_deployed_packages_and_forgets_removed_ones(launched_eng
 
 
 def test_cli_runs_the_engine_in_the_foreground_on_the_given_ports(tmp_path):
-    http_port, grpc_port, metrics_port = free_loopback_ports(3)
+    http_port, grpc_port, metrics_port = free_ports(3)
     root = tmp_path / "serving"
     command = [sys.executable, "-m", "deploy.serving", "--root", str(root), "--http-port", str(http_port),
                "--grpc-port", str(grpc_port), "--metrics-port", str(metrics_port)]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from deploy.local.processes import free_ports
 from deploy.serving.repository import MODEL_SETTINGS_FILE, ServingClient, ServingError, remove_staged, stage_package
-from deploy.tests.engines import free_loopback_ports
 from deploy.tests.tiny_packages import write_tiny_package
 
 
@@ -73,7 +73,7 @@ def test_batching_without_a_batch_time_is_refused(tmp_path):
 
 
 def test_client_of_an_engine_that_is_not_running_says_so(tmp_path):
-    (port,) = free_loopback_ports(1)  # nothing listens there
+    (port,) = free_ports(1)  # nothing listens there
     client = ServingClient(f"http://127.0.0.1:{port}", timeout=5)
 
     assert client.live() is False
