@@ -42,9 +42,12 @@ def free_ports(count: int) -> list[int]:
         first_ephemeral = int(EPHEMERAL_RANGE.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         first_ephemeral = 32768  # Linux's default; macOS starts at 49152
-    chosen: list[int] = []
     candidates = range(FIRST_SERVER_PORT, first_ephemeral)
-    for port in random.sample(candidates, min(len(candidates), 50 * count)):
+    if len(candidates) < 100 * count:
+        # A host whose ephemeral range starts low leaves nothing apart: ask the kernel.
+        return _kernel_chosen_ports(count)
+    chosen: list[int] = []
+    for port in random.sample(candidates, 50 * count):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -54,6 +57,17 @@ def free_ports(count: int) -> list[int]:
         if len(chosen) == count:
             return chosen
     raise RuntimeError(f"no {count} free loopback ports between {FIRST_SERVER_PORT} and {first_ephemeral}")
+
+
+def _kernel_chosen_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:  # held open together, so the ports are distinct
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def free_port() -> int:
