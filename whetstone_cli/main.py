@@ -440,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "cancelled"])
     _listing(listing)
     listing.set_defaults(func=cmd_jobs_list)
-    cancel = jobs.add_parser("cancel", help="cancel a queued or running job")
+    cancel = jobs.add_parser("cancel", help="cancel a queued or running job; one that already ended is left as it "
+                                            "is (exit 0, with a note)")
     cancel.add_argument("job", type=int)
     _waiting(cancel, "until the job has stopped", 600)
     cancel.set_defaults(func=cmd_jobs_cancel)
