@@ -177,7 +177,7 @@ export interface paths {
         put?: never;
         /**
          * Serve a newer package at the same endpoint, without downtime
-         * @description The deployment goes ready → updating → ready. The newer package loads while the served one keeps answering at the same URL (and token); the engine switches once it is loaded, then frees the old one. If the engine refuses it, the old package keeps serving and `message` says why. Batching settings are kept unless given.
+         * @description The deployment goes ready → updating → ready. The newer package loads while the served one keeps answering at the same URL (and token); the engine switches once it is loaded, then frees the old one. If the engine refuses it, the old package keeps serving and `message` says why. Each batching setting is kept unless given.
          */
         post: operations["deployments_redeploy_create"];
         delete?: never;
