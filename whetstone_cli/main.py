@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from .client import ApiError, Client, file_sha256, load_config, save_config
 
@@ -167,23 +168,32 @@ def listed(client: Client, path: str, *, limit: int, **filters) -> list[dict]:
     return results[:limit]
 
 
-def cmd_models_list(args) -> int:
-    results = listed(client_from(args), "models/", limit=args.limit, search=args.search, tag=args.tag,
-                     framework=args.framework, owner=args.owner, ordering=args.ordering)
-    if args.json:
-        out(results)
+def show_items(items: list[dict], *, as_json: bool, line: Callable[[dict], str]) -> int:
+    """A list command's output: the items as JSON, or one `line(item)` each."""
+    if as_json:
+        out(items)
     else:
-        for model in results:
-            version = (model.get("latest_version") or {}).get("number", "-")
-            print(f"{model['id']:>6}  {model['name']:<40} v{version:<4} {model['format']:<14} "
-                  f"{model['visibility']:<9} {','.join(model['tags'])}")
+        for item in items:
+            print(line(item))
     return EXIT_OK
+
+
+def _model_line(model: dict) -> str:
+    version = (model.get("latest_version") or {}).get("number", "-")
+    return (f"{model['id']:>6}  {model['name']:<40} v{version:<4} {model['format']:<14} "
+            f"{model['visibility']:<9} {','.join(model['tags'])}")
+
+
+def cmd_models_list(args) -> int:
+    return show_items(listed(client_from(args), "models/", limit=args.limit, search=args.search, tag=args.tag,
+                             framework=args.framework, owner=args.owner, ordering=args.ordering),
+                      as_json=args.json, line=_model_line)
 
 
 # --- optimize, jobs ----------------------------------------------------------------
 
 def wait_until_settled(client: Client, path: str, what: str, settled: tuple[str, ...], *, timeout: float,
-                       poll: float, progress=None) -> dict:
+                       poll: float, progress: Callable[[dict], str] | None = None) -> dict:
     """GET `path` every `poll` seconds until its status is one of `settled`; `progress(item)`
     returns a line to print on stderr whenever it changes."""
     deadline = time.monotonic() + timeout
@@ -261,17 +271,16 @@ def cmd_jobs_get(args) -> int:
     return EXIT_OK if not args.wait or job["status"] == "succeeded" else EXIT_ERROR
 
 
+def _job_line(job: dict) -> str:
+    speedup = ((job.get("report") or {}).get("overall") or {}).get("speedup")
+    shown = "-" if speedup is None else f"{speedup:.2f}x"
+    return (f"{job['id']:>6}  {job['status']:<9} {job['recipe']:<8} {job['device']:<3} "
+            f"{job['model_name']:<32} v{job['model_version']:<4} {shown:>7}  {job['created_at']}")
+
+
 def cmd_jobs_list(args) -> int:
-    results = listed(client_from(args), "jobs/", limit=args.limit, model=args.model, status=args.status)
-    if args.json:
-        out(results)
-    else:
-        for job in results:
-            speedup = ((job.get("report") or {}).get("overall") or {}).get("speedup")
-            shown = "-" if speedup is None else f"{speedup:.2f}x"
-            print(f"{job['id']:>6}  {job['status']:<9} {job['recipe']:<8} {job['device']:<3} "
-                  f"{job['model_name']:<32} v{job['model_version']:<4} {shown:>7}  {job['created_at']}")
-    return EXIT_OK
+    return show_items(listed(client_from(args), "jobs/", limit=args.limit, model=args.model, status=args.status),
+                      as_json=args.json, line=_job_line)
 
 
 def cmd_jobs_cancel(args) -> int:
@@ -355,15 +364,14 @@ def cmd_deploy(args) -> int:
     return EXIT_OK
 
 
+def _deployment_line(deployment: dict) -> str:
+    return (f"{deployment['id']:>6}  {deployment['name']:<24} {deployment['status']:<9} job {deployment['job']:<6} "
+            f"{deployment['model_name']:<32} {deployment['endpoint_url']}")
+
+
 def cmd_deployments_list(args) -> int:
-    results = listed(client_from(args), "deployments/", limit=args.limit, model=args.model, status=args.status)
-    if args.json:
-        out(results)
-    else:
-        for deployment in results:
-            print(f"{deployment['id']:>6}  {deployment['name']:<24} {deployment['status']:<9} job {deployment['job']:<6} "
-                  f"{deployment['model_name']:<32} {deployment['endpoint_url']}")
-    return EXIT_OK
+    return show_items(listed(client_from(args), "deployments/", limit=args.limit, model=args.model,
+                             status=args.status), as_json=args.json, line=_deployment_line)
 
 
 def cmd_deployments_get(args) -> int:
