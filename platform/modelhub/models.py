@@ -93,6 +93,8 @@ class ModelVersion(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     status_message = models.TextField(blank=True, default="")
     storage_key = models.CharField(max_length=500, help_text="The main file; other files lie beside it.")
+    sent_as = models.CharField(max_length=255, blank=True, default="",
+                               help_text="The main file's name as its owner sent it, where it is stored under another.")
     files = models.JSONField(default=list, blank=True, help_text="[{path, size_bytes, sha256}] of every stored file.")
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)

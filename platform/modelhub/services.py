@@ -145,6 +145,7 @@ def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list
         status=ModelVersion.Status.READY if ready else ModelVersion.Status.PENDING,
         status_message="" if ready else "Stored; signature and graph statistics are being computed by a worker.",
         storage_key=f"{prefix}/{staged.main}",
+        sent_as=staged.sent_as,
         files=staged.file_rows(),
         size_bytes=staged.size_bytes,
         sha256=staged.sha256,
@@ -272,7 +273,7 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
         objectstore.get_dir(version.storage_prefix, root / "content")
         main = version.storage_key[len(version.storage_prefix) + 1:]
         staged = StagedModel(root=root, main=main, files=[], size_bytes=version.size_bytes, sha256=version.sha256,
-                             format=version.format, framework=version.framework)
+                             format=version.format, framework=version.framework, sent_as=version.sent_as)
         try:
             inspection = ingest.inspect_staged(staged)
         except ModelRejected as exc:

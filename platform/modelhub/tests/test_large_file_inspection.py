@@ -53,3 +53,22 @@ def test_a_large_file_that_fails_inspection_says_why_and_keeps_no_object(api, tm
     assert [p for p in local_object_store.rglob("*") if p.is_file()] == []
     download = api.get(f"/api/v1/models/{created.json()['id']}/versions/1/download/")
     assert download.status_code == 404
+
+
+def test_a_renamed_large_file_that_fails_inspection_is_named_as_it_was_sent(api, enqueued):
+    # Not named .onnx, so it is stored as model.onnx; the worker's message still names what the owner sent.
+    created = api.post("/api/v1/models/", {"file": named(b"name,score\n1,2\n" * 10, "scores.csv"), "name": "csv"},
+                       format="multipart")
+    assert created.status_code == 201, created.content
+    version = ModelVersion.objects.get()
+    assert version.storage_key.endswith("/model.onnx")
+    tasks.inspect_version(version.pk)
+    version.refresh_from_db()
+    assert version.status == "failed"
+    assert "scores.csv" in version.status_message and "model.onnx" not in version.status_message
+
+
+def named(content: bytes, filename: str) -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.name = filename
+    return upload
