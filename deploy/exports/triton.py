@@ -5,7 +5,10 @@
 
 Triton serves it with its onnxruntime backend. The session options the worker
 measured (threads, execution mode, graph level) are carried into config.pbtxt
-so that Triton runs the package the way it was benchmarked.
+so that Triton runs the package the way it was benchmarked. An OpenVINO package
+runs there through onnxruntime's OpenVINO execution provider; what Triton cannot
+carry over (OpenVINO's precision hint, shape specializations) is listed by
+`export_notes`, so nobody takes the report's speed-up for Triton's.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from deploy.serving.datatypes import V2_TO_TRITON, is_fixed_dim, v2_datatype
+from deploy.serving.repository import MODEL_NAME_PATTERN
 
 CONFIG_FILE = "config.pbtxt"
 MODEL_VERSION = "1"
@@ -25,6 +29,24 @@ PACKAGE_METADATA = {"runtime.json", "signature.json", "report.json"}
 # Triton's onnxruntime backend numbers graph levels its own way; ORT_ENABLE_ALL
 # is its default and needs no entry.
 TRITON_GRAPH_LEVEL = {"ORT_ENABLE_BASIC": -1, "ORT_ENABLE_EXTENDED": 1, "ORT_DISABLE_ALL": 2}
+# bfloat16 has no Open Inference Protocol datatype, but Triton has a type for it.
+BFLOAT16_SPELLINGS = {"bfloat16", "tensor(bfloat16)", "bf16"}
+
+
+def check_model_name(name: str) -> None:
+    """A Triton model name is a folder name in the repository: the engine's rule for model
+    names keeps it one plain folder (no '/', no '..', nothing that breaks config.pbtxt's quotes)."""
+    if not MODEL_NAME_PATTERN.match(name or ""):
+        raise ValueError(
+            f"Triton model name {name!r} must be letters, digits, '_', '.' or '-' (at most 128), "
+            "starting with a letter or digit"
+        )
+
+
+def triton_data_type(dtype: str) -> str:
+    if str(dtype).strip().lower() in BFLOAT16_SPELLINGS:
+        return "TYPE_BF16"
+    return V2_TO_TRITON[v2_datatype(dtype)]
 
 
 def batch_dim_name(signature: dict[str, Any]) -> str | None:
@@ -45,6 +67,7 @@ def config_pbtxt(
     name: str, signature: dict[str, Any], runtime: dict[str, Any], *, max_batch_size: int
 ) -> str:
     """The config.pbtxt text (protobuf text format of Triton's ModelConfig)."""
+    check_model_name(name)
     batched = max_batch_size > 0 and batch_dim_name(signature) is not None
     lines = [f'name: "{name}"', 'platform: "onnxruntime_onnx"', f"max_batch_size: {max_batch_size if batched else 0}"]
     for section, tensors in (("input", signature.get("inputs", [])), ("output", signature.get("outputs", []))):
@@ -52,18 +75,26 @@ def config_pbtxt(
             shape = list(tensor.get("shape") or [])
             dims = shape[1:] if batched else shape  # with batching, Triton adds the batch dim itself
             dims_text = ", ".join(str(d) if is_fixed_dim(d) else "-1" for d in dims)
-            if not dims:
+            if dims:
+                reshape = ""
+            elif batched:
                 # A scalar per batch item; Triton wants one dim, and reshape to none.
                 dims_text, reshape = "1", " reshape: { shape: [ ] }"
             else:
-                reshape = ""
-            data_type = V2_TO_TRITON[v2_datatype(tensor["dtype"])]
+                # Triton refuses an empty reshape in an unbatched model, and has no "any rank".
+                raise ValueError(
+                    f"{section} {tensor['name']!r} has no dims in the signature (a scalar, or a tensor of "
+                    "unknown rank), which Triton cannot describe in a model without a batch dim"
+                )
+            data_type = triton_data_type(tensor["dtype"])
             lines.append(
                 f'{section} {{ name: "{tensor["name"]}" data_type: {data_type} dims: [ {dims_text} ]{reshape} }}'
             )
     if batched:
         lines.append("dynamic_batching { }")
     lines.extend(_session_option_lines(runtime))
+    if runtime.get("engine") == "openvino":
+        lines.append('optimization { execution_accelerators { cpu_execution_accelerator: [ { name: "openvino" } ] } }')
     lines.append(f"instance_group {{ kind: {'KIND_CPU' if _runs_on_cpu(runtime) else 'KIND_GPU'} count: 1 }}")
     return "\n".join(lines) + "\n"
 
@@ -82,6 +113,8 @@ def triton_model_repository(
     engine = runtime.get("engine", "onnxruntime")
     if engine not in ("onnxruntime", "openvino"):
         raise ValueError(f"runtime.json names engine {engine!r}; Triton export needs an ONNX model")
+    # Checked before anything is removed: the folder below is replaced whole.
+    config = config_pbtxt(name, signature, runtime, max_batch_size=max_batch_size)
     model_dir = out_dir / name
     version_dir = model_dir / MODEL_VERSION
     if model_dir.exists():
@@ -91,12 +124,31 @@ def triton_model_repository(
     shutil.copy2(package_dir / model_file, version_dir / TRITON_MODEL_FILE)
     # External weight files sit beside the model, referenced by relative name.
     for extra in package_dir.iterdir():
-        if extra.is_file() and extra.name not in PACKAGE_METADATA | {model_file}:
+        if extra.is_file() and extra.name not in PACKAGE_METADATA | {model_file} | _specialization_files(runtime):
             shutil.copy2(extra, version_dir / extra.name)
-    (model_dir / CONFIG_FILE).write_text(
-        config_pbtxt(name, signature, runtime, max_batch_size=max_batch_size)
-    )
+    (model_dir / CONFIG_FILE).write_text(config)
     return model_dir
+
+
+def export_notes(runtime: dict[str, Any]) -> list[str]:
+    """Where Triton will not run the package the way the worker measured it."""
+    notes = []
+    if runtime.get("engine") == "openvino":
+        config = runtime.get("config") or {}
+        notes.append("The package runs on OpenVINO; Triton runs it through onnxruntime's OpenVINO execution "
+                     "provider, with the provider's own settings"
+                     + (f" (the package's {', '.join(f'{k}={v}' for k, v in sorted(config.items()))} are not carried)"
+                        if config else "") + ".")
+    if runtime.get("specializations"):
+        shapes = ", ".join(s.get("shape", "?") for s in runtime["specializations"])
+        notes.append(f"The package carries graphs compiled for fixed shapes ({shapes}); Triton serves the dynamic "
+                     "graph for every shape.")
+    return notes
+
+
+def _specialization_files(runtime: dict[str, Any]) -> set[str]:
+    # Graphs for fixed shapes that only our engine routes to; Triton would never open them.
+    return {s["model"] for s in runtime.get("specializations") or [] if s.get("model")}
 
 
 def _session_option_lines(runtime: dict[str, Any]) -> list[str]:

@@ -20,7 +20,7 @@ from deploy.exports.kserve import (
     cluster_serving_runtime_manifest,
     inference_service_manifest,
 )
-from deploy.exports.triton import triton_model_repository
+from deploy.exports.triton import export_notes, triton_model_repository
 from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
@@ -111,6 +111,61 @@ def test_triton_export_without_a_batch_dim_is_unbatched_with_full_dims(tmp_path)
     assert not config.HasField("dynamic_batching")
     assert list(config.input[0].dims) == [1, FEATURES]
     assert list(config.output[0].dims) == [1, -1]  # symbolic dims are -1 in Triton
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "../outside", "a/b", 'say"hi', "/abs"])
+def test_triton_export_refuses_a_name_that_is_not_one_plain_folder_and_removes_nothing(tmp_path, name):
+    package = write_tiny_package(tmp_path / "package")
+    repository = tmp_path / "triton"
+    sibling = triton_model_repository(package, repository, name="sibling")
+    (tmp_path / "outside").mkdir()
+
+    with pytest.raises(ValueError, match="Triton model name"):
+        triton_model_repository(package, repository, name=name)
+
+    assert (sibling / "config.pbtxt").is_file() and (tmp_path / "outside").is_dir()
+
+
+def test_triton_export_types_bfloat16_tensors_as_triton_does(tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+    signature = json.loads((package / "signature.json").read_text())
+    signature["outputs"][0]["dtype"] = "bfloat16"  # what the compiler core writes for a BF16 output
+    (package / "signature.json").write_text(json.dumps(signature))
+
+    config = parse_config(triton_model_repository(package, tmp_path / "triton", name="bf16"))
+
+    assert type_name(config.output[0].data_type) == "TYPE_BF16"
+
+
+def test_triton_export_refuses_a_tensor_without_dims_in_an_unbatched_model(tmp_path):
+    # Triton refuses an empty reshape without batching, and has no way to say "any rank".
+    package = write_tiny_package(tmp_path / "package")
+    signature = json.loads((package / "signature.json").read_text())
+    signature["inputs"][0]["shape"] = [1, FEATURES]
+    signature["outputs"][1]["shape"] = []
+    (package / "signature.json").write_text(json.dumps(signature))
+
+    with pytest.raises(ValueError, match="'label' has no dims"):
+        triton_model_repository(package, tmp_path / "triton", name="scalar")
+    assert not (tmp_path / "triton" / "scalar").exists()
+
+
+def test_triton_export_of_an_openvino_package_uses_the_openvino_provider_and_says_what_differs(tmp_path):
+    package = write_tiny_package(tmp_path / "package", engine="openvino", threads=2)
+    runtime = json.loads((package / "runtime.json").read_text())
+    (package / "static0.onnx").write_bytes((package / "model.onnx").read_bytes())
+    runtime["specializations"] = [{"shape": "batch=1", "input_shapes": {"x": [1, FEATURES]}, "model": "static0.onnx"}]
+    (package / "runtime.json").write_text(json.dumps(runtime))
+
+    model_dir = triton_model_repository(package, tmp_path / "triton", name="ov")
+
+    config = parse_config(model_dir)
+    assert config.platform == "onnxruntime_onnx"
+    assert [a.name for a in config.optimization.execution_accelerators.cpu_execution_accelerator] == ["openvino"]
+    assert sorted(p.name for p in (model_dir / "1").iterdir()) == ["model.onnx"]  # no graph Triton never opens
+    notes = " ".join(export_notes(runtime))
+    assert "INFERENCE_PRECISION_HINT=f32" in notes and "batch=1" in notes
+    assert export_notes(json.loads((write_tiny_package(tmp_path / "ort") / "runtime.json").read_text())) == []
 
 
 def test_inference_service_points_kserve_at_the_package_with_our_runtime(tmp_path):
