@@ -317,6 +317,25 @@ def cmd_packages_download(args) -> int:
     return EXIT_OK
 
 
+def cmd_packages_triton(args) -> int:
+    exported = client_from(args).post(f"jobs/{args.job}/exports/triton/",
+                                      {"name": args.name or "", "max_batch_size": args.max_batch_size})
+    out(exported)
+    for note in exported.get("notes", []):
+        err(f"note: {note}")
+    return EXIT_OK
+
+
+def cmd_packages_kserve(args) -> int:
+    import yaml
+
+    params = {"name": args.name, "namespace": args.namespace, "service_account": args.service_account}
+    manifest = client_from(args).get(f"jobs/{args.job}/exports/kserve/",
+                                     **{key: value for key, value in params.items() if value})
+    yaml.safe_dump(manifest, sys.stdout, sort_keys=False)  # for `kubectl apply -f -`
+    return EXIT_OK
+
+
 # --- deployments ---------------------------------------------------------------------
 
 # Statuses a deployment rests in; the others (pending, loading, updating, stopping) move on by themselves.
@@ -460,6 +479,19 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("job", type=int)
     download.add_argument("-o", "--output")
     download.set_defaults(func=cmd_packages_download)
+    triton = packages.add_parser("triton", help="write a job's package as a Triton model repository under the "
+                                                "package's prefix in object storage; prints where")
+    triton.add_argument("job", type=int)
+    triton.add_argument("--name", help="Triton model name (default: the model's name, made safe)")
+    triton.add_argument("--max-batch-size", type=int, default=8, metavar="N",
+                        help="Triton's dynamic batching limit when the model has a batch dim (0: off; default 8)")
+    triton.set_defaults(func=cmd_packages_triton)
+    kserve = packages.add_parser("kserve", help="print a KServe InferenceService (YAML) serving a job's package")
+    kserve.add_argument("job", type=int)
+    kserve.add_argument("--name", help="InferenceService name (default: the model's name, made safe)")
+    kserve.add_argument("--namespace")
+    kserve.add_argument("--service-account", help="whose secret holds the bucket's credentials")
+    kserve.set_defaults(func=cmd_packages_kserve)
 
     deploy = commands.add_parser("deploy", help="deploy a job's package behind a V2 inference endpoint, "
                                                 "or serve it at an existing deployment's endpoint (--replace)")

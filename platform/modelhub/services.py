@@ -240,9 +240,11 @@ def model_version_from_job(*, model: RegisteredModel, user, job) -> ModelVersion
     if job.status != "succeeded" or not job.package_prefix:
         raise ModelRejected(f"Job {job.pk} has no package to register (status: {job.status}).", field="job",
                             status_code=409)
+    from jobs.exports import get_package
+
     root = Path(tempfile.mkdtemp(prefix="whetstone-package-"))
     try:
-        objectstore.get_dir(job.package_prefix, root / "content")
+        get_package(job, root / "content")  # the package, not the exports stored beside it
         files = []
         for path in sorted(p for p in (root / "content").rglob("*") if p.is_file()):
             files.append(ingest.StagedFile(path.relative_to(root / "content").as_posix(), path.stat().st_size,

@@ -55,10 +55,21 @@ def list_keys(prefix: str) -> list[str]:
     return keys
 
 
-def get_dir(prefix: str, directory: Path) -> Path:
+def get_dir(prefix: str, directory: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    """Download every key below `prefix`/, but those below `prefix`/`folder`/ for each folder in `skip`."""
+    skipped = tuple(f"{prefix}/{folder}/" for folder in skip)
     for key in list_keys(prefix):
-        get_to_path(key, directory / key[len(prefix) + 1 :])
+        if not key.startswith(skipped):  # startswith(()) is False: nothing skipped
+            get_to_path(key, directory / key[len(prefix) + 1 :])
     return directory
+
+
+def address(key: str) -> str:
+    """Where a key lies for tools outside the platform: s3://bucket/key, or a path on this machine."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        return f"s3://{bucket}/{key}"
+    return default_storage.path(key)
 
 
 def delete_prefix(prefix: str) -> int:

@@ -1,7 +1,7 @@
 """The `whetstone` command as a CI pipeline runs it, against the real stack:
 log in with a personal token, register (a file, a new version, an s3:// URI),
 list, optimize with gates and their exit codes, read the job, download the
-package, deploy, serve a newer package at the same endpoint, undeploy; list and
+package, export it for Triton and KServe, deploy, serve a newer package at the same endpoint, undeploy; list and
 cancel jobs. Then delete a model and watch the worker purge its objects."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 
 from tests.support.models import slow_matmul_chain, tiny_mlp
 
@@ -88,6 +89,21 @@ def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
     names = set(zipfile.ZipFile(downloaded["path"] if os.path.isabs(downloaded["path"])
                                 else whetstone.home / downloaded["path"]).namelist())
     assert {"model.onnx", "runtime.json", "report.json"} <= names
+
+    # Exports for Triton and KServe, as a pipeline hands them on.
+    triton = json.loads(whetstone("packages", "triton", str(summary["job"]), "--name", name,
+                                  "--max-batch-size", "16").stdout)
+    repository = f"s3://{stack.env['S3_BUCKET']}/packages/{summary['job']}/triton"
+    assert triton["model_repository"] == repository and "max_batch_size: 16" in triton["config_pbtxt"]
+    stored = s3_client(stack).get_object(Bucket=stack.env["S3_BUCKET"],
+                                         Key=f"packages/{summary['job']}/triton/{name}/config.pbtxt")
+    assert stored["Body"].read().decode() == triton["config_pbtxt"]
+    manifest = yaml.safe_load(whetstone("packages", "kserve", str(summary["job"]), "--name", name,
+                                        "--namespace", "ml").stdout)
+    assert (manifest["kind"], manifest["metadata"]["namespace"]) == ("InferenceService", "ml")
+    assert manifest["spec"]["predictor"]["model"]["storageUri"] == repository.rsplit("/", 1)[0]
+    refused = whetstone("packages", "triton", str(summary["job"]), "--name", "../up", check=2)
+    assert "Triton model name" in refused.stderr
 
     deployed = json.loads(whetstone("deploy", str(summary["job"]), "--access-token", "--max-batch-size", "4",
                                     "--max-batch-time", "0.002", "--wait", "--poll", "0.5").stdout)

@@ -6,6 +6,7 @@ import io
 import uuid
 import zipfile
 
+import boto3
 import numpy as np
 import onnxruntime as ort
 import pytest
@@ -56,11 +57,29 @@ def test_register_optimize_deploy_and_infer(stack, tmp_path):
     assert report["overall"]["baseline_ms"] > 0 and report["overall"]["optimized_ms"] > 0
     assert report["accuracy"]["cosine"] >= 0.99
 
-    # the package, as a CI pipeline downloads it
+    # exports for other servers, written in S3 where Triton and KServe read them
+    exported = api.post(f"{job_url}exports/triton/", json={"name": f"tiny-{unique}"}, timeout=60)
+    assert exported.status_code == 201, exported.text
+    bucket, package_prefix = stack.env["S3_BUCKET"], f"packages/{job['id']}"
+    assert exported.json()["model_repository"] == f"s3://{bucket}/{package_prefix}/triton"
+    s3 = boto3.client("s3", endpoint_url=stack.env["S3_ENDPOINT_URL"], region_name="us-east-1",
+                      aws_access_key_id=stack.env["S3_ACCESS_KEY_ID"],
+                      aws_secret_access_key=stack.env["S3_SECRET_ACCESS_KEY"])
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"{package_prefix}/triton/")["Contents"]
+    assert sorted(o["Key"] for o in listed) == [f"{package_prefix}/triton/tiny-{unique}/1/model.onnx",
+                                                f"{package_prefix}/triton/tiny-{unique}/config.pbtxt"]
+    config = s3.get_object(Bucket=bucket, Key=f"{package_prefix}/triton/tiny-{unique}/config.pbtxt")["Body"].read()
+    assert config.decode() == exported.json()["config_pbtxt"] and f'name: "tiny-{unique}"' in config.decode()
+    manifest = api.get(f"{job_url}exports/kserve/", params={"namespace": "ml"}, timeout=10)
+    assert manifest.status_code == 200, manifest.text
+    assert manifest.json()["spec"]["predictor"]["model"]["storageUri"] == f"s3://{bucket}/{package_prefix}"
+
+    # the package, as a CI pipeline downloads it: the exports stored beside it are not part of it
     package = api.get(job["package_url"], timeout=30)
     assert package.status_code == 200
     names = set(zipfile.ZipFile(io.BytesIO(package.content)).namelist())
     assert {"model.onnx", "runtime.json", "signature.json", "report.json"} <= names
+    assert not [name for name in names if name.startswith("triton/")]
 
     # deploy and infer through the Open Inference Protocol
     deployed = api.post(f"{stack.web_url}/api/v1/deployments/", json={"job": job["id"]}, timeout=10)

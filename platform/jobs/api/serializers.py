@@ -44,3 +44,33 @@ class JobSerializer(serializers.ModelSerializer):
         if job.status != Job.Status.SUCCEEDED or not job.package_prefix:
             return None
         return reverse("job-package", kwargs={"pk": job.pk}, request=self.context.get("request"))
+
+
+class TritonExportRequestSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=128,
+        help_text="Triton model name (letters, digits, '_', '.', '-'); default: the model's name, made safe.",
+    )
+    max_batch_size = serializers.IntegerField(
+        default=8, min_value=0, max_value=1024,
+        help_text="Triton's dynamic batching limit, used when every tensor shares a symbolic first dim; 0: off.",
+    )
+
+
+class TritonExportSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The model's folder in the repository, and its name in Triton.")
+    model_repository = serializers.CharField(
+        help_text="What to give Triton as --model-repository: s3://bucket/packages/<job>/triton, or a local path.")
+    files = serializers.ListField(child=serializers.CharField(), help_text="Written below model_repository.")
+    config_pbtxt = serializers.CharField()
+    notes = serializers.ListField(
+        child=serializers.CharField(), help_text="Where Triton will not run the package as the worker measured it.")
+
+
+class KServeExportQuerySerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=63,
+                                 help_text="InferenceService name (DNS-1035); default: the model's name, made safe.")
+    namespace = serializers.CharField(required=False, allow_blank=True, max_length=63)
+    service_account = serializers.CharField(
+        required=False, allow_blank=True, max_length=253,
+        help_text="The service account whose secret holds the bucket's credentials.")

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jobs.exports import ExportRejected, job_export_triton, job_kserve_manifest, package_keys
 from jobs.models import Job
 from jobs.selectors import job_list
 from jobs.services import JobRejected, job_cancel, job_create
@@ -18,7 +19,13 @@ from modelhub.selectors import model_latest_version, model_list
 from whetstone import objectstore
 
 from .filters import JobFilter
-from .serializers import JobSerializer, OptimizationRequestSerializer
+from .serializers import (
+    JobSerializer,
+    KServeExportQuerySerializer,
+    OptimizationRequestSerializer,
+    TritonExportRequestSerializer,
+    TritonExportSerializer,
+)
 
 
 
@@ -85,7 +92,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             raise NotFound(f"Job {job.pk} has no package (status: {job.status}).")
         archive = tempfile.TemporaryFile()
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for key in objectstore.list_keys(job.package_prefix):
+            for key in package_keys(job):
                 with objectstore.open_key(key) as source, zipped.open(key[len(job.package_prefix) + 1 :], "w") as target:
                     for chunk in iter(lambda: source.read(objectstore.CHUNK), b""):
                         target.write(chunk)
@@ -93,3 +100,42 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return FileResponse(
             archive, as_attachment=True, filename=f"whetstone-job-{job.pk}-package.zip", content_type="application/zip"
         )
+
+    @extend_schema(
+        tags=["jobs"],
+        summary="Write the package as a Triton model repository under the package's prefix",
+        request=TritonExportRequestSerializer,
+        responses={201: TritonExportSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="exports/triton", url_name="export-triton")
+    def export_triton(self, request, pk=None):
+        payload = TritonExportRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            exported = job_export_triton(job=self.get_object(), name=payload.validated_data.get("name") or None,
+                                         max_batch_size=payload.validated_data["max_batch_size"])
+        except ExportRejected as exc:
+            return _refused(exc)
+        return Response(TritonExportSerializer(exported).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=["jobs"],
+        summary="A KServe InferenceService that serves the package from S3",
+        parameters=[KServeExportQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], url_path="exports/kserve", url_name="export-kserve")
+    def export_kserve(self, request, pk=None):
+        query = KServeExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            manifest = job_kserve_manifest(job=self.get_object(), name=query.validated_data.get("name") or None,
+                                           namespace=query.validated_data.get("namespace"),
+                                           service_account_name=query.validated_data.get("service_account"))
+        except ExportRejected as exc:
+            return _refused(exc)
+        return Response(manifest)
+
+
+def _refused(exc: ExportRejected) -> Response:
+    return Response({"detail": str(exc), "errors": {exc.field: [str(exc)]}}, status=exc.status_code)

@@ -237,6 +237,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{id}/exports/kserve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A KServe InferenceService that serves the package from S3 */
+        get: operations["jobs_exports_kserve_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/exports/triton/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the package as a Triton model repository under the package's prefix */
+        post: operations["jobs_exports_triton_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}/package/": {
         parameters: {
             query?: never;
@@ -1172,6 +1206,26 @@ export interface components {
         };
         TokenResponse: {
             token: string;
+        };
+        TritonExport: {
+            config_pbtxt: string;
+            /** @description Written below model_repository. */
+            files: string[];
+            /** @description What to give Triton as --model-repository: s3://bucket/packages/<job>/triton, or a local path. */
+            model_repository: string;
+            /** @description The model's folder in the repository, and its name in Triton. */
+            name: string;
+            /** @description Where Triton will not run the package as the worker measured it. */
+            notes: string[];
+        };
+        TritonExportRequestRequest: {
+            /**
+             * @description Triton's dynamic batching limit, used when every tensor shares a symbolic first dim; 0: off.
+             * @default 8
+             */
+            max_batch_size?: number;
+            /** @description Triton model name (letters, digits, '_', '.', '-'); default: the model's name, made safe. */
+            name?: string;
         };
         Upload: {
             /** Format: date-time */
@@ -2154,6 +2208,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    jobs_exports_kserve_retrieve: {
+        parameters: {
+            query?: {
+                /** @description InferenceService name (DNS-1035); default: the model's name, made safe. */
+                name?: string;
+                namespace?: string;
+                /** @description The service account whose secret holds the bucket's credentials. */
+                service_account?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this job. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    jobs_exports_triton_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this job. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TritonExportRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TritonExportRequestRequest"];
+                "multipart/form-data": components["schemas"]["TritonExportRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TritonExport"];
                 };
             };
             /** @description The request is invalid; `errors` names the fields. */

@@ -1,0 +1,105 @@
+"""Exports of a job's package for other servers: a Triton model repository written
+under the package's own prefix, and a KServe InferenceService that serves the package.
+
+    packages/<job>/                    the package (model.onnx, runtime.json, ...)
+    packages/<job>/triton/<name>/      config.pbtxt and 1/model.onnx: Triton's
+                                       --model-repository is packages/<job>/triton
+
+Whatever copies the package (deploy, download, register as a model) leaves
+`triton/` out: it is not part of the package. The work is deploy.exports';
+this module finds the package, checks the names and stores the result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from deploy.exports.kserve import DNS_1035_LABEL, inference_service_manifest
+from deploy.exports.triton import CONFIG_FILE, check_model_name, export_notes, triton_model_repository
+from jobs.models import Job
+from whetstone import objectstore
+
+TRITON_FOLDER = "triton"
+EXPORT_FOLDERS = (TRITON_FOLDER,)
+
+
+class ExportRejected(Exception):
+    def __init__(self, message: str, *, field: str = "non_field_errors", status_code: int = 400):
+        super().__init__(message)
+        self.field, self.status_code = field, status_code
+
+
+def get_package(job: Job, directory: Path) -> Path:
+    """The package's files, without the exports stored beside them."""
+    return objectstore.get_dir(job.package_prefix, directory, skip=EXPORT_FOLDERS)
+
+
+def package_keys(job: Job) -> list[str]:
+    skipped = tuple(f"{job.package_prefix}/{folder}/" for folder in EXPORT_FOLDERS)
+    return [key for key in objectstore.list_keys(job.package_prefix) if not key.startswith(skipped)]
+
+
+def default_export_name(job: Job) -> str:
+    """The model's name, made a Triton and Kubernetes name: lowercase letters, digits and '-'."""
+    name = re.sub(r"[^a-z0-9]+", "-", job.model_version.model.name.lower()).strip("-")[:50].rstrip("-")
+    if not name:
+        return f"job-{job.pk}"
+    return name if name[0].isalpha() else f"m-{name}"
+
+
+def job_export_triton(*, job: Job, name: str | None = None, max_batch_size: int = 8) -> dict:
+    """Write (or rewrite) the package as Triton model `name` under the package's prefix."""
+    _check_exportable(job)
+    name = name or default_export_name(job)
+    try:
+        check_model_name(name)
+    except ValueError as exc:
+        raise ExportRejected(str(exc), field="name") from exc
+    repository = f"{job.package_prefix}/{TRITON_FOLDER}"
+    workdir = Path(tempfile.mkdtemp(prefix="whetstone-export-"))
+    try:
+        package = get_package(job, workdir / "package")
+        try:
+            model_dir = triton_model_repository(package, workdir / TRITON_FOLDER, name=name,
+                                                max_batch_size=max_batch_size)
+        except ValueError as exc:  # what Triton could not load, named
+            raise ExportRejected(str(exc)) from exc
+        runtime = json.loads((package / "runtime.json").read_text())
+        # A rewrite replaces the model folder whole: no file of an earlier export lingers.
+        objectstore.delete_prefix(f"{repository}/{name}")
+        keys = objectstore.put_dir(f"{repository}/{name}", model_dir)
+        config = (model_dir / CONFIG_FILE).read_text()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {
+        "name": name,
+        "model_repository": objectstore.address(repository),
+        "files": [key[len(repository) + 1:] for key in keys],
+        "config_pbtxt": config,
+        "notes": export_notes(runtime),
+    }
+
+
+def job_kserve_manifest(*, job: Job, name: str | None = None, namespace: str | None = None,
+                        service_account_name: str | None = None) -> dict:
+    """A KServe InferenceService for the package, read by KServe's storage initializer from S3."""
+    _check_exportable(job)
+    name = name or default_export_name(job)
+    if not DNS_1035_LABEL.match(name):
+        raise ExportRejected(f"InferenceService name {name!r} must be lowercase letters, digits and '-', start "
+                             "with a letter and be at most 63 characters.", field="name")
+    storage_uri = objectstore.address(job.package_prefix)
+    if not storage_uri.startswith("s3://"):
+        raise ExportRejected("KServe reads packages from S3, and this server keeps its objects on its own disk "
+                             "(no S3_BUCKET is set).", status_code=409)
+    return inference_service_manifest(name, storage_uri, namespace=namespace or None,
+                                      service_account_name=service_account_name or None)
+
+
+def _check_exportable(job: Job) -> None:
+    if job.status != Job.Status.SUCCEEDED or not job.package_prefix:
+        raise ExportRejected(f"Job {job.pk} has no package to export (status: {job.status}).", status_code=409)
