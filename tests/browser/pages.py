@@ -295,6 +295,16 @@ class JobPage(ConsolePage):
     def package_href(self) -> str:
         return self.page.get_by_test_id("download-package").get_attribute("href") or ""
 
+    def export_triton(self, name: str) -> str:
+        """Writes the Triton repository; returns the --model-repository the page shows."""
+        self.page.get_by_label("Name", exact=True).fill(name)
+        self.page.get_by_role("button", name="Write Triton repository").click()
+        return self.page.get_by_test_id("triton-repository").inner_text()
+
+    def kserve_manifest(self) -> str:
+        self.page.get_by_role("button", name="KServe manifest").click()
+        return self.page.get_by_test_id("kserve-manifest").inner_text()
+
     def cancel(self) -> None:
         self.page.get_by_role("button", name="Cancel job").click()
 

@@ -124,6 +124,10 @@ def test_register_optimize_report_deploy(stack, browser_page, screenshots, tmp_p
     package = browser_page.request.get(job.package_href())
     assert package.ok and package.body()[:2] == b"PK", f"package download: HTTP {package.status}"
     job.screenshot("05-job-report")
+    repository = job.export_triton("console-tiny")
+    assert re.fullmatch(r"--model-repository=s3://\S+/packages/\d+/triton", repository), repository
+    assert '"storageUri": "s3://' in job.kserve_manifest()
+    job.screenshot("05-job-exports")
 
     assert_fits_narrow_screen(job, "06-job-report-narrow")
 

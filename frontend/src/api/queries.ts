@@ -8,10 +8,13 @@ import type {
   Deployment,
   DeploymentRequest,
   Job,
+  KServeManifest,
   Model,
   ModelDetail,
   OptimizationRequest,
   Paginated,
+  TritonExport,
+  TritonExportRequest,
   User,
 } from "./types";
 
@@ -227,6 +230,26 @@ export function useCancelJob(id: number) {
   return useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/jobs/{id}/cancel/", { params: { path: { id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.job(id) }),
+  });
+}
+
+/** Writes the package as a Triton model repository under its prefix in object storage. */
+export function useTritonExport(id: number) {
+  return useMutation({
+    mutationFn: (request: TritonExportRequest): Promise<TritonExport> =>
+      unwrap(api.POST("/api/v1/jobs/{id}/exports/triton/", { params: { path: { id } }, body: request })),
+  });
+}
+
+/** Fetched when asked for: the manifest names a storage address the server may refuse to give (no S3). */
+export function useKServeManifest(id: number) {
+  return useMutation({
+    mutationFn: (name: string): Promise<KServeManifest> =>
+      unwrap(
+        api.GET("/api/v1/jobs/{id}/exports/kserve/", {
+          params: { path: { id }, query: name ? { name } : {} },
+        }),
+      ) as Promise<KServeManifest>,
   });
 }
 

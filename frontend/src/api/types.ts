@@ -20,6 +20,10 @@ export type Device = NonNullable<OptimizationRequest["device"]>;
 export type Deployment = Schemas["Deployment"];
 export type DeploymentStatus = Deployment["status"];
 export type DeploymentRequest = Schemas["DeploymentRequestRequest"];
+export type TritonExport = Schemas["TritonExport"];
+export type TritonExportRequest = Schemas["TritonExportRequestRequest"];
+/** A KServe InferenceService, as the API writes it (JSON, which kubectl reads as well as YAML). */
+export type KServeManifest = Record<string, unknown>;
 export type Paginated<T> = { count: number; next?: string | null; previous?: string | null; results: T[] };
 
 /** A dim is an int, the name of a symbolic dim, or null (unknown). */

@@ -99,4 +99,56 @@ describe("JobPage", () => {
     await waitFor(() => expect(router.state.location.state).toBeNull());
     expect(screen.getByTestId("access-token").textContent).toBe("tok-123");
   });
+
+  it("writes a Triton repository and shows a KServe manifest for the package", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": { body: job({ status: "succeeded", progress: 100, report: fullReport }) },
+      "POST /api/v1/jobs/7/exports/triton/": {
+        status: 201,
+        body: {
+          name: "fraud",
+          model_repository: "s3://whetstone/packages/7/triton",
+          files: ["fraud/config.pbtxt", "fraud/1/model.onnx"],
+          config_pbtxt: 'name: "fraud"\nplatform: "onnxruntime_onnx"\n',
+          notes: ["The package runs on OpenVINO; Triton runs it through onnxruntime's OpenVINO execution provider."],
+        },
+      },
+      "GET /api/v1/jobs/7/exports/kserve/": {
+        body: { kind: "InferenceService", spec: { predictor: { model: { storageUri: "s3://whetstone/packages/7" } } } },
+      },
+    });
+    renderApp("/jobs/7");
+    const userActions = userEvent.setup();
+    await userActions.type(await screen.findByLabelText("Name"), "fraud");
+    await userActions.click(screen.getByRole("button", { name: "Write Triton repository" }));
+
+    expect((await screen.findByTestId("triton-repository")).textContent).toBe(
+      "--model-repository=s3://whetstone/packages/7/triton",
+    );
+    expect(screen.getByTestId("triton-config").textContent).toContain('platform: "onnxruntime_onnx"');
+    expect(screen.getByTestId("triton-notes").textContent).toContain("OpenVINO execution provider");
+    expect(requests.find((request) => request.method === "POST")?.body).toEqual({ name: "fraud" });
+
+    await userActions.click(screen.getByRole("button", { name: "KServe manifest" }));
+    expect((await screen.findByTestId("kserve-manifest")).textContent).toContain('"storageUri": "s3://whetstone/packages/7"');
+    expect(requests.find((request) => request.path.startsWith("/api/v1/jobs/7/exports/kserve/"))?.path).toBe(
+      "/api/v1/jobs/7/exports/kserve/?name=fraud",
+    );
+  });
+
+  it("says why the server refused a KServe manifest", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/jobs/7/": { body: job({ status: "succeeded", progress: 100, report: fullReport }) },
+      "GET /api/v1/jobs/7/exports/kserve/": {
+        status: 409,
+        body: { detail: "KServe reads packages from S3, and this server keeps its objects on its own disk.", errors: {} },
+      },
+    });
+    renderApp("/jobs/7");
+    await userEvent.setup().click(await screen.findByRole("button", { name: "KServe manifest" }));
+    expect(await screen.findByText(/KServe reads packages from S3/)).toBeTruthy();
+    expect(screen.queryByTestId("kserve-manifest")).toBeNull();
+  });
 });

@@ -6,6 +6,7 @@ import type { Job } from "../api/types";
 import { FormError } from "../components/FormErrors";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { formatDateTime } from "../format/numbers";
+import { ExportPanel } from "./ExportPanel";
 import { JobProgress } from "./JobProgress";
 import { ReportView } from "./ReportView";
 import { asReport } from "./report";
@@ -136,6 +137,7 @@ export function JobPage() {
           {report ? <ReportView report={report} /> : <p className="muted">The job finished without a report.</p>}
         </section>
       )}
+      {data.status === "succeeded" && <ExportPanel job={data} />}
     </div>
   );
 }
