@@ -25,6 +25,7 @@ from whetstone import objectstore
 
 TRITON_FOLDER = "triton"
 EXPORT_FOLDERS = (TRITON_FOLDER,)
+PACKAGE_DESCRIPTION = ("runtime.json", "signature.json")  # what an export is written from
 
 
 class ExportRejected(Exception):
@@ -63,11 +64,19 @@ def job_export_triton(*, job: Job, name: str | None = None, max_batch_size: int 
     workdir = Path(tempfile.mkdtemp(prefix="whetstone-export-"))
     try:
         package = get_package(job, workdir / "package")
+        missing = [f for f in PACKAGE_DESCRIPTION if not (package / f).is_file()]
+        if missing:
+            raise ExportRejected(f"Job {job.pk}'s package in object storage has no {' or '.join(missing)}: "
+                                 "it is incomplete, and there is nothing to describe to Triton.", status_code=409)
         try:
             model_dir = triton_model_repository(package, workdir / TRITON_FOLDER, name=name,
                                                 max_batch_size=max_batch_size)
         except ValueError as exc:  # what Triton could not load, named
             raise ExportRejected(str(exc)) from exc
+        except FileNotFoundError as exc:  # runtime.json names a model file the package lacks
+            missing_file = Path(exc.filename or "?").name
+            raise ExportRejected(f"Job {job.pk}'s package in object storage is incomplete: {missing_file} is missing.",
+                                 status_code=409) from exc
         runtime = json.loads((package / "runtime.json").read_text())
         # A rewrite replaces the model folder whole: no file of an earlier export lingers.
         objectstore.delete_prefix(f"{repository}/{name}")

@@ -115,3 +115,14 @@ def test_kserve_refuses_a_name_kubernetes_would_refuse(api, user, tmp_path):
     response = api.get(f"/api/v1/jobs/{job.pk}/exports/kserve/", {"name": "Not_A_DNS_Label"})
     assert response.status_code == 400
     assert "lowercase" in response.json()["errors"]["name"][0]
+
+
+def test_a_package_missing_from_object_storage_is_named_not_a_server_error(api, user, tmp_path, local_object_store):
+    job = make_job(user, tmp_path)
+    (local_object_store / f"packages/{job.pk}/runtime.json").unlink()
+    response = export_triton(api, job)
+    assert response.status_code == 409 and "has no runtime.json" in response.json()["detail"]
+    (local_object_store / f"packages/{job.pk}/model.onnx").unlink()
+    (local_object_store / f"packages/{job.pk}/runtime.json").write_text('{"engine": "onnxruntime"}')
+    response = export_triton(api, job)
+    assert response.status_code == 409 and "model.onnx is missing" in response.json()["detail"]
