@@ -81,6 +81,7 @@ from deploy.serving.binary import encode_request, read_body
 from deploy.serving.engine import DIRECT_INFER_ENV
 from deploy.serving.json_request import JsonRequestReader
 from deploy.serving.repository import ServingClient, deploy_package
+from deploy.serving.repository_access import ADMIN_TOKEN_ENV
 from deploy.serving.run_placement import INLINE_RUNS_ENV
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
@@ -639,9 +640,10 @@ def main() -> int:
             for workload in workloads:
                 package, report = packages[workload.name]
                 for mode, (_, url) in engines.items():
-                    deploy_package(ServingClient(url), package, tmp / mode / "models", workload.name)
+                    engine = ServingClient(url, admin_token=os.environ.get(ADMIN_TOKEN_ENV))  # the engines' env
+                    deploy_package(engine, package, tmp / mode / "models", workload.name)
                     if mode != "served_in_threads":
-                        deploy_package(ServingClient(url), package, tmp / mode / "models", f"{workload.name}-batched",
+                        deploy_package(engine, package, tmp / mode / "models", f"{workload.name}-batched",
                                        **BATCHING)
                 bases = {mode: url for mode, (_, url) in engines.items()}
                 bases |= {"served_batched": bases["served"], "served_mlserver_batched": bases["served_mlserver"]}

@@ -41,6 +41,7 @@ from bench.serving import BATCHING, BINARY, JSON, WORKLOADS, ensure_packages, fr
 from compiler_core.hardware import describe_hardware
 from deploy.serving.engine import SETTINGS_FILE, engine_server_class, served_app
 from deploy.serving.repository import ServingClient, deploy_package
+from deploy.serving.repository_access import ADMIN_TOKEN_ENV
 from deploy.serving.server import wait_until_live, write_settings
 
 RUN = "run"
@@ -85,7 +86,8 @@ async def _measure(package: Path, name: str, feeds: dict[str, np.ndarray], calls
     try:
         url = f"http://127.0.0.1:{http_port}"
         await asyncio.to_thread(wait_until_live, url, 60)
-        await asyncio.to_thread(deploy_package, ServingClient(url), package, root / "models", name, **batching)
+        client = ServingClient(url, admin_token=os.environ.get(ADMIN_TOKEN_ENV))  # the engine runs in this process
+        await asyncio.to_thread(deploy_package, client, package, root / "models", name, **batching)
         app = served_app(server)
         runner = (await server._model_registry.get_model(name))._runner
         variants = {form: _Call(app, f"/v2/models/{name}/infer", *request_for(feeds, form)) for form in (JSON, BINARY)}

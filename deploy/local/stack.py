@@ -4,6 +4,7 @@ worker, web — in that order, each waited for before the next starts."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import boto3
@@ -71,6 +72,10 @@ def start_stack(
         env["SERVING_MODEL_ROOT"] = str(serving_root / "models")
         env["SERVING_URL"] = f"http://127.0.0.1:{serving_port}"
         env.setdefault("SERVING_PUBLIC_URL", env["SERVING_URL"])
+        # The engine, the worker that loads models into it and the web process share one env:
+        # a token made for this run keeps the engine's model repository API theirs alone.
+        if not env.get("SERVING_ADMIN_TOKEN"):
+            env["SERVING_ADMIN_TOKEN"] = secrets.token_urlsafe(32)
         # The console's test-inference form calls the engine from the browser, on the web origin.
         env.setdefault("SERVING_CORS_ORIGINS", f"http://127.0.0.1:{web_port},http://localhost:{web_port}")
         manage(["migrate", "--noinput"], env=env)

@@ -25,6 +25,10 @@ these ways, all on purpose:
   and MLServer's data plane (deploy/serving/direct_infer.py, in front of the
   app, with its own adaptive batcher): that path cost about a millisecond per
   request, the whole latency budget of a small model.
+* The model repository API (index, load, unload) answers only the platform:
+  callers with the admin token, or loopback callers when none is set
+  (deploy/serving/repository_access.py), over REST and gRPC alike. MLServer
+  serves it, open, on the port users call for inference.
 """
 
 from __future__ import annotations
@@ -85,19 +89,25 @@ def engine_server_class():
 
     from .binary import BinaryTensorData
     from .direct_infer import DirectInfer, HttpMetrics
+    from .repository_access import GuardedGRPCServer, RepositoryAccess, RepositoryGuard
 
     class WhetstoneMLServer(MLServer):
         def _create_servers(self):
             super()._create_servers()
+            access = RepositoryAccess.from_environment()
+            self._grpc_server = GuardedGRPCServer(self._settings, self._data_plane,
+                                                  self._model_repository_handlers, access=access)
             rest = self._rest_server
             app = rest._app
             # user_middleware runs outermost first. The binary extension goes just inside
             # MLServer's HTTP metrics, so every call is counted, and before its CORS and
-            # gzip middleware.
+            # gzip middleware; the repository guard just before it. DirectInfer, in front,
+            # hands every call but infer to this stack, so the guard holds with it on or off.
             stack = app.user_middleware
             metrics = [i for i, layer in enumerate(stack) if layer.cls is PrometheusMiddleware]
             at = metrics[0] + 1 if metrics else 0
             stack.insert(at, Middleware(BinaryTensorData))
+            stack.insert(at, Middleware(RepositoryGuard, access=access))
             if direct_infer_enabled():
                 # In front of the whole FastAPI app, where uvicorn calls it: the app itself
                 # stays MLServer's (its custom-handler routes are added to it).

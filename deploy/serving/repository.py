@@ -30,6 +30,8 @@ MODEL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 # Where the staged model-settings.json keeps the SHA-256 of a deployment's access
 # token (parameters.extra); the token itself is never written anywhere.
 ACCESS_TOKEN_HASH_KEY = "access_token_sha256"
+# The engine answers these only to the platform (deploy/serving/repository_access.py).
+REPOSITORY_PATH_PREFIX = "/v2/repository/"
 
 
 def access_token_hash(token: str) -> str:
@@ -200,12 +202,16 @@ def redeploy_package(
 class ServingClient:
     """The engine's REST API (Open Inference Protocol v2 + model repository extension)."""
 
-    def __init__(self, base_url: str, timeout: float = 60, *, access_token: str | None = None):
+    def __init__(self, base_url: str, timeout: float = 60, *, access_token: str | None = None,
+                 admin_token: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
         if access_token:
             self.session.headers["Authorization"] = f"Bearer {access_token}"
+        # Repository calls carry the engine's admin token instead (None drops the session's header):
+        # a deployment's token is no key to the repository, nor the admin token one to send to infer.
+        self._repository_headers = {"Authorization": f"Bearer {admin_token}" if admin_token else None}
 
     def live(self) -> bool:
         try:
@@ -257,6 +263,8 @@ class ServingClient:
         return {output["name"]: _decode_output(output) for output in response["outputs"]}
 
     def _request(self, method: str, path: str, *, check: bool = True, **kwargs) -> requests.Response:
+        if path.startswith(REPOSITORY_PATH_PREFIX):
+            kwargs["headers"] = {**kwargs.get("headers", {}), **self._repository_headers}
         try:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:

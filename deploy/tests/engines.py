@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
@@ -11,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingClient
+from deploy.serving.repository_access import ADMIN_TOKEN_ENV
 from deploy.serving.server import start_server, stop_server, wait_until_live
 
 ENGINE_START_TIMEOUT_S = 60
@@ -24,6 +26,8 @@ class RunningEngine:
     log_path: Path
     seconds_to_live: float
     metrics_url: str
+    grpc_address: str
+    admin_token: str | None  # what the engine's repository API answers; None: loopback callers
 
     @property
     def models_root(self) -> Path:
@@ -31,7 +35,7 @@ class RunningEngine:
 
     @property
     def client(self) -> ServingClient:
-        return ServingClient(self.base_url, timeout=30)
+        return ServingClient(self.base_url, timeout=30, admin_token=self.admin_token)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -51,7 +55,9 @@ def launch_engine(root: Path, env: dict[str, str] | None = None) -> RunningEngin
     except Exception:
         stop_server(process)
         raise AssertionError(f"engine did not start:\n{log_path.read_text(errors='replace')}")
-    return RunningEngine(root, process, base_url, log_path, seconds, f"http://127.0.0.1:{metrics_port}/metrics")
+    admin_token = (os.environ if env is None else env).get(ADMIN_TOKEN_ENV) or None
+    return RunningEngine(root, process, base_url, log_path, seconds, f"http://127.0.0.1:{metrics_port}/metrics",
+                         f"127.0.0.1:{grpc_port}", admin_token)
 
 
 def metric_values(engine: RunningEngine, name: str) -> dict[str, float]:

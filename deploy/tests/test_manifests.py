@@ -125,6 +125,23 @@ def test_deploy_tasks_reach_the_engine_and_its_model_folder():
     assert any(config["SERVING_MODEL_ROOT"].startswith(mounts.get(m["name"], "//")) for m in engine["volumeMounts"])
 
 
+def test_engine_and_deploy_agent_share_the_admin_token_from_the_secret():
+    """The engine's model repository API shares the port users call; only the deploy agent
+    beside it, which loads and unloads models, gets the token it answers."""
+    pod = by_kind("Deployment")["whetstone-serving"]["spec"]["template"]["spec"]
+    sources = {
+        container["name"]: next((item["valueFrom"] for item in container.get("env", [])
+                                 if item["name"] == "SERVING_ADMIN_TOKEN"), None)
+        for container in pod["containers"]
+    }
+    assert set(sources) == {"engine", "deploy-agent"}
+    assert sources["engine"] == sources["deploy-agent"] == {
+        "secretKeyRef": {"name": "whetstone-secrets", "key": "SERVING_ADMIN_TOKEN"}}
+    assert "SERVING_ADMIN_TOKEN" not in by_kind("ConfigMap")["whetstone-config"]["data"]
+    for container in pod["containers"]:
+        available_env(container)  # the key exists in the example Secret
+
+
 def test_manifests_pass_yamllint():
     linter = pytest.importorskip("yamllint.linter")
     from yamllint.config import YamlLintConfig

@@ -211,7 +211,7 @@ def _first_load(deployment_id: int) -> None:
             package_dir = objectstore.get_dir(deployment.job.package_prefix, Path(workdir) / "package")
             # Stages and loads; a package the engine refuses is unstaged again, so
             # that it cannot stop the engine at its next start.
-            deploy_package(ServingClient(settings.SERVING_URL), package_dir, settings.SERVING_MODEL_ROOT,
+            deploy_package(ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN), package_dir, settings.SERVING_MODEL_ROOT,
                            deployment.name, **_engine_options(deployment))
     except ServingError as exc:
         if _still(deployment_id, Deployment.Status.LOADING):
@@ -241,7 +241,7 @@ def _roll_out(deployment_id: int) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-redeploy-{deployment.pk}-") as workdir:
             package_dir = objectstore.get_dir(target.package_prefix, Path(workdir) / "package")
-            redeploy_package(ServingClient(settings.SERVING_URL), package_dir, settings.SERVING_MODEL_ROOT,
+            redeploy_package(ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN), package_dir, settings.SERVING_MODEL_ROOT,
                              deployment.name, **_engine_options(deployment))
     except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
         reason = exc if isinstance(exc, ServingError) else f"{type(exc).__name__}: {exc}"
@@ -269,7 +269,7 @@ def deployment_unload(*, deployment_id: int, force: bool = False) -> None:
         return
     message = ""
     try:
-        ServingClient(settings.SERVING_URL).unload(deployment.name)
+        ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(deployment.name)
     except ServingError as exc:
         message = f"unload: {exc}"  # not loaded (e.g. it had failed): nothing to free
     remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)

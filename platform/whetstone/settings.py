@@ -199,6 +199,9 @@ WHETSTONE_JOB_HARD_TIME_LIMIT_GRACE_S = 120
 # the address users call, and the model repository it reads.
 SERVING_URL = env.str("SERVING_URL", default="http://127.0.0.1:8081")
 SERVING_PUBLIC_URL = env.str("SERVING_PUBLIC_URL", default=SERVING_URL)
+# The engine's SERVING_ADMIN_TOKEN: its model repository API (load, unload) answers only this
+# token, or, on an engine without one, only loopback callers.
+SERVING_ADMIN_TOKEN = env.str("SERVING_ADMIN_TOKEN", default="")
 SERVING_MODEL_ROOT = Path(env.str("SERVING_MODEL_ROOT", default=str(VAR_DIR / "serving" / "models")))
 
 REST_FRAMEWORK = {

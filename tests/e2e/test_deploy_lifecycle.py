@@ -192,7 +192,8 @@ def test_undeploy_frees_the_model_in_the_engine(stack, api, deployment):
     poll(api, deployment["url"], until=lambda d: d["status"] == "stopped", timeout=DEPLOY_TIMEOUT_S)
 
     assert requests.get(f"{stack.serving_url}/v2/models/{deployment['name']}/ready", timeout=10).status_code != 200
-    index = requests.post(f"{stack.serving_url}/v2/repository/index", json={}, timeout=10).json()
+    index = requests.post(f"{stack.serving_url}/v2/repository/index", json={}, timeout=10,
+                          headers={"Authorization": f"Bearer {stack.env['SERVING_ADMIN_TOKEN']}"}).json()
     assert deployment["name"] not in {m["name"] for m in index}
     gone = requests.post(deployment["endpoint_url"], json=infer_body(np.zeros((1, FEATURES), np.float32)),
                          headers=authorized(deployment), timeout=10)
