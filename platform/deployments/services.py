@@ -5,12 +5,14 @@ Lifecycle: pending → loading → ready | failed. A redeploy moves a ready
 deployment to updating: the newer job's package is loaded under the same engine
 model name while the old one keeps answering, and the engine swaps them once the
 new one is loaded (see deploy.serving.repository.redeploy_package). Then ready
-again, serving the new job; or, if the engine refused the new package, ready
-still serving the old one, with the engine's reason in `message`.
+again, serving the new job; or, if the engine refused the new package (or did
+not finish loading it in time), ready still serving the old one, with the
+reason in `message`.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 import uuid
@@ -20,8 +22,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from jobs.exports import get_package
 from jobs.models import Job
-from whetstone import objectstore, taskqueue
+from whetstone import taskqueue
 
 from .models import Deployment
 
@@ -129,7 +132,10 @@ def deployment_redeploy(*, deployment: Deployment, job: Job, batching: Batching 
 
 
 def deployment_stop(*, deployment: Deployment) -> Deployment:
-    if deployment.status in (Deployment.Status.STOPPING, Deployment.Status.STOPPED):
+    # A stop of a stopping deployment sends the undeploy again: nothing watches
+    # stopping rows, so if the first message was lost (broker down at commit,
+    # worker gone) a retried stop is the way out. Unloading twice is harmless.
+    if deployment.status == Deployment.Status.STOPPED:
         return deployment
     with transaction.atomic():
         deployment.status = Deployment.Status.STOPPING
@@ -199,8 +205,36 @@ def _engine_options(deployment: Deployment) -> dict:
             "access_token_sha256": deployment.access_token_hash or None}
 
 
+def _load_client():
+    from deploy.serving.repository import ServingClient
+
+    # The engine answers a load once the package is loaded: minutes for a large model.
+    return ServingClient(settings.SERVING_URL, timeout=settings.SERVING_LOAD_TIMEOUT_S,
+                         admin_token=settings.SERVING_ADMIN_TOKEN)
+
+
+def _load_cut_short(exc: Exception) -> bool:
+    """The engine gave no answer to the load (timed out, connection lost). Unlike a
+    refusal, that load may go on in the engine: MLServer does not cancel a load
+    whose caller hung up, and serves the model once it is loaded."""
+    from deploy.serving.repository import ServingError
+
+    return isinstance(exc, ServingError) and exc.status_code is None
+
+
+def _unload_quietly(name: str) -> None:
+    """Unload `name` if the engine has it. An unload that comes while the model is
+    still loading drops it too: the load then ends in nothing MLServer serves."""
+    from deploy.serving.repository import ServingClient, ServingError
+
+    try:
+        ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(name)
+    except ServingError:
+        pass  # not loaded, or the engine is gone: nothing it serves either way
+
+
 def _first_load(deployment_id: int) -> None:
-    from deploy.serving.repository import ServingClient, ServingError, deploy_package
+    from deploy.serving.repository import ServingError, deploy_package, remove_staged
 
     deployment = _claim(deployment_id, (Deployment.Status.PENDING, Deployment.Status.LOADING),
                         Deployment.Status.LOADING)
@@ -208,28 +242,36 @@ def _first_load(deployment_id: int) -> None:
         return
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-deploy-{deployment.pk}-") as workdir:
-            package_dir = objectstore.get_dir(deployment.job.package_prefix, Path(workdir) / "package")
+            package_dir = get_package(deployment.job, Path(workdir) / "package")
             # Stages and loads; a package the engine refuses is unstaged again, so
             # that it cannot stop the engine at its next start.
-            deploy_package(ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN), package_dir, settings.SERVING_MODEL_ROOT,
+            deploy_package(_load_client(), package_dir, settings.SERVING_MODEL_ROOT,
                            deployment.name, **_engine_options(deployment))
     except ServingError as exc:
-        if _still(deployment_id, Deployment.Status.LOADING):
-            _set(deployment, Deployment.Status.FAILED, f"The serving engine could not load the package: {exc}")
+        if _load_cut_short(exc):
+            # deploy_package unstaged it; without the unload, the engine would go
+            # on to serve a failed deployment, which no stop can reach.
+            _unload_quietly(deployment.name)
+            message = (f"The serving engine did not finish loading the package within "
+                       f"{settings.SERVING_LOAD_TIMEOUT_S:g} s ({exc}); it was unloaded.")
+        else:
+            message = f"The serving engine could not load the package: {exc}"
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, message)
         return
     except Exception as exc:  # noqa: BLE001 - the row must say why, whatever broke
-        if _still(deployment_id, Deployment.Status.LOADING):
-            _set(deployment, Deployment.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        # E.g. the task's time limit, mid-load: the load may go on as above, and
+        # deploy_package unstages only what the engine refused.
+        _unload_quietly(deployment.name)
+        remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, f"{type(exc).__name__}: {exc}")
         raise
-    if _still(deployment_id, Deployment.Status.LOADING):
-        _set(deployment, Deployment.Status.READY)
-    else:
+    if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY):
         # Stopped while it loaded: the unload may have run before the load finished.
         deployment_unload(deployment_id=deployment_id, force=True)
 
 
 def _roll_out(deployment_id: int) -> None:
-    from deploy.serving.repository import ServingClient, ServingError, redeploy_package
+    from deploy.serving.repository import ServingError, redeploy_package
 
     deployment = Deployment.objects.select_related("job", "target_job").filter(pk=deployment_id).first()
     if deployment is None or deployment.status != Deployment.Status.UPDATING:
@@ -238,27 +280,88 @@ def _roll_out(deployment_id: int) -> None:
     if target is None:  # the target job was deleted meanwhile
         _set(deployment, Deployment.Status.READY, "The update was dropped: its job no longer exists.")
         return
+    # The row already holds the batching asked for with the update; what the
+    # served package was loaded with is in its staged copy, until the new one replaces it.
+    served = _staged_batching(deployment.name)
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-redeploy-{deployment.pk}-") as workdir:
-            package_dir = objectstore.get_dir(target.package_prefix, Path(workdir) / "package")
-            redeploy_package(ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN), package_dir, settings.SERVING_MODEL_ROOT,
+            package_dir = get_package(target, Path(workdir) / "package")
+            redeploy_package(_load_client(), package_dir, settings.SERVING_MODEL_ROOT,
                              deployment.name, **_engine_options(deployment))
     except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
         reason = exc if isinstance(exc, ServingError) else f"{type(exc).__name__}: {exc}"
-        if _still(deployment_id, Deployment.Status.UPDATING):
-            _set(deployment, Deployment.Status.READY,
-                 f"Update to job {target.pk} failed, still serving job {deployment.job_id}: {reason}",
-                 target_job=None)
+        _roll_back(deployment, target, reason, cut_short=_load_cut_short(exc), served=served)
         if not isinstance(exc, ServingError):
             raise
         return
-    if _still(deployment_id, Deployment.Status.UPDATING):
-        _set(deployment, Deployment.Status.READY, "", job=target, target_job=None)
+    if not _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY, "", job=target,
+                   target_job=None):
+        # Stopped while the new package loaded: the undeploy may have run before
+        # the engine loaded it, and then nothing would unload it.
+        deployment_unload(deployment_id=deployment_id, force=True)
+
+
+def _roll_back(deployment: Deployment, target: Job, reason, *, cut_short: bool, served: Batching | None) -> None:
+    """The new package did not load: the row goes back to the old one, as served."""
+    from deploy.serving.repository import remove_staged
+
+    status = Deployment.Status.READY
+    message = f"Update to job {target.pk} failed, still serving job {deployment.job_id}: {reason}"
+    if cut_short and _still(deployment.pk, Deployment.Status.UPDATING):
+        # The engine may go on loading the new package and switch to it whenever
+        # it is done, while redeploy_package put the old one's staged copy back.
+        # An unload drops that load (it ends in a registry the unload removed);
+        # loading the staged copy anew then serves the old package for sure, after
+        # a gap while it loads: better than a row that says what is not served.
+        timed_out = (f"the serving engine did not finish loading it within {settings.SERVING_LOAD_TIMEOUT_S:g} s "
+                     f"({reason})")
+        _unload_quietly(deployment.name)
+        try:
+            _load_client().load(deployment.name)
+            message = (f"Update to job {target.pk} failed, still serving job {deployment.job_id}: {timed_out}; "
+                       f"job {deployment.job_id}'s package was loaded again, so the engine cannot switch later.")
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the row must say what is served
+            _unload_quietly(deployment.name)
+            remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
+            status = Deployment.Status.FAILED
+            message = (f"Update to job {target.pk} failed: {timed_out}; job {deployment.job_id}'s package "
+                       f"could not be loaded again ({exc}), so nothing is served.")
+    batching = {} if served is None else {"max_batch_size": served.max_batch_size,
+                                          "max_batch_time": served.max_batch_time}
+    if not _finish(deployment, Deployment.Status.UPDATING, status, message, target_job=None, **batching):
+        # Stopped meanwhile: the failed load put the old package's staged copy
+        # back after the undeploy removed it, and a restart would serve it again.
+        deployment_unload(deployment_id=deployment.pk, force=True)
+
+
+def _staged_batching(name: str) -> Batching | None:
+    """The batching of the package staged as `name`; None when none is staged."""
+    from deploy.serving.repository import MODEL_SETTINGS_FILE
+
+    try:
+        staged = json.loads((Path(settings.SERVING_MODEL_ROOT) / name / MODEL_SETTINGS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if staged.get("max_batch_size", 0) <= 1:
+        return Batching()
+    return Batching(staged["max_batch_size"], staged.get("max_batch_time", 0.0))
 
 
 def _still(deployment_id: int, status: str) -> bool:
     # A stop may have come in while the package loaded; it wins.
     return Deployment.objects.filter(pk=deployment_id, status=status).exists()
+
+
+def _finish(deployment: Deployment, loading: str, status: str, message: str = "", **fields) -> bool:
+    """Record how a load ended, unless the row left `loading` meanwhile (a stop
+    wins): False then. The row stays locked from the check to the write, so a stop
+    cannot land in between and be overwritten."""
+    with transaction.atomic():
+        locked = Deployment.objects.select_for_update().filter(pk=deployment.pk).only("status").first()
+        if locked is None or locked.status != loading:
+            return False
+        _set(deployment, status, message, **fields)
+    return True
 
 
 def deployment_unload(*, deployment_id: int, force: bool = False) -> None:

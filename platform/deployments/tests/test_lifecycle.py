@@ -8,12 +8,17 @@ real one on loopback.
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
 import requests
 
 from compiler_core.runtime import load_package
+from deploy.serving import repository
 from deploy.serving.server import stop_server
 from deploy.tests.engines import launch_engine
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
@@ -48,6 +53,66 @@ def sent(monkeypatch) -> list:
     messages = []
     monkeypatch.setattr(taskqueue, "send_on_commit", lambda name, *, args, queue: messages.append((name, args, queue)))
     return messages
+
+
+class SlowLoadProxy(ThreadingHTTPServer):
+    """Passes the worker's calls on to the engine, one at a time and in order, and
+    answers the next `held_loads` load calls only `hold_s` after the engine did: a
+    load that outlasts the worker's patience, which the engine nonetheless finishes
+    (MLServer does not cancel a load whose caller hung up)."""
+
+    daemon_threads = True
+    hold_s = 3.0
+
+    def __init__(self, engine_url: str):
+        super().__init__(("127.0.0.1", 0), _ForwardToEngine)
+        self.engine_url, self.held_loads, self.forwarding = engine_url, 0, threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_port}"
+
+
+class _ForwardToEngine(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self._forward()
+
+    do_POST = do_GET
+
+    def _forward(self) -> None:
+        proxy: SlowLoadProxy = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {key: self.headers[key] for key in ("Content-Type", "Authorization") if key in self.headers}
+        with proxy.forwarding:  # an unload sent after a held load reaches the engine after that load
+            answer = requests.request(self.command, proxy.engine_url + self.path, data=body, headers=headers,
+                                      timeout=60)
+            held = self.path.endswith("/load") and proxy.held_loads > 0
+            proxy.held_loads -= held
+        if held:
+            time.sleep(proxy.hold_s)
+        try:
+            self.send_response(answer.status_code)
+            self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the worker stopped waiting
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_loads(settings, serving):
+    """The worker reaches the engine through a SlowLoadProxy; users still call the engine itself."""
+    proxy = SlowLoadProxy(serving.base_url)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    settings.SERVING_URL = proxy.url
+    yield proxy
+    proxy.shutdown()
+    proxy.server_close()
 
 
 def make_job(user, tmp_path, *, seed: int = 0, corrupt: bool = False, model: RegisteredModel | None = None,
@@ -204,3 +269,170 @@ def test_a_load_cut_short_by_a_dead_worker_completes_on_redelivery(user, tmp_pat
     assert Deployment.objects.get(pk=deployment.pk).status == Deployment.Status.READY
     assert requests.get(f"{serving.base_url}/v2/models/redelivered/ready", timeout=10).status_code == 200
     deployment_unload(deployment_id=deployment.pk)
+
+
+def engine_ready(serving, name: str) -> bool:
+    return requests.get(f"{serving.base_url}/v2/models/{name}/ready", timeout=10).status_code == 200
+
+
+def staged_settings(serving, name: str) -> dict:
+    return json.loads((serving.models_root / name / repository.MODEL_SETTINGS_FILE).read_text())
+
+
+def deploy_ready(api, user, tmp_path, *, seed: int, **batching) -> tuple[Job, dict]:
+    job = make_job(user, tmp_path, seed=seed)
+    created = api.post("/api/v1/deployments/", {"job": job.pk, **batching}, format="json").json()
+    deployment_load(deployment_id=created["id"])
+    deployment = api.get(f"/api/v1/deployments/{created['id']}/").json()
+    assert deployment["status"] == "ready", deployment["message"]
+    return job, deployment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_the_engine_does_not_finish_in_time_is_unloaded_and_recorded_failed(user, tmp_path, settings,
+                                                                                   serving, slow_loads):
+    settings.SERVING_LOAD_TIMEOUT_S = 0.5
+    slow_loads.held_loads = 1
+    job = make_job(user, tmp_path, seed=11)
+    deployment = Deployment.objects.create(owner=user, job=job, name="slow-first-load")
+
+    deployment_load(deployment_id=deployment.pk)
+
+    row = Deployment.objects.get(pk=deployment.pk)
+    assert row.status == Deployment.Status.FAILED
+    assert "did not finish loading the package within 0.5 s" in row.message, row.message
+    # the engine finished that load after the worker gave up; it must not serve a failed deployment
+    assert not engine_ready(serving, "slow-first-load")
+    assert not (serving.models_root / "slow-first-load").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_the_engine_does_not_finish_in_time_leaves_the_old_package_serving(
+        api, user, tmp_path, settings, serving, slow_loads, sent):
+    first, deployment = deploy_ready(api, user, tmp_path, seed=12, max_batch_size=4, max_batch_time=0.002)
+    detail_url = f"/api/v1/deployments/{deployment['id']}/"
+    second = make_job(user, tmp_path, seed=13, model=first.model_version.model)
+    assert api.post(f"{detail_url}redeploy/", {"job": second.pk, "max_batch_size": 8, "max_batch_time": 0.004},
+                    format="json").status_code == 202
+    settings.SERVING_LOAD_TIMEOUT_S = 0.5
+    slow_loads.held_loads = 1
+
+    deployment_load(deployment_id=deployment["id"])
+
+    after = api.get(detail_url).json()
+    assert (after["status"], after["job"], after["target_job"]) == ("ready", first.pk, None)
+    # the engine finished loading the new package after the worker gave up; the old one serves all the same
+    x = np.random.default_rng(1).normal(size=(2, FEATURES)).astype(np.float32)
+    np.testing.assert_allclose(logits(infer(after["endpoint_url"], x)),
+                               load_package(first.package_dir).run({"x": x})["logits"], atol=1e-6)
+    assert f"Update to job {second.pk} failed" in after["message"] and "within 0.5 s" in after["message"]
+    assert (after["max_batch_size"], after["max_batch_time"]) == (4, 0.002)
+    assert staged_settings(serving, deployment["name"])["max_batch_size"] == 4  # what a restart serves
+    deployment_unload(deployment_id=deployment["id"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_update_shows_the_batching_the_old_package_is_served_with(api, user, tmp_path, serving, sent):
+    first, deployment = deploy_ready(api, user, tmp_path, seed=14, max_batch_size=4, max_batch_time=0.002)
+    detail_url = f"/api/v1/deployments/{deployment['id']}/"
+    broken = make_job(user, tmp_path, corrupt=True, model=first.model_version.model)
+    asked = api.post(f"{detail_url}redeploy/", {"job": broken.pk, "max_batch_size": 8, "max_batch_time": 0.004},
+                     format="json").json()
+    assert (asked["max_batch_size"], asked["max_batch_time"]) == (8, 0.004)  # while it updates: what it loads
+
+    deployment_load(deployment_id=deployment["id"])
+
+    after = api.get(detail_url).json()
+    assert (after["status"], after["job"]) == ("ready", first.pk) and "INVALID_PROTOBUF" in after["message"]
+    assert (after["max_batch_size"], after["max_batch_time"]) == (4, 0.002)
+    served = staged_settings(serving, deployment["name"])
+    assert (served["max_batch_size"], served["max_batch_time"]) == (4, 0.002)
+    deployment_unload(deployment_id=deployment["id"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_whose_undeploy_was_lost_can_be_sent_again(api, user, tmp_path, serving, sent):
+    _, deployment = deploy_ready(api, user, tmp_path, seed=15)
+    detail_url = f"/api/v1/deployments/{deployment['id']}/"
+    assert api.delete(detail_url).status_code == 202
+    sent.clear()  # the undeploy message was lost (broker down at commit, worker gone)
+
+    again = api.delete(detail_url)
+
+    assert again.status_code == 202 and again.json()["status"] == "stopping"
+    assert sent == [(taskqueue.UNDEPLOY_TASK, [deployment["id"]], taskqueue.SERVING_QUEUE)]
+    # Both messages may be delivered, and a worker may die after the unload but
+    # before the row says so: an unload of a model the engine no longer has ends stopped.
+    serving.client.unload(deployment["name"])
+    deployment_unload(deployment_id=deployment["id"])
+    deployment_unload(deployment_id=deployment["id"])
+    assert api.get(detail_url).json()["status"] == "stopped"
+    assert not engine_ready(serving, deployment["name"])
+    assert not (serving.models_root / deployment["name"]).exists()
+
+
+@pytest.mark.parametrize("undeploy_runs_before", ["stage_package", "load"])
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_during_an_update_leaves_nothing_served(api, user, tmp_path, serving, sent, monkeypatch,
+                                                       undeploy_runs_before):
+    first, deployment = deploy_ready(api, user, tmp_path, seed=16)
+    detail_url = f"/api/v1/deployments/{deployment['id']}/"
+    second = make_job(user, tmp_path, seed=17, model=first.model_version.model)
+    assert api.post(f"{detail_url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    # The stop and its undeploy come while the roll-out is under way: before the new
+    # package is staged (it then loads as a new model), or before the engine loads it
+    # (the load then fails, and the old package's staged copy is put back).
+    owner = repository.ServingClient if undeploy_runs_before == "load" else repository
+    step = getattr(owner, undeploy_runs_before)
+
+    def stopped_first(*args, **kwargs):
+        monkeypatch.setattr(owner, undeploy_runs_before, step)
+        assert api.delete(detail_url).status_code == 202
+        deployment_unload(deployment_id=deployment["id"])
+        return step(*args, **kwargs)
+
+    monkeypatch.setattr(owner, undeploy_runs_before, stopped_first)
+
+    deployment_load(deployment_id=deployment["id"])
+
+    assert api.get(detail_url).json()["status"] == "stopped"
+    assert not engine_ready(serving, deployment["name"])
+    assert not (serving.models_root / deployment["name"]).exists()  # a restart would serve it again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_cut_short_by_the_task_time_limit_leaves_nothing_served(user, tmp_path, serving, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    load = repository.ServingClient.load
+
+    def load_then_time_limit(client, name):
+        load(client, name)  # the engine goes on with the load; the task is told to stop waiting for it
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(repository.ServingClient, "load", load_then_time_limit)
+    job = make_job(user, tmp_path, seed=18)
+    deployment = Deployment.objects.create(owner=user, job=job, name="cut-by-time-limit")
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        deployment_load(deployment_id=deployment.pk)
+
+    assert Deployment.objects.get(pk=deployment.pk).status == Deployment.Status.FAILED
+    assert not engine_ready(serving, "cut-by-time-limit")
+    assert not (serving.models_root / "cut-by-time-limit").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_package_exported_for_triton_is_deployed_without_the_export(api, user, tmp_path, serving, sent):
+    # The Triton repository lies under the package's prefix; it is not part of what the engine serves.
+    job = make_job(user, tmp_path, seed=3)
+    assert api.post(f"/api/v1/jobs/{job.pk}/exports/triton/", {"name": "beside"}, format="json").status_code == 201
+    created = api.post("/api/v1/deployments/", {"job": job.pk}, format="json")
+    row = Deployment.objects.get(pk=created.json()["id"])
+
+    deployment_load(deployment_id=row.pk)
+
+    assert api.get(f"/api/v1/deployments/{row.pk}/").json()["status"] == "ready"
+    staged = serving.models_root / row.name
+    assert (staged / "model.onnx").is_file() and not (staged / "triton").exists()
+    deployment_unload(deployment_id=row.pk, force=True)
