@@ -374,6 +374,13 @@ def deployment_unload(*, deployment_id: int, force: bool = False) -> None:
     try:
         ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(deployment.name)
     except ServingError as exc:
+        if exc.status_code is None:
+            # No answer: the engine may still serve the model. Unstaged, no restart loads
+            # it again; the row says stopping until a stop (which sends this again) gets through.
+            remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
+            _set(deployment, Deployment.Status.STOPPING,
+                 f"The serving engine did not answer the unload ({exc}); stop the deployment again to retry.")
+            return
         message = f"unload: {exc}"  # not loaded (e.g. it had failed): nothing to free
     remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
     _set(deployment, Deployment.Status.STOPPED, message, target_job=None)

@@ -19,6 +19,7 @@ import requests
 
 from compiler_core.runtime import load_package
 from deploy.serving import repository
+from deploy.local.processes import free_ports
 from deploy.serving.server import stop_server
 from deploy.tests.engines import launch_engine
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
@@ -436,3 +437,28 @@ def test_a_package_exported_for_triton_is_deployed_without_the_export(api, user,
     staged = serving.models_root / row.name
     assert (staged / "model.onnx").is_file() and not (staged / "triton").exists()
     deployment_unload(deployment_id=row.pk, force=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_the_engine_does_not_answer_stays_stopping_until_a_stop_gets_through(api, user, tmp_path, serving,
+                                                                                    sent, settings):
+    job = make_job(user, tmp_path, seed=4)
+    row = Deployment.objects.get(pk=api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()["id"])
+    deployment_load(deployment_id=row.pk)
+    ready_url = f"{serving.base_url}/v2/models/{row.name}/ready"
+    settings.SERVING_URL = f"http://127.0.0.1:{free_ports(1)[0]}"  # nothing listens: the unload gets no answer
+
+    assert api.delete(f"/api/v1/deployments/{row.pk}/").status_code == 202
+    deployment_unload(deployment_id=row.pk)
+
+    row.refresh_from_db()
+    assert row.status == "stopping" and "did not answer the unload" in row.message
+    assert requests.get(ready_url, timeout=10).status_code == 200  # still served: "stopped" would be untrue
+    assert not (serving.models_root / row.name).exists()  # an engine restart will not load it again
+
+    settings.SERVING_URL = serving.base_url
+    assert api.delete(f"/api/v1/deployments/{row.pk}/").status_code == 202
+    deployment_unload(deployment_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == "stopped"
+    assert requests.get(ready_url, timeout=10).status_code != 200
