@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from .binary import decode_response, encode_request
 from .datatypes import V2_TO_NUMPY, v2_datatype
@@ -43,10 +44,13 @@ def access_token_hash(token: str) -> str:
 class ServingError(Exception):
     """The engine refused a request; `message` is the engine's own explanation."""
 
-    def __init__(self, message: str, *, status_code: int | None = None):
+    def __init__(self, message: str, *, status_code: int | None = None, reached: bool = True):
         super().__init__(message if status_code is None else f"{message} (HTTP {status_code})")
         self.message = message
         self.status_code = status_code
+        # False when the request surely never reached the engine (refused, no connection made):
+        # then the engine is doing nothing about it, unlike after a timeout or a dropped connection.
+        self.reached = reached
 
 
 def model_settings(
@@ -269,10 +273,19 @@ class ServingClient:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             # Callers handle one error type for "the engine did not do it", whatever the cause.
-            raise ServingError(f"serving engine at {self.base_url} did not answer: {exc}") from exc
+            raise ServingError(f"serving engine at {self.base_url} did not answer: {exc}",
+                               reached=not _never_sent(exc)) from exc
         if check and not response.ok:
             raise ServingError(_error_message(response), status_code=response.status_code)
         return response
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The connection was never made (refused, unreachable, connect timeout): nothing was sent."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.exceptions.ConnectionError) and isinstance(reason, NewConnectionError)
 
 
 def _encode_input(name: str, array: np.ndarray) -> dict[str, Any]:

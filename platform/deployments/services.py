@@ -28,6 +28,8 @@ from whetstone import taskqueue
 
 from .models import Deployment
 
+HTTP_NOT_FOUND = 404  # the engine's answer to an unload of a model it does not have
+
 ACCESS_TOKEN_PREFIX = "wst_"
 MAX_BATCH_SIZE_LIMIT = 1024
 MAX_BATCH_TIME_LIMIT_S = 1.0
@@ -214,23 +216,31 @@ def _load_client():
 
 
 def _load_cut_short(exc: Exception) -> bool:
-    """The engine gave no answer to the load (timed out, connection lost). Unlike a
-    refusal, that load may go on in the engine: MLServer does not cancel a load
-    whose caller hung up, and serves the model once it is loaded."""
+    """The engine gave no answer to a load it received (timed out, connection lost).
+    Unlike a refusal, or a request that never reached it, that load may go on in the
+    engine: MLServer does not cancel a load whose caller hung up, and serves the
+    model once it is loaded."""
     from deploy.serving.repository import ServingError
 
-    return isinstance(exc, ServingError) and exc.status_code is None
+    return isinstance(exc, ServingError) and exc.status_code is None and exc.reached
 
 
-def _unload_quietly(name: str) -> None:
-    """Unload `name` if the engine has it. An unload that comes while the model is
-    still loading drops it too: the load then ends in nothing MLServer serves."""
+def _unload_quietly(name: str) -> str:
+    """Unload `name` if the engine has it; "" when nothing of it is served, else why that
+    is not known. An unload that comes while the model is still loading drops it too:
+    the load then ends in nothing MLServer serves."""
     from deploy.serving.repository import ServingClient, ServingError
 
     try:
         ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(name)
-    except ServingError:
-        pass  # not loaded, or the engine is gone: nothing it serves either way
+    except ServingError as exc:
+        if exc.status_code != HTTP_NOT_FOUND:  # a 404 is "not loaded": nothing served
+            return f"unloading it failed ({exc}), so the engine may still serve it"
+    return ""
+
+
+def _unloaded(problem: str) -> str:
+    return "it was unloaded" if not problem else problem
 
 
 def _first_load(deployment_id: int) -> None:
@@ -251,9 +261,9 @@ def _first_load(deployment_id: int) -> None:
         if _load_cut_short(exc):
             # deploy_package unstaged it; without the unload, the engine would go
             # on to serve a failed deployment, which no stop can reach.
-            _unload_quietly(deployment.name)
+            problem = _unload_quietly(deployment.name)
             message = (f"The serving engine did not finish loading the package within "
-                       f"{settings.SERVING_LOAD_TIMEOUT_S:g} s ({exc}); it was unloaded.")
+                       f"{settings.SERVING_LOAD_TIMEOUT_S:g} s ({exc}); {_unloaded(problem)}.")
         else:
             message = f"The serving engine could not load the package: {exc}"
         _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, message)
@@ -261,9 +271,10 @@ def _first_load(deployment_id: int) -> None:
     except Exception as exc:  # noqa: BLE001 - the row must say why, whatever broke
         # E.g. the task's time limit, mid-load: the load may go on as above, and
         # deploy_package unstages only what the engine refused.
-        _unload_quietly(deployment.name)
+        problem = _unload_quietly(deployment.name)
         remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
-        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED,
+                f"{type(exc).__name__}: {exc}" + (f"; {problem}" if problem else ""))
         raise
     if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY):
         # Stopped while it loaded: the unload may have run before the load finished.
@@ -283,14 +294,25 @@ def _roll_out(deployment_id: int) -> None:
     # The row already holds the batching asked for with the update; what the
     # served package was loaded with is in its staged copy, until the new one replaces it.
     served = _staged_batching(deployment.name)
+    client, loads_sent = _load_client(), []
+    load = client.load
+
+    def load_and_note(*args, **kwargs):
+        loads_sent.append(args)
+        return load(*args, **kwargs)
+
+    client.load = load_and_note
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-redeploy-{deployment.pk}-") as workdir:
             package_dir = get_package(target, Path(workdir) / "package")
-            redeploy_package(_load_client(), package_dir, settings.SERVING_MODEL_ROOT,
+            redeploy_package(client, package_dir, settings.SERVING_MODEL_ROOT,
                              deployment.name, **_engine_options(deployment))
     except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
         reason = exc if isinstance(exc, ServingError) else f"{type(exc).__name__}: {exc}"
-        _roll_back(deployment, target, reason, cut_short=_load_cut_short(exc), served=served)
+        # Anything but the engine's answer that comes after the load was sent (the task's time
+        # limit, say) leaves that load going on in the engine, as a timeout does.
+        cut_short = _load_cut_short(exc) or (not isinstance(exc, ServingError) and bool(loads_sent))
+        _roll_back(deployment, target, reason, cut_short=cut_short, served=served)
         if not isinstance(exc, ServingError):
             raise
         return
@@ -313,9 +335,10 @@ def _roll_back(deployment: Deployment, target: Job, reason, *, cut_short: bool, 
         # An unload drops that load (it ends in a registry the unload removed);
         # loading the staged copy anew then serves the old package for sure, after
         # a gap while it loads: better than a row that says what is not served.
-        timed_out = (f"the serving engine did not finish loading it within {settings.SERVING_LOAD_TIMEOUT_S:g} s "
-                     f"({reason})")
-        _unload_quietly(deployment.name)
+        timed_out = f"the serving engine gave no answer to its load ({reason})"
+        problem = _unload_quietly(deployment.name)
+        if problem:
+            timed_out += f"; {problem}"
         try:
             _load_client().load(deployment.name)
             message = (f"Update to job {target.pk} failed, still serving job {deployment.job_id}: {timed_out}; "
@@ -374,12 +397,13 @@ def deployment_unload(*, deployment_id: int, force: bool = False) -> None:
     try:
         ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(deployment.name)
     except ServingError as exc:
-        if exc.status_code is None:
-            # No answer: the engine may still serve the model. Unstaged, no restart loads
-            # it again; the row says stopping until a stop (which sends this again) gets through.
+        if exc.status_code != HTTP_NOT_FOUND:
+            # No answer, or a refusal (a wrong admin token, an engine error): the engine may
+            # still serve the model. Unstaged, no restart loads it again; the row says
+            # stopping until a stop (which sends this again) gets through.
             remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
             _set(deployment, Deployment.Status.STOPPING,
-                 f"The serving engine did not answer the unload ({exc}); stop the deployment again to retry.")
+                 f"The serving engine did not unload the model ({exc}); stop the deployment again to retry.")
             return
         message = f"unload: {exc}"  # not loaded (e.g. it had failed): nothing to free
     remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)

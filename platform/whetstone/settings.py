@@ -205,9 +205,10 @@ SERVING_ADMIN_TOKEN = env.str("SERVING_ADMIN_TOKEN", default="")
 SERVING_MODEL_ROOT = Path(env.str("SERVING_MODEL_ROOT", default=str(VAR_DIR / "serving" / "models")))
 # How long the worker waits for the engine to load a package. The engine does not cancel a load
 # its caller gave up on, so one that takes longer is unloaded and the deployment recorded failed
-# (an update: the old package is loaded again). Keep it below the deploy task's soft time limit
-# (optimizer_worker/tasks.py, 600 s) less the package download, or that limit cuts the load first.
-SERVING_LOAD_TIMEOUT_S = env.float("SERVING_LOAD_TIMEOUT_S", default=480.0)
+# (an update: the old package is loaded again). An update that times out spends it twice (the new
+# load, then the old package's), so keep twice this plus the package download below the deploy
+# task's soft time limit (optimizer_worker/tasks.py, 600 s), or that limit cuts the reload short.
+SERVING_LOAD_TIMEOUT_S = env.float("SERVING_LOAD_TIMEOUT_S", default=240.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,9 +18,12 @@ import numpy as np
 import pytest
 import requests
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from compiler_core.runtime import load_package
-from deploy.serving import repository
 from deploy.local.processes import free_ports
+from deploy.serving import repository
+from deploy.serving.repository_access import ADMIN_TOKEN_ENV
 from deploy.serving.server import stop_server
 from deploy.tests.engines import launch_engine
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
@@ -326,7 +330,7 @@ def test_an_update_the_engine_does_not_finish_in_time_leaves_the_old_package_ser
     x = np.random.default_rng(1).normal(size=(2, FEATURES)).astype(np.float32)
     np.testing.assert_allclose(logits(infer(after["endpoint_url"], x)),
                                load_package(first.package_dir).run({"x": x})["logits"], atol=1e-6)
-    assert f"Update to job {second.pk} failed" in after["message"] and "within 0.5 s" in after["message"]
+    assert f"Update to job {second.pk} failed" in after["message"] and "gave no answer to its load" in after["message"]
     assert (after["max_batch_size"], after["max_batch_time"]) == (4, 0.002)
     assert staged_settings(serving, deployment["name"])["max_batch_size"] == 4  # what a restart serves
     deployment_unload(deployment_id=deployment["id"])
@@ -452,7 +456,7 @@ def test_a_stop_the_engine_does_not_answer_stays_stopping_until_a_stop_gets_thro
     deployment_unload(deployment_id=row.pk)
 
     row.refresh_from_db()
-    assert row.status == "stopping" and "did not answer the unload" in row.message
+    assert row.status == "stopping" and "did not unload the model" in row.message
     assert requests.get(ready_url, timeout=10).status_code == 200  # still served: "stopped" would be untrue
     assert not (serving.models_root / row.name).exists()  # an engine restart will not load it again
 
@@ -462,3 +466,84 @@ def test_a_stop_the_engine_does_not_answer_stays_stopping_until_a_stop_gets_thro
     row.refresh_from_db()
     assert row.status == "stopped"
     assert requests.get(ready_url, timeout=10).status_code != 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_while_the_engine_refuses_connections_keeps_the_old_package(api, user, tmp_path, serving, sent,
+                                                                               settings):
+    # An engine restarting refuses the connection: the load never reached it, so nothing goes on
+    # loading there, and the old package's staged copy is what the restarted engine serves.
+    first, deployment = deploy_ready(api, user, tmp_path, seed=20)
+    url = f"/api/v1/deployments/{deployment['id']}/"
+    second = make_job(user, tmp_path, seed=21, model=first.model_version.model)
+    assert api.post(f"{url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    real = settings.SERVING_URL
+    settings.SERVING_URL = f"http://127.0.0.1:{free_ports(1)[0]}"
+
+    deployment_load(deployment_id=deployment["id"])
+
+    settings.SERVING_URL = real
+    after = api.get(url).json()
+    assert (after["status"], after["job"]) == ("ready", first.pk), after["message"]
+    assert f"Update to job {second.pk} failed" in after["message"]
+    staged = json.loads((serving.models_root / deployment["name"] / "runtime.json").read_text())
+    assert staged == json.loads((first.package_dir / "runtime.json").read_text())
+    deployment_unload(deployment_id=deployment["id"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_cut_short_by_the_task_time_limit_serves_what_the_row_says(api, user, tmp_path, serving, sent,
+                                                                            monkeypatch):
+    first, deployment = deploy_ready(api, user, tmp_path, seed=12)
+    url = f"/api/v1/deployments/{deployment['id']}/"
+    second = make_job(user, tmp_path, seed=13, model=first.model_version.model)
+    assert api.post(f"{url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    load, calls = repository.ServingClient.load, []
+
+    def load_then_time_limit(client, name):
+        load(client, name)
+        calls.append(name)
+        if len(calls) == 1:  # the new package's load: the engine goes on with it; the task is told to stop
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(repository.ServingClient, "load", load_then_time_limit)
+    with pytest.raises(SoftTimeLimitExceeded):
+        deployment_load(deployment_id=deployment["id"])
+    monkeypatch.setattr(repository.ServingClient, "load", load)
+
+    after = api.get(url).json()
+    assert (after["status"], after["job"]) == ("ready", first.pk), after["message"]
+    x = np.random.default_rng(1).normal(size=(2, FEATURES)).astype(np.float32)
+    np.testing.assert_allclose(logits(infer(after["endpoint_url"], x)),
+                               load_package(first.package_dir).run({"x": x})["logits"], atol=1e-6)
+    deployment_unload(deployment_id=deployment["id"])
+
+
+@pytest.fixture(scope="module")
+def engine_with_admin_token(tmp_path_factory):
+    running = launch_engine(tmp_path_factory.mktemp("engine-with-token"), {**os.environ, ADMIN_TOKEN_ENV: "right"})
+    yield running
+    stop_server(running.process)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_the_engine_refuses_stays_stopping(api, user, tmp_path, settings, engine_with_admin_token, sent):
+    # E.g. SERVING_ADMIN_TOKEN rotated in the engine's Secret and not yet in the worker's.
+    settings.SERVING_URL = settings.SERVING_PUBLIC_URL = engine_with_admin_token.base_url
+    settings.SERVING_MODEL_ROOT = engine_with_admin_token.models_root
+    settings.SERVING_ADMIN_TOKEN = "right"
+    job = make_job(user, tmp_path, seed=4)
+    row = Deployment.objects.get(pk=api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()["id"])
+    deployment_load(deployment_id=row.pk)
+    settings.SERVING_ADMIN_TOKEN = "rotated"
+
+    assert api.delete(f"/api/v1/deployments/{row.pk}/").status_code == 202
+    deployment_unload(deployment_id=row.pk)
+
+    row.refresh_from_db()
+    assert row.status == "stopping" and "HTTP 401" in row.message
+    assert engine_with_admin_token.client.ready(row.name)  # "stopped" would have been untrue
+    settings.SERVING_ADMIN_TOKEN = "right"
+    deployment_unload(deployment_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == "stopped" and not engine_with_admin_token.client.ready(row.name)
