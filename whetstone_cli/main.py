@@ -318,8 +318,10 @@ def cmd_packages_download(args) -> int:
 
 
 def cmd_packages_triton(args) -> int:
-    exported = client_from(args).post(f"jobs/{args.job}/exports/triton/",
-                                      {"name": args.name or "", "max_batch_size": args.max_batch_size})
+    # The server copies the package's model into the repository before it answers: minutes for a large one.
+    exported = client_from(args).request(
+        "POST", f"jobs/{args.job}/exports/triton/", json={"name": args.name or "", "max_batch_size": args.max_batch_size},
+        timeout=max(args.http_timeout, 600)).json()
     out(exported)
     for note in exported.get("notes", []):
         err(f"note: {note}")

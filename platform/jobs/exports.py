@@ -86,7 +86,7 @@ def job_export_triton(*, job: Job, name: str | None = None, max_batch_size: int 
         shutil.rmtree(workdir, ignore_errors=True)
     return {
         "name": name,
-        "model_repository": objectstore.address(repository),
+        "model_repository": objectstore.address(repository, endpoint_in_path=True),
         "files": [key[len(repository) + 1:] for key in keys],
         "config_pbtxt": config,
         "notes": export_notes(runtime),

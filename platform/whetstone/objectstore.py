@@ -11,6 +11,7 @@ import hashlib
 import shutil
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -64,12 +65,21 @@ def get_dir(prefix: str, directory: Path, *, skip: tuple[str, ...] = ()) -> Path
     return directory
 
 
-def address(key: str) -> str:
-    """Where a key lies for tools outside the platform: s3://bucket/key, or a path on this machine."""
+def address(key: str, *, endpoint_in_path: bool = False) -> str:
+    """Where a key lies for tools outside the platform: s3://bucket/key, or a path on this machine.
+
+    `endpoint_in_path`: Triton's form for an S3 API other than AWS's, which names the
+    server in the path (s3://host:port/bucket/key, https:// before the host for TLS);
+    KServe and the AWS tools take the endpoint from their own settings instead."""
     bucket = getattr(default_storage, "bucket_name", None)
-    if bucket:
+    if not bucket:
+        return default_storage.path(key)
+    endpoint = getattr(default_storage, "endpoint_url", None) if endpoint_in_path else None
+    if not endpoint:
         return f"s3://{bucket}/{key}"
-    return default_storage.path(key)
+    url = urlsplit(endpoint)
+    tls = url.scheme == "https"
+    return f"s3://{'https://' if tls else ''}{url.hostname}:{url.port or (443 if tls else 80)}/{bucket}/{key}"
 
 
 def delete_prefix(prefix: str) -> int:

@@ -93,15 +93,17 @@ def test_ci_pipeline_through_the_cli(stack, whetstone, ci_token, tmp_path):
     # Exports for Triton and KServe, as a pipeline hands them on.
     triton = json.loads(whetstone("packages", "triton", str(summary["job"]), "--name", name,
                                   "--max-batch-size", "16").stdout)
-    repository = f"s3://{stack.env['S3_BUCKET']}/packages/{summary['job']}/triton"
-    assert triton["model_repository"] == repository and "max_batch_size: 16" in triton["config_pbtxt"]
+    package_uri = f"s3://{stack.env['S3_BUCKET']}/packages/{summary['job']}"
+    endpoint = stack.env["S3_ENDPOINT_URL"].removeprefix("http://")
+    assert triton["model_repository"] == f"s3://{endpoint}/{stack.env['S3_BUCKET']}/packages/{summary['job']}/triton"
+    assert "max_batch_size: 16" in triton["config_pbtxt"]
     stored = s3_client(stack).get_object(Bucket=stack.env["S3_BUCKET"],
                                          Key=f"packages/{summary['job']}/triton/{name}/config.pbtxt")
     assert stored["Body"].read().decode() == triton["config_pbtxt"]
     manifest = yaml.safe_load(whetstone("packages", "kserve", str(summary["job"]), "--name", name,
                                         "--namespace", "ml").stdout)
     assert (manifest["kind"], manifest["metadata"]["namespace"]) == ("InferenceService", "ml")
-    assert manifest["spec"]["predictor"]["model"]["storageUri"] == repository.rsplit("/", 1)[0]
+    assert manifest["spec"]["predictor"]["model"]["storageUri"] == package_uri
     refused = whetstone("packages", "triton", str(summary["job"]), "--name", "../up", check=2)
     assert "Triton model name" in refused.stderr
 

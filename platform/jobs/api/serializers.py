@@ -60,7 +60,8 @@ class TritonExportRequestSerializer(serializers.Serializer):
 class TritonExportSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The model's folder in the repository, and its name in Triton.")
     model_repository = serializers.CharField(
-        help_text="What to give Triton as --model-repository: s3://bucket/packages/<job>/triton, or a local path.")
+        help_text="What to give Triton as --model-repository: s3://bucket/packages/<job>/triton (s3://host:port/"
+                  "bucket/... for an S3 API other than AWS's), or a local path.")
     files = serializers.ListField(child=serializers.CharField(), help_text="Written below model_repository.")
     config_pbtxt = serializers.CharField()
     notes = serializers.ListField(

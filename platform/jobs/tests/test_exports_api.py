@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from types import SimpleNamespace
 
 import pytest
 from google.protobuf import text_format
@@ -126,3 +127,15 @@ def test_a_package_missing_from_object_storage_is_named_not_a_server_error(api, 
     (local_object_store / f"packages/{job.pk}/runtime.json").write_text('{"engine": "onnxruntime"}')
     response = export_triton(api, job)
     assert response.status_code == 409 and "model.onnx is missing" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint, triton", [
+    (None, "s3://models/packages/7/triton"),
+    ("http://minio.internal:9000", "s3://minio.internal:9000/models/packages/7/triton"),
+    ("https://oss-cn-hangzhou.aliyuncs.com", "s3://https://oss-cn-hangzhou.aliyuncs.com:443/models/packages/7/triton"),
+])
+def test_triton_is_given_the_s3_server_in_the_path_kserve_only_the_bucket(monkeypatch, endpoint, triton):
+    # Triton's form for an S3 API other than AWS's; KServe takes the endpoint from its own settings.
+    monkeypatch.setattr(objectstore, "default_storage", SimpleNamespace(bucket_name="models", endpoint_url=endpoint))
+    assert objectstore.address("packages/7/triton", endpoint_in_path=True) == triton
+    assert objectstore.address("packages/7") == "s3://models/packages/7"

@@ -1211,7 +1211,7 @@ export interface components {
             config_pbtxt: string;
             /** @description Written below model_repository. */
             files: string[];
-            /** @description What to give Triton as --model-repository: s3://bucket/packages/<job>/triton, or a local path. */
+            /** @description What to give Triton as --model-repository: s3://bucket/packages/<job>/triton (s3://host:port/bucket/... for an S3 API other than AWS's), or a local path. */
             model_repository: string;
             /** @description The model's folder in the repository, and its name in Triton. */
             name: string;
