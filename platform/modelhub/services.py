@@ -23,6 +23,8 @@ from . import ingest, remote
 from .ingest import ModelRejected, StagedModel
 from .models import ModelVersion, RegisteredModel, Source, Tag, Visibility
 
+SENT_AS_MAX_LENGTH = ModelVersion._meta.get_field("sent_as").max_length
+
 logger = logging.getLogger(__name__)
 
 INSPECT_TASK = "whetstone.modelhub.inspect"
@@ -145,7 +147,7 @@ def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list
         status=ModelVersion.Status.READY if ready else ModelVersion.Status.PENDING,
         status_message="" if ready else "Stored; signature and graph statistics are being computed by a worker.",
         storage_key=f"{prefix}/{staged.main}",
-        sent_as=staged.sent_as,
+        sent_as=staged.sent_as[:SENT_AS_MAX_LENGTH],  # an s3:// object's name may be longer; it is only shown
         files=staged.file_rows(),
         size_bytes=staged.size_bytes,
         sha256=staged.sha256,

@@ -247,6 +247,16 @@ def test_register_by_s3_uri_copies_and_checks_the_object(api, s3_bucket, onnx_by
     assert [p.read_bytes() for p in stored_objects(local_object_store)] == [onnx_bytes]
 
 
+def test_an_object_name_longer_than_the_column_is_kept_cut_short(api, s3_bucket, settings):
+    # A URI may be 1000 characters; PostgreSQL refuses a value longer than its column. Large
+    # enough to be inspected later, the object is stored under its name as sent.
+    settings.MODELHUB_INLINE_INSPECTION_MAX_BYTES = 10
+    key = "exports/" + "scores-" + "x" * 300 + ".bin"
+    s3_bucket.put_object(Bucket="team-models", Key=key, Body=b"\x08\x07" + b"\xff" * 300)
+    assert register_uri(api, f"s3://team-models/{key}").status_code == 201
+    assert ModelVersion.objects.get().sent_as == key.removeprefix("exports/")[:255]
+
+
 def test_oss_uris_are_read_through_the_s3_api(api, s3_bucket, onnx_bytes):
     s3_bucket.put_object(Bucket="team-models", Key="m.onnx", Body=onnx_bytes)
     assert register_uri(api, "oss://team-models/m.onnx").status_code == 201
