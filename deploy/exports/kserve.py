@@ -92,6 +92,15 @@ def serving_container_env(model_name: str = "{{.Name}}") -> list[dict[str, str]]
     return [{"name": key, "value": value} for key, value in values.items()]
 
 
+# The engine answers its model repository API (load, unload) only to holders of this token, or
+# with none, to loopback callers; behind a service mesh's sidecar every caller comes from
+# loopback. KServe never calls that API for a single-model runtime, so a Secret with any value
+# in the InferenceService's namespace closes it; without the Secret the pod still starts.
+ADMIN_TOKEN_SECRET = "whetstone-serving-admin"
+ADMIN_TOKEN_FROM_SECRET = {"name": "SERVING_ADMIN_TOKEN", "valueFrom": {"secretKeyRef": {
+    "name": ADMIN_TOKEN_SECRET, "key": "SERVING_ADMIN_TOKEN", "optional": True}}}
+
+
 def cluster_serving_runtime_manifest(
     image: str, *, name: str = RUNTIME_NAME, cpu: str = "1", memory: str = "2Gi"
 ) -> dict[str, Any]:
@@ -111,7 +120,7 @@ def cluster_serving_runtime_manifest(
                     "name": "kserve-container",
                     "image": image,
                     "command": ["python", "-m", "deploy.serving.engine", MODEL_MOUNT],
-                    "env": serving_container_env(),
+                    "env": serving_container_env() + [ADMIN_TOKEN_FROM_SECRET],
                     "ports": [{"containerPort": HTTP_PORT, "protocol": "TCP"}],
                     "resources": {
                         "requests": {"cpu": cpu, "memory": memory},

@@ -208,7 +208,8 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
     container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
     http_port, grpc_port, metrics_port = free_ports(3)
     env = engine_environment()
-    env.update({item["name"]: item["value"].replace("{{.Name}}", "from-s3") for item in container["env"]})
+    env.update({item["name"]: item["value"].replace("{{.Name}}", "from-s3") for item in container["env"]
+                if "value" in item})  # no Secret here, as in a namespace without whetstone-serving-admin
     env.update({"MLSERVER_HOST": "127.0.0.1", "MLSERVER_HTTP_PORT": str(http_port),
                 "MLSERVER_GRPC_PORT": str(grpc_port), "MLSERVER_METRICS_PORT": str(metrics_port),
                 "MLSERVER_MODEL_URI": str(package)})
@@ -225,6 +226,13 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
         np.testing.assert_array_equal(served["label"], load_package(package).run({"x": x})["label"])
     finally:
         stop_server(process)
+
+
+def test_serving_runtime_can_close_the_repository_api_with_an_optional_secret():
+    container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
+    admin = [item for item in container["env"] if item["name"] == "SERVING_ADMIN_TOKEN"]
+    assert admin == [{"name": "SERVING_ADMIN_TOKEN", "valueFrom": {"secretKeyRef": {
+        "name": "whetstone-serving-admin", "key": "SERVING_ADMIN_TOKEN", "optional": True}}}]
 
 
 def test_cli_prints_manifests_kubectl_can_read(tmp_path):
