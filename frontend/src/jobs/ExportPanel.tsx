@@ -38,7 +38,10 @@ export function ExportPanel({ job }: { job: Job }) {
         <div data-testid="triton-export">
           <p>
             Triton model <strong>{triton.data.name}</strong>: start Triton with{" "}
-            <code data-testid="triton-repository">--model-repository={triton.data.model_repository}</code>
+            {/* An object-store address has no break of its own; on a phone it wraps anywhere. */}
+            <code className="break" data-testid="triton-repository">
+              --model-repository={triton.data.model_repository}
+            </code>
           </p>
           {triton.data.notes.length > 0 && (
             <ul data-testid="triton-notes">
