@@ -110,24 +110,39 @@ def triton_model_repository(
     package_dir, out_dir = Path(package_dir), Path(out_dir)
     runtime = json.loads((package_dir / "runtime.json").read_text())
     signature = json.loads((package_dir / "signature.json").read_text())
+    # Checked before anything is removed: the folder below is replaced whole.
+    config = model_config(name, signature, runtime, max_batch_size=max_batch_size)
+    files = model_files(runtime, [p.name for p in package_dir.iterdir() if p.is_file()])
+    model_dir = out_dir / name
+    if model_dir.exists():
+        shutil.rmtree(model_dir)
+    (model_dir / MODEL_VERSION).mkdir(parents=True)
+    for source, target in files.items():
+        shutil.copy2(package_dir / source, model_dir / target)
+    (model_dir / CONFIG_FILE).write_text(config)
+    return model_dir
+
+
+def model_config(name: str, signature: dict[str, Any], runtime: dict[str, Any], *, max_batch_size: int) -> str:
+    """config.pbtxt for a package, or ValueError for one Triton could not serve."""
     engine = runtime.get("engine", "onnxruntime")
     if engine not in ("onnxruntime", "openvino"):
         raise ValueError(f"runtime.json names engine {engine!r}; Triton export needs an ONNX model")
-    # Checked before anything is removed: the folder below is replaced whole.
-    config = config_pbtxt(name, signature, runtime, max_batch_size=max_batch_size)
-    model_dir = out_dir / name
-    version_dir = model_dir / MODEL_VERSION
-    if model_dir.exists():
-        shutil.rmtree(model_dir)
-    version_dir.mkdir(parents=True)
+    return config_pbtxt(name, signature, runtime, max_batch_size=max_batch_size)
+
+
+def model_files(runtime: dict[str, Any], package_files: list[str]) -> dict[str, str]:
+    """Which of the package's top-level files go where in the model folder: the model as
+    1/model.onnx, its external weight files beside it (referenced by relative name).
+    FileNotFoundError when the package lacks the model runtime.json names."""
     model_file = runtime.get("model", TRITON_MODEL_FILE)
-    shutil.copy2(package_dir / model_file, version_dir / TRITON_MODEL_FILE)
-    # External weight files sit beside the model, referenced by relative name.
-    for extra in package_dir.iterdir():
-        if extra.is_file() and extra.name not in PACKAGE_METADATA | {model_file} | _specialization_files(runtime):
-            shutil.copy2(extra, version_dir / extra.name)
-    (model_dir / CONFIG_FILE).write_text(config)
-    return model_dir
+    if model_file not in package_files:
+        raise FileNotFoundError(2, "the package has no model file", model_file)
+    files = {model_file: f"{MODEL_VERSION}/{TRITON_MODEL_FILE}"}
+    for extra in package_files:
+        if extra not in PACKAGE_METADATA | {model_file} | _specialization_files(runtime):
+            files[extra] = f"{MODEL_VERSION}/{extra}"
+    return files
 
 
 def export_notes(runtime: dict[str, Any]) -> list[str]:

@@ -12,14 +12,13 @@ this module finds the package, checks the names and stores the result.
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from deploy.exports.kserve import DNS_1035_LABEL, inference_service_manifest
-from deploy.exports.triton import CONFIG_FILE, check_model_name, export_notes, triton_model_repository
+from deploy.exports.triton import CONFIG_FILE, check_model_name, export_notes, model_config, model_files
 from jobs.models import Job
 from whetstone import objectstore
 
@@ -53,41 +52,42 @@ def default_export_name(job: Job) -> str:
 
 
 def job_export_triton(*, job: Job, name: str | None = None, max_batch_size: int = 8) -> dict:
-    """Write (or rewrite) the package as Triton model `name` under the package's prefix."""
+    """Write (or rewrite) the package as Triton model `name` under the package's prefix.
+
+    Only runtime.json and signature.json come to this process; the model's files are
+    copied by the object store itself, so a large model costs the request no transfer."""
     _check_exportable(job)
     name = name or default_export_name(job)
     try:
         check_model_name(name)
     except ValueError as exc:
         raise ExportRejected(str(exc), field="name") from exc
-    repository = f"{job.package_prefix}/{TRITON_FOLDER}"
-    workdir = Path(tempfile.mkdtemp(prefix="whetstone-export-"))
+    prefix, repository = job.package_prefix, f"{job.package_prefix}/{TRITON_FOLDER}"
+    stored = [key[len(prefix) + 1:] for key in package_keys(job)]
+    missing = [f for f in PACKAGE_DESCRIPTION if f not in stored]
+    if missing:
+        raise ExportRejected(f"Job {job.pk}'s package in object storage has no {' or '.join(missing)}: "
+                             "it is incomplete, and there is nothing to describe to Triton.", status_code=409)
+    runtime = json.loads(objectstore.read_text(f"{prefix}/runtime.json"))
+    signature = json.loads(objectstore.read_text(f"{prefix}/signature.json"))
     try:
-        package = get_package(job, workdir / "package")
-        missing = [f for f in PACKAGE_DESCRIPTION if not (package / f).is_file()]
-        if missing:
-            raise ExportRejected(f"Job {job.pk}'s package in object storage has no {' or '.join(missing)}: "
-                                 "it is incomplete, and there is nothing to describe to Triton.", status_code=409)
-        try:
-            model_dir = triton_model_repository(package, workdir / TRITON_FOLDER, name=name,
-                                                max_batch_size=max_batch_size)
-        except ValueError as exc:  # what Triton could not load, named
-            raise ExportRejected(str(exc)) from exc
-        except FileNotFoundError as exc:  # runtime.json names a model file the package lacks
-            missing_file = Path(exc.filename or "?").name
-            raise ExportRejected(f"Job {job.pk}'s package in object storage is incomplete: {missing_file} is missing.",
-                                 status_code=409) from exc
-        runtime = json.loads((package / "runtime.json").read_text())
-        # A rewrite replaces the model folder whole: no file of an earlier export lingers.
-        objectstore.delete_prefix(f"{repository}/{name}")
-        keys = objectstore.put_dir(f"{repository}/{name}", model_dir)
-        config = (model_dir / CONFIG_FILE).read_text()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        config = model_config(name, signature, runtime, max_batch_size=max_batch_size)
+        files = model_files(runtime, [path for path in stored if "/" not in path])
+    except ValueError as exc:  # what Triton could not load, named
+        raise ExportRejected(str(exc)) from exc
+    except FileNotFoundError as exc:  # runtime.json names a model file the package lacks
+        raise ExportRejected(f"Job {job.pk}'s package in object storage is incomplete: {exc.filename} is missing.",
+                             status_code=409) from exc
+    # A rewrite replaces the model folder whole: no file of an earlier export lingers.
+    model_prefix = f"{repository}/{name}"
+    objectstore.delete_prefix(model_prefix)
+    for source, target in files.items():
+        objectstore.copy(f"{prefix}/{source}", f"{model_prefix}/{target}")
+    objectstore.put_stream(f"{model_prefix}/{CONFIG_FILE}", io.BytesIO(config.encode()))
     return {
         "name": name,
         "model_repository": objectstore.address(repository, endpoint_in_path=True),
-        "files": [key[len(repository) + 1:] for key in keys],
+        "files": sorted([f"{name}/{target}" for target in files.values()] + [f"{name}/{CONFIG_FILE}"]),
         "config_pbtxt": config,
         "notes": export_notes(runtime),
     }

@@ -65,6 +65,23 @@ def get_dir(prefix: str, directory: Path, *, skip: tuple[str, ...] = ()) -> Path
     return directory
 
 
+def read_text(key: str) -> str:
+    with default_storage.open(key, "rb") as source:
+        return source.read().decode()
+
+
+def copy(source: str, target: str) -> None:
+    """Copy one object to another key without bringing it here: the S3 server copies it
+    (in parts when large); a local store copies the file."""
+    bucket = getattr(default_storage, "bucket", None)
+    if bucket is not None:
+        bucket.copy({"Bucket": bucket.name, "Key": source}, target)
+        return
+    destination = Path(default_storage.path(target))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(default_storage.path(source), destination)
+
+
 def address(key: str, *, endpoint_in_path: bool = False) -> str:
     """Where a key lies for tools outside the platform: s3://bucket/key, or a path on this machine.
 

@@ -139,3 +139,15 @@ def test_triton_is_given_the_s3_server_in_the_path_kserve_only_the_bucket(monkey
     monkeypatch.setattr(objectstore, "default_storage", SimpleNamespace(bucket_name="models", endpoint_url=endpoint))
     assert objectstore.address("packages/7/triton", endpoint_in_path=True) == triton
     assert objectstore.address("packages/7") == "s3://models/packages/7"
+
+
+def test_the_model_is_copied_by_the_object_store_not_through_the_web_process(api, user, tmp_path, monkeypatch):
+    # A multi-GB model would hold the request for minutes; only runtime.json and signature.json are read.
+    job = make_job(user, tmp_path)
+
+    def no_download(key, path):
+        raise AssertionError(f"{key} was brought to the web process")
+
+    monkeypatch.setattr(objectstore, "get_to_path", no_download)
+    response = export_triton(api, job, name="scorer")
+    assert response.status_code == 201, response.content
