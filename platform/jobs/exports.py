@@ -39,8 +39,7 @@ def get_package(job: Job, directory: Path) -> Path:
 
 
 def package_keys(job: Job) -> list[str]:
-    skipped = tuple(f"{job.package_prefix}/{folder}/" for folder in EXPORT_FOLDERS)
-    return [key for key in objectstore.list_keys(job.package_prefix) if not key.startswith(skipped)]
+    return objectstore.list_keys(job.package_prefix, skip=EXPORT_FOLDERS)
 
 
 def default_export_name(job: Job) -> str:

@@ -44,24 +44,23 @@ def get_to_path(key: str, path: Path) -> Path:
     return path
 
 
-def list_keys(prefix: str) -> list[str]:
-    """Every key below `prefix`/, recursively."""
+def list_keys(prefix: str, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every key below `prefix`/, recursively, but those below `prefix`/`folder`/ for each folder in `skip`."""
     try:
         directories, files = default_storage.listdir(prefix)
     except FileNotFoundError:
         return []
     keys = [f"{prefix}/{name}" for name in files]
     for directory in directories:
-        keys.extend(list_keys(f"{prefix}/{directory}"))
+        if directory not in skip:
+            keys.extend(list_keys(f"{prefix}/{directory}"))
     return keys
 
 
 def get_dir(prefix: str, directory: Path, *, skip: tuple[str, ...] = ()) -> Path:
-    """Download every key below `prefix`/, but those below `prefix`/`folder`/ for each folder in `skip`."""
-    skipped = tuple(f"{prefix}/{folder}/" for folder in skip)
-    for key in list_keys(prefix):
-        if not key.startswith(skipped):  # startswith(()) is False: nothing skipped
-            get_to_path(key, directory / key[len(prefix) + 1 :])
+    """Download every key below `prefix`/ (as list_keys lists them, `skip` included)."""
+    for key in list_keys(prefix, skip=skip):
+        get_to_path(key, directory / key[len(prefix) + 1 :])
     return directory
 
 
