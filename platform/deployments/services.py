@@ -207,12 +207,16 @@ def _engine_options(deployment: Deployment) -> dict:
             "access_token_sha256": deployment.access_token_hash or None}
 
 
-def _load_client():
+def _repository_client(timeout: float = 60):
+    """The engine's API as the platform calls it: repository calls carry the admin token."""
     from deploy.serving.repository import ServingClient
 
+    return ServingClient(settings.SERVING_URL, timeout=timeout, admin_token=settings.SERVING_ADMIN_TOKEN)
+
+
+def _load_client():
     # The engine answers a load once the package is loaded: minutes for a large model.
-    return ServingClient(settings.SERVING_URL, timeout=settings.SERVING_LOAD_TIMEOUT_S,
-                         admin_token=settings.SERVING_ADMIN_TOKEN)
+    return _repository_client(settings.SERVING_LOAD_TIMEOUT_S)
 
 
 def _load_cut_short(exc: Exception) -> bool:
@@ -225,18 +229,29 @@ def _load_cut_short(exc: Exception) -> bool:
     return isinstance(exc, ServingError) and exc.status_code is None and exc.reached
 
 
-def _unload_quietly(name: str) -> str:
-    """Unload `name` if the engine has it; "" when nothing of it is served, else why that
-    is not known. An unload that comes while the model is still loading drops it too:
-    the load then ends in nothing MLServer serves."""
-    from deploy.serving.repository import ServingClient, ServingError
+def _unload(name: str):
+    """Ask the engine to unload `name`: None when it did, else the engine's error. An unload
+    that comes while the model is still loading drops it too: the load then ends in
+    nothing MLServer serves."""
+    from deploy.serving.repository import ServingError
 
     try:
-        ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(name)
+        _repository_client().unload(name)
     except ServingError as exc:
-        if exc.status_code != HTTP_NOT_FOUND:  # a 404 is "not loaded": nothing served
-            return f"unloading it failed ({exc}), so the engine may still serve it"
-    return ""
+        return exc
+    return None
+
+
+def _may_still_serve(error) -> bool:
+    # A 404 is "no such model": nothing served. No answer, or any other refusal (a wrong
+    # admin token, an engine error), leaves the model as it was.
+    return error is not None and error.status_code != HTTP_NOT_FOUND
+
+
+def _unload_quietly(name: str) -> str:
+    """Unload `name` if the engine has it; "" when nothing of it is served, else why that is not known."""
+    error = _unload(name)
+    return f"unloading it failed ({error}), so the engine may still serve it" if _may_still_serve(error) else ""
 
 
 def _unloaded(problem: str) -> str:
@@ -388,23 +403,18 @@ def _finish(deployment: Deployment, loading: str, status: str, message: str = ""
 
 
 def deployment_unload(*, deployment_id: int, force: bool = False) -> None:
-    from deploy.serving.repository import ServingClient, ServingError, remove_staged
+    from deploy.serving.repository import remove_staged
 
     deployment = Deployment.objects.filter(pk=deployment_id).first()
     if deployment is None or (deployment.status == Deployment.Status.STOPPED and not force):
         return
-    message = ""
-    try:
-        ServingClient(settings.SERVING_URL, admin_token=settings.SERVING_ADMIN_TOKEN).unload(deployment.name)
-    except ServingError as exc:
-        if exc.status_code != HTTP_NOT_FOUND:
-            # No answer, or a refusal (a wrong admin token, an engine error): the engine may
-            # still serve the model. Unstaged, no restart loads it again; the row says
-            # stopping until a stop (which sends this again) gets through.
-            remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
-            _set(deployment, Deployment.Status.STOPPING,
-                 f"The serving engine did not unload the model ({exc}); stop the deployment again to retry.")
-            return
-        message = f"unload: {exc}"  # not loaded (e.g. it had failed): nothing to free
+    error = _unload(deployment.name)
+    # Unstaged either way: no engine restart loads it again.
     remove_staged(settings.SERVING_MODEL_ROOT, deployment.name)
-    _set(deployment, Deployment.Status.STOPPED, message, target_job=None)
+    if _may_still_serve(error):
+        # The row says stopping until a stop (which sends this again) gets through.
+        _set(deployment, Deployment.Status.STOPPING,
+             f"The serving engine did not unload the model ({error}); stop the deployment again to retry.")
+        return
+    # With an error here, the model was not loaded (e.g. it had failed): nothing to free.
+    _set(deployment, Deployment.Status.STOPPED, f"unload: {error}" if error else "", target_job=None)
