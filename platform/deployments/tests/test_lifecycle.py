@@ -293,6 +293,13 @@ def deploy_ready(api, user, tmp_path, *, seed: int, **batching) -> tuple[Job, di
     return job, deployment
 
 
+def ask_for_update(api, deployment: dict, job: Job, **batching) -> str:
+    """Redeploy `job` at `deployment` (accepted, not yet rolled out); returns the deployment's URL."""
+    url = f"/api/v1/deployments/{deployment['id']}/"
+    assert api.post(f"{url}redeploy/", {"job": job.pk, **batching}, format="json").status_code == 202
+    return url
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_load_the_engine_does_not_finish_in_time_is_unloaded_and_recorded_failed(user, tmp_path, settings,
                                                                                    serving, slow_loads):
@@ -315,10 +322,8 @@ def test_a_load_the_engine_does_not_finish_in_time_is_unloaded_and_recorded_fail
 def test_an_update_the_engine_does_not_finish_in_time_leaves_the_old_package_serving(
         api, user, tmp_path, settings, serving, slow_loads, sent):
     first, deployment = deploy_ready(api, user, tmp_path, seed=12, max_batch_size=4, max_batch_time=0.002)
-    detail_url = f"/api/v1/deployments/{deployment['id']}/"
     second = make_job(user, tmp_path, seed=13, model=first.model_version.model)
-    assert api.post(f"{detail_url}redeploy/", {"job": second.pk, "max_batch_size": 8, "max_batch_time": 0.004},
-                    format="json").status_code == 202
+    detail_url = ask_for_update(api, deployment, second, max_batch_size=8, max_batch_time=0.004)
     settings.SERVING_LOAD_TIMEOUT_S = 0.5
     slow_loads.held_loads = 1
 
@@ -381,9 +386,8 @@ def test_a_stop_whose_undeploy_was_lost_can_be_sent_again(api, user, tmp_path, s
 def test_a_stop_during_an_update_leaves_nothing_served(api, user, tmp_path, serving, sent, monkeypatch,
                                                        undeploy_runs_before):
     first, deployment = deploy_ready(api, user, tmp_path, seed=16)
-    detail_url = f"/api/v1/deployments/{deployment['id']}/"
     second = make_job(user, tmp_path, seed=17, model=first.model_version.model)
-    assert api.post(f"{detail_url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    detail_url = ask_for_update(api, deployment, second)
     # The stop and its undeploy come while the roll-out is under way: before the new
     # package is staged (it then loads as a new model), or before the engine loads it
     # (the load then fails, and the old package's staged copy is put back).
@@ -474,9 +478,8 @@ def test_an_update_while_the_engine_refuses_connections_keeps_the_old_package(ap
     # An engine restarting refuses the connection: the load never reached it, so nothing goes on
     # loading there, and the old package's staged copy is what the restarted engine serves.
     first, deployment = deploy_ready(api, user, tmp_path, seed=20)
-    url = f"/api/v1/deployments/{deployment['id']}/"
     second = make_job(user, tmp_path, seed=21, model=first.model_version.model)
-    assert api.post(f"{url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    url = ask_for_update(api, deployment, second)
     real = settings.SERVING_URL
     settings.SERVING_URL = f"http://127.0.0.1:{free_ports(1)[0]}"
 
@@ -495,9 +498,8 @@ def test_an_update_while_the_engine_refuses_connections_keeps_the_old_package(ap
 def test_an_update_cut_short_by_the_task_time_limit_serves_what_the_row_says(api, user, tmp_path, serving, sent,
                                                                             monkeypatch):
     first, deployment = deploy_ready(api, user, tmp_path, seed=12)
-    url = f"/api/v1/deployments/{deployment['id']}/"
     second = make_job(user, tmp_path, seed=13, model=first.model_version.model)
-    assert api.post(f"{url}redeploy/", {"job": second.pk}, format="json").status_code == 202
+    url = ask_for_update(api, deployment, second)
     load, calls = repository.ServingClient.load, []
 
     def load_then_time_limit(client, name):
