@@ -2,17 +2,19 @@
 
 Public API (used by the worker and serving; keep it stable):
     inspect_model(path) -> dict
-    optimize(model_path, out_dir, *, recipe="auto", accuracy_budget=0.99, shapes=None,
-             calibration_dir=None, time_budget_s=None, threads=None, progress=None,
+    optimize(model_path, out_dir, *, request=OptimizationRequest(...), progress=None,
              should_cancel=None) -> dict
+        or, instead of request=, its fields as keywords (recipe, accuracy_budget, shapes,
+        calibration_dir, time_budget_s, threads); defaults are compiler_core.contracts.request's
     runtime.load_package(dir) -> runner with .run(inputs) / .signature / .runtime
 """
 
-from .errors import Cancelled, CompilerCoreError, InvalidModelError, OptimizationError, PackageError
+from .errors import (Cancelled, CompilerCoreError, InvalidModelError, OptimizationError, PackageError,
+                     UnsafeModelError)
 from .inspection import inspect_model
 from .pipeline import optimize
 
 __all__ = [
     "inspect_model", "optimize", "CompilerCoreError", "InvalidModelError", "OptimizationError",
-    "PackageError", "Cancelled",
+    "PackageError", "Cancelled", "UnsafeModelError",
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-# Default budget from the issue: cosine >= 0.99 on every output, and top-1 agreement
-# >= 99% where an output looks like class scores.
-DEFAULT_COSINE_BUDGET = 0.99
-TOP1_BUDGET = 0.99
+from .contracts.request import default as _request_default
+from .output_kinds import TOP1_BUDGET, TIE_TOLERANCE, OutputKind, judge
+
+# The default cosine budget is the optimization request's (contracts/request.py), written there
+# only; each output's kind adds its own check (output_kinds.py).
+DEFAULT_COSINE_BUDGET = _request_default("accuracy_budget")
 # A lossless recipe promises fp32 numerics; fusions reorder sums, nothing more.
 LOSSLESS_COSINE_BUDGET = 0.9999
 # 99% top-1 agreement is a claim about flips per hundred rows, so it takes a few hundred rows
@@ -17,9 +19,8 @@ LOSSLESS_COSINE_BUDGET = 0.9999
 # bench caught one (a BERT-like classifier under OpenVINO INT8: 24 of 24 rows in the guard,
 # 29 of 32 on the bench's own inputs).
 TOP1_MIN_ROWS = 256
-# Scores closer than this (relative to the sample's largest |score|) are a tie in the
-# original already: below bf16's resolution (2^-8), so a flip there says nothing.
-TIE_TOLERANCE = 2.0 ** -8
+# TOP1_BUDGET and TIE_TOLERANCE (output_kinds.py): the share of decisions that must agree, and how
+# close two scores are to be a tie in the original already (below bf16's resolution, 2^-8).
 
 
 def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
@@ -81,6 +82,31 @@ def cosine(reference: np.ndarray, other: np.ndarray) -> float:
     return float(np.dot(a, b) / norm)
 
 
+def _verdict(entry: dict, budget: float) -> str:
+    """Why one output misses its budget, in its kind's own metric."""
+    if entry.get("error"):
+        return entry["error"]
+    for metric, limit, worse in (("step_agreement", TOP1_BUDGET, "<"), ("detection_agreement", TOP1_BUDGET, "<"),
+                                 ("thresholded_agreement", TOP1_BUDGET, "<"), ("top1_agreement", TOP1_BUDGET, "<"),
+                                 ("score_cosine", budget, "<"), ("relative_error", round(1 - budget, 6), ">")):
+        value = entry.get(metric)
+        if value is not None and (value < limit if worse == "<" else value > limit):
+            return f"{metric.replace('_', ' ')} {value:.4f} {worse} {limit}"
+    return f"cosine {entry['cosine']:.5f} < budget {budget}"
+
+
+def _sequence_shapes(value) -> list[tuple] | None:
+    if not isinstance(value, (list, tuple)):
+        return None
+    return [np.shape(element) for element in value]
+
+
+def _flatten_sequence(value) -> np.ndarray:
+    if not value:
+        return np.zeros(0, np.float32)
+    return np.concatenate([np.asarray(element).ravel() for element in value])
+
+
 @dataclass
 class AccuracyResult:
     cosine: float
@@ -88,19 +114,19 @@ class AccuracyResult:
     top1_agreement: float | None
     per_output: dict
     budget: float
+    kinds: dict = field(default_factory=dict)  # name -> OutputKind, to judge the same way again
 
     @property
     def passes(self) -> bool:
-        if not np.isfinite(self.cosine) or self.cosine < self.budget:
+        if not np.isfinite(self.cosine):
             return False
-        return self.top1_agreement is None or self.top1_agreement >= TOP1_BUDGET
+        return all(entry.get("passes", False) for entry in self.per_output.values())
 
     def why_not(self) -> str | None:
         if self.passes:
             return None
-        if self.top1_agreement is not None and self.top1_agreement < TOP1_BUDGET:
-            return f"top-1 agreement {self.top1_agreement:.4f} < {TOP1_BUDGET}"
-        return f"cosine {self.cosine:.5f} < budget {self.budget}"
+        name, entry = next((n, e) for n, e in self.per_output.items() if not e.get("passes", False))
+        return f"output {name} ({entry.get('kind', 'values')}): {_verdict(entry, self.budget)}"
 
     def as_dict(self) -> dict:
         return {
@@ -119,8 +145,11 @@ def compare_outputs(
     references: list[dict[str, np.ndarray]],
     candidates: list[dict[str, np.ndarray]],
     budget: float,
+    kinds: dict[str, OutputKind] | None = None,
 ) -> AccuracyResult:
-    """Metrics over all batches; the worst output decides."""
+    """Metrics over all batches, each output judged by its kind (output_kinds.py); every output
+    must pass."""
+    kinds = kinds or {}
     per_output: dict[str, dict] = {}
     names = list(references[0]) if references else []
     for name in names:
@@ -129,32 +158,34 @@ def compare_outputs(
         if any(g is None for g in got):
             per_output[name] = {"cosine": 0.0, "max_abs_diff": float("inf"), "error": "output missing"}
             continue
+        if any(isinstance(r, (list, tuple)) for r in ref):
+            # A sequence output: the same number of elements of the same shapes, then judged as one tensor.
+            if any(_sequence_shapes(r) != _sequence_shapes(g) for r, g in zip(ref, got)):
+                per_output[name] = {"cosine": 0.0, "max_abs_diff": float("inf"), "error": "output shape changed"}
+                continue
+            ref, got = [_flatten_sequence(r) for r in ref], [_flatten_sequence(g) for g in got]
         if any(np.shape(r) != np.shape(g) for r, g in zip(ref, got)):
             per_output[name] = {"cosine": 0.0, "max_abs_diff": float("inf"), "error": "output shape changed"}
             continue
         if not all(np.issubdtype(np.asarray(r).dtype, np.number) or np.asarray(r).dtype == bool for r in ref):
             equal = all(np.array_equal(r, g) for r, g in zip(ref, got))
-            per_output[name] = {"cosine": 1.0 if equal else 0.0, "max_abs_diff": 0.0 if equal else float("inf")}
+            per_output[name] = {"cosine": 1.0 if equal else 0.0, "max_abs_diff": 0.0 if equal else float("inf"),
+                                "passes": equal}
             continue
-        flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in ref])
-        flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in got])
-        entry = {
-            "cosine": cosine(flat_ref, flat_got),
-            "max_abs_diff": float(np.max(np.abs(np.nan_to_num(flat_ref) - np.nan_to_num(flat_got)))) if flat_ref.size else 0.0,
-        }
-        if all(looks_like_class_scores(np.asarray(r), name) for r in ref):
-            stacked_ref = np.concatenate([np.asarray(r).reshape(-1, np.shape(r)[-1]) for r in ref])
-            stacked_got = np.concatenate([np.asarray(g).reshape(-1, np.shape(g)[-1]) for g in got])
-            entry["top1_agreement"], entry["top1_agreement_raw"] = top1_agreement(stacked_ref, stacked_got)
-        elif np.issubdtype(np.asarray(ref[0]).dtype, np.integer) or np.asarray(ref[0]).dtype == bool:
-            # Integer outputs (argmax indices, labels) must match element for element.
-            entry["top1_agreement"] = float(np.mean(flat_ref == flat_got)) if flat_ref.size else 1.0
-        per_output[name] = entry
-    top1 = [e["top1_agreement"] for e in per_output.values() if "top1_agreement" in e]
+        kind = kinds.get(name, OutputKind())
+        try:
+            per_output[name] = judge(kind, name, ref, got, budget)
+        except (ValueError, IndexError) as exc:  # a kind the user set that this output's shape cannot have
+            per_output[name] = {**judge(OutputKind(), name, ref, got, budget), "kind": kind.kind, "passes": False,
+                                "error": f"cannot be judged as {kind.kind}: {exc}"}
+    for entry in per_output.values():
+        entry.setdefault("passes", False)  # missing or reshaped outputs
+    top1 = [e["top1_agreement"] for e in per_output.values() if e.get("top1_agreement") is not None]
     return AccuracyResult(
         cosine=min((e["cosine"] for e in per_output.values()), default=1.0),
         max_abs_diff=max((e["max_abs_diff"] for e in per_output.values()), default=0.0),
         top1_agreement=min(top1) if top1 else None,
         per_output={k: {kk: (float(f"{vv:.6g}") if isinstance(vv, float) else vv) for kk, vv in v.items()} for k, v in per_output.items()},
         budget=budget,
+        kinds=kinds,
     )

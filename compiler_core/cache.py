@@ -2,7 +2,8 @@
 
 A re-run with the same key measures only the cached winner against the baseline
 (measurements are still taken, because the report must be true for this run), so it
-finishes in a fraction of the first run's time.
+finishes in a fraction of the first run's time. What an entry holds is written and read by
+the pipeline's search step (`pipeline/search.py`, `Remembered`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from typing import Any
 
 from .hardware import hardware_fingerprint
 
-CACHE_VERSION = 1
+# 2: entries name what served by candidate spec (candidates/spec.py), not by display name. Entries
+# written by version 1 have other keys, so they are never read: the first run after the upgrade
+# searches in full and writes a version-2 entry.
+# 3: each output is judged by its kind (output_kinds.py), and the kinds are part of the key: a verdict
+# under other kinds (or before kinds) is not this run's.
+CACHE_VERSION = 3
 
 
 def cache_dir() -> Path:
@@ -23,10 +29,12 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "whetstone"
 
 
-def cache_key(model_sha256: str, recipe: str, budget: float, shape_set: list[dict], threads: int) -> str:
+def cache_key(model_sha256: str, recipe: str, budget: float, shape_set: list[dict], threads: int,
+              output_kinds: dict | None = None) -> str:
     material = json.dumps({
         "v": CACHE_VERSION, "model": model_sha256, "hardware": hardware_fingerprint(),
         "recipe": recipe, "budget": budget, "shapes": shape_set, "threads": threads,
+        "kinds": {name: [kind.kind, kind.score_rows] for name, kind in sorted((output_kinds or {}).items())},
     }, sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
 

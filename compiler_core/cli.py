@@ -8,7 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import CompilerCoreError
+from .contracts.request import CLI_FLAGS, OptimizationRequest, choices, default, request_from
+from .errors import CompilerCoreError, NeedsExampleInputs
 
 
 def _progress(stage: str, percent: int, message: str) -> None:
@@ -18,16 +19,17 @@ def _progress(stage: str, percent: int, message: str) -> None:
 def _cmd_optimize(args) -> int:
     from .pipeline import optimize
 
-    report = optimize(
-        args.model, args.out, recipe=args.recipe, accuracy_budget=args.accuracy_budget,
-        shapes=args.shapes, calibration_dir=args.calibration, time_budget_s=args.time_budget,
-        threads=args.threads, progress=None if args.quiet else _progress,
-    )
+    # The flags are the request contract's fields; messages name them as flags (caller "cli").
+    request = request_from(caller="cli", **{name: getattr(args, name) for name in CLI_FLAGS})
+    report = optimize(args.model, args.out, request=request, progress=None if args.quiet else _progress)
     overall = report["overall"]
     print(f"package written to {args.out}")
     print(f"chosen: {overall['chosen']} ({overall['engine']}, {overall['precision']})")
     print(f"latency at {overall['shape']}: {overall['baseline_ms']} ms -> {overall['optimized_ms']} ms; "
-          f"speed-up {overall['speedup']}x ({overall['speedup_is']})")
+          f"speed-up {overall['speedup']}x")
+    shape_set = overall.get("shape_set") or []
+    if len(shape_set) > 1:
+        print(f"shape set ({', '.join(shape_set)}): speed-up {overall['shape_set_speedup']}x (geometric mean)")
     accuracy = report["accuracy"]
     print(f"accuracy: cosine {accuracy['cosine']} (budget {accuracy['budget']}), max abs diff "
           f"{accuracy['max_abs_diff']}, top-1 agreement {accuracy['top1_agreement']}")
@@ -57,7 +59,7 @@ def _print_inspection(info: dict) -> None:
 def _cmd_inspect(args) -> int:
     from .inspection import inspect_model
 
-    info = inspect_model(args.model)
+    info = inspect_model(args.model, caller="cli")
     if args.json:
         print(json.dumps(info, indent=2))
     else:
@@ -91,21 +93,32 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _request_argument(parser: argparse.ArgumentParser, name: str, *aliases: str, **kwargs) -> None:
+    """One flag of `optimize`, from the request contract's field: its flag, default and help."""
+    field = OptimizationRequest.model_fields[name]
+    value = default(name)
+    help_text = (field.description or "").replace("%", "%%")
+    if value is not None:
+        help_text += f" (default {value})"
+    parser.add_argument(CLI_FLAGS[name], *aliases, dest=name, default=value, help=help_text, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m compiler_core", description="Whetstone compiler core")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
     sub = parser.add_subparsers(dest="command", required=True)
 
     opt = sub.add_parser("optimize", help="optimize a model and write a package")
-    opt.add_argument("model", help="an .onnx file (external data beside it), or a TorchScript .pt")
+    opt.add_argument("model", help="an .onnx file (external data beside it), a torch.export .pt2, or a TorchScript .pt")
     opt.add_argument("--out", required=True, help="package directory to write")
-    opt.add_argument("--recipe", default="auto", choices=["lossless", "bf16", "int8", "auto"])
-    opt.add_argument("--accuracy-budget", type=float, default=0.99, metavar="COSINE",
-                     help="minimum cosine similarity to the fp32 original (default 0.99)")
-    opt.add_argument("--shapes", metavar="SPEC", help='dynamic dims to measure, e.g. "batch=1,4;seq=128,512"')
-    opt.add_argument("--calibration", metavar="DIR", help="directory of .npz files with named inputs")
-    opt.add_argument("--time-budget", type=float, metavar="SECONDS")
-    opt.add_argument("--threads", type=int, metavar="N", help="default: CPUs this process may use")
+    _request_argument(opt, "recipe", choices=choices("recipe"))
+    _request_argument(opt, "accuracy_budget", type=float, metavar="COSINE")
+    _request_argument(opt, "shapes", metavar="SPEC")
+    # --examples: the same directory, by the name the platform gives it (example inputs per model version).
+    _request_argument(opt, "calibration", "--examples", metavar="DIR")
+    _request_argument(opt, "output_kinds", metavar="SPEC")
+    _request_argument(opt, "time_budget_s", type=float, metavar="SECONDS")
+    _request_argument(opt, "threads", type=int, metavar="N")
     opt.add_argument("--quiet", action="store_true", help="no progress lines")
     opt.set_defaults(handler=_cmd_optimize)
 
@@ -129,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except CompilerCoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if isinstance(exc, NeedsExampleInputs):
+            print("Give them with --examples DIR (the same as --calibration DIR): a directory of such .npz files.",
+                  file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

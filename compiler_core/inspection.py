@@ -40,8 +40,9 @@ def model_size_bytes(path: Path) -> int:
     return size
 
 
-def inspect_model(path: str | Path, *, shown_as: str | None = None) -> dict[str, Any]:
-    """Signature, statistics and hardware of an ONNX model; errors name the file `shown_as` where given."""
+def inspect_model(path: str | Path, *, shown_as: str | None = None, caller: str = "api") -> dict[str, Any]:
+    """Signature, statistics and hardware of an ONNX model; errors name the file `shown_as` where given,
+    and the advice names options as `caller` gives them (the request contract's `caller`)."""
     path = Path(path)
     model = load_onnx(path, shown_as=shown_as)
     signature = signature_of(model)
@@ -61,5 +62,6 @@ def inspect_model(path: str | Path, *, shown_as: str | None = None) -> dict[str,
         "op_types": dict(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))),
         "workload": kind,
         "hardware": hardware,
-        "recommendations": recommendations(kind, hardware, importlib.util.find_spec("openvino") is not None),
+        "recommendations": recommendations(kind, hardware, importlib.util.find_spec("openvino") is not None,
+                                           caller=caller),
     }

@@ -45,7 +45,11 @@ def workload_kind(ops: Counter) -> str:
     return "other"
 
 
-def recommendations(kind: str, hardware: dict, openvino_available: bool) -> list[dict]:
+def recommendations(kind: str, hardware: dict, openvino_available: bool, *, caller: str = "api") -> list[dict]:
+    """What each recipe is likely to do for this model here; `caller` words the advice as the reader
+    gives options ("cli": --calibration DIR; "api": attached calibration files)."""
+    from .contracts.request import terms
+
     vnni = hardware.get("has_vnni", False)
     bf16 = hardware.get("has_bf16", False)
     recs = [{
@@ -66,7 +70,7 @@ def recommendations(kind: str, hardware: dict, openvino_available: bool) -> list
         recs.append({"recipe": "int8", "helps": openvino_available, "why": (
             "convolutions: onnxruntime's dynamic INT8 (ConvInteger) is 2-12x slower here; only static "
             "INT8 (QDQ or OpenVINO) can help, and with generated calibration data it often misses a 0.99 "
-            "cosine budget: give --calibration data")})
+            f"cosine budget: {terms(caller).give_calibration}")})
     else:
         recs.append({"recipe": "int8", "helps": False, "why": "no MatMul/Conv work to quantize"})
     recs.append({"recipe": "bf16", "helps": bool(bf16 and openvino_available and kind != "other"), "why": (

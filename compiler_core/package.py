@@ -11,6 +11,7 @@ import onnx
 
 from .accuracy import compare_outputs
 from .candidates.base import Candidate, save_model
+from .contracts import ContractError, Runtime, Signature
 from .errors import PackageError
 from .runtime import MODEL_FILE, REPORT_FILE, RUNTIME_FILE, SIGNATURE_FILE, load_package
 from .report import to_json
@@ -24,9 +25,16 @@ def _copy_model(source: Path, destination: Path) -> None:
 
 
 def write_package(out_dir: Path, candidate: Candidate, signature: dict, report: dict) -> None:
+    runtime = dict(candidate.runtime, model=MODEL_FILE)
+    # Serving, the Triton export and the platform read these two through their contracts: one that
+    # breaks them is a bug here, refused before anything is written.
+    try:
+        Runtime.validate_written(runtime)
+        Signature.validate_written(signature)
+    except ContractError as exc:
+        raise PackageError(str(exc)) from exc
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_model(candidate.model_path, out_dir / MODEL_FILE)
-    runtime = dict(candidate.runtime, model=MODEL_FILE)
     for stale in out_dir.glob("*.static*.onnx"):
         stale.unlink()  # specializations of an earlier package in the same directory
     for name in (spec["model"] for spec in runtime.get("specializations") or []):
@@ -36,17 +44,20 @@ def write_package(out_dir: Path, candidate: Candidate, signature: dict, report: 
     (out_dir / REPORT_FILE).write_text(to_json(report))
 
 
-def verify_package(out_dir: Path, feeds: list[dict], reference: list[dict], budget: float) -> None:
+def verify_package(out_dir: Path, feeds: list[dict], reference: list[dict], budget: float,
+                   kinds: dict | None = None) -> None:
     """Load the package exactly as serving does and check it still answers like the original."""
     runner = load_package(out_dir)
     outputs = [runner.run(f) for f in feeds]
-    result = compare_outputs(reference, outputs, budget)
+    result = compare_outputs(reference, outputs, budget, kinds)
     if not result.passes:
         raise PackageError(f"the packaged model misses the accuracy budget: {result.why_not()}")
     for out in outputs:
         for name, value in out.items():
-            if not isinstance(value, np.ndarray):
-                raise PackageError(f"output {name} is not an array")
+            # A sequence output (SplitToSequence) is a list of arrays; anything else is not data.
+            if not isinstance(value, np.ndarray) and not (
+                    isinstance(value, list) and all(isinstance(element, np.ndarray) for element in value)):
+                raise PackageError(f"output {name} is not an array or a sequence of arrays")
 
 
 def read_report(out_dir: Path) -> dict:

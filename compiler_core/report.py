@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .contracts.report import REPORT_VERSION
 from .hardware import software_context
 from .shapes import shape_label
-
-REPORT_VERSION = 1
 
 
 def _clean(value: Any) -> Any:
@@ -106,26 +105,56 @@ def _candidate_entry(result, winner, routes=()) -> dict:
     }
 
 
+def _timing(comparison) -> dict:
+    """Before, after and their ratio from one paired comparison: the median block latencies,
+    the statistic the speed-up and its noise are computed from, so that every speed-up in the
+    report is exactly (up to rounding) the ratio of the two latencies printed beside it."""
+    if comparison is None or not comparison.baseline_blocks or not comparison.candidate_blocks:
+        return {"baseline_ms": None, "optimized_ms": None, "speedup": None}
+    before = float(np.median(comparison.baseline_blocks))
+    after = float(np.median(comparison.candidate_blocks))
+    # Six decimals: a 10 µs model must still show its ratio in its latencies.
+    return {"baseline_ms": _round(before, 6), "optimized_ms": _round(after, 6), "speedup": _round(before / after)}
+
+
 def _optimization_entry(result, winner, primary: str, routes=()) -> dict:
     routed = [route.result for route in routes]
-    is_routed = any(result is r for r in routed)
-    effective = result.wins() or is_routed
+    serves = [route for route in routes if route.result is result]
+    # One final status, the one the runoff (and the routing after it) decided: only what the
+    # package runs is effective. A candidate that beat the baseline in its own comparison but
+    # lost the runoff is not, whatever its earlier numbers said.
+    effective = result is winner or bool(serves)
     status = {"passed": "effective" if effective else "ineffective", "rejected": "ineffective",
               "failed": "failed", "skipped": "skipped"}.get(result.status, "skipped")
-    comparison = result.comparisons.get(primary)
     detail = result.detail
     if result is winner:
         detail = f"{detail} (chosen)"
-    elif is_routed:
-        detail = f"{detail} (serves {', '.join(r.label for r in routes if r.result is result)})"
-    elif result.status != "passed" or not result.wins():
+    elif serves:
+        detail = f"{detail} (serves {', '.join(route.label for route in serves)})"
+    else:
         detail = f"{detail}; {_why_lost(result, winner, routed)}".strip("; ")
+    # The row's before/after: the run that decided (the final runoff) where it took part, else its
+    # own paired comparison; at the primary shape, or, for a candidate that serves only other
+    # shapes, at the first shape it serves.
+    paired = "paired comparison with the baseline"
+    if result is not winner and serves and all(route.label != primary for route in serves):
+        shape, comparison, measured_in = serves[0].label, serves[0].comparison, paired
+    elif result.runoff is not None:
+        shape, comparison, measured_in = primary, result.runoff, "final runoff"
+    else:
+        shape, comparison, measured_in = primary, result.comparisons.get(primary), paired
+    timing = _timing(comparison)
     return {
         "name": result.name,
         "status": status,
-        "speedup": _round(result.speedup),
-        "pre_run_ms": _round(comparison.baseline.percentile(50)) if comparison else None,
-        "post_run_ms": _round(comparison.candidate.percentile(50)) if comparison else None,
+        "speedup": timing["speedup"],
+        "pre_run_ms": timing["baseline_ms"],
+        "post_run_ms": timing["optimized_ms"],
+        "shape": shape if comparison is not None else None,
+        "measured_in": measured_in if comparison is not None else None,
+        # What the row's speedup meant before report_version 2: the geometric mean over the
+        # shapes this candidate was measured at.
+        "shape_set_speedup": _round(result.speedup),
         "detail": detail,
     }
 
@@ -159,7 +188,8 @@ def _kernels(original_path, chosen, primary_feeds) -> dict:
 def build_report(*, recipe, budget, requested_budget, hardware, signature, shape_set, baseline_ms,
                  baseline_runtime, results, winner, chosen, message, data_source, original_model,
                  original_path, failures, threads, elapsed_s, cached, model_sha256, source_format,
-                 workload, time_budget_s, primary_feeds, routes=()) -> dict:
+                 workload, time_budget_s, primary_feeds, routes=(), output_kinds=None,
+                 requested_time_budget_s=None, time_budget_raised_because=None) -> dict:
     primary = shape_label(shape_set[0])
     dynamic = any(not isinstance(d, int) for spec in signature["inputs"] for d in spec["shape"])
     # Each shape's numbers come from the candidate that serves it; the primary shape's from the
@@ -175,20 +205,23 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
     for shape in shape_set:
         label = shape_label(shape)
         if label in measured:
-            comparison = measured[label]
-            shapes.append({"shape": shape, "label": label, "baseline_ms": _round(comparison.baseline.percentile(50)),
-                           "optimized_ms": _round(comparison.candidate.percentile(50)),
-                           "speedup": _round(comparison.speedup)})
+            shapes.append({"shape": shape, "label": label, **_timing(measured[label])})
         elif winner is None:  # the original answers this shape
             shapes.append({"shape": shape, "label": label, "baseline_ms": _round(baseline_ms.get(label)),
                            "optimized_ms": _round(baseline_ms.get(label)), "speedup": 1.0})
     for entry in shapes:
         served_by = next((route.result.name for route in routes if route.label == entry["label"]), None)
         entry["served_by"] = served_by or (winner.name if winner is not None else "original")
+    # The headline is the primary shape's own before/after (the shape the user named first): a
+    # user deciding, or a CI gate failing a build, on "1.9x faster" must see 1.9x at the shape
+    # they asked about, not a mean that other shapes carried. The shape set's geometric mean is
+    # the second, labelled figure.
+    headline = next((entry for entry in shapes if entry["label"] == primary), {})
     if measured:
         geomean = float(np.exp(np.mean(np.log([entry["speedup"] for entry in shapes]))))
-        overall = {"baseline_ms": shapes[0]["baseline_ms"], "optimized_ms": shapes[0]["optimized_ms"],
-                   "speedup": _round(geomean), "noise": _round(max(c.noise for c in measured.values())),
+        overall = {"baseline_ms": headline.get("baseline_ms"), "optimized_ms": headline.get("optimized_ms"),
+                   "speedup": headline.get("speedup"), "noise": _round(max(c.noise for c in measured.values())),
+                   "shape_set_speedup": _round(geomean),
                    "median_speedup": _round(measured[primary].speedup) if primary in measured else None,
                    "quiet_speedup": _round(measured[primary].quiet_speedup) if primary in measured else None}
         serving = ([winner] if winner is not None else []) + [route.result for route in routes]
@@ -196,14 +229,20 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
         accuracy = min((r.accuracy for r in serving), key=lambda a: a.cosine).as_dict()
     else:
         overall = {"baseline_ms": _round(baseline_ms.get(primary)), "optimized_ms": _round(baseline_ms.get(primary)),
-                   "speedup": 1.0, "noise": None}
+                   "speedup": 1.0, "noise": None, "shape_set_speedup": 1.0}
+        # The original ships: every output is the original's own, and says which kind it was judged as.
         accuracy = {"metric": "cosine", "value": 1.0, "budget": budget, "max_abs_diff": 0.0, "cosine": 1.0,
-                    "top1_agreement": None, "passes": True}
-    overall.update({"shape": primary, "chosen": chosen.name, "engine": chosen.runtime.get("engine"),
+                    "top1_agreement": None, "passes": True,
+                    "per_output": {name: {**kind.describe_verdict(), "passes": True, "cosine": 1.0, "max_abs_diff": 0.0}
+                                   for name, kind in (output_kinds or {}).items()}}
+    overall.update({"shape": primary, "shape_set": [entry["label"] for entry in shapes],
+                    "chosen": chosen.name, "engine": chosen.runtime.get("engine"),
                     "precision": chosen.precision,
-                    "speedup_is": ("geometric mean over the shape set of the ratios of median block latencies "
-                                   "(interleaved blocks, each the median of consecutive runs); median_speedup: "
-                                   "the same at the primary shape; quiet_speedup: the ratio of 20th percentiles"),
+                    "speedup_is": ("baseline_ms / optimized_ms at the primary shape (overall.shape): the medians "
+                                   "of interleaved blocks, each the median of consecutive runs; median_speedup: "
+                                   "the same; quiet_speedup: the ratio of 20th percentiles of the blocks; "
+                                   "shape_set_speedup: the geometric mean of shapes[].speedup over "
+                                   "overall.shape_set"),
                     "shipped_original": winner is None and not routes,
                     "routes": [{"shape": route.label, "candidate": route.result.name,
                                 "speedup": _round(route.comparison.speedup),
@@ -229,7 +268,10 @@ def build_report(*, recipe, budget, requested_budget, hardware, signature, shape
         "candidates": [_candidate_entry(r, winner, routes) for r in results] + _from_cache(cached, results),
         "fallback_nodes": (chosen.extra or {}).get("fallback_nodes", []),
         "failures": failures + [{"name": r.name, "detail": r.reason} for r in results if r.status == "failed"],
-        "timing": {"elapsed_s": _round(elapsed_s, 2), "time_budget_s": time_budget_s, "cache_hit": bool(cached),
+        "timing": {"elapsed_s": _round(elapsed_s, 2), "time_budget_s": time_budget_s,
+                   **({"requested_time_budget_s": requested_time_budget_s,
+                       "time_budget_raised_because": time_budget_raised_because} if time_budget_raised_because else {}),
+                   "cache_hit": bool(cached),
                    "cache_entry_measured_at": (cached or {}).get("when")},
         "runtime": chosen.runtime,
     }

@@ -8,7 +8,6 @@ here, so the speed measured on the worker is the speed served. Both serving
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +15,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .contracts.runtime import MODEL_FILE
 from .errors import PackageError
 
 RUNTIME_FILE = "runtime.json"
 SIGNATURE_FILE = "signature.json"
 REPORT_FILE = "report.json"
-MODEL_FILE = "model.onnx"
 
 
 class PackageRunner(Protocol):
@@ -95,13 +94,17 @@ def session_options_from(runtime: dict[str, Any]):
     return options
 
 
-def read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path, contract) -> dict[str, Any]:
+    """One of the package's JSON files, as written, checked against its contract (`Runtime`,
+    `Signature`): leniently, so a field a newer writer added is kept, and a wrong one is named."""
+    from .contracts import ContractError
+
     try:
-        return json.loads(path.read_text())
+        return contract.read(path.read_text())
     except FileNotFoundError as exc:
         raise PackageError(f"package is missing {path.name} (looked in {path.parent})") from exc
-    except json.JSONDecodeError as exc:
-        raise PackageError(f"{path.name} is not valid JSON: {exc}") from exc
+    except ContractError as exc:
+        raise PackageError(f"{exc} (in {path.parent})") from exc
 
 
 @dataclass
@@ -175,8 +178,10 @@ def _open_single(model_path: str | Path, runtime: dict[str, Any], signature: dic
 def load_package(package_dir: str | Path) -> PackageRunner:
     """Open the package in `package_dir` with the engine and options its runtime.json names."""
     package_dir = Path(package_dir)
-    runtime = read_json(package_dir / RUNTIME_FILE)
-    signature = read_json(package_dir / SIGNATURE_FILE)
+    from .contracts import Runtime, Signature
+
+    runtime = read_json(package_dir / RUNTIME_FILE, Runtime)
+    signature = read_json(package_dir / SIGNATURE_FILE, Signature)
     model_path = package_dir / runtime.get("model", MODEL_FILE)
     if not model_path.is_file():
         raise PackageError(f"package is missing its model file {model_path.name}")

@@ -13,18 +13,24 @@ import numpy as np
 import onnx
 from onnx import helper
 
+from .frontends.onnx_normalize import is_placeholder_dim, tensor_type_of
+
 Dim = int | str | None
+# How many elements a generated sequence input holds.
+SEQUENCE_LENGTH = 3
 
 
 def _dims(value_info: onnx.ValueInfoProto) -> list[Dim]:
-    tensor_type = value_info.type.tensor_type
+    tensor_type = tensor_type_of(value_info)[1]
     if not tensor_type.HasField("shape"):
         return []
     dims: list[Dim] = []
     for dim in tensor_type.shape.dim:
-        if dim.HasField("dim_value"):
+        # -1, 0 and placeholder names ('?') are how exporters say "unknown": each such axis is its
+        # own dynamic dim, named input:axis (frontends/onnx_normalize.py clears them in the graph too).
+        if dim.HasField("dim_value") and dim.dim_value > 0:
             dims.append(int(dim.dim_value))
-        elif dim.HasField("dim_param") and dim.dim_param:
+        elif dim.HasField("dim_param") and dim.dim_param and not is_placeholder_dim(dim.dim_param):
             dims.append(dim.dim_param)
         else:
             dims.append(None)
@@ -32,7 +38,7 @@ def _dims(value_info: onnx.ValueInfoProto) -> list[Dim]:
 
 
 def _dtype_name(value_info: onnx.ValueInfoProto) -> str:
-    elem = value_info.type.tensor_type.elem_type
+    elem = tensor_type_of(value_info)[1].elem_type
     try:
         return np.dtype(helper.tensor_dtype_to_np_dtype(elem)).name
     except Exception:
@@ -47,7 +53,15 @@ def graph_inputs(model: onnx.ModelProto) -> list[onnx.ValueInfoProto]:
 
 def signature_of(model: onnx.ModelProto) -> dict[str, Any]:
     def describe(values):
-        return [{"name": v.name, "dtype": _dtype_name(v), "shape": _dims(v)} for v in values]
+        described = []
+        for value in values:
+            entry = {"name": value.name, "dtype": _dtype_name(value), "shape": _dims(value)}
+            kind = tensor_type_of(value)[0]
+            if kind != "tensor":
+                # dtype and shape are then those of each element (a sequence's) or of the value when present.
+                entry["type"] = kind
+            described.append(entry)
+        return described
 
     return {"inputs": describe(graph_inputs(model)), "outputs": describe(model.graph.output)}
 
@@ -92,6 +106,8 @@ def dims_of(feeds: dict[str, np.ndarray], signature: dict[str, Any]) -> dict[str
     values: dict[str, int] = {}
     for spec in signature["inputs"]:
         array = feeds.get(spec["name"])
+        if isinstance(array, (list, tuple)):  # a sequence: its elements carry the dims
+            array = array[0] if array else None
         if array is None:
             continue
         for axis, dim in enumerate(spec["shape"]):
@@ -127,6 +143,10 @@ def generate_inputs(
                 feeds[spec["name"]] = rng.integers(0, max(1, high), size=shape).astype(dtype)
         else:
             feeds[spec["name"]] = rng.standard_normal(shape).astype(dtype)
+        if spec.get("type") == "sequence":
+            # A few elements like the one built above (a sequence's length is data, not a dim).
+            first = feeds[spec["name"]]
+            feeds[spec["name"]] = [first] + [np.ascontiguousarray(np.roll(first, k)) for k in range(1, SEQUENCE_LENGTH)]
     return feeds
 
 

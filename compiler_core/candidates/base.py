@@ -1,18 +1,23 @@
-"""What every candidate is: a model file plus the runtime.json that runs it.
+"""What every candidate is: a model file plus the runtime.json that runs it, and the passes that make one.
 
-A builder gets a BuildContext and returns a Candidate, or raises
-CandidateUnavailable (not applicable here: reported as `skipped`); any other
-exception becomes a `failed` entry in the report and the pipeline moves on.
+A pass is a class with a typed config (spec.py). A graph pass builds a Candidate from the
+original model (`GraphPass.build(ctx, config)`); a setting pass builds one from another candidate
+(`SettingPass.build(ctx, base, config)`). Either raises CandidateUnavailable when it does not apply
+to this model or machine (reported as `skipped`, with `why_not`'s reason, or a reason found while
+building); any other exception becomes a `failed` entry in the report and the pipeline moves on.
 """
 
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 import onnx
+
+from .spec import CandidateSpec
 
 
 class CandidateUnavailable(Exception):
@@ -30,6 +35,8 @@ class BuildContext:
     workload: str
     calibration: Callable[[], list[dict]]  # lazily built calibration batches
     accuracy_budget: float
+    # The shapes measured, the primary first (static shapes compiles a graph for each).
+    shape_set: list[dict[str, int]] = field(default_factory=list)
     # Intermediate models several candidates build on (e.g. the fused graph INT8 quantizes).
     shared: dict[str, Any] = field(default_factory=dict)
 
@@ -39,7 +46,7 @@ class BuildContext:
 
 @dataclass
 class Candidate:
-    name: str
+    spec: CandidateSpec
     engine: str
     precision: str
     model_path: Path
@@ -48,6 +55,65 @@ class Candidate:
     extra: dict[str, Any] = field(default_factory=dict)
     # Rebuilds this candidate with some nodes kept in fp32 (INT8 accuracy fallback).
     rebuild_excluding: Callable[[list[str]], "Candidate"] | None = None
+    # What the package calls a candidate that is more than its spec (a default with routed shapes).
+    label: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.label or self.spec.name
+
+
+Config = TypeVar("Config")
+
+
+class GraphPass(ABC, Generic[Config]):
+    """Makes a candidate from the original model, configured by `config_type`."""
+
+    config_type: ClassVar[type]
+
+    def why_not(self, ctx: BuildContext, config: Config) -> str | None:
+        """Why this pass does not apply to this model or machine, from what is known before building."""
+        return None
+
+    def applies(self, ctx: BuildContext, config: Config) -> bool:
+        return self.why_not(ctx, config) is None
+
+    def build(self, ctx: BuildContext, config: Config) -> Candidate:
+        reason = self.why_not(ctx, config)
+        if reason is not None:
+            raise CandidateUnavailable(reason)
+        return self._build(ctx, config)
+
+    @abstractmethod
+    def _build(self, ctx: BuildContext, config: Config) -> Candidate:
+        """The candidate (may still raise CandidateUnavailable for what only building finds out)."""
+
+
+class SettingPass(ABC, Generic[Config]):
+    """Makes a candidate from another one (same weights, other options); the result's spec is
+    `base.spec.with_setting(config)`, so it knows its parent."""
+
+    config_type: ClassVar[type]
+
+    @abstractmethod
+    def offered(self, ctx: BuildContext, base: Candidate) -> list[Config]:
+        """The configs worth trying on `base`, in the order they are tried."""
+
+    def why_not(self, ctx: BuildContext, base: Candidate, config: Config) -> str | None:
+        return None
+
+    def applies(self, ctx: BuildContext, base: Candidate, config: Config) -> bool:
+        return self.why_not(ctx, base, config) is None
+
+    def build(self, ctx: BuildContext, base: Candidate, config: Config) -> Candidate:
+        reason = self.why_not(ctx, base, config)
+        if reason is not None:
+            raise CandidateUnavailable(reason)
+        return self._build(ctx, base, config)
+
+    @abstractmethod
+    def _build(self, ctx: BuildContext, base: Candidate, config: Config) -> Candidate:
+        """The candidate, with spec `base.spec.with_setting(config)`."""
 
 
 def ort_runtime(threads: int, *, level: str = "ORT_ENABLE_ALL", mode: str = "ORT_SEQUENTIAL",

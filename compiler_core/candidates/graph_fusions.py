@@ -14,7 +14,8 @@ import logging
 
 import onnx
 
-from .base import BuildContext, Candidate, CandidateUnavailable, ort_runtime, save_model
+from .base import BuildContext, Candidate, CandidateUnavailable, GraphPass, ort_runtime, save_model
+from .spec import CandidateSpec, OnnxscriptFusionsConfig, OrtTransformersConfig
 
 ATTENTION_OPS = ("Attention", "MultiHeadAttention", "GroupQueryAttention", "PackedAttention")
 FUSED_OPS = ATTENTION_OPS + ("SkipLayerNormalization", "EmbedLayerNormalization", "BiasGelu", "FastGelu", "Gelu",
@@ -29,9 +30,16 @@ def _fused_counts(model: onnx.ModelProto) -> dict[str, int]:
     return counts
 
 
-def _needs_attention_workload(ctx: BuildContext) -> None:
+def _without_attention(ctx: BuildContext) -> str | None:
     if ctx.workload != "transformer":
-        raise CandidateUnavailable(f"no attention in this {ctx.workload} graph: transformer fusions do not apply")
+        return f"no attention in this {ctx.workload} graph: transformer fusions do not apply"
+    return None
+
+
+def _needs_attention_workload(ctx: BuildContext) -> None:
+    reason = _without_attention(ctx)
+    if reason is not None:
+        raise CandidateUnavailable(reason)
 
 
 def transformer_fused_model(ctx: BuildContext) -> onnx.ModelProto:
@@ -55,14 +63,27 @@ def transformer_fused_model(ctx: BuildContext) -> onnx.ModelProto:
     return model
 
 
-def ort_transformers(ctx: BuildContext) -> Candidate:
-    model = transformer_fused_model(ctx)
-    path = save_model(model, ctx.path_for("ort_transformers"))
-    fused = _fused_counts(model)
+class OrtTransformers(GraphPass[OrtTransformersConfig]):
+    """onnxruntime.transformers' BERT fusions, run at onnxruntime's defaults."""
+
+    config_type = OrtTransformersConfig
+
+    def why_not(self, ctx: BuildContext, config: OrtTransformersConfig) -> str | None:
+        return _without_attention(ctx)
+
+    def _build(self, ctx: BuildContext, config: OrtTransformersConfig) -> Candidate:
+        return _fused_candidate(ctx, CandidateSpec(graph=config), transformer_fused_model(ctx),
+                                "onnxruntime.transformers BERT fusions")
+
+
+def _fused_candidate(ctx: BuildContext, spec: CandidateSpec, model: onnx.ModelProto, what: str,
+                     fused: dict[str, int] | None = None) -> Candidate:
+    path = save_model(model, ctx.path_for(spec.name))
+    fused = fused if fused is not None else _fused_counts(model)
     return Candidate(
-        name="ort_transformers", engine="onnxruntime", precision="fp32", model_path=path,
+        spec=spec, engine="onnxruntime", precision="fp32", model_path=path,
         runtime=ort_runtime(ctx.threads),
-        detail="onnxruntime.transformers BERT fusions: " + ", ".join(f"{k} x{v}" for k, v in sorted(fused.items())),
+        detail=f"{what}: " + ", ".join(f"{k} x{v}" for k, v in sorted(fused.items())),
         extra={"fused": fused},
     )
 
@@ -87,13 +108,15 @@ def onnxscript_fused_model(ctx: BuildContext) -> onnx.ModelProto:
     return proto
 
 
-def onnxscript_fusions(ctx: BuildContext) -> Candidate:
-    proto = onnxscript_fused_model(ctx)
-    path = save_model(proto, ctx.path_for("onnxscript_fusions"))
-    applied = ctx.shared["onnxscript_fusions_counts"]
-    return Candidate(
-        name="onnxscript_fusions", engine="onnxruntime", precision="fp32", model_path=path,
-        runtime=ort_runtime(ctx.threads),
-        detail="onnxscript rewriter ort_fusions: " + ", ".join(f"{k} x{v}" for k, v in sorted(applied.items())),
-        extra={"fused": applied},
-    )
+class OnnxscriptFusions(GraphPass[OnnxscriptFusionsConfig]):
+    """onnxscript's ort_fusions rules (dynamo-exported graphs), run at onnxruntime's defaults."""
+
+    config_type = OnnxscriptFusionsConfig
+
+    def why_not(self, ctx: BuildContext, config: OnnxscriptFusionsConfig) -> str | None:
+        return _without_attention(ctx)
+
+    def _build(self, ctx: BuildContext, config: OnnxscriptFusionsConfig) -> Candidate:
+        proto = onnxscript_fused_model(ctx)
+        return _fused_candidate(ctx, CandidateSpec(graph=config), proto, "onnxscript rewriter ort_fusions",
+                                fused=ctx.shared["onnxscript_fusions_counts"])

@@ -14,7 +14,8 @@ import logging
 import numpy as np
 import onnx
 
-from .base import BuildContext, Candidate, CandidateUnavailable, ort_runtime, save_model
+from .base import BuildContext, Candidate, CandidateUnavailable, GraphPass, ort_runtime
+from .spec import CandidateSpec, Int8DynamicConfig, Int8StaticConfig
 from .graph_fusions import onnxscript_fused_model, transformer_fused_model
 
 # Dynamic quantization pays off for these ops (MatMul-heavy workloads); not for Conv.
@@ -62,47 +63,38 @@ def _prepared(ctx: BuildContext, model: onnx.ModelProto) -> onnx.ModelProto:
         return model
 
 
-def int8_dynamic(ctx: BuildContext) -> Candidate:
-    """Dynamic INT8 on the graph as exported."""
-    return _int8_dynamic(ctx, ctx.model, "original", "int8_dynamic")
+class Int8Dynamic(GraphPass[Int8DynamicConfig]):
+    """Dynamic INT8: weights s8, activations quantized per call.
 
-
-def int8_dynamic_per_tensor(ctx: BuildContext) -> Candidate:
-    """The same with one weight scale per tensor: faster where it is accurate enough.
-
-    Measured here (AVX2): a 2-layer LSTM tagger 2.37x over fp32 per tensor and 2.05x per
-    channel, a BERT-like encoder 1.37x and 1.31x, both within cosine 0.999. On trained
-    weights per-tensor scales can be far off (all-MiniLM-L6-v2: cosine 0.73), so this
-    variant gets no fp32 fallback: per-channel `int8_dynamic` is the accurate one.
+    Per tensor (`per_channel=False`) measured faster where it is accurate enough (AVX2: a 2-layer
+    LSTM tagger 2.37x over fp32 per tensor and 2.05x per channel, a BERT-like encoder 1.37x and
+    1.31x, both within cosine 0.999). On trained weights per-tensor scales can be far off
+    (all-MiniLM-L6-v2: cosine 0.73), so that variant gets no fp32 fallback: per channel is the
+    accurate one. `fused_graph` quantizes the transformer-fused graph (Attention becomes QAttention);
+    which of the two is faster depends on the model and the machine, so both are measured.
     """
-    return _int8_dynamic(ctx, ctx.model, "original", "int8_dynamic_per_tensor", per_channel=False)
+
+    config_type = Int8DynamicConfig
+
+    def why_not(self, ctx: BuildContext, config: Int8DynamicConfig) -> str | None:
+        if config.fused_graph and ctx.workload != "transformer":
+            return "no fused transformer graph to quantize"
+        if ctx.workload == "convolutional":
+            return "dynamic INT8 uses ConvInteger for convolutions, measured 2-12x slower on this CPU class"
+        return None
+
+    def _build(self, ctx: BuildContext, config: Int8DynamicConfig) -> Candidate:
+        if config.fused_graph:
+            source, source_name = _fp32_source(ctx)
+            if source_name == "original":
+                raise CandidateUnavailable("no transformer fusion applied to this graph")
+        else:
+            source, source_name = ctx.model, "original"
+        return _int8_dynamic(ctx, source, source_name, CandidateSpec(graph=config), per_channel=config.per_channel)
 
 
-def int8_dynamic_fused(ctx: BuildContext) -> Candidate:
-    """Dynamic INT8 on the transformer-fused graph (Attention becomes QAttention). Which of the two
-    is faster depends on the model and the machine, so both are measured."""
-    return _int8_dynamic(ctx, *_fused_source(ctx), "int8_dynamic_fused")
-
-
-def int8_dynamic_fused_per_tensor(ctx: BuildContext) -> Candidate:
-    """Per-tensor weight scales on the transformer-fused graph (see int8_dynamic_per_tensor)."""
-    return _int8_dynamic(ctx, *_fused_source(ctx), "int8_dynamic_fused_per_tensor", per_channel=False)
-
-
-def _fused_source(ctx: BuildContext) -> tuple[onnx.ModelProto, str]:
-    """The transformer-fused fp32 graph and its name, or CandidateUnavailable when there is none."""
-    if ctx.workload != "transformer":
-        raise CandidateUnavailable("no fused transformer graph to quantize")
-    source, source_name = _fp32_source(ctx)
-    if source_name == "original":
-        raise CandidateUnavailable("no transformer fusion applied to this graph")
-    return source, source_name
-
-
-def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, name: str,
-                  per_channel: bool = True) -> Candidate:
-    if ctx.workload == "convolutional":
-        raise CandidateUnavailable("dynamic INT8 uses ConvInteger for convolutions, measured 2-12x slower on this CPU class")
+def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, spec: CandidateSpec,
+                  per_channel: bool) -> Candidate:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     _quiet()
@@ -111,7 +103,7 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
     quantizable = [n.name for n in source.graph.node if n.op_type in DYNAMIC_OPS and n.name]
 
     def build(excluded: list[str]) -> Candidate:
-        path = ctx.path_for(f"{name}_{len(excluded)}")
+        path = ctx.path_for(f"{spec.name}_{len(excluded)}")
         quantize_dynamic(copy.deepcopy(source), str(path), weight_type=QuantType.QInt8,
                          # Per-channel weight scales: on all-MiniLM-L6-v2 (trained weights) the sentence
                          # embedding's cosine went 0.73 -> 0.98 with reduce_range, 0.89 -> 0.98 without,
@@ -121,7 +113,7 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
                          # Fused contrib ops defeat shape inference; their tensors are float.
                          extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT})
         candidate = Candidate(
-            name=name, engine="onnxruntime", precision="int8" if not excluded else "mixed",
+            spec=spec, engine="onnxruntime", precision="int8" if not excluded else "mixed",
             model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
             detail=(f"onnxruntime dynamic INT8 (weights s8 per {'channel' if per_channel else 'tensor'}"
                     f"{', reduce_range' if reduce_range else ''}) on the {source_name} graph"),
@@ -136,11 +128,23 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
     return build([])
 
 
-def int8_static(ctx: BuildContext) -> Candidate:
+class Int8Static(GraphPass[Int8StaticConfig]):
+    """Static QDQ INT8 on the original graph, calibrated on the calibration batches."""
+
+    config_type = Int8StaticConfig
+
+    def why_not(self, ctx: BuildContext, config: Int8StaticConfig) -> str | None:
+        if ctx.workload in ("recurrent", "other"):
+            return f"static QDQ does not cover {ctx.workload} workloads (LSTM stays fp32)"
+        return None
+
+    def _build(self, ctx: BuildContext, config: Int8StaticConfig) -> Candidate:
+        return _int8_static(ctx, CandidateSpec(graph=config))
+
+
+def _int8_static(ctx: BuildContext, spec: CandidateSpec) -> Candidate:
     from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 
-    if ctx.workload in ("recurrent", "other"):
-        raise CandidateUnavailable(f"static QDQ does not cover {ctx.workload} workloads (LSTM stays fp32)")
     _quiet()
     source = _prepared(ctx, ctx.model)
     batches = ctx.calibration()
@@ -168,7 +172,7 @@ def int8_static(ctx: BuildContext) -> Candidate:
             extra_options={"CalibPercentile": 99.99, "WeightSymmetric": True, "ActivationSymmetric": False},
         )
         candidate = Candidate(
-            name="int8_static", engine="onnxruntime", precision="int8" if not excluded else "mixed",
+            spec=spec, engine="onnxruntime", precision="int8" if not excluded else "mixed",
             model_path=path, runtime=ort_runtime(ctx.threads, precision="int8" if not excluded else "mixed"),
             detail=(f"onnxruntime static INT8 QDQ (u8 activations, per-channel s8 weights, percentile calibration "
                     f"on {len(batches)} batches; {'every op with an INT8 kernel' if op_types != STATIC_OPS else 'Conv, MatMul, Gemm'})"),

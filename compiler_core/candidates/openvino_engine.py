@@ -13,12 +13,8 @@ import copy
 import importlib.util
 import logging
 
-from .base import BuildContext, Candidate, CandidateUnavailable, openvino_runtime, save_model
-
-
-def _require_openvino() -> None:
-    if importlib.util.find_spec("openvino") is None:
-        raise CandidateUnavailable("OpenVINO is not installed")
+from .base import BuildContext, Candidate, GraphPass, openvino_runtime, save_model
+from .spec import CandidateSpec, OpenVinoConfig
 
 
 def _convertible(ctx: BuildContext) -> None:
@@ -44,31 +40,38 @@ def _essential(message: str) -> str:
     return "; ".join(useful)[:400] or message[:400]
 
 
-def openvino_f32(ctx: BuildContext) -> Candidate:
-    _require_openvino()
-    _convertible(ctx)
-    return Candidate(name="openvino_f32", engine="openvino", precision="fp32", model_path=ctx.model_path,
-                     runtime=openvino_runtime(ctx.threads, "f32", "fp32"),
-                     detail="OpenVINO CPU plugin, f32 inference precision, latency hint")
+class OpenVino(GraphPass[OpenVinoConfig]):
+    """The original graph on OpenVINO's CPU plugin: f32, bf16 inference precision, or NNCF INT8."""
+
+    config_type = OpenVinoConfig
+
+    def why_not(self, ctx: BuildContext, config: OpenVinoConfig) -> str | None:
+        if importlib.util.find_spec("openvino") is None:
+            return "OpenVINO is not installed"
+        if config.precision == "bf16" and not ctx.hardware.get("has_bf16"):
+            return "the CPU has neither avx512_bf16 nor AMX: BF16 would be emulated"
+        if config.precision == "int8":
+            if importlib.util.find_spec("nncf") is None:
+                return "NNCF is not installed"
+            if ctx.workload in ("other",):
+                return "nothing to quantize"
+        return None
+
+    def _build(self, ctx: BuildContext, config: OpenVinoConfig) -> Candidate:
+        _convertible(ctx)
+        spec = CandidateSpec(graph=config)
+        if config.precision == "f32":
+            return Candidate(spec=spec, engine="openvino", precision="fp32", model_path=ctx.model_path,
+                             runtime=openvino_runtime(ctx.threads, "f32", "fp32"),
+                             detail="OpenVINO CPU plugin, f32 inference precision, latency hint")
+        if config.precision == "bf16":
+            return Candidate(spec=spec, engine="openvino", precision="bf16", model_path=ctx.model_path,
+                             runtime=openvino_runtime(ctx.threads, "bf16", "bf16"),
+                             detail="OpenVINO CPU plugin, bf16 inference precision (avx512_bf16)")
+        return _nncf_int8(ctx, spec)
 
 
-def openvino_bf16(ctx: BuildContext) -> Candidate:
-    _require_openvino()
-    if not ctx.hardware.get("has_bf16"):
-        raise CandidateUnavailable("the CPU has neither avx512_bf16 nor AMX: BF16 would be emulated")
-    _convertible(ctx)
-    return Candidate(name="openvino_bf16", engine="openvino", precision="bf16", model_path=ctx.model_path,
-                     runtime=openvino_runtime(ctx.threads, "bf16", "bf16"),
-                     detail="OpenVINO CPU plugin, bf16 inference precision (avx512_bf16)")
-
-
-def openvino_int8(ctx: BuildContext) -> Candidate:
-    _require_openvino()
-    if importlib.util.find_spec("nncf") is None:
-        raise CandidateUnavailable("NNCF is not installed")
-    if ctx.workload in ("other",):
-        raise CandidateUnavailable("nothing to quantize")
-    _convertible(ctx)
+def _nncf_int8(ctx: BuildContext, spec: CandidateSpec) -> Candidate:
     import nncf
 
     logging.getLogger("nncf").setLevel(logging.ERROR)
@@ -87,7 +90,7 @@ def openvino_int8(ctx: BuildContext) -> Candidate:
                                   **options)
         path = save_model(quantized, ctx.path_for(f"openvino_int8_{len(excluded)}"))
         candidate = Candidate(
-            name="openvino_int8", engine="openvino", precision="int8" if not excluded else "mixed", model_path=path,
+            spec=spec, engine="openvino", precision="int8" if not excluded else "mixed", model_path=path,
             runtime=openvino_runtime(ctx.threads, hint, "int8" if not excluded else "mixed"),
             detail=(f"NNCF post-training INT8 ({'model_type TRANSFORMER, ' if transformer else ''}"
                     f"{len(batches)} calibration batches) on OpenVINO, float layers in {hint}"),

@@ -10,13 +10,15 @@ shapes, and the runner dispatches on the shapes of each call.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 import onnx
 
 from ..signature import concrete_shape
 from ..shapes import shape_label
-from .base import BuildContext, Candidate, CandidateUnavailable, save_model
+from .base import BuildContext, Candidate, SettingPass, save_model
+from .spec import StaticShapesConfig
 
 MAX_SPECIALIZATIONS = 4
 # Each specialization holds its own copy of the weights in memory.
@@ -33,12 +35,33 @@ def _fixed(model: onnx.ModelProto, input_shapes: dict[str, list[int]]) -> onnx.M
     return model
 
 
+class StaticShapes(SettingPass[StaticShapesConfig]):
+    """`base` with a graph per shape of `ctx.shape_set` (up to MAX_SPECIALIZATIONS)."""
+
+    config_type = StaticShapesConfig
+
+    def offered(self, ctx: BuildContext, base: Candidate) -> list[StaticShapesConfig]:
+        return [StaticShapesConfig()]
+
+    def why_not(self, ctx: BuildContext, base: Candidate, config: StaticShapesConfig) -> str | None:
+        if not [s for s in ctx.shape_set if s]:
+            return "the model has no dynamic dims to specialize"
+        if base.model_path.stat().st_size > MAX_MODEL_BYTES:
+            return "model too large to hold one copy per shape"
+        return None
+
+    def _build(self, ctx: BuildContext, base: Candidate, config: StaticShapesConfig) -> Candidate:
+        dynamic = [s for s in ctx.shape_set if s]
+        return _specialized(base, ctx, dynamic, config)
+
+
 def specialize(base: Candidate, ctx: BuildContext, shape_set: list[dict[str, int]]) -> Candidate:
-    dynamic = [s for s in shape_set if s]
-    if not dynamic:
-        raise CandidateUnavailable("the model has no dynamic dims to specialize")
-    if base.model_path.stat().st_size > MAX_MODEL_BYTES:
-        raise CandidateUnavailable("model too large to hold one copy per shape")
+    """`base` specialized for `shape_set` (the StaticShapes pass on a context with that shape set)."""
+    return StaticShapes().build(dataclasses.replace(ctx, shape_set=list(shape_set)), base, StaticShapesConfig())
+
+
+def _specialized(base: Candidate, ctx: BuildContext, dynamic: list[dict[str, int]],
+                 config: StaticShapesConfig) -> Candidate:
     model = onnx.load(str(base.model_path))
     stem = re.sub(r"[^A-Za-z0-9_]", "_", base.name)
     runtime = copy.deepcopy(base.runtime)
@@ -53,7 +76,7 @@ def specialize(base: Candidate, ctx: BuildContext, shape_set: list[dict[str, int
     extra = dict(base.extra)
     extra["package_files"] = {**base.extra.get("package_files", {}), **files}
     return Candidate(
-        name=f"{base.name}+static_shapes", engine=base.engine, precision=base.precision,
+        spec=base.spec.with_setting(config), engine=base.engine, precision=base.precision,
         model_path=base.model_path, runtime=runtime, extra=extra,
         detail=f"{base.detail}; specialized for {len(files)} concrete shape(s), dynamic graph as fallback",
     )

@@ -127,3 +127,29 @@ def mlp_with_outlier_layer(path: Path, seed: int = 0) -> Path:
         weights,
     )
     return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def expand_with_shape_input(path: Path, seed: int = 0) -> Path:
+    """y = Expand(x, shape) @ W: the target shape is an input, so inputs generated from the
+    signature (small non-negative ints) never make a shape the MatMul accepts: only real
+    example inputs (shape = [3, 4]) can drive it."""
+    rng = np.random.default_rng(seed)
+    weight = numpy_helper.from_array(rng.standard_normal((4, 2)).astype(np.float32), "W")
+    nodes = [
+        helper.make_node("Expand", ["x", "shape"], ["expanded"]),
+        helper.make_node("MatMul", ["expanded", "W"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "expand_with_shape_input",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 1]),
+         helper.make_tensor_value_info("shape", TensorProto.INT64, [2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 2])],
+        [weight],
+    )
+    return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def expand_example_inputs(seed: int = 0) -> dict[str, np.ndarray]:
+    """One valid batch for expand_with_shape_input."""
+    rng = np.random.default_rng(seed)
+    return {"x": rng.standard_normal((3, 1)).astype(np.float32), "shape": np.array([3, 4], dtype=np.int64)}

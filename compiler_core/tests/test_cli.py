@@ -43,3 +43,13 @@ def test_run_names_missing_inputs(tmp_path, capsys):
     np.savez(tmp_path / "in.npz", wrong=np.zeros((1, 64), np.float32))
     assert main(["run", str(tmp_path / "pkg"), "--inputs", str(tmp_path / "in.npz")]) != 0
     assert "lacks inputs ['x']" in capsys.readouterr().err
+
+
+def test_optimize_refusals_name_the_flags_the_user_typed(tmp_path, capsys):
+    """The CLI builds its request with caller "cli": messages say --shapes, --accuracy-budget."""
+    model = models.mlp(tmp_path / "m.onnx")
+    out = str(tmp_path / "pkg")
+    assert main(["optimize", str(model), "--out", out, "--recipe", "lossless", "--shapes", "seq=4", "--quiet"]) == 2
+    assert "--shapes names dims ['seq'] that the model does not have" in capsys.readouterr().err
+    assert main(["optimize", str(model), "--out", out, "--accuracy-budget", "2", "--quiet"]) == 2
+    assert "--accuracy-budget: Input should be less than or equal to 1" in capsys.readouterr().err

@@ -120,7 +120,7 @@ def test_model_no_backend_runs_is_an_optimization_error(tmp_path):
 
 def test_unknown_shape_dim_is_rejected_with_the_real_dims(tmp_path):
     model = models.mlp(tmp_path / "m.onnx")
-    with pytest.raises(OptimizationError, match="'batch'"):
+    with pytest.raises(OptimizationError, match=r"dynamic dims are batch\b"):
         optimize(model, tmp_path / "pkg", recipe="lossless", shapes="seq=1,2")
 
 
@@ -130,9 +130,10 @@ def test_user_shapes_and_time_budget_are_honoured(tmp_path):
     model = models.mlp(tmp_path / "m.onnx")
     started = time.monotonic()
     report = optimize(model, tmp_path / "pkg", recipe="lossless", shapes="batch=2,8", time_budget_s=3)
-    assert time.monotonic() - started < 15  # budget plus packaging and profiling, on a busy host
+    budget = report["timing"]["time_budget_s"]  # 3 s is below the minimum for this model: raised, and said
+    assert report["timing"]["requested_time_budget_s"] == 3 and 3 < budget <= 60
+    assert time.monotonic() - started < budget + 12  # budget plus packaging and profiling, on a busy host
     assert [s["shape"] for s in report["shapes"]] == [{"batch": 2}, {"batch": 8}]
-    assert report["timing"]["time_budget_s"] == 3
 
 
 def test_rerun_hits_the_tuning_cache(tmp_path):

@@ -3,9 +3,18 @@
 The measurements are given (steady blocks), so what is tested is the decision, not a timing.
 """
 
+from compiler_core.candidates.spec import (CandidateSpec, Int8DynamicConfig, Int8StaticConfig, OpenVinoConfig,
+                                           SessionConfig, StaticShapesConfig)
 from compiler_core.measure import Comparison, LatencyStats
 from compiler_core.pipeline import CandidateResult, settings_that_earn_their_place
 from compiler_core.report import _why_lost
+
+INT8_PER_TENSOR = CandidateSpec(graph=Int8DynamicConfig(per_channel=False))
+INT8_DYNAMIC = CandidateSpec(graph=Int8DynamicConfig())
+INT8_STATIC = CandidateSpec(graph=Int8StaticConfig())
+OPENVINO_INT8 = CandidateSpec(graph=OpenVinoConfig(precision="int8"))
+SINGLE_THREAD = SessionConfig(threads=1)
+NO_HYPERTHREADING = SessionConfig(hyperthreading=False)
 
 
 def _comparison(baseline_ms: float, candidate_ms: float) -> Comparison:
@@ -14,8 +23,8 @@ def _comparison(baseline_ms: float, candidate_ms: float) -> Comparison:
                       baseline_blocks=[baseline_ms] * 8, candidate_blocks=[candidate_ms] * 8)
 
 
-def _in_runoff(name: str, speedup: float) -> CandidateResult:
-    result = CandidateResult(name=name, status="passed", complete=True, runner=object())
+def _in_runoff(spec: CandidateSpec, speedup: float) -> CandidateResult:
+    result = CandidateResult(spec=spec, status="passed", complete=True, runner=object())
     result.runoff = _comparison(10.0, 10.0 / speedup)
     result.runoff_speedup = speedup
     return result
@@ -34,8 +43,8 @@ class Duels:
 
 
 def test_a_setting_that_loses_head_to_head_is_taken_back():
-    plain = _in_runoff("int8_dynamic_per_tensor", 2.12)
-    single_thread = _in_runoff("int8_dynamic_per_tensor+single_thread", 2.32)  # ahead in the runoff
+    plain = _in_runoff(INT8_PER_TENSOR, 2.12)
+    single_thread = _in_runoff(INT8_PER_TENSOR.with_setting(SINGLE_THREAD), 2.32)  # ahead in the runoff
     duels = Duels(**{"int8_dynamic_per_tensor+single_thread": 0.90})  # behind when the two meet
 
     chosen = settings_that_earn_their_place(single_thread, [single_thread, plain], duels)
@@ -46,22 +55,23 @@ def test_a_setting_that_loses_head_to_head_is_taken_back():
 
 
 def test_a_tie_goes_to_the_candidate_without_the_setting():
-    plain, tuned = _in_runoff("openvino_int8", 2.40), _in_runoff("openvino_int8+no_hyperthreading", 2.45)
+    plain, tuned = _in_runoff(OPENVINO_INT8, 2.40), _in_runoff(OPENVINO_INT8.with_setting(NO_HYPERTHREADING), 2.45)
 
     assert settings_that_earn_their_place(tuned, [tuned, plain], Duels(**{tuned.name: 1.0})) is plain
 
 
 def test_a_gain_too_small_to_prove_still_keeps_the_setting():
     # Both beat the baseline already; between the two, the faster one in the paired run ships.
-    plain, static = _in_runoff("openvino_int8", 2.36), _in_runoff("openvino_int8+static_shapes", 2.62)
+    plain, static = _in_runoff(OPENVINO_INT8, 2.36), _in_runoff(OPENVINO_INT8.with_setting(StaticShapesConfig()), 2.62)
 
     assert settings_that_earn_their_place(static, [static, plain], Duels(**{static.name: 1.04})) is static
 
 
 def test_each_setting_of_a_chain_is_judged_on_its_own():
-    base = _in_runoff("openvino_int8", 2.36)
-    static = _in_runoff("openvino_int8+static_shapes", 2.62)
-    both = _in_runoff("openvino_int8+static_shapes+no_hyperthreading", 2.63)
+    base = _in_runoff(OPENVINO_INT8, 2.36)
+    static = _in_runoff(OPENVINO_INT8.with_setting(StaticShapesConfig()), 2.62)
+    both = _in_runoff(static.spec.with_setting(NO_HYPERTHREADING), 2.63)
+    assert both.name == "openvino_int8+static_shapes+no_hyperthreading"
     duels = Duels(**{both.name: 1.00, static.name: 1.12})  # static shapes pay, the thread setting does not
 
     chosen = settings_that_earn_their_place(both, [both, static, base], duels)
@@ -72,16 +82,16 @@ def test_each_setting_of_a_chain_is_judged_on_its_own():
 
 
 def test_a_setting_that_wins_head_to_head_ships():
-    plain, tuned = _in_runoff("int8_static", 2.0), _in_runoff("int8_static+single_thread", 2.4)
+    plain, tuned = _in_runoff(INT8_STATIC, 2.0), _in_runoff(INT8_STATIC.with_setting(SINGLE_THREAD), 2.4)
 
     assert settings_that_earn_their_place(tuned, [tuned, plain], Duels(**{tuned.name: 1.15})) is tuned
 
 
 def test_without_a_proven_parent_the_runoff_winner_stands():
-    tuned = _in_runoff("int8_dynamic+single_thread", 2.0)
-    gone = _in_runoff("int8_dynamic", 1.9)
+    tuned = _in_runoff(INT8_DYNAMIC.with_setting(SINGLE_THREAD), 2.0)
+    gone = _in_runoff(INT8_DYNAMIC, 1.9)
     gone.runner = None  # its session was released: it could not have won anyway
-    no_gain = _in_runoff("int8_dynamic", 1.01)  # not a gain over the baseline to fall back to
+    no_gain = _in_runoff(INT8_DYNAMIC, 1.01)  # not a gain over the baseline to fall back to
     duels = Duels()
 
     assert settings_that_earn_their_place(tuned, [tuned, gone], duels) is tuned
@@ -89,3 +99,28 @@ def test_without_a_proven_parent_the_runoff_winner_stands():
     assert settings_that_earn_their_place(tuned, [tuned], duels) is tuned
     assert settings_that_earn_their_place(None, [tuned], duels) is None
     assert duels.fought == []
+
+
+def test_the_parent_is_the_spec_without_its_last_setting_not_a_name_that_reads_like_one():
+    # Same graph pass, other config: int8_dynamic_per_tensor is not the parent of int8_dynamic+single_thread,
+    # whatever the names share.
+    tuned = _in_runoff(INT8_DYNAMIC.with_setting(SINGLE_THREAD), 2.4)
+    other_config = _in_runoff(INT8_PER_TENSOR, 2.0)
+    duels = Duels(**{tuned.name: 0.5})
+    assert settings_that_earn_their_place(tuned, [tuned, other_config], duels) is tuned
+    assert duels.fought == []
+
+    # A result made by hand with a name only has no spec: its name is never taken apart to find a parent.
+    by_name = CandidateResult(name="int8_dynamic+single_thread", status="passed", complete=True, runner=object())
+    by_name.runoff = _comparison(10.0, 10.0 / 2.4)
+    plain = _in_runoff(INT8_DYNAMIC, 2.0)
+    assert settings_that_earn_their_place(by_name, [by_name, plain], duels) is by_name
+    assert duels.fought == []
+
+
+def test_a_result_and_its_spec_cannot_disagree_on_the_name():
+    import pytest
+
+    with pytest.raises(ValueError, match="spec of 'int8_static'"):
+        CandidateResult(name="int8_dynamic", spec=INT8_STATIC)
+    assert CandidateResult(spec=INT8_STATIC.with_setting(SINGLE_THREAD)).name == "int8_static+single_thread"

@@ -8,14 +8,15 @@ import onnxruntime as ort
 
 from compiler_core.candidates.base import BuildContext
 from compiler_core.candidates.onnxruntime_fp32 import original_model
-from compiler_core.candidates.openvino_engine import openvino_f32
+from compiler_core.candidates.openvino_engine import OpenVino
 from compiler_core.candidates.session_tuning import session_variants
+from compiler_core.candidates.spec import OpenVinoConfig
 from compiler_core.candidates.specialization import specialize
 from compiler_core.measure import Comparison, LatencyStats
 from compiler_core.package import write_package
 from compiler_core.pipeline import CandidateResult
+from compiler_core.pipeline.route import Route, beats_in_runoff, plan_other_shapes, routed_candidate
 from compiler_core.runtime import OnnxRuntimeRunner, OpenVinoRunner, load_package
-from compiler_core.shape_routing import Route, beats_in_runoff, plan_other_shapes, routed_candidate
 from compiler_core.signature import signature_of
 
 from . import models
@@ -49,7 +50,7 @@ def test_a_routed_shape_runs_under_its_own_engine_and_every_shape_answers_like_t
     model_path = models.conv_net(tmp_path / "cnn.onnx")
     ctx = _context(tmp_path, model_path)
     default = specialize(original_model(ctx), ctx, SHAPES)       # onnxruntime, static graphs for N=1 and N=4
-    challenger = CandidateResult(name="openvino_f32", status="passed", candidate=openvino_f32(ctx))
+    challenger = CandidateResult(name="openvino_f32", status="passed", candidate=OpenVino().build(ctx, OpenVinoConfig(precision="f32")))
     route = Route(label="N=4", shape={"N": 4}, result=challenger, comparison=_comparison(10, 5),
                   default_speedup=1.2)
     package = tmp_path / "pkg"

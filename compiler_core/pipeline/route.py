@@ -1,4 +1,4 @@
-"""Shape routing: each measured shape is served by the candidate that was fastest there.
+"""Step 5, route: each measured shape is served by the candidate that was fastest there.
 
 No single candidate is best at every shape. Measured on this project's depthwise CNN,
 onnxruntime's static QDQ graph was the fastest at batch 1 but no faster than fp32 at
@@ -25,9 +25,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates.base import Candidate
-from .measure import Comparison
-from .signature import concrete_shape
+from ..candidates.base import BuildContext, Candidate
+from ..candidates.onnxruntime_fp32 import original_model
+from ..measure import Comparison
+from ..shapes import shape_label
+from ..signature import concrete_shape
 
 # A route must gain at least this much over the shape's default to be worth a second graph in memory.
 ROUTE_MARGIN = 0.05
@@ -46,6 +48,32 @@ class Route:
     @property
     def gain_over_default(self) -> float:
         return self.comparison.speedup / self.default_speedup
+
+
+@dataclass
+class Routing:
+    default: Any                 # the CandidateResult that answers every shape not routed, or None: the original
+    routes: list[Route]
+    chosen: Candidate            # what the package runs: the default's candidate with the routes
+
+
+def plan_routes(ctx: BuildContext, shape_set: list[dict[str, int]], results, default,
+          primary_route) -> Routing:
+    """The routes (the primary shape's from the runoff, the others' from the paired comparisons) and
+    the candidate the package runs."""
+    labels = [shape_label(s) for s in shape_set]
+    routes = []
+    if primary_route is not None:
+        routes.append(Route(label=labels[0], shape=shape_set[0], result=primary_route,
+                            comparison=primary_route.runoff,
+                            default_speedup=default.runoff_speedup if default is not None else 1.0))
+    if len(shape_set) > 1:
+        routes += plan_other_shapes(shape_set, labels, default, results, routes)
+    default_candidate = default.candidate if default is not None else original_model(ctx)
+    chosen = default_candidate
+    if routes:
+        chosen = routed_candidate(default_candidate, routes, ctx.signature, labels[0])
+    return Routing(default=default, routes=routes, chosen=chosen)
 
 
 def _noise_at(result, label: str) -> float:
@@ -127,7 +155,8 @@ def routed_candidate(default: Candidate, routes: list[Route], signature: dict[st
         extra["primary_candidate"] = primary
     described = "; ".join(f"{route.label} -> {route.result.name}" for route in routes)
     return Candidate(
-        name=f"{default.name}+routes[{described}]",
+        spec=default.spec,
+        label=f"{default.name}+routes[{described}]",
         engine=default.engine,
         precision=precisions.pop() if len(precisions) == 1 else "mixed",
         model_path=default.model_path,

@@ -1,0 +1,313 @@
+"""What each output of a model is, and how its accuracy is judged for the task it serves.
+
+One cosine over a whole output passed packages their users would call broken: a YOLOv8 detector's
+output [1, 84, 8400] stacks 4 box rows over 80 class-score rows, the boxes dominate the cosine, and
+an INT8 graph kept cosine >= 0.99 while its class scores collapsed. A CRNN's per-step character
+logits kept cosine 0.9999 while 1.25% of the decoded characters changed. So each output has a kind,
+inferred from the graph (the op that produces it, how a detection head concatenates boxes and
+scores) or set by the user, and a judge for that kind; the budget must hold for every output.
+
+Kinds and their judges. Every output must also keep cosine >= budget over all its values (the promise
+the budget always made); a kind adds the check its task needs on top:
+
+- `class_scores`: top-1 agreement per row >= TOP1_BUDGET (near-ties in the original ignored).
+- `sequence_logits`: per time step, the decoded (arg-max) symbol agrees >= TOP1_BUDGET.
+- `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h) and score rows, judged apart:
+  the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
+  (same class, boxes at IoU >= DETECTION_IOU) >= TOP1_BUDGET: what any NMS keeps then agrees too.
+- `mask`: thresholded (0.5 for probabilities, 0 for logits) agreement >= TOP1_BUDGET, and the same for the
+  intersection over union of the foreground (a sparse mask's background cannot carry a lost object).
+- `regression`: relative L2 error <= 1 - budget.
+- `embedding` and `values`: cosine alone (`values` also checks top-1 agreement where an output looks
+  like class scores, and exact agreement for integer outputs, as before kinds existed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+KINDS = ("class_scores", "sequence_logits", "detections", "mask", "regression", "embedding", "values")
+# The share of decisions (rows, steps, pixels, detections) that must agree with the original.
+TOP1_BUDGET = 0.99
+# Detections: a score at least this is a detection; the two graphs' boxes must overlap this much.
+DETECTION_SCORE = 0.25
+DETECTION_IOU = 0.5
+# Reference values this close to a threshold are a coin toss in the original already.
+THRESHOLD_MARGIN = 0.02
+# Scores closer than this (relative to the row's largest |score|) are a tie in the original.
+TIE_TOLERANCE = 2.0 ** -8
+
+# Ops that move or reshape a tensor without computing: looked through to find what produced an output.
+_PASS_THROUGH = {"Transpose", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Flatten", "Cast"}
+_EMBEDDING_WORDS = ("embed", "hidden", "feature", "pool", "vector", "encod", "repr", "latent")
+_BOX_WORDS = ("box", "bbox", "coord", "landmark", "keypoint", "regress")
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    kind: str = "values"
+    # detections: the score rows [start, stop) along axis 1 (the other rows are cx, cy, w, h).
+    score_rows: tuple[int, int] | None = None
+    source: str = "inferred"     # inferred | set
+
+    def describe_verdict(self) -> dict[str, Any]:
+        """The fields a report's per-output verdict names the kind with."""
+        return {"kind": self.kind, **({"kind_source": "set"} if self.source == "set" else {})}
+
+
+class OutputKindError(ValueError):
+    """An output kind the user set that the model cannot have."""
+
+
+def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKind]:
+    """`name=kind;name=detections:4` or {name: kind}: kinds the user sets, checked against the outputs.
+
+    For detections, `:N` says the first N rows along axis 1 are the box (4 for cx, cy, w, h), the rest
+    class scores (YOLOv5/v8 layout)."""
+    if spec in (None, "", {}):
+        return {}
+    if isinstance(spec, str):
+        pairs = {}
+        for part in filter(None, (p.strip() for p in spec.split(";"))):
+            name, sep, kind = part.partition("=")
+            if not sep:
+                raise OutputKindError(f"output kinds: {part!r} should look like output=kind")
+            pairs[name.strip()] = kind.strip()
+        spec = pairs
+    if not isinstance(spec, dict):
+        raise OutputKindError("output kinds must be 'output=kind;...' or an object {output: kind}")
+    kinds = {}
+    for name, value in spec.items():
+        if name not in output_names:
+            raise OutputKindError(f"output kinds name {name!r}, which the model does not output; its outputs "
+                                  f"are {', '.join(output_names)}")
+        kind, _, rows = str(value).partition(":")
+        if kind not in KINDS:
+            raise OutputKindError(f"output kind {kind!r} for {name} is not one of {', '.join(KINDS)}")
+        score_rows = None
+        if kind == "detections":
+            try:
+                boxes = int(rows or 4)
+            except ValueError as exc:
+                raise OutputKindError(f"detections:{rows} for {name}: the box row count must be a number") from exc
+            score_rows = (boxes, -1)
+        elif rows:
+            raise OutputKindError(f"only detections take a row count (detections:4), not {kind}")
+        kinds[name] = OutputKind(kind, score_rows, source="set")
+    return kinds
+
+
+def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind]:
+    """Each output's kind, read from the graph; `values` where the graph says nothing."""
+    producers = {out: node for node in model.graph.node for out in node.output}
+    ranks = {spec["name"]: len(spec["shape"]) if spec.get("shape") else None for spec in signature["outputs"]}
+    static: dict[str, list] | None = None  # shape inference costs a pass over the graph: only for a concat head
+
+    def source(name: str):
+        node = producers.get(name)
+        seen = 0
+        while node is not None and node.op_type in _PASS_THROUGH and seen < 16:
+            node, seen = producers.get(node.input[0]), seen + 1
+        return node
+
+    kinds = {}
+    for spec in signature["outputs"]:
+        name, rank = spec["name"], ranks[spec["name"]]
+        node = source(name)
+        op = node.op_type if node is not None else ""
+        lowered = name.lower()
+        kind = OutputKind()
+        if op == "Concat" and rank == 3:
+            static = _static_dims(model) if static is None else static
+            kind = _detection_layout(node, source, static) or kind
+        elif op in ("Softmax", "LogSoftmax"):
+            kind = OutputKind({2: "class_scores", 3: "sequence_logits"}.get(rank, "values"))
+        elif op == "Sigmoid":
+            kind = OutputKind("mask")
+        elif any(word in lowered for word in _EMBEDDING_WORDS):
+            kind = OutputKind("embedding")
+        elif any(word in lowered for word in _BOX_WORDS):
+            kind = OutputKind("regression")
+        kinds[name] = kind
+    return kinds
+
+
+def _static_dims(model) -> dict[str, list]:
+    import onnx
+
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model)
+    except Exception:  # noqa: BLE001 - without shapes, detection heads are simply not recognised
+        return {}
+    dims = {}
+    for value in list(inferred.graph.value_info) + list(inferred.graph.output):
+        shape = value.type.tensor_type.shape
+        dims[value.name] = [d.dim_value if d.HasField("dim_value") else None for d in shape.dim]
+    return dims
+
+
+def _detection_layout(concat, source, static) -> OutputKind | None:
+    """A detection head: boxes concatenated with sigmoid/softmax scores along axis 1."""
+    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    if axis not in (1, -2):
+        return None
+    offset, score_rows = 0, None
+    for name in concat.input:
+        dims = static.get(name)
+        rows = dims[1] if dims and len(dims) == 3 else None
+        if rows is None:
+            return None
+        producer = source(name)
+        if producer is not None and producer.op_type in ("Sigmoid", "Softmax"):
+            score_rows = (offset, offset + rows)
+        offset += rows
+    if score_rows is None or score_rows == (0, offset):
+        return None
+    return OutputKind("detections", score_rows)
+
+
+# --- judges ------------------------------------------------------------------------------------------
+
+def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: list[np.ndarray],
+          budget: float) -> dict[str, Any]:
+    """The metrics of one output over all batches, with `passes`; the kind's own metric decides."""
+    from .accuracy import cosine, looks_like_class_scores, top1_agreement
+
+    flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in reference])
+    flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in candidate])
+    entry: dict[str, Any] = {
+        **kind.describe_verdict(),
+        "cosine": cosine(flat_ref, flat_got),
+        "max_abs_diff": float(np.max(np.abs(np.nan_to_num(flat_ref) - np.nan_to_num(flat_got)))) if flat_ref.size else 0.0,
+    }
+    passes = entry["cosine"] >= budget
+    last = np.shape(reference[0])[-1] if np.ndim(reference[0]) else 1
+    if kind.kind == "class_scores" or (kind.kind == "values" and all(
+            looks_like_class_scores(np.asarray(r), name) for r in reference)):
+        rows_ref = np.concatenate([np.asarray(r).reshape(-1, last) for r in reference])
+        rows_got = np.concatenate([np.asarray(g).reshape(-1, last) for g in candidate])
+        entry["top1_agreement"], entry["top1_agreement_raw"] = top1_agreement(rows_ref, rows_got)
+        passes = passes and entry["top1_agreement"] >= TOP1_BUDGET
+    elif kind.kind == "values" and (np.issubdtype(np.asarray(reference[0]).dtype, np.integer)
+                                    or np.asarray(reference[0]).dtype == bool):
+        # Integer outputs (arg-max indices, labels) must match element for element.
+        entry["top1_agreement"] = float(np.mean(flat_ref == flat_got)) if flat_ref.size else 1.0
+        passes = passes and entry["top1_agreement"] >= TOP1_BUDGET
+    elif kind.kind == "sequence_logits":
+        steps_ref = np.concatenate([np.asarray(r).reshape(-1, last) for r in reference])
+        steps_got = np.concatenate([np.asarray(g).reshape(-1, last) for g in candidate])
+        entry["step_agreement"], _ = top1_agreement(steps_ref, steps_got)
+        passes = passes and entry["step_agreement"] >= TOP1_BUDGET
+    elif kind.kind == "mask":
+        entry["thresholded_agreement"] = _thresholded_agreement(flat_ref, flat_got)
+        entry["foreground_iou"] = _foreground_iou(flat_ref, flat_got)
+        passes = passes and entry["thresholded_agreement"] >= TOP1_BUDGET and entry["foreground_iou"] >= TOP1_BUDGET
+    elif kind.kind == "regression":
+        norm = float(np.linalg.norm(flat_ref))
+        entry["relative_error"] = float(np.linalg.norm(flat_ref - flat_got) / norm) if norm else float(
+            np.linalg.norm(flat_got) > 0)
+        passes = passes and entry["relative_error"] <= 1.0 - budget
+    elif kind.kind == "detections":
+        passes = passes and _judge_detections(kind, reference, candidate, budget, entry)
+    entry["passes"] = bool(passes)
+    return entry
+
+
+def _decisions(ref: np.ndarray) -> tuple[np.ndarray, float]:
+    """Which elements are decisive (not a coin toss at the threshold), and the threshold."""
+    if ref.size and ref.min() >= 0 and ref.max() <= 1:
+        return np.abs(ref - 0.5) > THRESHOLD_MARGIN, 0.5
+    return np.abs(ref) > np.log((0.5 + THRESHOLD_MARGIN) / (0.5 - THRESHOLD_MARGIN)), 0.0
+
+
+def _foreground_iou(ref: np.ndarray, got: np.ndarray) -> float:
+    """Intersection over union of the foreground, over the decisive elements: a sparse mask (163
+    faces among 28,672 BlazeFace anchors) that loses every face still agrees on 99.4% of its
+    elements, but not on its foreground. 1.0 when the reference has no decisive foreground."""
+    decisive, threshold = _decisions(ref)
+    ref_fg, got_fg = (ref > threshold) & decisive, (got > threshold) & decisive
+    union = int(np.count_nonzero(ref_fg | got_fg))
+    return 1.0 if union == 0 else float(np.count_nonzero(ref_fg & got_fg)) / union
+
+
+def _thresholded_agreement(ref: np.ndarray, got: np.ndarray) -> float:
+    if ref.size and ref.min() >= 0 and ref.max() <= 1:
+        decisive = np.abs(ref - 0.5) > THRESHOLD_MARGIN
+        threshold = 0.5
+    else:
+        # Logits: the same coin toss as for probabilities, measured after the sigmoid. A margin scaled
+        # by the largest |logit| judged nothing near the threshold where one tail runs far (BlazeFace's
+        # background anchors reach -356, its faces +3: no face was decisive).
+        decisive = np.abs(ref) > np.log((0.5 + THRESHOLD_MARGIN) / (0.5 - THRESHOLD_MARGIN))
+        threshold = 0.0
+    if not decisive.any():
+        return 1.0
+    return float(np.mean((ref[decisive] > threshold) == (got[decisive] > threshold)))
+
+
+def _split_rows(array: np.ndarray, score_rows: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(boxes [batch, anchors, 4], scores [batch, anchors, classes]) from [batch, rows, anchors]."""
+    start, stop = score_rows
+    stop = array.shape[1] if stop == -1 else stop
+    scores = array[:, start:stop, :]
+    boxes = np.concatenate([array[:, :start, :], array[:, stop:, :]], axis=1)[:, :4, :]
+    return boxes.transpose(0, 2, 1), scores.transpose(0, 2, 1)
+
+
+def _judge_detections(kind, reference, candidate, budget, entry) -> bool:
+    """Score rows by their own cosine; detections anchor by anchor: every anchor that detects an
+    object in either graph (best score >= DETECTION_SCORE, clear of the threshold by THRESHOLD_MARGIN)
+    must detect it in the other too, same class, boxes at IoU >= DETECTION_IOU.
+
+    Anchor by anchor rather than after NMS: NMS picks among near-equal overlapping boxes by score
+    differences in the last bits, so two faithful graphs keep different boxes of one object; a
+    package that agrees on every confident anchor agrees after any NMS."""
+    from .accuracy import cosine
+
+    score_cosines, matched, total, original = [], 0, 0, 0
+    for ref, got in zip(reference, candidate):
+        ref, got = np.asarray(ref, np.float64), np.asarray(got, np.float64)
+        ref_boxes, ref_scores = _split_rows(ref, kind.score_rows)
+        got_boxes, got_scores = _split_rows(got, kind.score_rows)
+        score_cosines.append(cosine(ref_scores, got_scores))
+        ref_best, got_best = ref_scores.max(-1), got_scores.max(-1)
+        sure = (ref_best >= DETECTION_SCORE + THRESHOLD_MARGIN) | (got_best >= DETECTION_SCORE + THRESHOLD_MARGIN)
+        original += int((ref_best >= DETECTION_SCORE + THRESHOLD_MARGIN).sum())
+        images, anchors = np.nonzero(sure)
+        if images.size == 0:
+            continue
+        both = (ref_best[images, anchors] >= DETECTION_SCORE - THRESHOLD_MARGIN) & (
+            got_best[images, anchors] >= DETECTION_SCORE - THRESHOLD_MARGIN)
+        same_class = ref_scores[images, anchors].argmax(-1) == got_scores[images, anchors].argmax(-1)
+        overlap = _pairwise_iou(_xyxy(ref_boxes[images, anchors]), _xyxy(got_boxes[images, anchors])) >= DETECTION_IOU
+        matched += int((both & same_class & overlap).sum())
+        total += int(images.size)
+    entry["score_cosine"] = float(min(score_cosines)) if score_cosines else 1.0
+    entry["detections"] = original
+    entry["detection_agreement"] = float(matched / total) if total else None
+    if total == 0:
+        entry["note"] = (f"no detection scored above {DETECTION_SCORE} on these inputs: attach example inputs "
+                         "with objects in them to judge detections")
+    passes = entry["score_cosine"] >= budget
+    if entry["detection_agreement"] is not None:
+        passes = passes and entry["detection_agreement"] >= TOP1_BUDGET
+    return passes
+
+
+def _xyxy(boxes: np.ndarray) -> np.ndarray:
+    # |w|, |h|: an untrained head predicts negative sizes, and a box must still overlap itself.
+    cx, cy, w, h = boxes[..., 0], boxes[..., 1], np.abs(boxes[..., 2]), np.abs(boxes[..., 3])
+    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)
+
+
+def _pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of a[i] with b[i], for each i."""
+    width = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    height = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    inter = width * height
+    union = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - inter
+    same = np.all(a == b, axis=1)  # two zero-area boxes overlap when they are the same box
+    return np.where(union > 0, inter / np.where(union > 0, union, 1), same.astype(float))

@@ -1,0 +1,182 @@
+"""Step 2, baseline: the original model under onnxruntime's defaults, timed at every shape of the set,
+and its outputs on the accuracy inputs (the reference every candidate is judged against).
+
+A model the baseline cannot run ends the optimization here (`OptimizationError`): there is nothing
+to compare a candidate with. When it is inputs generated from the signature that the original refuses
+(an Expand whose shape is an input, a SplitToSequence), the error is `NeedsExampleInputs`, which asks
+for example inputs. At a shape other than the primary, a failure drops that shape instead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import accuracy as acc
+from ..calibration import generated_batches, load_npz_dir
+from ..candidates.base import ort_runtime
+from ..errors import NeedsExampleInputs, OptimizationError, runtime_error_brief
+from ..measure import single_latency_ms
+from ..runtime import open_model
+from ..shapes import dim_roles, shape_label
+from ..signature import dims_of, generate_inputs
+
+if TYPE_CHECKING:
+    from .inspect import Inspected
+    from .run import Optimization
+
+# How many generated batches check accuracy at the primary shape (plus one per other shape),
+# and at most how many more are generated for class scores, to reach acc.TOP1_MIN_ROWS.
+ACCURACY_BATCHES = 3
+ACCURACY_BATCH_SIZE = 8
+MAX_TOP1_BATCHES = 40
+# A shape whose baseline run is slower than this is not worth measuring every candidate on.
+SLOW_SHAPE_MS = 2000.0
+
+
+@dataclass
+class Baseline:
+    runtime: dict[str, Any]           # onnxruntime defaults, the run's thread count
+    runner: Any                       # the open session
+    shape_set: list[dict[str, int]]   # the shapes measured, the primary first
+    timing_feeds: dict[str, dict]     # by shape label, in shape_set's order
+    ms: dict[str, float]              # the baseline's latency by shape label
+    accuracy_feeds: list[dict]
+    reference: list[dict]             # the baseline's outputs on accuracy_feeds
+    data_source: str
+
+    @property
+    def primary_label(self) -> str:
+        return shape_label(self.shape_set[0])
+
+    def run(self, feeds: dict) -> dict:
+        return self.runner.run(feeds)
+
+
+def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
+    model, signature = inspected.model, inspected.signature
+    shape_set = inspected.shape_set
+    opt.progress("baseline", 6, "opening the original model with onnxruntime defaults")
+    runtime = ort_runtime(opt.threads)
+    try:
+        runner = open_model(inspected.path, runtime, signature)
+    except Exception as exc:
+        raise OptimizationError(
+            f"onnxruntime cannot run the original model, so there is no baseline to compare with: {exc}") from exc
+    timing_feeds = {shape_label(s): generate_inputs(model, signature, s, seed=0) for s in shape_set}
+    generated_labels = set(timing_feeds)
+    if opt.calibration_dir and inspected.shapes_spec is None:
+        # Real data beats generated data for timing too (token ids, masks, index tensors are right).
+        first = load_npz_dir(opt.calibration_dir, signature, limit=1)[0]
+        primary = dims_of(first, signature)
+        shape_set = [primary] + [s for s in shape_set if s != primary]
+        timing_feeds = {shape_label(primary): first,
+                        **{k: v for k, v in timing_feeds.items() if k != shape_label(primary)}}
+        generated_labels.discard(shape_label(primary))
+    baseline_ms = time_original(opt, runner, shape_set, timing_feeds, signature, generated_labels)
+    shape_set = _bound_shapes(opt, shape_set, baseline_ms, timing_feeds)
+    opt.check_cancel()
+
+    accuracy_feeds, data_source = _accuracy_feeds(opt, model, signature, shape_set)
+    try:
+        reference = [runner.run(f) for f in accuracy_feeds]
+        if not opt.calibration_dir:
+            # Seeds apart from the calibration batches (1000+): INT8 is not judged on its calibration data.
+            more = top1_batches(model, signature, accuracy_feeds, reference, seed=5000)
+            accuracy_feeds += more
+            reference += [runner.run(f) for f in more]
+    except Exception as exc:
+        raise inputs_refused(opt, "reference outputs", exc, signature, generated=not opt.calibration_dir) from exc
+    opt.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
+    return Baseline(runtime=runtime, runner=runner, shape_set=shape_set, timing_feeds=timing_feeds, ms=baseline_ms,
+                    accuracy_feeds=accuracy_feeds, reference=reference, data_source=data_source)
+
+
+def time_original(opt: "Optimization", runner, shape_set, timing_feeds: dict[str, dict], signature: dict,
+                  generated_labels: set[str]) -> dict[str, float]:
+    """The original's latency at each shape. Where it fails: at the primary shape the optimization
+    ends (see inputs_refused); at another shape, that shape is dropped (a `failures` entry)."""
+    baseline_ms = {}
+    for label, feeds in list(timing_feeds.items()):
+        try:
+            baseline_ms[label] = single_latency_ms(lambda: runner.run(feeds))
+        except Exception as exc:
+            if label == shape_label(shape_set[0]):
+                raise inputs_refused(opt, f"baseline at {label}", exc, signature,
+                                     generated=label in generated_labels) from exc
+            opt.failures.append({"name": f"shape {label}", "detail": f"baseline fails at this shape: {exc}"})
+            del timing_feeds[label]
+    return baseline_ms
+
+
+def inputs_refused(opt: "Optimization", where: str, exc: Exception, signature: dict, *,
+                   generated: bool) -> OptimizationError:
+    """The original model fails before anything is compared. On generated inputs that asks for
+    example inputs (NeedsExampleInputs); on the caller's own data, the data is what is wrong."""
+    if generated:
+        if opt.calibration_dir:
+            return OptimizationError(
+                f"the original model fails on inputs generated at the named shapes ({where}): "
+                f"{runtime_error_brief(exc)}; leave the shapes out so that the example inputs set them")
+        return NeedsExampleInputs(where=where, runtime_error=runtime_error_brief(exc),
+                                  inputs=[spec["name"] for spec in signature["inputs"]])
+    source = opt.calibration_label or "the example inputs given"
+    return OptimizationError(f"the original model fails on {source} ({where}): {runtime_error_brief(exc)}")
+
+
+def _bound_shapes(opt: "Optimization", shape_set, baseline_ms, timing_feeds):
+    """Keep the primary shape always; drop shapes too slow to measure within the budget."""
+    kept = []
+    spent_ms = 0.0
+    remaining = opt.deadline.remaining()
+    for index, shape in enumerate(shape_set):
+        label = shape_label(shape)
+        if label not in baseline_ms:
+            continue
+        ms = baseline_ms[label]
+        # Each candidate costs ~20 paired runs per shape; keep the total within a third of the budget.
+        cost_s = (spent_ms + ms) * 40 * 6 / 1000
+        if index and (ms > SLOW_SHAPE_MS or (remaining is not None and cost_s > remaining / 3)):
+            opt.failures.append({"name": f"shape {label}", "status": "skipped",
+                                 "detail": f"baseline takes {ms:.1f} ms; not measured within the time budget"})
+            # Gone from the latencies too: every later estimate sums them, and a dropped 16x shape
+            # at 579 ms once made each candidate of a 67 ms OCR detector look unaffordable.
+            timing_feeds.pop(label, None)
+            baseline_ms.pop(label, None)
+            continue
+        spent_ms += ms
+        kept.append(shape)
+    return kept
+
+
+def _accuracy_feeds(opt: "Optimization", model, signature, shape_set):
+    if opt.calibration_dir:
+        batches = load_npz_dir(opt.calibration_dir, signature, limit=8)
+        if opt.calibration_label:
+            return batches, f"{opt.calibration_label} ({len(batches)} batch{'es' if len(batches) > 1 else ''})"
+        return batches, f"user data ({len(batches)} batches from {opt.calibration_dir})"
+    # Top-1 agreement needs samples: prefer a batch of 8 where the batch dim is free.
+    primary = dict(shape_set[0])
+    for name, role in dim_roles(signature).items():
+        if role == "batch" and primary.get(name) == 1:
+            primary[name] = ACCURACY_BATCH_SIZE
+    feeds = generated_batches(model, signature, primary, ACCURACY_BATCHES, seed=1)
+    if primary != shape_set[0]:
+        # Shape specializations answer only at their exact shapes: check them there too.
+        feeds.append(generate_inputs(model, signature, shape_set[0], seed=49))
+    for index, shape in enumerate(shape_set[1:]):
+        feeds.append(generate_inputs(model, signature, shape, seed=50 + index))
+    return feeds, "generated from the signature (random normal floats, in-range token ids)"
+
+
+def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict], seed: int) -> list[dict]:
+    """More generated batches like the first, until the outputs that are judged by top-1
+    agreement hold acc.TOP1_MIN_ROWS rows (at most MAX_TOP1_BATCHES more); none when no
+    output is class scores or labels."""
+    per_batch = acc.top1_rows(reference[0]) if reference else 0
+    if per_batch == 0:
+        return []
+    missing = acc.TOP1_MIN_ROWS - sum(acc.top1_rows(r) for r in reference)
+    count = min(MAX_TOP1_BATCHES, max(0, math.ceil(missing / per_batch)))
+    return generated_batches(model, signature, dims_of(feeds[0], signature), count, seed=seed)

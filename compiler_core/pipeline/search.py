@@ -1,0 +1,431 @@
+"""Step 3, search: build each candidate, check its accuracy against the fp32 original, and measure it
+against the baseline (interleaved), at every shape of the set.
+
+The fp32 graph passes first, then static shapes and the session settings on top of the best of
+them, then the INT8 searches where they can pay (see Search.run). On a tuning-cache hit only what
+served last time is rebuilt and re-measured: its graph pass, then its settings, picked by their specs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import math
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from .. import accuracy as acc
+from ..cache import TuningCache, cache_key
+from ..calibration import generated_batches, load_npz_dir
+from ..candidates import (BuildContext, Candidate, CandidateSpec, CandidateUnavailable, apply_setting, build_graph,
+                          search_specs, session_variants)
+from ..candidates.onnxruntime_fp32 import original_model
+from ..candidates.spec import StaticShapesConfig
+from ..errors import Cancelled
+from ..kernels import ort_kernel_table
+from ..measure import Comparison, MeasurePlan, compare
+from ..report import CACHED_CANDIDATE_FIELDS
+from ..runtime import open_model
+from .runoff import DECIDING_ROUNDS, RUNOFF_PRIMARY_ONLY, RUNOFF_SIZE
+
+if TYPE_CHECKING:
+    from .baseline import Baseline
+    from .inspect import Inspected
+    from .route import Route
+    from .run import Optimization
+
+log = logging.getLogger(__name__)
+
+
+# The INT8 searches run only where the compute kernels are at least this share of the baseline's
+# profiled time (Search.int8_outlook): below it, 4x faster kernels give at most 1.18x.
+INT8_MIN_COMPUTE_SHARE = 0.2
+# How many settings `_tune` tries on one graph (static shapes and up to five session settings).
+SETTINGS_TRIED = 6
+# A candidate's fixed cost (build, session creation, the accuracy check's setup), in seconds.
+CANDIDATE_OVERHEAD_S = 1.0
+# No search is shorter than this (the platform's own lower bound for time_budget_s).
+MIN_SEARCH_S = 10.0
+
+
+def runoff_seconds(baseline: "Baseline") -> float:
+    """The runoff, its confirmation and a head-to-head duel at the primary shape."""
+    ms = baseline.ms[baseline.primary_label]
+    return 3 * 2 * MeasurePlan.for_latency(ms, None).seconds + RUNOFF_SIZE * 2 * ms / 1000 * DECIDING_ROUNDS
+
+
+def minimum_search_s(opt: "Optimization", baseline: "Baseline", candidates: int) -> float:
+    """The least time budget in which `candidates` cheap candidates and the runoff fit, from now on:
+    each is built, checked for accuracy on the accuracy inputs and measured at every shape."""
+    primary_ms = baseline.ms[baseline.primary_label]
+    accuracy_s = 2 * len(baseline.accuracy_feeds) * primary_ms / 1000
+    timing_s = sum(MeasurePlan.for_latency(ms, None).seconds for ms in baseline.ms.values())
+    needed = opt.deadline.elapsed() + candidates * (CANDIDATE_OVERHEAD_S + accuracy_s + timing_s)
+    return max(MIN_SEARCH_S, needed + runoff_seconds(baseline))
+
+@dataclass
+class CandidateResult:
+    # The pipeline gives every result its spec, and `name` is the spec's name. A result made by hand
+    # with a name only (tests of the report and of routing) has no spec, so no known parent.
+    name: str = ""
+    spec: CandidateSpec | None = None
+    engine: str = ""
+    precision: str = ""
+    status: str = "pending"           # passed | rejected | failed | skipped
+    reason: str = ""
+    detail: str = ""
+    accuracy: acc.AccuracyResult | None = None
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+    candidate: Candidate | None = None
+    build_seconds: float = 0.0
+    complete: bool = False            # measured on every shape of the set
+    runner: Any = None                # kept only while the candidate can still win
+    runoff_speedup: float | None = None
+    runoff: Comparison | None = None
+    confirmation: Comparison | None = None
+    # A setting on top of another candidate, measured head to head against that candidate.
+    parent_name: str | None = None
+    against_parent: Comparison | None = None
+
+    def __post_init__(self) -> None:
+        if self.spec is not None:
+            if self.name and self.name != self.spec.name:
+                raise ValueError(f"result named {self.name!r} for the spec of {self.spec.name!r}")
+            self.name = self.spec.name
+        elif not self.name:
+            raise ValueError("a candidate result needs a spec or a name")
+
+    @property
+    def speedup(self) -> float | None:
+        if not self.comparisons:
+            return None
+        values = [c.speedup for c in self.comparisons.values()]
+        return float(math.exp(np.mean(np.log(values))))
+
+    @property
+    def noise(self) -> float:
+        return max((c.noise for c in self.comparisons.values()), default=1.0)
+
+    @property
+    def all_round(self) -> bool:
+        """Measured at every shape of the set and clearly slower at none: safe as the package's default."""
+        return (self.status == "passed" and self.complete
+                and not any(c.significantly_slower for c in self.comparisons.values()))
+
+    def wins(self) -> bool:
+        if not self.all_round or not self.comparisons:
+            return False
+        gain_ok = any(c.significant_gain for c in self.comparisons.values()) and self.speedup > 1.0 + 0.03
+        return gain_ok
+
+
+@dataclass
+class Remembered:
+    """A tuning-cache entry: what served last time (the default and each routed shape's candidate),
+    and the first search's candidates as the report listed them."""
+    winner: CandidateSpec | None
+    routes: dict[str, CandidateSpec]
+    entry: dict                        # as stored: the report lists its `candidates` and `when`
+
+    @property
+    def served(self) -> set[CandidateSpec]:
+        return ({self.winner} if self.winner is not None else set()) | set(self.routes.values())
+
+    @property
+    def graphs(self) -> set[CandidateSpec]:
+        """The graph passes (alone) of what served: the only ones a cache hit rebuilds."""
+        return {spec.root for spec in self.served}
+
+    @classmethod
+    def from_entry(cls, entry: Any) -> "Remembered | None":
+        """None (a miss) for an entry this version did not write: a full search costs time, a wrong
+        reading of an old entry would cost the decision."""
+        try:
+            winner = entry["winner"]
+            return cls(winner=None if winner is None else CandidateSpec.from_json(winner),
+                       routes={str(label): CandidateSpec.from_json(spec) for label, spec in entry["routes"].items()},
+                       entry=entry)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            log.info("tuning-cache entry not readable as this version's; searching in full")
+            return None
+
+
+class Search:
+    def __init__(self, opt: "Optimization", inspected: "Inspected", baseline: "Baseline"):
+        self.opt = opt
+        self.inspected = inspected
+        self.baseline = baseline
+        self.results: list[CandidateResult] = []
+        self.ctx = BuildContext(
+            model=inspected.model, model_path=inspected.path, signature=inspected.signature,
+            work_dir=opt.work_dir, threads=opt.threads, hardware=opt.hardware, workload=inspected.workload,
+            calibration=self._calibration_batches, accuracy_budget=opt.budget, shape_set=baseline.shape_set,
+        )
+        self.key = cache_key(inspected.loaded.sha256, opt.recipe, opt.requested_budget, baseline.shape_set,
+                             opt.threads, inspected.output_kinds)
+        self.cache = TuningCache()
+        entry = self.cache.get(self.key)
+        self.remembered = Remembered.from_entry(entry) if entry is not None else None
+
+    def run(self) -> "Search":
+        """Cheap and likely first, so that a time budget cuts only the long shots:
+
+        1. the fp32 graph passes (fusions, OpenVINO f32/bf16): lossless, seconds to build;
+        2. static shapes and the session settings on top of the best of them;
+        3. the INT8 searches (calibration, per-node fallback: minutes on a large model), only when
+           the baseline's kernel mix says they can pay (`int8_outlook`), in what is left of the
+           budget after a reserve for the runoff;
+        4. the session settings again on an INT8 graph that beat everything in steps 1-2.
+
+        A time budget below what steps 1-2 and the runoff need at this model's latency is raised to
+        that minimum (`minimum_search_s`), and the report says so: a shorter search would measure
+        nothing worth shipping. On all-MiniLM-L6-v2 a 240 s budget once ran out in the INT8 searches
+        before any session setting was tried."""
+        remembered = self.remembered
+        specs = search_specs(self.opt.recipe)
+        if remembered:
+            # Rebuild only what served last time (its graph, then its session settings).
+            specs = [spec for spec in specs if spec in remembered.graphs]
+        floating = [spec for spec in specs if not spec.graph.quantizes]
+        int8 = [spec for spec in specs if spec.graph.quantizes]
+        if not remembered:  # a cache hit rebuilds one or two candidates: its budget is the caller's
+            self.opt.deadline.raise_to(minimum_search_s(self.opt, self.baseline, len(floating) + SETTINGS_TRIED),
+                                       "the fp32 passes, static shapes, session settings and the runoff at "
+                                       "this model's latency")
+            deadline = self.opt.deadline
+            if deadline.raised_because:
+                self.opt.progress("candidates", 15, f"time budget raised from {deadline.requested:g} s to "
+                                                    f"{deadline.seconds:.0f} s, the least that fits {deadline.raised_because}")
+
+        self._try_graphs(floating, first_percent=15, last_percent=40)
+        best_floating = self.choose(self._only_remembered())
+        tuned = self._tune(best_floating.candidate if best_floating is not None else original_model(self.ctx), 45)
+
+        outlook = self.int8_outlook() if int8 else None
+        if outlook is not None:
+            for spec in int8:
+                self.results.append(CandidateResult(spec=spec, status="skipped", reason=outlook))
+        else:
+            self._try_graphs(int8, first_percent=50, last_percent=75, reserve_s=self._runoff_reserve_s())
+        quantized = [r for r in self.results if r.wins() and r.spec.graph.quantizes and r.spec.parent is None]
+        if quantized:
+            best_int8 = max(quantized, key=lambda r: r.speedup)
+            if tuned is None or best_int8.speedup > tuned.speedup:
+                self._tune(best_int8.candidate, 78)
+        return self
+
+    def _only_remembered(self) -> set[CandidateSpec] | None:
+        """On a tuning-cache hit, the graph that won last time: the one settings are tried on."""
+        remembered = self.remembered
+        if not remembered:
+            return None
+        return {remembered.winner.root} if remembered.winner is not None else set()
+
+    def _try_graphs(self, specs: list[CandidateSpec], *, first_percent: int, last_percent: int,
+                    reserve_s: float = 0.0) -> None:
+        for index, spec in enumerate(specs):
+            self.opt.check_cancel()
+            if reserve_s and not self.opt.deadline.allows(reserve_s):
+                self.results.append(CandidateResult(
+                    spec=spec, status="skipped",
+                    reason=f"time budget: the last {reserve_s:.0f} s are kept for the runoff that decides"))
+                continue
+            percent = first_percent + int((last_percent - first_percent) * index / max(1, len(specs)))
+            self.results.append(self.try_candidate(spec, lambda ctx, s=spec: build_graph(s, ctx), percent))
+
+    def _tune(self, base: Candidate, percent: int) -> CandidateResult | None:
+        """Static shapes, then the session settings, on `base`; the best of them that wins (or
+        `base`'s own result when none does)."""
+        remembered = self.remembered
+        own = next((r for r in self.results if r.spec == base.spec), None)
+        best = own if own is not None and own.wins() else None
+        if not remembered or any(spec.has_setting(StaticShapesConfig) for spec in remembered.served):
+            self.opt.check_cancel()
+            specialized = self.try_candidate(base.spec.with_setting(StaticShapesConfig()),
+                                             lambda ctx: apply_setting(base, StaticShapesConfig(), ctx), percent)
+            self.results.append(specialized)
+            if specialized.wins() and (best is None or specialized.speedup > best.speedup):
+                base, best = specialized.candidate, specialized
+        variants = session_variants(base, self.ctx)
+        if remembered:
+            variants = [v for v in variants if v.spec in remembered.served]
+        for variant in variants:
+            self.opt.check_cancel()
+            result = self.try_candidate(variant.spec, lambda _ctx, v=variant: v, percent + 2)
+            self.results.append(result)
+            if result.wins() and (best is None or result.speedup > best.speedup):
+                best = result
+        return best
+
+    def int8_outlook(self) -> str | None:
+        """Why the INT8 searches cannot pay on this model here, or None to run them.
+
+        INT8 speeds up the compute kernels (Conv, MatMul, Gemm, the recurrent cells) and adds
+        (de)quantization around them. Where those kernels are a small share of the baseline's
+        profiled time, even 4x faster kernels leave the model within the noise of the runoff, and the
+        searches (calibration, per-node fallback) would take the budget's largest part for nothing."""
+        if self.remembered or self.opt.recipe != "auto":
+            return None  # a user who asked for INT8 by name gets it tried
+        baseline = self.baseline
+        try:
+            table = ort_kernel_table(self.inspected.path, baseline.runtime,
+                                     baseline.timing_feeds[baseline.primary_label])
+        except Exception:  # noqa: BLE001 - a profile that cannot be read only costs the shortcut
+            log.info("kernel profile failed; trying the INT8 searches", exc_info=True)
+            return None
+        times = table["time_ms"]
+        if not times.get("total"):
+            return None
+        share = times["compute"] / times["total"]
+        if share >= INT8_MIN_COMPUTE_SHARE:
+            return None
+        bound = 1.0 / ((1.0 - share) + share / 4.0)
+        return (f"the compute kernels INT8 speeds up (Conv, MatMul, Gemm, recurrent cells) are {100 * share:.0f}% of "
+                f"the baseline's profiled time: even 4x faster they would make it at most {bound:.2f}x faster")
+
+    def _runoff_reserve_s(self) -> float:
+        if self.opt.deadline.seconds is None:
+            return 0.0
+        return runoff_seconds(self.baseline)
+
+    def remember(self, winner: CandidateResult | None, routes: list["Route"], report: dict) -> None:
+        """After a full search: what served, for the next run with the same key. A search the time
+        budget cut short is not remembered (the budget is not part of the key): a later run with more
+        time would otherwise replay "nothing won" without trying what was skipped."""
+        if self.remembered or self.cut_short:
+            return
+        self.cache.put(self.key, {
+            "winner": winner.spec.to_json() if winner else None,
+            "routes": {route.label: route.result.spec.to_json() for route in routes},
+            "speedup": winner.speedup if winner else None, "when": time.time(),
+            "candidates": [{k: entry.get(k) for k in CACHED_CANDIDATE_FIELDS} for entry in report["candidates"]],
+        })
+
+    @property
+    def cut_short(self) -> bool:
+        return any(r.status == "skipped" and r.reason.startswith("time budget") for r in self.results)
+
+    # -- one candidate ------------------------------------------------------------------------
+    def try_candidate(self, spec: CandidateSpec, builder: Callable[[BuildContext], Candidate],
+                      percent: int) -> CandidateResult:
+        opt, baseline, ctx = self.opt, self.baseline, self.ctx
+        name = spec.name
+        result = CandidateResult(spec=spec)
+        estimated_s = 2 * sum(baseline.ms.values()) / 1000 * 40
+        if not opt.deadline.allows(estimated_s):
+            result.status, result.reason = "skipped", "time budget exhausted"
+            return result
+        opt.progress("candidates", percent, f"building {name}")
+        started = time.monotonic()
+        try:
+            # Quantizers print calibration chatter and progress bars; the CLI's stdout is for results.
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                candidate = builder(ctx)
+        except CandidateUnavailable as exc:
+            result.status, result.reason = "skipped", str(exc)
+            return result
+        except Cancelled:
+            raise
+        except Exception as exc:
+            return self._failed(result, "build failed", exc)
+        if candidate.spec != spec:
+            raise AssertionError(f"building {name} made {candidate.name}")
+        result.candidate = candidate
+        result.engine, result.precision, result.detail = candidate.engine, candidate.precision, candidate.detail
+        result.build_seconds = time.monotonic() - started
+        opt.check_cancel()
+        opt.progress("accuracy", percent, f"checking {name} against the fp32 original")
+        try:
+            runner = open_model(candidate.model_path, candidate.runtime, ctx.signature)
+            result.accuracy = acc.compare_outputs(baseline.reference, [runner.run(f) for f in baseline.accuracy_feeds],
+                                                  opt.budget, self.inspected.output_kinds)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            return self._failed(result, "could not run", exc)
+        if not result.accuracy.passes and candidate.rebuild_excluding is not None:
+            try:
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    runner, candidate = self._accuracy_fallback(result, candidate, runner)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                return self._failed(result, "accuracy fallback failed", exc)
+        if not result.accuracy.passes:
+            result.status, result.reason = "rejected", "misses the accuracy budget: " + result.accuracy.why_not()
+            if result.candidate is not None and result.candidate.extra.get("fallback_stopped_by_time_budget"):
+                result.reason += " (its fp32 fallback was stopped by the time budget)"
+            return result
+        opt.progress("candidates", percent, f"measuring {name} against the baseline")
+        labels = list(baseline.timing_feeds)  # the primary shape first
+        for position, label in enumerate(labels):
+            opt.check_cancel()
+            feeds = baseline.timing_feeds[label]
+            plan = opt.plan(baseline.ms[label], len(baseline.timing_feeds), 2)
+            try:
+                result.comparisons[label] = compare(lambda: baseline.run(feeds), lambda: runner.run(feeds),
+                                                    plan, opt.should_cancel)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                return self._failed(result, f"fails at shape {label}", exc)
+            if position == 0 and len(labels) > 1 and self._hopeless(result.comparisons[label]):
+                break  # other shapes would only cost time: it already lost at the primary shape
+        else:
+            result.complete = True
+        result.status = "passed"
+        if not result.comparisons[labels[0]].significantly_slower:
+            result.runner = runner  # may still meet the others in the runoff
+            self._keep_runoff_runners(labels[0], result)
+        return result
+
+    def choose(self, only: set[CandidateSpec] | None = None) -> CandidateResult | None:
+        """The graph that static shapes and session settings are tried on: the best safe winner
+        (on a tuning-cache hit, `only` holds the one that won last time: it, when it still wins)."""
+        winners = [r for r in self.results if r.wins()]
+        if only is not None:
+            winners = [r for r in winners if r.spec in only]
+        if not winners:
+            return None
+        return max(winners, key=lambda r: r.speedup)
+
+    def _keep_runoff_runners(self, label: str, newest: CandidateResult) -> None:
+        """Only the runoff's likely contenders keep their sessions (each holds a copy of the weights)."""
+        holding = [r for r in self.results + [newest] if r.runner is not None]
+        holding.sort(key=lambda r: r.comparisons[label].speedup, reverse=True)
+        safe = [r for r in holding if r.all_round]
+        primary_only = [r for r in holding if not r.all_round]
+        for result in safe[RUNOFF_SIZE:] + primary_only[RUNOFF_PRIMARY_ONLY:]:
+            result.runner = None
+
+    @staticmethod
+    def _hopeless(primary: Comparison) -> bool:
+        # Only a clear loss to the baseline stops it: against the other candidates load swings
+        # decide too much, so that is left to the runoff.
+        return primary.significantly_slower
+
+    def _accuracy_fallback(self, result, candidate, runner):
+        """Keep the most accuracy-sensitive quantized nodes in fp32 until the budget holds."""
+        from ..sensitivity import fallback_until_budget
+
+        return fallback_until_budget(self.opt, result, candidate, self.ctx, self.baseline.accuracy_feeds,
+                                     self.baseline.reference, runner)
+
+    @staticmethod
+    def _failed(result: CandidateResult, what: str, exc: Exception) -> CandidateResult:
+        result.status = "failed"
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        result.reason = f"{what}: {type(exc).__name__}: {message[:400]}"
+        log.debug("candidate %s failed:\n%s", result.name, traceback.format_exc())
+        return result
+
+    def _calibration_batches(self) -> list[dict]:
+        opt, inspected = self.opt, self.inspected
+        if opt.calibration_dir:
+            return load_npz_dir(opt.calibration_dir, inspected.signature, limit=64)
+        return generated_batches(inspected.model, inspected.signature, self.baseline.shape_set[0], 16, seed=1000)

@@ -1,0 +1,163 @@
+"""Each output is judged by what its task needs, not by one cosine over all its values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compiler_core import optimize
+from compiler_core.accuracy import compare_outputs
+from compiler_core.errors import OptimizationError
+from compiler_core.frontends.onnx_file import load_onnx
+from compiler_core.output_kinds import OutputKind, OutputKindError, infer_output_kinds, parse_output_kinds
+from compiler_core.signature import signature_of
+
+from .wild_models import detector, ocr_head
+
+VALUES = OutputKind()
+
+
+def _detections(rng, anchors=200, classes=3, objects=6):
+    """[1, 4 + classes, anchors]: pixel boxes; a few anchors hold a confident object, the rest background."""
+    boxes = np.stack([rng.uniform(20, 600, anchors), rng.uniform(20, 600, anchors),
+                      rng.uniform(20, 80, anchors), rng.uniform(20, 80, anchors)])
+    scores = rng.uniform(0.0, 0.05, (classes, anchors))
+    for anchor in rng.choice(anchors, objects, replace=False):
+        scores[rng.integers(classes), anchor] = rng.uniform(0.6, 0.95)
+    return np.concatenate([boxes, scores])[None].astype(np.float32)
+
+
+def test_a_detector_whose_class_scores_collapse_fails_although_the_whole_output_keeps_its_cosine():
+    rng = np.random.default_rng(0)
+    reference = _detections(rng)
+    broken = reference.copy()
+    broken[0, 4:, :] = rng.uniform(0.0, 0.05, broken[0, 4:, :].shape)  # every object's score is gone
+    assert compare_outputs([{"output0": reference}], [{"output0": broken}], 0.99).passes  # one cosine: fooled
+    kinds = {"output0": OutputKind("detections", (4, 7))}
+    result = compare_outputs([{"output0": reference}], [{"output0": broken}], 0.99, kinds)
+    assert not result.passes
+    entry = result.per_output["output0"]
+    assert entry["kind"] == "detections" and entry["detection_agreement"] == 0.0 and entry["detections"] == 6
+    assert "output0 (detections)" in result.why_not()
+    # The same output, faithfully kept: passes.
+    assert compare_outputs([{"output0": reference}], [{"output0": reference * 1.0001}], 0.99, kinds).passes
+
+
+def test_boxes_that_move_fail_detections_even_when_the_scores_hold():
+    rng = np.random.default_rng(1)
+    reference = _detections(rng)
+    moved = reference.copy()
+    moved[0, 0, :] += 73  # cx off by 73 px, as the INT8 YOLOv8 package was
+    kinds = {"output0": OutputKind("detections", (4, 7))}
+    result = compare_outputs([{"output0": reference}], [{"output0": moved}], 0.99, kinds)
+    assert not result.passes and result.per_output["output0"]["detection_agreement"] < 0.99
+
+
+def test_ocr_logits_that_change_one_decoded_symbol_in_eighty_fail_at_cosine_0_9999():
+    rng = np.random.default_rng(2)
+    reference = rng.dirichlet(np.ones(12) * 0.3, size=(80, 1)).astype(np.float32)
+    changed = reference.copy()
+    step = 17
+    top, second = np.argsort(changed[step, 0])[-2:][::-1]
+    changed[step, 0, [top, second]] = changed[step, 0, [second, top]]  # the decoded character changes
+    values = compare_outputs([{"probs": reference}], [{"probs": changed}], 0.99)
+    assert values.cosine > 0.99 and values.passes  # judged as plain values: fooled
+    result = compare_outputs([{"probs": reference}], [{"probs": changed}], 0.99,
+                             {"probs": OutputKind("sequence_logits")})
+    assert not result.passes
+    assert result.per_output["probs"]["step_agreement"] == pytest.approx(79 / 80)
+
+
+def test_masks_are_judged_after_thresholding_and_regression_by_relative_error():
+    rng = np.random.default_rng(3)
+    mask = rng.uniform(0, 1, (1, 1, 32, 32)).astype(np.float32)
+    flipped = mask.copy()
+    flipped[0, 0, :4, :] = 1 - flipped[0, 0, :4, :]  # an eighth of the pixels change side
+    result = compare_outputs([{"m": mask}], [{"m": flipped}], 0.5, {"m": OutputKind("mask")})
+    assert not result.passes and result.per_output["m"]["thresholded_agreement"] < 0.9
+    target = rng.standard_normal((4, 3)).astype(np.float32)
+    near = compare_outputs([{"r": target}], [{"r": target * 1.005}], 0.99, {"r": OutputKind("regression")})
+    far = compare_outputs([{"r": target}], [{"r": target * 1.05}], 0.99, {"r": OutputKind("regression")})
+    assert near.passes and not far.passes and far.per_output["r"]["relative_error"] == pytest.approx(0.05, rel=1e-3)
+
+
+def test_a_logit_mask_judges_its_decisions_near_the_threshold_whatever_its_tail():
+    """Per-anchor face logits: background anchors far below zero, faces (here 1.1% of the anchors) just
+    above it. The faces are decisions too, however far the background tail runs: flipping them all must
+    fail the mask. (The mask counts anchors alike: where faces are under 1% of them, losing all of them
+    still keeps 99% agreement; a judge per detection over separate box and score outputs is not here.)"""
+    rng = np.random.default_rng(4)
+    logits = rng.uniform(-356, -20, (4, 896, 1)).astype(np.float32)
+    faces = (slice(None), slice(100, 110), 0)
+    logits[faces] = rng.uniform(0.5, 3.0, (4, 10))
+    lost = logits.copy()
+    lost[faces] = -logits[faces]  # every face now scores below 0.5
+    result = compare_outputs([{"c": logits}], [{"c": lost}], 0.99, {"c": OutputKind("mask")})
+    assert result.per_output["c"]["cosine"] > 0.99  # the background tail hides the faces from the cosine
+    assert not result.passes and result.per_output["c"]["thresholded_agreement"] < 0.99
+    kept = compare_outputs([{"c": logits}], [{"c": logits + 0.01}], 0.99, {"c": OutputKind("mask")})
+    assert kept.passes and kept.per_output["c"]["thresholded_agreement"] == 1.0
+
+
+def test_a_sparse_mask_that_loses_its_objects_fails_on_the_foreground_although_the_rest_agrees():
+    # Faces on 0.5% of the anchors: losing every face keeps 99.5% of the elements in agreement.
+    rng = np.random.default_rng(5)
+    logits = rng.uniform(-356, -20, (4, 2000, 1)).astype(np.float32)
+    faces = (slice(None), slice(100, 110), 0)
+    logits[faces] = rng.uniform(0.5, 3.0, (4, 10))
+    lost = logits.copy()
+    lost[faces] = -logits[faces]
+    result = compare_outputs([{"c": logits}], [{"c": lost}], 0.99, {"c": OutputKind("mask")})
+    verdict = result.per_output["c"]
+    assert verdict["thresholded_agreement"] >= 0.99 and verdict["foreground_iou"] == 0.0 and not result.passes
+    one_lost = logits.copy()
+    one_lost[0, 100, 0] = -1.0
+    verdict = compare_outputs([{"c": logits}], [{"c": one_lost}], 0.99, {"c": OutputKind("mask")}).per_output["c"]
+    assert verdict["foreground_iou"] == pytest.approx(39 / 40) and not verdict["passes"]
+    empty = np.full((1, 50, 1), -30.0, np.float32)  # nothing detected: nothing to lose
+    assert compare_outputs([{"c": empty}], [{"c": empty}], 0.99, {"c": OutputKind("mask")}).passes
+
+
+def test_kinds_are_read_from_the_graph(tmp_path):
+    path, _ = detector(tmp_path / "detector.onnx")
+    model = load_onnx(path)
+    assert infer_output_kinds(model, signature_of(model)) == {"output0": OutputKind("detections", (4, 7))}
+    path, _ = ocr_head(tmp_path / "ocr.onnx")
+    model = load_onnx(path)
+    assert infer_output_kinds(model, signature_of(model))["probs"].kind == "sequence_logits"
+
+
+def test_kinds_the_user_sets_are_checked_against_the_model():
+    assert parse_output_kinds("boxes=regression;output0=detections:4", ["output0", "boxes"]) == {
+        "boxes": OutputKind("regression", source="set"), "output0": OutputKind("detections", (4, -1), "set")}
+    with pytest.raises(OutputKindError, match="does not output; its outputs are output0"):
+        parse_output_kinds("logits=class_scores", ["output0"])
+    with pytest.raises(OutputKindError, match="not one of"):
+        parse_output_kinds({"output0": "boxes"}, ["output0"])
+
+
+def test_the_report_gives_each_outputs_verdict_in_its_kind(tmp_path):
+    path, _ = ocr_head(tmp_path / "ocr.onnx")
+    report = optimize(path, tmp_path / "pkg", recipe="lossless", time_budget_s=3, threads=1)
+    entry = report["accuracy"]["per_output"]["probs"]
+    # (When the original ships, its outputs are the original's own: no step agreement is measured.)
+    assert entry["kind"] == "sequence_logits" and entry["passes"] and entry.get("step_agreement", 1.0) >= 0.99
+    report = optimize(path, tmp_path / "pkg2", recipe="lossless", time_budget_s=3, threads=1,
+                      output_kinds="probs=embedding")
+    entry = report["accuracy"]["per_output"]["probs"]
+    assert entry["kind"] == "embedding" and entry["kind_source"] == "set"
+    with pytest.raises(OptimizationError, match="does not output"):
+        optimize(path, tmp_path / "pkg3", recipe="lossless", time_budget_s=3, threads=1, output_kinds="x=mask")
+
+
+def test_no_int8_detector_package_ships_with_detections_that_disagree(tmp_path):
+    """On this detector OpenVINO INT8 keeps the whole output's cosine above 0.999 while a sixth of the
+    confident anchors change class or box (AVX-512 host): the guard must see it, whatever wins here."""
+    path, _ = detector(tmp_path / "detector.onnx")
+    report = optimize(path, tmp_path / "pkg", recipe="int8", time_budget_s=60, threads=1)
+    for candidate in report["candidates"]:
+        verdict = ((candidate.get("accuracy") or {}).get("per_output") or {}).get("output0")
+        if verdict and verdict.get("detection_agreement") is not None and verdict["detection_agreement"] < 0.99:
+            assert candidate["status"] == "rejected", candidate
+    shipped = report["accuracy"]["per_output"]["output0"]
+    assert shipped["kind"] == "detections" and shipped["passes"]
