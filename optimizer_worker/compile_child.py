@@ -12,13 +12,17 @@ reads one JSON object per line on stdout: progress events, then `done` or
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import traceback
 from pathlib import Path
 
 
 def emit(event: str, **fields) -> None:
-    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+    # Every event carries this process's peak memory so far: when the child runs out of memory the
+    # parent can say how much it had, which it cannot measure itself through the sandbox.
+    peak_rss_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    sys.stdout.write(json.dumps({"event": event, "peak_rss_bytes": peak_rss_bytes, **fields}) + "\n")
     sys.stdout.flush()
 
 
@@ -28,18 +32,17 @@ def main(argv: list[str]) -> int:
     cancel = Path(cancel_file)
 
     from compiler_core import optimize
+    from compiler_core.contracts import OptimizationRequest
     from compiler_core.errors import Cancelled, CompilerCoreError
 
     try:
+        # The job's options through the request contract: its defaults, its bounds, and messages in the
+        # API's words (caller "api": `shapes`, not the command line's `--shapes`).
+        request = OptimizationRequest.from_options({**options, "caller": "api"})
         report = optimize(
             Path(model_path),
             Path(out_dir),
-            recipe=options.get("recipe", "auto"),
-            accuracy_budget=options.get("accuracy_budget", 0.99),
-            shapes=options.get("shapes") or None,
-            calibration_dir=options.get("calibration_dir"),
-            time_budget_s=options.get("time_budget_s"),
-            threads=options.get("threads"),
+            request=request,
             progress=lambda stage, percent, message="": emit("progress", stage=stage, percent=percent, message=message),
             should_cancel=cancel.exists,
         )

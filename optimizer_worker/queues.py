@@ -1,7 +1,9 @@
 """Which queues a worker on this machine should serve.
 
-Every worker optimizes on the CPU; one whose machine has a usable GPU also takes
-the `gpu` queue. `serving` (load packages into the engine) and `events`
+Every worker optimizes on the CPU, for its hardware class only: it consumes
+`cpu.<class>` (compiler_core/hardware.py names the class; WHETSTONE_HARDWARE_CLASS
+may narrow it), and the plain `cpu` queue that jobs queued before hardware classes
+existed wait in. One whose machine has a usable GPU also takes the `gpu` queue. `serving` (load packages into the engine) and `events`
 (webhooks) go to workers that can reach the serving engine's model repository;
 WHETSTONE_WORKER_QUEUES overrides the choice.
 """
@@ -27,7 +29,10 @@ def queues_for_this_machine() -> list[str]:
     override = os.environ.get("WHETSTONE_WORKER_QUEUES")
     if override:
         return [queue.strip() for queue in override.split(",") if queue.strip()]
-    queues = ["cpu", "serving", "events"]
+    from compiler_core.hardware import this_hardware_class
+    from whetstone.taskqueue import optimize_queue
+
+    queues = [optimize_queue("cpu", this_hardware_class()), "cpu", "serving", "events"]
     if gpu_available():
         queues.append("gpu")
     return queues

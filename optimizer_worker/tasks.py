@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -13,20 +14,27 @@ from .celery_app import app
 
 def _compile_in_child(*, model_path: Path, out_dir: Path, options: dict, workdir: Path, context) -> None:
     from jobs.runner import JobCancelled, JobFailed
+    from jobs.services import job_time_limits
 
+    from . import isolation
     from .child_process import ChildCallbacks, ChildCancelled, ChildFailed, run_compile_child
 
+    _, hard_limit_s = job_time_limits(options.get("recipe", "auto"))
+    read_only = tuple(Path(options[key]) for key in ("calibration",) if options.get(key))
     try:
         run_compile_child(
             model_path=model_path, out_dir=out_dir, options=options, workdir=workdir,
             callbacks=ChildCallbacks(progress=context.progress, heartbeat=context.heartbeat,
                                      cancel_requested=context.cancel_requested),
-            heartbeat_interval_s=settings.WHETSTONE_HEARTBEAT_INTERVAL_S,
+            heartbeat_interval_s=settings.WHETSTONE_HEARTBEAT_INTERVAL_S, read_only=read_only,
+            owner_id=context.job.owner_id,
+            # CPU time adds up over threads: the wall-clock limit times every core.
+            limits=isolation.default_limits(cpu_seconds=int(hard_limit_s * (os.cpu_count() or 1))),
         )
     except ChildCancelled as exc:
         raise JobCancelled() from exc
     except ChildFailed as exc:
-        raise JobFailed(str(exc)) from exc
+        raise JobFailed(str(exc), kind=exc.kind) from exc
     except SoftTimeLimitExceeded as exc:
         raise JobFailed(f"The job ran past its time limit for recipe {options.get('recipe')!r}.") from exc
 
@@ -63,10 +71,11 @@ def undeploy(deployment_id: int) -> None:
     deployment_unload(deployment_id=deployment_id)
 
 
-@app.task(name="whetstone.deliver_webhook", bind=True, acks_late=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> None:
-    from notifications.services import webhook_deliver
+@app.task(name="whetstone.deliver_webhook", acks_late=True)
+def deliver_webhook(delivery_id: int) -> None:
+    from notifications.services import webhook_deliver, webhook_retry_later
 
     wait = webhook_deliver(delivery_id=delivery_id)
     if wait is not None:
-        raise self.retry(countdown=wait)
+        # Through the outbox, like every message: a retry sent while the broker is away waits for it.
+        webhook_retry_later(delivery_id=delivery_id, countdown=wait)
