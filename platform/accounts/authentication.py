@@ -1,7 +1,8 @@
-"""Personal API tokens in the Authorization header: `Bearer wst_…` or `Token wst_…`.
+"""API tokens in the Authorization header: `Bearer wst_…` or `Token wst_…`.
 
-Keys without the `wst_` prefix are left to DRF's TokenAuthentication (the
-legacy per-user token from /api/v1/auth/token/)."""
+Every API credential is a PersonalAccessToken (hashed, expiring, revocable,
+scoped), including the one /api/v1/auth/token/ gives for a username and
+password. Other keys are left to the next authentication class, which refuses them."""
 
 from __future__ import annotations
 

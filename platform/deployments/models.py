@@ -31,6 +31,16 @@ class Deployment(models.Model):
         help_text="SHA-256 of the endpoint's access token; empty when the endpoint is open.")
     max_batch_size = models.PositiveIntegerField(default=0, help_text="Adaptive batching: most requests per batch (0: off).")
     max_batch_time = models.FloatField(default=0.0, help_text="Adaptive batching: seconds to wait for a batch to fill.")
+    hardware_class = models.CharField(
+        max_length=80, blank=True, default="",
+        help_text="The serving engine's hardware class when the package was loaded (empty until it reported one).")
+    allow_other_class = models.BooleanField(
+        default=False, help_text="The caller accepted a package measured on another class than the engine's.")
+    measured_on_other_class = models.BooleanField(
+        default=False, help_text="The served package was measured on another class than the engine's: its report's "
+                                 "speed-up and accuracy describe another machine.")
+    accuracy_on_engine = models.JSONField(
+        null=True, blank=True, help_text="The engine's re-check of the package's accuracy on its own hardware.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,3 +53,25 @@ class Deployment(models.Model):
     @property
     def endpoint_url(self) -> str:
         return f"{settings.SERVING_PUBLIC_URL.rstrip('/')}/v2/models/{self.name}/infer"
+
+
+class TrafficSample(models.Model):
+    """The serving engine's cumulative counters for one deployment's model at one moment, as the
+    reaper read them (deployments/traffic_history.py turns consecutive samples into rates).
+    Kept for WHETSTONE_TRAFFIC_RETENTION_S, then pruned by the same pass."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="traffic_samples")
+    observed_at = models.DateTimeField(db_index=True)
+    engine_started_at = models.FloatField(
+        null=True, blank=True, help_text="The engine process's start (Unix seconds): a new one means its counters began again.")
+    requests = models.PositiveBigIntegerField(help_text="Infer calls the engine had counted (succeeded and failed).")
+    errors = models.PositiveBigIntegerField(help_text="Of those, the failed ones.")
+    latency_buckets = models.JSONField(
+        default=dict, blank=True, help_text="The latency histogram's cumulative counts by bucket bound (`le`, seconds).")
+
+    class Meta:
+        ordering = ["observed_at", "id"]
+        indexes = [models.Index(fields=["deployment", "observed_at"], name="traffic_deployment_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.deployment_id} @ {self.observed_at.isoformat()}"

@@ -13,20 +13,28 @@ reason in `message`.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from jobs.exports import get_package
 from jobs.models import Job
+from outbox.models import OutboxMessage
 from whetstone import taskqueue
 
-from .models import Deployment
+from .models import Deployment, TrafficSample
+from .traffic import MetricsUnavailable, engine_counts, fetch_metrics
+
+logger = logging.getLogger(__name__)
 
 HTTP_NOT_FOUND = 404  # the engine's answer to an unload of a model it does not have
 
@@ -43,6 +51,11 @@ class DeploymentRejected(Exception):
     def __init__(self, message: str, *, field: str = "non_field_errors"):
         super().__init__(message)
         self.field = field
+
+
+class DeploymentConflict(DeploymentRejected):
+    """The request contradicts the state of things (a package measured on another class than the
+    engine's): answered 409 with the reason."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +100,62 @@ def _check_batching(job: Job, batching: Batching) -> None:
             field="max_batch_size")
 
 
+def package_hardware_class(job: Job) -> str:
+    """The class a job's package was measured on: its report's, else the class the job targeted."""
+    return ((job.report or {}).get("hardware_context") or {}).get("hardware_class") or job.hardware_class
+
+
+def _other_class_reason(job: Job, engine_class: str) -> str:
+    return (f"Job {job.pk}'s package was measured on {package_hardware_class(job)}; the serving engine is "
+            f"{engine_class}, where its speed-up and accuracy were never measured. Optimize for {engine_class} "
+            f"(\"hardware_class\": \"{engine_class}\"), or pass \"allow_other_class\": true to deploy it anyway "
+            "(the deployment is then marked measured on another class).")
+
+
+@dataclass(frozen=True)
+class PackageChoice:
+    job: Job
+    engine_class: str
+    measured_on_other_class: bool
+    note: str = ""
+
+
+def package_for_engine(*, job: Job, visible_jobs, allow_other_class: bool = False) -> PackageChoice:
+    """Which package to serve for a request naming `job`: the job's own when it was measured on
+    the serving engine's class (or the engine's class is not known yet: the deploy task checks it
+    again); else the package of the same model version and recipe built for the engine's class, if
+    the caller may see one (the same request's first); else, with allow_other_class, the job's own,
+    marked; else DeploymentConflict saying why."""
+    from fleet.selectors import engine_class as reported_engine_class
+
+    engine = reported_engine_class(settings.SERVING_URL) or ""
+    measured_on = package_hardware_class(job)
+    if not engine or not measured_on or measured_on == engine:
+        return PackageChoice(job, engine, False)
+    if allow_other_class:
+        return PackageChoice(job, engine, True)
+    built_here = (visible_jobs.filter(model_version_id=job.model_version_id, recipe=job.recipe,
+                                      status=Job.Status.SUCCEEDED, hardware_class=engine)
+                  .exclude(package_prefix="").order_by("-finished_at", "-id"))
+    sibling = (job.request_group and built_here.filter(request_group=job.request_group).first()) or built_here.first()
+    if sibling is not None:
+        return PackageChoice(sibling, engine, False, note=(
+            f"Job {job.pk} was measured on {measured_on}; serving job {sibling.pk}, built for the engine's class "
+            f"{engine}."))
+    raise DeploymentConflict(_other_class_reason(job, engine), field="job")
+
+
 def deployment_create(
-    *, owner, job: Job, access_token: bool = False, batching: Batching = Batching()
+    *, owner, job: Job, access_token: bool = False, batching: Batching = Batching(), allow_other_class: bool = False,
 ) -> tuple[Deployment, str | None]:
     """Record a deployment and queue its load. Returns the deployment and, when
-    asked for, its access token: the only time the token is ever shown."""
+    asked for, its access token: the only time the token is ever shown. The package served is
+    the one built for the engine's hardware class (package_for_engine)."""
+    from jobs.selectors import job_list
+
     _check_deployable(job)
+    choice = package_for_engine(job=job, visible_jobs=job_list(user=owner), allow_other_class=allow_other_class)
+    job = choice.job
     _check_batching(job, batching)
     token = f"{ACCESS_TOKEN_PREFIX}{secrets.token_urlsafe(32)}" if access_token else None
     with transaction.atomic():
@@ -101,14 +164,23 @@ def deployment_create(
             access_token_hash=_hash(token) if token else "",
             max_batch_size=batching.max_batch_size if batching.max_batch_size > 1 else 0,
             max_batch_time=batching.max_batch_time if batching.max_batch_size > 1 else 0.0,
+            hardware_class=choice.engine_class, allow_other_class=allow_other_class,
+            measured_on_other_class=choice.measured_on_other_class, message=choice.note,
         )
-        taskqueue.send_on_commit(taskqueue.DEPLOY_TASK, args=[deployment.pk], queue=taskqueue.SERVING_QUEUE)
+        _send(taskqueue.DEPLOY_TASK, deployment.pk)
     return deployment, token
 
 
-def deployment_redeploy(*, deployment: Deployment, job: Job, batching: Batching | None = None) -> Deployment:
-    """Replace the served package by `job`'s, keeping the endpoint URL (and token) answering."""
+def deployment_redeploy(*, deployment: Deployment, job: Job, batching: Batching | None = None,
+                        allow_other_class: bool = False) -> Deployment:
+    """Replace the served package by `job`'s (or its sibling built for the engine's class, see
+    package_for_engine), keeping the endpoint URL (and token) answering."""
+    from jobs.selectors import job_list
+
     _check_deployable(job)
+    choice = package_for_engine(job=job, visible_jobs=job_list(user=deployment.owner),
+                                allow_other_class=allow_other_class)
+    job = choice.job
     if job.model_version.model_id != deployment.job.model_version.model_id:
         raise DeploymentRejected(
             f"Job {job.pk} optimized another model; a deployment serves newer packages of model "
@@ -122,14 +194,15 @@ def deployment_redeploy(*, deployment: Deployment, job: Job, batching: Batching 
             raise DeploymentRejected(
                 f"Deployment {locked.pk} is {locked.status}; only a ready deployment can take a newer package "
                 "(wait for the current load or update to finish).")
-        locked.status, locked.target_job, locked.message = Deployment.Status.UPDATING, job, ""
+        locked.status, locked.target_job, locked.message = Deployment.Status.UPDATING, job, choice.note
         locked.max_batch_size = batching.max_batch_size if batching.max_batch_size > 1 else 0
         locked.max_batch_time = batching.max_batch_time if batching.max_batch_size > 1 else 0.0
+        locked.allow_other_class = allow_other_class
         locked.save(update_fields=["status", "target_job", "message", "max_batch_size", "max_batch_time",
-                                   "updated_at"])
+                                   "allow_other_class", "updated_at"])
         # The deploy task brings the engine in line with the row: it loads
         # target_job's package because the row says updating.
-        taskqueue.send_on_commit(taskqueue.DEPLOY_TASK, args=[locked.pk], queue=taskqueue.SERVING_QUEUE)
+        _send(taskqueue.DEPLOY_TASK, locked.pk)
     return locked
 
 
@@ -142,7 +215,7 @@ def deployment_stop(*, deployment: Deployment) -> Deployment:
     with transaction.atomic():
         deployment.status = Deployment.Status.STOPPING
         deployment.save(update_fields=["status", "updated_at"])
-        taskqueue.send_on_commit(taskqueue.UNDEPLOY_TASK, args=[deployment.pk], queue=taskqueue.SERVING_QUEUE)
+        _send(taskqueue.UNDEPLOY_TASK, deployment.pk)
     return deployment
 
 
@@ -150,7 +223,8 @@ def deployment_health(*, deployment: Deployment) -> DeploymentHealth:
     """Ask the engine now: is it live, and is this deployment's model ready to answer?"""
     from deploy.serving.repository import ServingClient, ServingError
 
-    client = ServingClient(settings.SERVING_URL, timeout=HEALTH_TIMEOUT_S)
+    # The admin token: a token-protected model's readiness answers only it (or the model's token).
+    client = ServingClient(settings.SERVING_URL, timeout=HEALTH_TIMEOUT_S, admin_token=settings.SERVING_ADMIN_TOKEN)
     if not client.live():
         return DeploymentHealth(live=False, ready=False, message="The serving engine does not answer.")
     try:
@@ -185,6 +259,73 @@ def _claim(deployment_id: int, expected: tuple[str, ...], claimed: str) -> Deplo
         deployment.status = claimed
         deployment.save(update_fields=["status", "updated_at"])
         return deployment
+
+
+def _send(task: str, deployment_id: int) -> None:
+    taskqueue.send_on_commit(task, args=[deployment_id], queue=taskqueue.SERVING_QUEUE, key=f"{task}:{deployment_id}")
+
+
+# Which message brings a deployment in each unsettled state in line with its row.
+_UNSETTLED = {Deployment.Status.PENDING: taskqueue.DEPLOY_TASK, Deployment.Status.LOADING: taskqueue.DEPLOY_TASK,
+              Deployment.Status.UPDATING: taskqueue.DEPLOY_TASK, Deployment.Status.STOPPING: taskqueue.UNDEPLOY_TASK}
+
+
+def deployment_reap() -> int:
+    """Send again the message of a deployment that has waited too long for it: a broker can lose a
+    message (one handed to a worker that was killed that instant is gone with it), and no row may
+    wait for good. Loads and unloads are idempotent on the row, so a message that was only late
+    costs a no-op. A deployment that is loading or updating gets the engine's load timeout first.
+    Returns the number sent."""
+    now = timezone.now()
+    quick = timedelta(seconds=settings.WHETSTONE_DEPLOYMENT_REDISPATCH_S)
+    slow = quick + timedelta(seconds=2 * settings.SERVING_LOAD_TIMEOUT_S)
+    sent = 0
+    for deployment in Deployment.objects.filter(status__in=list(_UNSETTLED), updated_at__lt=now - quick):
+        wait = slow if deployment.status in (Deployment.Status.LOADING, Deployment.Status.UPDATING) else quick
+        task = _UNSETTLED[deployment.status]
+        last_sent = (OutboxMessage.objects.filter(key=f"{task}:{deployment.pk}").order_by("-id")
+                     .values_list("created_at", flat=True).first())
+        if deployment.updated_at > now - wait or (last_sent is not None and last_sent > now - wait):
+            continue
+        logger.warning("deployment %s has been %s since %s; sending %s again", deployment.pk, deployment.status,
+                       deployment.updated_at.isoformat(timespec="seconds"), task)
+        _send(task, deployment.pk)
+        sent += 1
+    return sent
+
+
+# Served deployments: the engine answers (and counts) calls for them.
+_SERVED = (Deployment.Status.READY, Deployment.Status.UPDATING)
+
+
+def deployment_traffic_sample(*, now=None) -> dict[str, int]:
+    """Record one TrafficSample per served deployment from one read of the engine's metrics page,
+    and drop the samples older than WHETSTONE_TRAFFIC_RETENTION_S. The reaper runs it every
+    WHETSTONE_TRAFFIC_SAMPLE_INTERVAL_S; an engine that does not answer leaves a gap (no sample),
+    which the history shows as minutes without figures. A model the engine has not counted yet
+    is recorded at zero, so its first calls show as an increase."""
+    now = now or timezone.now()
+    pruned, _ = TrafficSample.objects.filter(
+        observed_at__lt=now - timedelta(seconds=settings.WHETSTONE_TRAFFIC_RETENTION_S)).delete()
+    served = list(Deployment.objects.filter(status__in=_SERVED).values_list("pk", "name"))
+    if not served:
+        return {"sampled": 0, "pruned": pruned}
+    try:
+        page = engine_counts(fetch_metrics(settings.SERVING_METRICS_URL))
+    except (MetricsUnavailable, ValueError) as exc:
+        logger.debug("no traffic sample: %s", exc)
+        return {"sampled": 0, "pruned": pruned}
+    samples = []
+    for pk, name in served:
+        counts = page.models.get(name)
+        samples.append(TrafficSample(
+            deployment_id=pk, observed_at=now, engine_started_at=page.started_at,
+            requests=round(counts.success + counts.failure) if counts else 0,
+            errors=round(counts.failure) if counts else 0,
+            latency_buckets=dict(counts.buckets) if counts else {},
+        ))
+    TrafficSample.objects.bulk_create(samples)
+    return {"sampled": len(samples), "pruned": pruned}
 
 
 def deployment_load(*, deployment_id: int) -> None:
@@ -265,9 +406,14 @@ def _first_load(deployment_id: int) -> None:
                         Deployment.Status.LOADING)
     if deployment is None:
         return
+    refusal = _class_check(deployment, deployment.job)
+    if refusal:
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, refusal)
+        return
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-deploy-{deployment.pk}-") as workdir:
             package_dir = get_package(deployment.job, Path(workdir) / "package")
+            stage_reference(deployment.job, package_dir)
             # Stages and loads; a package the engine refuses is unstaged again, so
             # that it cannot stop the engine at its next start.
             deploy_package(_load_client(), package_dir, settings.SERVING_MODEL_ROOT,
@@ -281,7 +427,8 @@ def _first_load(deployment_id: int) -> None:
                        f"{settings.SERVING_LOAD_TIMEOUT_S:g} s ({exc}); {_unloaded(problem)}.")
         else:
             message = f"The serving engine could not load the package: {exc}"
-        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, message)
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, message,
+                accuracy_on_engine=_refused_verdict(deployment, exc))
         return
     except Exception as exc:  # noqa: BLE001 - the row must say why, whatever broke
         # E.g. the task's time limit, mid-load: the load may go on as above, and
@@ -291,7 +438,10 @@ def _first_load(deployment_id: int) -> None:
         _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED,
                 f"{type(exc).__name__}: {exc}" + (f"; {problem}" if problem else ""))
         raise
-    if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY):
+    # A load that worked clears the message (the CLI and the console read a message on a ready
+    # deployment as a problem); the verdict and the class are in their own fields.
+    verdict = _verdict_on_engine(deployment.name)
+    if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY, accuracy_on_engine=verdict):
         # Stopped while it loaded: the unload may have run before the load finished.
         deployment_unload(deployment_id=deployment_id, force=True)
 
@@ -305,6 +455,11 @@ def _roll_out(deployment_id: int) -> None:
     target = deployment.target_job
     if target is None:  # the target job was deleted meanwhile
         _set(deployment, Deployment.Status.READY, "The update was dropped: its job no longer exists.")
+        return
+    refusal = _class_check(deployment, target)
+    if refusal:
+        _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY,
+                f"Update to job {target.pk} refused, still serving job {deployment.job_id}: {refusal}", target_job=None)
         return
     # The row already holds the batching asked for with the update; what the
     # served package was loaded with is in its staged copy, until the new one replaces it.
@@ -320,6 +475,7 @@ def _roll_out(deployment_id: int) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix=f"whetstone-redeploy-{deployment.pk}-") as workdir:
             package_dir = get_package(target, Path(workdir) / "package")
+            stage_reference(target, package_dir)
             redeploy_package(client, package_dir, settings.SERVING_MODEL_ROOT,
                              deployment.name, **_engine_options(deployment))
     except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
@@ -331,11 +487,82 @@ def _roll_out(deployment_id: int) -> None:
         if not isinstance(exc, ServingError):
             raise
         return
+    verdict = _verdict_on_engine(deployment.name)
     if not _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY, "", job=target,
-                   target_job=None):
+                   target_job=None, accuracy_on_engine=verdict):
         # Stopped while the new package loaded: the undeploy may have run before
         # the engine loaded it, and then nothing would unload it.
         deployment_unload(deployment_id=deployment_id, force=True)
+
+
+def _class_check(deployment: Deployment, job: Job) -> str:
+    """Ask the engine its class now (it may have changed since the request) and record it on the
+    row. Returns why the load must not go on ("" when it may): a package measured on another class,
+    which the caller did not accept."""
+    from fleet.services import engine_probe
+
+    engine = engine_probe() or deployment.hardware_class
+    other = bool(engine and package_hardware_class(job) and package_hardware_class(job) != engine)
+    Deployment.objects.filter(pk=deployment.pk).update(hardware_class=engine, measured_on_other_class=other)
+    deployment.hardware_class, deployment.measured_on_other_class = engine, other
+    if other and not deployment.allow_other_class:
+        return _other_class_reason(job, engine)
+    return ""
+
+
+# The fp32 original and the inputs the engine re-checks the package on, staged inside it
+# (deploy/serving/accuracy_on_load.py reads them).
+def stage_reference(job: Job, package_dir: Path) -> None:
+    """Put the job's fp32 original (ONNX only: the engine cannot convert other formats) and its
+    calibration data, if any, under `package_dir/reference/`, for the engine's check on load."""
+    from deploy.serving.accuracy_on_load import INPUTS_DIR, REFERENCE_DIR, REFERENCE_FILE
+    from whetstone import objectstore
+
+    version = job.model_version
+    if version.format != "onnx":
+        return
+    reference = Path(package_dir) / REFERENCE_DIR
+    try:
+        objectstore.get_dir(version.storage_prefix, reference / "model")
+        main = Path("model") / version.storage_key[len(version.storage_prefix) + 1:]
+        if not (reference / main).is_file():  # a store that cannot list: fetch the main file alone
+            objectstore.get_to_path(version.storage_key, reference / main)
+        described = {"model": str(main)}
+        # The job's calibration data: what the request sent, or (once example inputs are merged) the
+        # version's example inputs copied to the job; calibration_source says which.
+        prefix = (job.options or {}).get("calibration_prefix")
+        if prefix:
+            objectstore.get_dir(prefix, reference / INPUTS_DIR)
+            source = (job.options or {}).get("calibration_source")
+            described["inputs"] = f"the job's calibration data ({source})" if source else "the job's calibration data"
+    except Exception:  # noqa: BLE001 - the package still deploys; the engine's verdict says it was not checked
+        logger.warning("job %s: could not stage the fp32 original for the engine's accuracy check", job.pk,
+                       exc_info=True)
+        shutil.rmtree(reference, ignore_errors=True)
+        return
+    (reference / REFERENCE_FILE).write_text(json.dumps(described))
+
+
+def _verdict_on_engine(name: str) -> dict | None:
+    """The engine's accuracy re-check of the model it just loaded (its metadata); None when the
+    engine does not say (an engine older than the check)."""
+    from deploy.serving.repository import ServingError
+
+    try:
+        parameters = _repository_client(HEALTH_TIMEOUT_S * 5).metadata(name).get("parameters") or {}
+    except (ServingError, ValueError):
+        return None
+    return parameters.get("accuracy_on_engine") or None
+
+
+def _refused_verdict(deployment: Deployment, exc) -> dict | None:
+    """The engine refused the package for missing its accuracy budget there: that is the verdict."""
+    from deploy.serving.accuracy_on_load import MISSES_BUDGET
+
+    message = getattr(exc, "message", str(exc))
+    if MISSES_BUDGET not in message:
+        return None
+    return {"hardware_class": deployment.hardware_class, "checked": True, "passes": False, "reason": message}
 
 
 def _roll_back(deployment: Deployment, target: Job, reason, *, cut_short: bool, served: Batching | None) -> None:

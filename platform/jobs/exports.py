@@ -1,7 +1,7 @@
 """Exports of a job's package for other servers: a Triton model repository written
-under the package's own prefix, and a KServe InferenceService that serves the package.
+beside the package under the job's prefix, and a KServe InferenceService that serves the package.
 
-    packages/<job>/                    the package (model.onnx, runtime.json, ...)
+    packages/<job>/attempt-<token>/    the package (model.onnx, runtime.json, ...): job.package_prefix
     packages/<job>/triton/<name>/      config.pbtxt and 1/model.onnx: Triton's
                                        --model-repository is packages/<job>/triton
 
@@ -13,11 +13,13 @@ this module finds the package, checks the names and stores the result.
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 
+from compiler_core.contracts import ContractError, Runtime, Signature
 from deploy.exports.kserve import DNS_1035_LABEL, inference_service_manifest
+
+from .runner import package_root
 from deploy.exports.triton import CONFIG_FILE, check_model_name, export_notes, model_config, model_files
 from jobs.models import Job
 from whetstone import objectstore
@@ -61,14 +63,20 @@ def job_export_triton(*, job: Job, name: str | None = None, max_batch_size: int 
         check_model_name(name)
     except ValueError as exc:
         raise ExportRejected(str(exc), field="name") from exc
-    prefix, repository = job.package_prefix, f"{job.package_prefix}/{TRITON_FOLDER}"
+    # At the job's root, not inside the attempt's package: the address Triton is given stays
+    # packages/<job>/triton, whichever attempt published the package.
+    prefix, repository = job.package_prefix, f"{package_root(job_id=job.pk)}/{TRITON_FOLDER}"
     stored = [key[len(prefix) + 1:] for key in package_keys(job)]
     missing = [f for f in PACKAGE_DESCRIPTION if f not in stored]
     if missing:
         raise ExportRejected(f"Job {job.pk}'s package in object storage has no {' or '.join(missing)}: "
                              "it is incomplete, and there is nothing to describe to Triton.", status_code=409)
-    runtime = json.loads(objectstore.read_text(f"{prefix}/runtime.json"))
-    signature = json.loads(objectstore.read_text(f"{prefix}/signature.json"))
+    try:
+        # Through their contracts: a package whose runtime.json or signature.json is wrong is named, not a 500.
+        runtime = Runtime.read(objectstore.read_text(f"{prefix}/runtime.json"))
+        signature = Signature.read(objectstore.read_text(f"{prefix}/signature.json"))
+    except ContractError as exc:
+        raise ExportRejected(f"Job {job.pk}'s package in object storage is damaged: {exc}", status_code=409) from exc
     try:
         config = model_config(name, signature, runtime, max_batch_size=max_batch_size)
         files = model_files(runtime, [path for path in stored if "/" not in path])

@@ -26,10 +26,17 @@ class Job(models.Model):
     recipe = models.CharField(max_length=20, choices=Recipe.choices, default=Recipe.AUTO)
     options = models.JSONField(default=dict, blank=True)
     device = models.CharField(max_length=10, default="cpu")
+    hardware_class = models.CharField(
+        max_length=80, blank=True, default="", db_index=True,
+        help_text="The class of machine the job is optimized for and runs on (compiler_core/hardware.py); "
+                  "empty for jobs queued before classes existed.")
+    request_group = models.CharField(
+        max_length=40, blank=True, default="", db_index=True,
+        help_text="Shared by the jobs one request fanned out into, one per hardware class.")
     priority = models.PositiveSmallIntegerField(default=0, help_text="0..9; higher runs sooner (CI may raise it).")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    stage = models.CharField(max_length=40, blank=True, default="")
+    stage = models.CharField(max_length=120, blank=True, default="")
     progress = models.PositiveSmallIntegerField(default=0)
     log = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, default="")
@@ -39,6 +46,9 @@ class Job(models.Model):
     worker = models.CharField(max_length=200, blank=True, default="")
     hardware = models.JSONField(default=dict, blank=True, help_text="The worker's CPU model, ISA flags, GPU.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    attempt_token = models.CharField(
+        max_length=40, blank=True, default="",
+        help_text="The current attempt's fence: only the attempt holding it may write to this row.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="When its message was last sent.")

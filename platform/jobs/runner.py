@@ -5,11 +5,21 @@ progress into row updates, and always leaves the row in a final state with the
 reason when something fails. Redelivered messages are safe: a job that ended is
 never run again, and a job another worker is running (fresh heartbeat) is left
 alone.
+
+Each claim is an attempt with a token of its own (the fence). Every write an
+attempt makes to the row (progress, log lines, heartbeat, the final state, the
+report and the package pointer) is conditional on that token still being the
+job's current one. A worker that stalled (SIGSTOP, a VM pause, a long GC) past
+the heartbeat timeout comes back to find its job given to another attempt: its
+writes are refused, it stops its child, and removes what it uploaded. Packages
+are written under the attempt's own prefix, so a stale attempt can never
+overwrite the package the row points at.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 import traceback
 from contextlib import contextmanager
@@ -19,7 +29,7 @@ from typing import Iterator
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from .events import job_finished
@@ -34,8 +44,18 @@ class JobCancelled(Exception):
     pass
 
 
+class AttemptSuperseded(Exception):
+    """This attempt is no longer the job's current one: the reaper gave the job to another
+    attempt while this one was silent. Nothing it does may reach the row or the package."""
+
+
 class JobFailed(Exception):
-    """The job cannot succeed; the message is the reason shown to its owner."""
+    """The job cannot succeed; the message is the reason shown to its owner. `kind` names the
+    compiler core's error type when it is the cause (e.g. NeedsExampleInputs)."""
+
+    def __init__(self, message: str = "", *, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass
@@ -46,16 +66,37 @@ class Deferred:
 
 
 class JobContext:
-    """What a running job's code may do to its own row."""
+    """What a running job's code may do to its own row: only while its attempt is current."""
 
     def __init__(self, job: Job):
         self.job = job
+        self.attempt_token = job.attempt_token
         self._last_write = 0.0
+        self.uploaded_prefixes: list[str] = []
+
+    def _write(self, **fields) -> None:
+        """Update the row if this attempt is still the job's current one; else raise AttemptSuperseded."""
+        updated = Job.objects.filter(pk=self.job.pk, attempt_token=self.attempt_token,
+                                     status=Job.Status.RUNNING).update(**fields)
+        if not updated:
+            raise AttemptSuperseded(f"job {self.job.pk}: attempt {self.job.attempts} was superseded")
 
     def log(self, message: str) -> None:
-        line = f"{timezone.now().isoformat(timespec='seconds')} {message}"
+        # Lines carry their attempt, so that a job run twice reads as two attempts.
+        line = f"{timezone.now().isoformat(timespec='seconds')} [attempt {self.job.attempts}] {message}"
+        self._write(log=[*self.job.log, line], heartbeat_at=timezone.now())
         self.job.log = [*self.job.log, line]
-        Job.objects.filter(pk=self.job.pk).update(log=self.job.log, heartbeat_at=timezone.now())
+
+    def _tolerating_database_outage(self, write) -> None:
+        """Heartbeats and progress may miss a beat while the database restarts: the work goes on.
+        If it stays away past the heartbeat timeout, the reaper gives the job to another attempt
+        once it is back, and this one's next write is refused (fencing)."""
+        try:
+            write()
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("job %s: could not write to its row (%s); carrying on", self.job.pk, exc)
+            if not connection.in_atomic_block:
+                close_old_connections()  # a broken connection: the next write opens a fresh one
 
     def progress(self, stage: str, percent: int, message: str = "") -> None:
         percent = max(0, min(100, int(percent)))
@@ -64,17 +105,31 @@ class JobContext:
             return
         self._last_write = time.monotonic()
         self.job.stage, self.job.progress = stage, max(self.job.progress, percent)
-        Job.objects.filter(pk=self.job.pk).update(
-            stage=stage, progress=self.job.progress, heartbeat_at=timezone.now()
-        )
-        if stage_changed:
-            self.log(f"[{stage}] {message}".rstrip())
+
+        def write() -> None:
+            self._write(stage=stage, progress=self.job.progress, heartbeat_at=timezone.now())
+            if stage_changed:
+                self.log(f"[{stage}] {message}".rstrip())
+
+        self._tolerating_database_outage(write)
 
     def heartbeat(self) -> None:
-        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now())
+        self._tolerating_database_outage(lambda: self._write(heartbeat_at=timezone.now()))
+
+    def package_prefix(self) -> str:
+        """Where this attempt writes its package: a prefix no other attempt writes to. It is
+        published by the final conditional update (run_job), and removed if that is refused."""
+        prefix = f"{package_root(job_id=self.job.pk)}/attempt-{self.attempt_token}"
+        self.uploaded_prefixes.append(prefix)
+        return prefix
 
     def cancel_requested(self) -> bool:
         return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+
+
+def package_root(*, job_id: int) -> str:
+    """Every object of a job's packages (all its attempts, and exports of the published one) lies below this."""
+    return f"packages/{job_id}"
 
 
 def heartbeat_is_fresh(job: Job) -> bool:
@@ -108,6 +163,11 @@ def _claim(job_id: int, worker: str, hardware: dict) -> Job | Deferred | None:
             job.save(update_fields=["status", "finished_at", "error", "log"])
             transaction.on_commit(lambda: job_finished(job))
             return None
+        worker_class = hardware.get("hardware_class", "")
+        if job.hardware_class and worker_class != job.hardware_class:
+            # Delivered to a worker of another class (an operator's queue override, a message of the
+            # plain queue): it is sent again to its own class's queue, never run here.
+            return Deferred(f"the job targets class {job.hardware_class}; this worker is {worker_class or 'unclassed'}")
         limit = settings.WHETSTONE_MAX_RUNNING_JOBS_PER_USER
         if limit:
             # Lock the owner's row so that two workers cannot both take the last slot.
@@ -119,27 +179,54 @@ def _claim(job_id: int, worker: str, hardware: dict) -> Job | Deferred | None:
         job.worker = worker
         job.hardware = hardware
         job.attempts += 1
+        job.attempt_token = f"{job.attempts}-{secrets.token_hex(6)}"
         job.started_at = job.started_at or timezone.now()
         job.heartbeat_at = timezone.now()
         job.error = ""
-        job.save(update_fields=["status", "worker", "hardware", "attempts", "started_at", "heartbeat_at", "error", "log"])
+        job.save(update_fields=["status", "worker", "hardware", "attempts", "attempt_token", "started_at",
+                                "heartbeat_at", "error", "log"])
         return job
 
 
-def _finish(job: Job, status: str, **fields) -> None:
+def _finish(context: JobContext, status: str, **fields) -> bool:
+    """The attempt's last write: one conditional update that ends the job (and, on success,
+    publishes the package pointer). Returns False when the attempt was no longer current."""
+    job = context.job
     job.status = status
     job.finished_at = timezone.now()
     for key, value in fields.items():
         setattr(job, key, value)
-    # Only a job still running may be finished here: a reaper or a canceller
-    # that got there first keeps its verdict.
-    updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=job.worker).update(
-        status=status, finished_at=job.finished_at, log=job.log, **fields
-    )
+    # Only the current attempt of a job still running may finish it: a reaper,
+    # a canceller or a newer attempt that got there first keeps its verdict. A
+    # success is published only if no cancel was asked for meanwhile.
+    current = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempt_token=context.attempt_token)
+    if status == Job.Status.SUCCEEDED:
+        current = current.filter(cancel_requested=False)
+    updated = current.update(status=status, finished_at=job.finished_at, log=job.log, **fields)
     if updated:
         job_finished(job)
     else:
-        logger.warning("job %s was no longer ours to finish (now %s)", job.pk, Job.objects.get(pk=job.pk).status)
+        logger.warning("job %s: attempt %s was no longer current (the job is now %s); its verdict is dropped",
+                       job.pk, context.attempt_token, Job.objects.get(pk=job.pk).status)
+    return bool(updated)
+
+
+def _remove_uploads(context: JobContext, *, keep: str = "", whole_job: bool = False) -> None:
+    """Remove what this attempt uploaded (with `whole_job`, what any attempt of the job left), but
+    `keep`. The object store being down leaves orphans: they are never pointed at, and go with the
+    job's model when it is purged."""
+    from whetstone import objectstore
+
+    try:
+        if whole_job:
+            keys = objectstore.list_keys(package_root(job_id=context.job.pk))
+        else:
+            keys = [key for prefix in context.uploaded_prefixes for key in objectstore.list_keys(prefix)]
+        for key in keys:
+            if not (keep and key.startswith(keep + "/")):
+                objectstore.delete_key(key)
+    except Exception:  # noqa: BLE001 - an unreachable store must not change the job's verdict
+        logger.warning("job %s: could not remove its unpublished objects", context.job.pk, exc_info=True)
 
 
 @contextmanager
@@ -152,20 +239,44 @@ def run_job(job_id: int, *, worker: str, hardware: dict) -> Iterator[JobContext 
         return
     job = claimed
     context = JobContext(job)
-    context.log(f"started on {worker} (attempt {job.attempts})")
     try:
+        context.log(f"started on {worker} (attempt {job.attempts})")
         yield context
+    except AttemptSuperseded:
+        logger.warning("job %s: attempt %s was superseded while it ran; it stops and publishes nothing",
+                       job.pk, context.attempt_token)
+        _remove_uploads(context)
+        return
     except JobCancelled:
-        context.log("cancelled")
-        _finish(job, Job.Status.CANCELLED)
+        _end(context, Job.Status.CANCELLED, "cancelled")
     except JobFailed as exc:
-        context.log(f"failed: {str(exc).splitlines()[0] if str(exc) else 'error'}")
-        _finish(job, Job.Status.FAILED, error=str(exc))
+        _end(context, Job.Status.FAILED, f"failed: {str(exc).splitlines()[0] if str(exc) else 'error'}",
+             error=str(exc))
     except BaseException as exc:  # noqa: BLE001 - the row must record every failure, time limits too
-        context.log(f"failed: {type(exc).__name__}: {exc}")
-        _finish(job, Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
+        _end(context, Job.Status.FAILED, f"failed: {type(exc).__name__}: {exc}",
+             error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
         if not isinstance(exc, Exception):
             raise
     else:
-        context.log("succeeded")
-        _finish(job, Job.Status.SUCCEEDED, progress=100, report=job.report, package_prefix=job.package_prefix)
+        _end(context, Job.Status.SUCCEEDED, "succeeded", progress=100, report=job.report,
+             package_prefix=job.package_prefix)
+
+
+def _end(context: JobContext, status: str, line: str, **fields) -> None:
+    """Log the end, finish the row, and keep only what the row now points at."""
+    try:
+        if status == Job.Status.SUCCEEDED and context.cancel_requested():
+            # Asked after the last cancel check, while the package was being published:
+            # a cancel that was accepted is honoured, and the package is removed.
+            status, line, fields = Job.Status.CANCELLED, "cancelled", {}
+        context.log(line)
+        finished = _finish(context, status, **fields)
+        if not finished and status == Job.Status.SUCCEEDED and context.cancel_requested():
+            status, fields = Job.Status.CANCELLED, {}
+            context.log("cancelled")
+            finished = _finish(context, status)
+    except AttemptSuperseded:
+        finished = False
+    # The attempt that ends the job clears what earlier attempts of it left (a worker killed while
+    # uploading); one that was superseded removes only its own uploads.
+    _remove_uploads(context, keep=fields.get("package_prefix", "") if finished else "", whole_job=finished)

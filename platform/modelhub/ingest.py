@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import lzma
 import os
 import posixpath
 import shutil
 import stat
+import struct
 import tarfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable
@@ -117,17 +120,87 @@ def _safe_member_path(name: str) -> str:
     return normalized
 
 
+# What a file system and an object store take: one name up to 255 bytes (ext4, xfs), and a
+# whole path short enough that "models/<id>/v<n>/" + path stays inside S3's 1024-byte keys.
+MAX_MEMBER_NAME_BYTES = 255
+MAX_MEMBER_PATH_BYTES = 512
+
+
+def _member_path(name: str, archive_name: str) -> str:
+    """The member's relative path, refused when it escapes, names nothing, or cannot be a file name here."""
+    relative = _safe_member_path(name)
+    if "\x00" in name or relative in ("", "."):
+        raise ModelRejected(f"{archive_name}: the archive member {name!r} is not a file name; every member "
+                            "needs a name of its own (not '.', not empty).")
+    if (len(relative.encode()) > MAX_MEMBER_PATH_BYTES
+            or any(len(part.encode()) > MAX_MEMBER_NAME_BYTES for part in relative.split("/"))):
+        raise ModelRejected(f"{archive_name}: the archive member {name[:60]!r}... has a name too long to store: "
+                            f"at most {MAX_MEMBER_NAME_BYTES} bytes per name and {MAX_MEMBER_PATH_BYTES} bytes "
+                            "per path are accepted.")
+    return relative
+
+
+class _Layout:
+    """The folders and files an archive lays out: refuses a path that is both, or a file twice,
+    before anything is written (the disk would refuse it half-way through)."""
+
+    def __init__(self, archive_name: str):
+        self.archive_name = archive_name
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+
+    def _conflict(self, path: str) -> ModelRejected:
+        return ModelRejected(f"{self.archive_name}: {path!r} is both a file and a folder in the archive; "
+                             "a path can be only one of them.")
+
+    def add(self, relative: str, *, is_folder: bool) -> None:
+        parts = relative.split("/")
+        parents = {"/".join(parts[:i]) for i in range(1, len(parts))}
+        clash = parents & self.files
+        if clash:
+            raise self._conflict(min(clash))
+        if is_folder:
+            if relative in self.files:
+                raise self._conflict(relative)
+            self.folders.add(relative)
+        else:
+            if relative in self.files:
+                raise ModelRejected(f"{self.archive_name} holds {relative!r} twice; each path may appear once.")
+            if relative in self.folders:
+                raise self._conflict(relative)
+            self.files.add(relative)
+        self.folders |= parents
+
+
+# Raised while reading a member's bytes out of a damaged archive (bz2 and gzip raise OSError).
+_DAMAGED_READ = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, tarfile.TarError, struct.error, OSError)
+
+
+def _damaged(archive_name: str, member: str, exc: BaseException) -> ModelRejected:
+    return ModelRejected(f"{archive_name}: the member {member!r} is damaged and cannot be unpacked ({exc}); the "
+                         "archive was corrupted or cut short on the way. Nothing was stored.")
+
+
 def _archive_limits() -> tuple[int, int]:
     return settings.MODELHUB_ARCHIVE_MAX_MEMBERS, settings.MODELHUB_ARCHIVE_MAX_EXPANDED_BYTES
 
 
-def _copy_bounded(source: BinaryIO, target: Path, *, budget: int, archive_name: str) -> tuple[int, str]:
-    """Copy one member, counting real bytes (declared sizes can lie)."""
+def _copy_bounded(source: BinaryIO, target: Path, *, budget: int, archive_name: str,
+                  member: str) -> tuple[int, str]:
+    """Copy one member, counting real bytes (declared sizes can lie). A read that fails is a
+    damaged archive (the user's); a write that fails is the server's and is not disguised."""
     digest = hashlib.sha256()
     size = 0
     target.parent.mkdir(parents=True, exist_ok=True)
+
+    def read() -> bytes:
+        try:
+            return source.read(CHUNK)
+        except _DAMAGED_READ as exc:
+            raise _damaged(archive_name, member, exc) from exc
+
     with open(target, "wb") as out:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
+        for chunk in iter(read, b""):
             size += len(chunk)
             if size > budget:
                 raise ModelRejected(_expands_message(archive_name))
@@ -153,29 +226,48 @@ def extract_zip(path: Path, into: Path, *, archive_name: str) -> list[StagedFile
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         _check_member_count(len(infos), archive_name)
-        members = []
+        members, layout = [], _Layout(archive_name)
         for info in infos:
-            relative = _safe_member_path(info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ModelRejected(f"The archive member {info.filename!r} is a symbolic link; links are not accepted.")
-            if not info.is_dir():
-                members.append((info, relative))
+            if info.filename.endswith("/"):  # ZipInfo.is_dir() fails on an empty name
+                relative = _safe_member_path(info.filename)
+                if relative != ".":
+                    layout.add(_member_path(info.filename, archive_name), is_folder=True)
+                continue
+            relative = _member_path(info.filename, archive_name)
+            layout.add(relative, is_folder=False)
+            members.append((info, relative))
         if sum(info.file_size for info, _ in members) > limit:
             raise ModelRejected(_expands_message(archive_name))
         staged, budget = [], limit
         for info, relative in members:
-            with archive.open(info) as source:
-                size, digest = _copy_bounded(source, into / relative, budget=budget, archive_name=archive_name)
+            with _open_zip_member(archive, info, archive_name) as source:
+                size, digest = _copy_bounded(source, into / relative, budget=budget, archive_name=archive_name,
+                                             member=info.filename)
             budget -= size
             staged.append(StagedFile(relative, size, digest))
     return staged
 
 
+def _open_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, archive_name: str) -> BinaryIO:
+    try:
+        return archive.open(info)
+    except NotImplementedError as exc:
+        raise ModelRejected(f"{archive_name}: the member {info.filename!r} uses a compression method this server "
+                            f"cannot read ({exc}); use stored, deflate, bzip2 or lzma.") from exc
+    except RuntimeError as exc:  # zipfile's words for "encrypted, password required"
+        raise ModelRejected(f"{archive_name}: the member {info.filename!r} is encrypted; send an archive "
+                            "without a password.") from exc
+    except (zipfile.BadZipFile, ValueError, *_DAMAGED_READ) as exc:
+        raise _damaged(archive_name, info.filename, exc) from exc
+
+
 def extract_tar(path: Path, into: Path, *, archive_name: str) -> list[StagedFile]:
     _, limit = _archive_limits()
     max_members, _ = _archive_limits()
-    staged, budget, count = [], limit, 0
+    staged, budget, count, layout = [], limit, 0, _Layout(archive_name)
     with tarfile.open(path, "r:*") as archive:
         for member in archive:  # streamed: a huge member list is refused before it is all read
             count += 1
@@ -184,13 +276,18 @@ def extract_tar(path: Path, into: Path, *, archive_name: str) -> list[StagedFile
             if member.issym() or member.islnk():
                 raise ModelRejected(f"The archive member {member.name!r} is a link; links are not accepted.")
             if member.isdir():
+                if relative != ".":
+                    layout.add(_member_path(member.name, archive_name), is_folder=True)
                 continue
             if not member.isfile():
                 raise ModelRejected(f"The archive member {member.name!r} is not a regular file.")
+            relative = _member_path(member.name, archive_name)
+            layout.add(relative, is_folder=False)
             if member.size > budget:
                 raise ModelRejected(_expands_message(archive_name))
             source = archive.extractfile(member)
-            size, digest = _copy_bounded(source, into / relative, budget=budget, archive_name=archive_name)
+            size, digest = _copy_bounded(source, into / relative, budget=budget, archive_name=archive_name,
+                                         member=member.name)
             budget -= size
             staged.append(StagedFile(relative, size, digest))
     return staged
@@ -205,26 +302,42 @@ def _is_tar(path: Path) -> bool:
 
 # --- formats ----------------------------------------------------------------
 
-def _torch_zip_kind(names: Iterable[str]) -> str | None:
-    """torch.save and torch.jit.save both write a zip with <root>/data.pkl; TorchScript adds code/."""
-    names = list(names)
-    if not any(n.endswith("/data.pkl") or n == "data.pkl" for n in names):
-        return None
-    if any("/code/" in n or n.endswith("/constants.pkl") for n in names):
-        return "torchscript"
-    return "pytorch"
+def _torch_file_or_reject(path: Path, name: str):
+    """The PyTorch kind of `path` (None when it is not a PyTorch file), read as data: a pickle is
+    judged by its opcodes and never unpickled here. Files that would run code are refused."""
+    from compiler_core.frontends.torch_files import (
+        UnsafeTorchFile, check_pt2_archive, classify, refusal_message, unsafe_pt2_message,
+    )
+
+    try:
+        found = classify(path)
+    except UnsafeTorchFile as exc:
+        raise ModelRejected(f"{name} looks like a PyTorch file but cannot be read as data: {exc}. Export the "
+                            'model: torch.export.save(torch.export.export(model, example_inputs), "model.pt2")'
+                            ) from exc
+    if found is not None and found.kind == "pt2":
+        try:
+            check_pt2_archive(path)
+        except UnsafeTorchFile as exc:
+            raise ModelRejected(unsafe_pt2_message(name, str(exc))) from exc
+    if found is not None and found.kind in ("pickle", "weights"):
+        raise ModelRejected(refusal_message(found.kind, name, unsafe_globals=found.unsafe_globals))
+    return found
 
 
-def _tensorflow_converter_installed() -> bool:
-    return importlib.util.find_spec("tf2onnx") is not None and importlib.util.find_spec("tensorflow") is not None
+# What each accepted PyTorch kind is stored as, and its ModelVersion.format.
+_TORCH_STORED = {"pt2": ("model.pt2", "pytorch-export"), "torchscript": ("model.pt", "torchscript")}
 
 
 def _tensorflow_or_reject(kind: str, name: str) -> None:
-    if not _tensorflow_converter_installed():
-        raise ModelRejected(
-            f"{name} is a TensorFlow {kind}, but this server has no TensorFlow converter (tensorflow + tf2onnx) "
-            "installed. Convert it to ONNX first (python -m tf2onnx.convert), or ask your operator to install one."
-        )
+    """TensorFlow files are refused whatever is installed: the compiler core has no TensorFlow front
+    end, and a SavedModel is a program (its graph may read and write files) that would have to be run
+    to convert it. Once `make bench` installed tensorflow and tf2onnx into the same environment, this
+    door used to accept SavedModels that no job could then optimize."""
+    raise ModelRejected(
+        f"{name} is a TensorFlow {kind}; Whetstone takes ONNX and PyTorch exports. Convert it to ONNX on "
+        "your side, where running it is safe: python -m tf2onnx.convert --saved-model DIR --output model.onnx "
+        "(or --graphdef for a frozen graph, --tflite for a .tflite file).")
 
 
 def _pick_onnx(files: list[StagedFile], name: str) -> str:
@@ -251,8 +364,8 @@ def stage(*, root: Path, received: Path, filename: str, size: int, sha256: str,
           extra_files: list[tuple[str, Path]] | None = None) -> StagedModel:
     """Decide what `received` is and lay the model's files out under root/content."""
     if size == 0:
-        raise ModelRejected(f"{filename}: the file is empty. Expected an ONNX model (.onnx), a TorchScript or "
-                            "PyTorch module file (.pt), or an archive (.zip, .tar.gz) of an ONNX model with "
+        raise ModelRejected(f"{filename}: the file is empty. Expected an ONNX model (.onnx), a PyTorch "
+                            "exported program (.pt2, torch.export.save) or TorchScript file (.pt), or an archive (.zip, .tar.gz) of an ONNX model with "
                             "external data or a TensorFlow SavedModel.")
     content = root / "content"
     content.mkdir(parents=True, exist_ok=True)
@@ -265,18 +378,17 @@ def stage(*, root: Path, received: Path, filename: str, size: int, sha256: str,
         try:
             with zipfile.ZipFile(received) as archive:
                 names = archive.namelist()
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, ValueError, struct.error, OverflowError, EOFError) as exc:
             raise ModelRejected(f"{filename} starts like a zip archive but cannot be read ({exc}): it is "
                                 "truncated or damaged.") from exc
-        torch_kind = _torch_zip_kind(names)
-        if torch_kind:
-            # A TorchScript/PyTorch file is a zip by design: stored as it is, never unpacked or unpickled here.
-            for name in names:
-                _safe_member_path(name)
-            main = "model.pt"
+        for name in names:
+            _safe_member_path(name)
+        torch_file = _torch_file_or_reject(received, filename)
+        if torch_file is not None:
+            # A .pt2 or TorchScript file is a zip by design: stored as it is, never unpacked or loaded here.
+            main, base.format = _TORCH_STORED[torch_file.kind]
             shutil.move(received, content / main)
-            base.main, base.files = main, [StagedFile(main, size, sha256)]
-            base.format, base.framework = torch_kind, "pytorch"
+            base.main, base.files, base.framework = main, [StagedFile(main, size, sha256)], "pytorch"
             return base
         files = extract_zip(received, content, archive_name=filename)
         return _classify_archive(base, files, filename)
@@ -285,15 +397,13 @@ def stage(*, root: Path, received: Path, filename: str, size: int, sha256: str,
             raise ModelRejected(f"{filename} is not a readable tar or zip archive: it is truncated or damaged.")
         try:
             files = extract_tar(received, content, archive_name=filename)
-        except (tarfile.TarError, EOFError, OSError) as exc:
+        except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
             raise ModelRejected(f"{filename} could not be unpacked ({exc}): the archive is truncated or damaged.") from exc
         return _classify_archive(base, files, filename)
     if head.startswith(b"\x80"):
-        main = "model.pt"
-        shutil.move(received, content / main)
-        base.main, base.files = main, [StagedFile(main, size, sha256)]
-        base.format, base.framework = "pytorch", "pytorch"
-        return base
+        _torch_file_or_reject(received, filename)  # a raw pickle is never accepted; this says why
+        raise ModelRejected(f"{filename} is a Python pickle that Whetstone does not read. Export the model: "
+                            'torch.export.save(torch.export.export(model, example_inputs), "model.pt2")')
     if filename.lower().endswith(".pb"):
         _tensorflow_or_reject("frozen graph", filename)
         main = "frozen_graph.pb"
@@ -347,6 +457,16 @@ def _classify_archive(base: StagedModel, files: list[StagedFile], filename: str)
 def inspect_staged(staged: StagedModel) -> dict:
     """Signature and graph statistics. ONNX is parsed here; other formats are only
     described (their conversion runs in the compiler core's sandbox, not in the web process)."""
+    if staged.format == "pytorch-export":
+        from compiler_core.frontends.torch_files import pt2_signature
+
+        try:
+            # Read from the program's JSON (already checked at staging), never by loading it.
+            signature = pt2_signature(staged.root / "content" / staged.main)
+        except (KeyError, TypeError, ValueError, AttributeError, OSError):
+            signature = {"inputs": [], "outputs": []}
+        return {"format": staged.format, "framework": staged.framework, "signature": signature,
+                "note": "Graph statistics are computed when the model is converted to ONNX."}
     if staged.format != "onnx":
         return {"format": staged.format, "framework": staged.framework, "signature": {"inputs": [], "outputs": []},
                 "note": "Signature and graph statistics are computed when the model is converted to ONNX."}

@@ -43,6 +43,10 @@ class RegisteredModel(models.Model):
         "ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The newest version that is ready (kept here so that a list page needs no per-row query).",
     )
+    # How the console turns a picture into this model's input (modelhub/preprocessing.py); null: the defaults.
+    preprocessing = models.JSONField(null=True, blank=True, default=None)
+    # Class names for the try-it form's top-k scores (modelhub/labels.py); null: none saved.
+    labels = models.JSONField(null=True, blank=True, default=None)
     # name + description + tags, lower-cased: what keyword search matches.
     search_text = models.TextField(blank=True, default="")
     # A deleted model disappears at once; a background task purges its objects and rows.
@@ -76,7 +80,9 @@ class ModelVersion(models.Model):
     class Format(models.TextChoices):
         ONNX = "onnx", "ONNX"
         TORCHSCRIPT = "torchscript", "TorchScript"
-        PYTORCH = "pytorch", "PyTorch module file (torch.save)"
+        PYTORCH_EXPORT = "pytorch-export", "PyTorch exported program (torch.export .pt2)"
+        # Full pickles are refused at upload now (they run code when loaded); kept for older rows.
+        PYTORCH = "pytorch", "PyTorch pickle (torch.save; no longer accepted)"
         TF_SAVEDMODEL = "tf-savedmodel", "TensorFlow SavedModel"
         TF_FROZEN_GRAPH = "tf-frozen-graph", "TensorFlow frozen graph"
 
@@ -113,6 +119,12 @@ class ModelVersion(models.Model):
     # inspection["node_counts"], kept apart so that a list page need not read the whole inspection.
     node_counts = models.JSONField(null=True, blank=True)
     inspection = models.JSONField(default=dict)
+    # Example inputs its jobs use when they bring no calibration data (modelhub/examples.py):
+    # {"prefix", "files": [{name, key, size_bytes, sha256, shapes: {input: shape}}], "updated_at"}; {} when none.
+    examples = models.JSONField(default=dict, blank=True)
+    # A Hugging Face tokenizer.json that turns text into this version's token-id inputs (modelhub/tokenizer.py):
+    # {"prefix", "key", "name", "size_bytes", "sha256", "kind", "vocab_size", "pad_token", "updated_at"}; {} when none.
+    tokenizer = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

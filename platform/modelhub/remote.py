@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,6 +13,11 @@ from django.conf import settings
 from .ingest import CHUNK, ModelRejected
 
 SCHEMES = ("s3", "oss")
+# S3's and OSS's bucket naming rule. The endpoint is the operator's (MODELHUB_S3_ENDPOINT_URL,
+# MODELHUB_OSS_ENDPOINT_URL); the user names only a bucket and a key, and with virtual-host
+# addressing the bucket becomes part of the host name: "host:port", "user@host" or an IP
+# address must never get that far.
+_BUCKET = re.compile(r"^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def parse(uri: str) -> tuple[str, str, str]:
@@ -21,6 +27,10 @@ def parse(uri: str) -> tuple[str, str, str]:
         raise ModelRejected(
             f"{uri!r} is not an object URI the ModelHub can read: expected s3://bucket/key or oss://bucket/key "
             "naming one object (a model file or an archive).", field="uri")
+    if not _BUCKET.match(bucket):
+        raise ModelRejected(
+            f"{bucket!r} is not a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, not an IP "
+            "address. The server reads only from its configured object store endpoint.", field="uri")
     return parsed.scheme, bucket, key
 
 

@@ -77,8 +77,10 @@ def model_search(*, queryset: QuerySet[RegisteredModel], query: str) -> QuerySet
     """Fuzzy keyword search over name, description and tags.
 
     PostgreSQL: every word matches as a substring or by trigram word similarity
-    (typo-tolerant, GIN-indexed), best matches first. Elsewhere: every word must
-    appear as a substring.
+    (typo-tolerant, GIN-indexed), best matches first. Elsewhere (SQLite, the embedded
+    default): every word matches as a substring or within a few edits of a word of the
+    text (`fuzzy.py`: a bigram filter in SQL, then edit distances over the rows left),
+    best matches first too.
     """
     words = " ".join(query.split())[:200].lower().split()
     if not words:
@@ -91,9 +93,9 @@ def model_search(*, queryset: QuerySet[RegisteredModel], query: str) -> QuerySet
         for word in words:
             queryset = queryset.filter(Q(search_text__contains=word) | Q(search_text__trigram_word_similar=word))
         return queryset.annotate(relevance=TrigramWordSimilarity(" ".join(words), "search_text"))
-    for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    from .fuzzy import fuzzy_search
+
+    return fuzzy_search(queryset, query)
 
 
 def model_latest_version(*, model: RegisteredModel) -> ModelVersion | None:

@@ -302,14 +302,14 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
 # --- edit, delete -------------------------------------------------------------
 
 def model_update(*, model: RegisteredModel, user, **changes) -> RegisteredModel:
-    """Change the name, description, card, tags or visibility; the files never change."""
+    """Change the name, description, card, tags, visibility, preprocessing or labels; the files never change."""
     tags = _clean_tags(changes.pop("tags")) if "tags" in changes else None
     visibility = changes.get("visibility", model.visibility)
     team = changes.get("team", model.team)
     if "visibility" in changes or "team" in changes:
         _check_visibility(user=user, visibility=visibility, team=team)
         changes["team"] = team if visibility == Visibility.TEAM else None
-    for field_name in ("name", "description", "card", "visibility", "team"):
+    for field_name in ("name", "description", "card", "visibility", "team", "preprocessing", "labels"):
         if field_name in changes:
             setattr(model, field_name, changes[field_name])
     try:
@@ -343,13 +343,19 @@ def model_purge(*, model_id: int) -> int:
     Returns the number of objects removed.
     """
     from jobs.models import Job
+    from jobs.runner import package_root
 
     model = RegisteredModel.objects.filter(pk=model_id, deleted_at__isnull=False).first()
     if model is None:
         return 0
     removed = objectstore.delete_prefix(f"models/{model.pk}")
-    for prefix in Job.objects.filter(model_version__model=model).exclude(package_prefix="").values_list(
-            "package_prefix", flat=True):
+    # Every attempt's objects of every job, published or not, and the published packages.
+    prefixes = set()
+    for job_id, published in Job.objects.filter(model_version__model=model).values_list("pk", "package_prefix"):
+        prefixes.add(package_root(job_id=job_id))
+        if published and not published.startswith(package_root(job_id=job_id) + "/"):
+            prefixes.add(published)
+    for prefix in sorted(prefixes):
         removed += objectstore.delete_prefix(prefix)
     model.delete()
     logger.info("purged model %s: %s objects", model_id, removed)
@@ -402,3 +408,53 @@ def official_models_seed(*, work_dir: Path) -> list[tuple[str, str]]:
                                   source=Source.OFFICIAL)
                 outcomes.append((template.name, "new version"))
     return outcomes
+
+
+def model_sweep_orphans(*, older_than) -> int:
+    """Remove version objects no row points at: an upload cut off before its row was committed (the
+    web process killed mid-request), or the objects of a model whose rows are gone. Only objects
+    older than `older_than` are removed, so an upload in progress is never touched."""
+    cutoff = timezone.now() - older_than
+    try:
+        folders, _ = objectstore.listdir("models")
+    except FileNotFoundError:
+        return 0
+    ids = [int(name) for name in folders if name.isdigit()]
+    numbers: dict[int, set[int]] = {model_id: set() for model_id in
+                                    RegisteredModel.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+    example_sets: set[str] = set()
+    tokenizer_sets: set[str] = set()
+    for model_id, number, examples, tokenizer in ModelVersion.objects.filter(model_id__in=ids).values_list(
+            "model_id", "number", "examples", "tokenizer"):
+        numbers[model_id].add(number)
+        if (examples or {}).get("prefix"):
+            example_sets.add(examples["prefix"])
+        if (tokenizer or {}).get("prefix"):
+            tokenizer_sets.add(tokenizer["prefix"])
+    removed = 0
+    for model_id in ids:
+        if model_id in numbers:
+            versions, _ = objectstore.listdir(f"models/{model_id}")
+            orphans = [f"models/{model_id}/{name}" for name in versions
+                       if name.startswith("v") and name[1:].isdigit() and int(name[1:]) not in numbers[model_id]]
+            # Example-input sets no version holds: replaced or removed while the store was away, or
+            # written by a request that died before its row was saved. (Jobs hold copies of their own.)
+            if "examples" in versions:
+                for key in objectstore.list_keys(f"models/{model_id}/examples"):
+                    if key.rsplit("/", 1)[0] not in example_sets and objectstore.modified_at(key) < cutoff:
+                        objectstore.delete_key(key)
+                        removed += 1
+            # Tokenizers no version holds, for the same reasons.
+            if "tokenizers" in versions:
+                for key in objectstore.list_keys(f"models/{model_id}/tokenizers"):
+                    if key.rsplit("/", 1)[0] not in tokenizer_sets and objectstore.modified_at(key) < cutoff:
+                        objectstore.delete_key(key)
+                        removed += 1
+        else:
+            orphans = [f"models/{model_id}"]
+        for prefix in orphans:
+            for key in objectstore.list_keys(prefix):
+                if objectstore.modified_at(key) < cutoff:
+                    objectstore.delete_key(key)
+                    removed += 1
+    return removed

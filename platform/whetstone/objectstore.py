@@ -105,6 +105,19 @@ def delete_prefix(prefix: str) -> int:
     return len(keys)
 
 
+def delete_key(key: str) -> None:
+    default_storage.delete(key)
+
+
+def listdir(prefix: str) -> tuple[list[str], list[str]]:
+    """The folders and files directly below `prefix`; FileNotFoundError when there is nothing."""
+    return default_storage.listdir(prefix)
+
+
+def modified_at(key: str):
+    return default_storage.get_modified_time(key)
+
+
 def exists(key: str) -> bool:
     return default_storage.exists(key)
 

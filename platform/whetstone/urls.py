@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("jobs.api.urls")),
     path("", include("deployments.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("fleet.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

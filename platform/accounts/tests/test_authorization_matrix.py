@@ -21,7 +21,7 @@ import yaml
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from accounts.models import Team
+from accounts.models import Team, TeamInvitation
 from accounts.services import personal_token_create, personal_token_revoke
 from deployments.models import Deployment
 from jobs.models import Job
@@ -57,6 +57,7 @@ class World:
     team: Team
     webhook: Webhook
     upload: PendingUpload
+    invitation: TeamInvitation | None = None
 
 
 def _model(owner, name, visibility, onnx_bytes, team=None) -> RegisteredModel:
@@ -68,10 +69,21 @@ def _model(owner, name, visibility, onnx_bytes, team=None) -> RegisteredModel:
         model=model, number=1, storage_key=key, size_bytes=len(onnx_bytes), sha256="0" * 64,
         files=[{"path": "model.onnx", "size_bytes": len(onnx_bytes), "sha256": "0" * 64}],
         signature={"inputs": [], "outputs": []},
+        tokenizer=_tokenizer(model.pk),
     )
     model.latest_version = version
     model.save()
     return model
+
+
+def _tokenizer(model_id: int) -> dict:
+    """A tokenizer attached to the version, so that reading it answers 200 to those who may."""
+    from tests.support.tokenizer_json import word_level_tokenizer
+
+    prefix = f"models/{model_id}/tokenizers/v1/matrix"
+    key = objectstore.put_stream(f"{prefix}/tokenizer.json", io.BytesIO(word_level_tokenizer().encode()))
+    return {"prefix": prefix, "key": key, "name": "tokenizer.json", "size_bytes": 1, "sha256": "0" * 64,
+            "kind": "WordLevel", "vocab_size": 18, "pad_token": "[PAD]", "updated_at": "2026-01-01T00:00:00+00:00"}
 
 
 @pytest.fixture
@@ -79,7 +91,7 @@ def world(django_user_model, onnx_bytes) -> World:
     users = {name: django_user_model.objects.create_user(username=name, password=None) for name in
              ("owner", "member", "other")}
     users["staff"] = django_user_model.objects.create_user(username="staff", password=None, is_staff=True)
-    team = Team.objects.create(name="vision")
+    team = Team.objects.create(name="vision", owner=users["owner"])
     team.members.add(users["owner"], users["member"])
     private = _model(users["owner"], "private-model", Visibility.PRIVATE, onnx_bytes)
     shared = _model(users["owner"], "team-model", Visibility.TEAM, onnx_bytes, team=team)
@@ -98,8 +110,9 @@ def world(django_user_model, onnx_bytes) -> World:
     upload = PendingUpload.objects.create(owner=users["owner"], filename="big.onnx", size_bytes=10, sha256="0" * 64,
                                           part_size=5 * 1024**2, storage_key="uploads/x/big.onnx", upload_id="u",
                                           expires_at=timezone.now())
+    invitation = TeamInvitation.objects.create(team=team, invitee=users["other"], invited_by=users["owner"])
     return World(users, private, shared, official, job, deployment, token.pk, secret, revoked_secret, team, webhook,
-                 upload)
+                 upload, invitation)
 
 
 def client_for(actor: str, world: World) -> APIClient:
@@ -127,10 +140,31 @@ OFFICIAL_READ = expect(member=ALLOWED, other=ALLOWED)
 OFFICIAL_WRITE = expect(owner=403, token=403, member=403, other=403)
 PERSONAL = expect(staff=404)  # personal tokens are nobody else's business, staff's included
 PUBLIC_ROW = {actor: PUBLIC for actor in ACTORS}
+INVITEE = expect(owner=404, token=404, staff=404, other=ALLOWED)  # an invitation is its invitee's to answer
 
 
 def _file(onnx_bytes):
     return {"file": io.BytesIO(onnx_bytes)}
+
+
+def _tokenizer_file(onnx_bytes):
+    from tests.support.tokenizer_json import word_level_tokenizer
+
+    return {"file": io.BytesIO(word_level_tokenizer().encode())}
+
+
+def _text(onnx_bytes):
+    return {"text": "the cat sat"}
+
+
+def _examples(onnx_bytes):
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez(buffer, x=np.ones((1, 4), np.float32))
+    buffer.seek(0)
+    buffer.name = "batch.npz"
+    return {"files": [buffer]}
 
 
 # (operation id, method, path builder, body builder, format, expectations)
@@ -147,8 +181,18 @@ MATRIX = [
     ("teams_list", "get", lambda w: "/api/v1/teams/", None, None, EVERYONE),
     ("teams_create", "post", lambda w: "/api/v1/teams/", lambda b: {"name": "new-team"}, "json", EVERYONE),
     ("teams_retrieve", "get", lambda w: f"/api/v1/teams/{w.team.pk}/", None, None, TEAM_READ),
-    ("teams_members_create", "post", lambda w: f"/api/v1/teams/{w.team.pk}/members/", lambda b: {"username": "other"}, "json", TEAM_READ),
+    # the owner and admins invite, a plain member may not (test_team_roles: admins, and the other refusals)
+    ("teams_members_create", "post", lambda w: f"/api/v1/teams/{w.team.pk}/members/", lambda b: {"username": "other"}, "json", TEAM_WRITE),
+    # the owner, staff, and the member removing themself; test_team_invitations: a member removing another is 403
     ("teams_members_destroy", "delete", lambda w: f"/api/v1/teams/{w.team.pk}/members/member/", None, None, TEAM_READ),
+    # a member promoting themself is refused; only the owner (or staff) changes roles
+    ("teams_members_partial_update", "patch", lambda w: f"/api/v1/teams/{w.team.pk}/members/member/", lambda b: {"role": "admin"}, "json", TEAM_WRITE),
+    # a member taking the team over is refused; only the owner (or staff) hands it over
+    ("teams_transfer_create", "post", lambda w: f"/api/v1/teams/{w.team.pk}/transfer/", lambda b: {"username": "member"}, "json", TEAM_WRITE),
+    ("teams_leave_create", "post", lambda w: f"/api/v1/teams/{w.team.pk}/leave/", None, None, TEAM_READ),
+    ("team_invitations_list", "get", lambda w: "/api/v1/team-invitations/", None, None, EVERYONE),
+    ("team_invitations_accept_create", "post", lambda w: f"/api/v1/team-invitations/{w.invitation.pk}/accept/", None, None, INVITEE),
+    ("team_invitations_decline_create", "post", lambda w: f"/api/v1/team-invitations/{w.invitation.pk}/decline/", None, None, INVITEE),
     ("models_list", "get", lambda w: "/api/v1/models/", None, None, EVERYONE),
     ("models_create", "post", lambda w: "/api/v1/models/", lambda b: {**_file(b), "name": "fresh"}, "multipart", EVERYONE),
     # the owner's private model
@@ -161,6 +205,13 @@ MATRIX = [
     ("models_versions_download_retrieve", "get", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/download/", None, None, expect()),
     ("models_versions_from_job_create", "post", lambda w: f"/api/v1/models/{w.private.pk}/versions/from-job/", lambda b: {"job": 0}, "json", expect()),
     ("models_optimizations_create", "post", lambda w: f"/api/v1/models/{w.private.pk}/optimizations/", lambda b: {"recipe": "lossless"}, "json", expect()),
+    ("models_versions_examples_retrieve", "get", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/examples/", None, None, expect()),
+    ("models_versions_examples_update", "put", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/examples/", _examples, "multipart", expect()),
+    ("models_versions_examples_destroy", "delete", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/examples/", None, None, expect()),
+    ("models_versions_tokenizer_retrieve", "get", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/tokenizer/", None, None, expect()),
+    ("models_versions_tokenizer_update", "put", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/tokenizer/", _tokenizer_file, "multipart", expect()),
+    ("models_versions_tokenizer_destroy", "delete", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/tokenizer/", None, None, expect()),
+    ("models_versions_tokenize_create", "post", lambda w: f"/api/v1/models/{w.private.pk}/versions/1/tokenize/", _text, "json", expect()),
     # shared with the owner's team: the member reads, only the owner writes
     ("models_retrieve", "get", lambda w: f"/api/v1/models/{w.shared.pk}/", None, None, TEAM_READ),
     ("models_partial_update", "patch", lambda w: f"/api/v1/models/{w.shared.pk}/", lambda b: {"description": "x"}, "json", TEAM_WRITE),
@@ -168,12 +219,26 @@ MATRIX = [
     ("models_versions_list", "get", lambda w: f"/api/v1/models/{w.shared.pk}/versions/", None, None, TEAM_READ),
     ("models_versions_create", "post", lambda w: f"/api/v1/models/{w.shared.pk}/versions/", _file, "multipart", TEAM_WRITE),
     ("models_versions_download_retrieve", "get", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/download/", None, None, TEAM_READ),
+    ("models_versions_examples_retrieve", "get", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/examples/", None, None, TEAM_READ),
+    ("models_versions_examples_update", "put", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/examples/", _examples, "multipart", TEAM_WRITE),
+    ("models_versions_examples_destroy", "delete", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/examples/", None, None, TEAM_WRITE),
+    ("models_versions_tokenizer_retrieve", "get", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/tokenizer/", None, None, TEAM_READ),
+    ("models_versions_tokenizer_update", "put", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/tokenizer/", _tokenizer_file, "multipart", TEAM_WRITE),
+    ("models_versions_tokenizer_destroy", "delete", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/tokenizer/", None, None, TEAM_WRITE),
+    ("models_versions_tokenize_create", "post", lambda w: f"/api/v1/models/{w.shared.pk}/versions/1/tokenize/", _text, "json", TEAM_READ),
     # official: everyone reads, only staff writes
     ("models_retrieve", "get", lambda w: f"/api/v1/models/{w.official.pk}/", None, None, OFFICIAL_READ),
     ("models_partial_update", "patch", lambda w: f"/api/v1/models/{w.official.pk}/", lambda b: {"description": "x"}, "json", OFFICIAL_WRITE),
     ("models_destroy", "delete", lambda w: f"/api/v1/models/{w.official.pk}/", None, None, OFFICIAL_WRITE),
     ("models_versions_create", "post", lambda w: f"/api/v1/models/{w.official.pk}/versions/", _file, "multipart", OFFICIAL_WRITE),
     ("models_versions_from_job_create", "post", lambda w: f"/api/v1/models/{w.official.pk}/versions/from-job/", lambda b: {"job": 0}, "json", OFFICIAL_WRITE),
+    ("models_versions_examples_retrieve", "get", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/examples/", None, None, OFFICIAL_READ),
+    ("models_versions_examples_update", "put", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/examples/", _examples, "multipart", OFFICIAL_WRITE),
+    ("models_versions_examples_destroy", "delete", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/examples/", None, None, OFFICIAL_WRITE),
+    ("models_versions_tokenizer_retrieve", "get", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/tokenizer/", None, None, OFFICIAL_READ),
+    ("models_versions_tokenizer_update", "put", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/tokenizer/", _tokenizer_file, "multipart", OFFICIAL_WRITE),
+    ("models_versions_tokenizer_destroy", "delete", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/tokenizer/", None, None, OFFICIAL_WRITE),
+    ("models_versions_tokenize_create", "post", lambda w: f"/api/v1/models/{w.official.pk}/versions/1/tokenize/", _text, "json", OFFICIAL_READ),
     # the owner's job and deployment
     ("jobs_list", "get", lambda w: "/api/v1/jobs/", None, None, EVERYONE),
     ("jobs_retrieve", "get", lambda w: f"/api/v1/jobs/{w.job.pk}/", None, None, expect()),
@@ -187,6 +252,8 @@ MATRIX = [
     ("deployments_create", "post", lambda w: "/api/v1/deployments/", lambda b: {"job": None}, "json", expect()),
     ("deployments_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
     ("deployments_health_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/health/", None, None, expect()),
+    ("deployments_traffic_retrieve", "get", lambda w: f"/api/v1/deployments/{w.deployment.pk}/traffic/", None, None, expect()),
+    ("deployments_tokenize_create", "post", lambda w: f"/api/v1/deployments/{w.deployment.pk}/tokenize/", _text, "json", expect()),
     ("deployments_redeploy_create", "post", lambda w: f"/api/v1/deployments/{w.deployment.pk}/redeploy/", lambda b: {"job": 0}, "json", expect()),
     ("deployments_destroy", "delete", lambda w: f"/api/v1/deployments/{w.deployment.pk}/", None, None, expect()),
     # presigned uploads: the uploader's alone (this test's object store is local, so they answer 409)
@@ -194,6 +261,8 @@ MATRIX = [
     ("uploads_complete_create", "post", lambda w: f"/api/v1/uploads/{w.upload.pk}/complete/", lambda b: {"name": "big", "parts": [{"part_number": 1, "etag": "e"}]}, "json", PERSONAL),
     ("uploads_destroy", "delete", lambda w: f"/api/v1/uploads/{w.upload.pk}/", None, None, PERSONAL),
     ("analytics_speedups_retrieve", "get", lambda w: "/api/v1/analytics/speedups/", None, None, EVERYONE),
+    # machines, not tenants' things: every signed-in user reads the fleet
+    ("hardware_list", "get", lambda w: "/api/v1/hardware/", None, None, EVERYONE),
     # the owner's webhook: it holds a signing secret, so like a token it is its owner's alone
     ("webhooks_list", "get", lambda w: "/api/v1/webhooks/", None, None, EVERYONE),
     ("webhooks_create", "post", lambda w: "/api/v1/webhooks/", lambda b: {"url": "https://ci.example.com/x"}, "json", EVERYONE),

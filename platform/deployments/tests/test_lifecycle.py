@@ -27,8 +27,8 @@ from deploy.serving.repository_access import ADMIN_TOKEN_ENV
 from deploy.serving.server import stop_server
 from deploy.tests.engines import launch_engine
 from deploy.tests.tiny_packages import FEATURES, write_corrupt_package, write_tiny_package
-from deployments.models import Deployment
-from deployments.services import deployment_load, deployment_unload
+from deployments.models import Deployment, TrafficSample
+from deployments.services import deployment_load, deployment_traffic_sample, deployment_unload
 from jobs.models import Job
 from modelhub.models import ModelVersion, RegisteredModel
 from whetstone import objectstore, taskqueue
@@ -49,6 +49,7 @@ def engine(tmp_path_factory):
 @pytest.fixture
 def serving(settings, engine):
     settings.SERVING_URL = settings.SERVING_PUBLIC_URL = engine.base_url
+    settings.SERVING_METRICS_URL = engine.metrics_url
     settings.SERVING_MODEL_ROOT = engine.models_root
     return engine
 
@@ -56,7 +57,8 @@ def serving(settings, engine):
 @pytest.fixture
 def sent(monkeypatch) -> list:
     messages = []
-    monkeypatch.setattr(taskqueue, "send_on_commit", lambda name, *, args, queue: messages.append((name, args, queue)))
+    monkeypatch.setattr(taskqueue, "send_on_commit",
+                        lambda name, *, args, queue, **options: messages.append((name, args, queue)))
     return messages
 
 
@@ -165,11 +167,25 @@ def test_deploy_redeploy_stop_with_token(api, user, tmp_path, serving, sent):
     deployment = api.get(detail_url).json()
     assert deployment["status"] == "ready", deployment["message"]
     assert api.get(f"{detail_url}health/").json() == {"live": True, "ready": True, "status": "ready", "message": ""}
+    # The reaper's traffic sample before any call: the engine has counted none for this model.
+    assert deployment_traffic_sample()["sampled"] >= 1
+    assert TrafficSample.objects.get(deployment=row).requests == 0
     x = np.random.default_rng(0).normal(size=(2, FEATURES)).astype(np.float32)
     assert infer(deployment["endpoint_url"], x).status_code == 401
     served = infer(deployment["endpoint_url"], x, token)
     assert served.status_code == 200, served.text
     np.testing.assert_allclose(logits(served), load_package(first.package_dir).run({"x": x})["logits"], atol=1e-6)
+    # The engine's own metrics, read through the API: the call just answered is counted and timed.
+    traffic = api.get(f"{detail_url}traffic/").json()
+    assert traffic["reachable"] is True and traffic["requests"] >= 1, traffic
+    assert traffic["latency_ms"]["p50"] is not None and traffic["latency_ms"]["p50"] > 0, traffic
+    # The next sample makes the history's first point: the call, as a rate, timed.
+    deployment_traffic_sample()
+    history = api.get(f"{detail_url}traffic/", {"window": "15m"}).json()["history"]
+    assert history["samples"] == 2, history
+    (minute,) = [point for point in history["points"] if point["requests"] is not None]
+    assert minute["requests"] == traffic["requests"] and minute["requests_per_s"] > 0, minute
+    assert minute["p50_ms"] > 0 and minute["p99_ms"] >= minute["p50_ms"], minute
 
     # redeploy a newer job of the same model: same URL, same token, new weights
     second = make_job(user, tmp_path, seed=2, model=first.model_version.model)

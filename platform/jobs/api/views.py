@@ -4,7 +4,7 @@ import zipfile
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from jobs.exports import ExportRejected, job_export_triton, job_kserve_manifest, package_keys
 from jobs.models import Job
 from jobs.selectors import job_list
-from jobs.services import JobRejected, job_cancel, job_create
+from jobs.services import ALL_CLASSES, JobRejected, job_cancel, optimization_request
 from modelhub.selectors import model_latest_version, model_list
 from whetstone import objectstore
 
@@ -22,6 +22,7 @@ from .filters import JobFilter
 from .serializers import (
     JobSerializer,
     KServeExportQuerySerializer,
+    OptimizationFanOutSerializer,
     OptimizationRequestSerializer,
     TritonExportRequestSerializer,
     TritonExportSerializer,
@@ -30,12 +31,17 @@ from .serializers import (
 
 
 class ModelOptimizationsView(APIView):
+    token_scopes = {"post": "optimize"}
+
     @extend_schema(
         tags=["jobs"],
         summary="Start an optimization of the model's latest version",
         request={"application/json": OptimizationRequestSerializer,
                  "multipart/form-data": OptimizationRequestSerializer},
-        responses={202: JobSerializer},
+        responses={202: PolymorphicProxySerializer(
+            component_name="OptimizationAccepted", serializers=[JobSerializer, OptimizationFanOutSerializer],
+            resource_type_field_name=None)},
+        description="Answers the job; with hardware_class 'all', the request_group and one job per class.",
     )
     def post(self, request, model_id: int):
         model = get_object_or_404(model_list(user=request.user), pk=model_id)
@@ -47,14 +53,19 @@ class ModelOptimizationsView(APIView):
         data = dict(payload.validated_data)
         recipe, device, priority = data.pop("recipe"), data.pop("device"), data.pop("priority")
         calibration = data.pop("calibration", None)
+        hardware_class = data.pop("hardware_class", "").strip()
         try:
-            job = job_create(
+            jobs = optimization_request(
                 owner=request.user, model_version=version, recipe=recipe, options=data, device=device,
-                priority=priority, calibration=calibration,
+                priority=priority, calibration=calibration, hardware_class=hardware_class,
             )
         except JobRejected as exc:
             raise ValidationError({exc.field: [str(exc)]}) from exc
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        context = {"request": request}
+        if hardware_class == ALL_CLASSES:
+            return Response(OptimizationFanOutSerializer({"request_group": jobs[0].request_group, "jobs": jobs},
+                                                         context=context).data, status=status.HTTP_202_ACCEPTED)
+        return Response(JobSerializer(jobs[0], context=context).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(
@@ -64,6 +75,7 @@ class ModelOptimizationsView(APIView):
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = JobSerializer
     filterset_class = JobFilter
+    token_scopes = {"cancel": "optimize", "export_triton": "optimize"}
     ordering_fields = ["created_at", "finished_at"]
 
     def get_queryset(self):

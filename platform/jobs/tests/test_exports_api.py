@@ -124,9 +124,19 @@ def test_a_package_missing_from_object_storage_is_named_not_a_server_error(api, 
     response = export_triton(api, job)
     assert response.status_code == 409 and "has no runtime.json" in response.json()["detail"]
     (local_object_store / f"packages/{job.pk}/model.onnx").unlink()
-    (local_object_store / f"packages/{job.pk}/runtime.json").write_text('{"engine": "onnxruntime"}')
+    (local_object_store / f"packages/{job.pk}/runtime.json").write_text('{"engine": "onnxruntime", "precision": "fp32"}')
     response = export_triton(api, job)
     assert response.status_code == 409 and "model.onnx is missing" in response.json()["detail"]
+
+
+def test_a_runtime_json_that_breaks_its_contract_is_named_not_a_server_error(api, user, tmp_path, local_object_store):
+    """The export reads runtime.json through the runtime contract: a wrong field is named."""
+    job = make_job(user, tmp_path)
+    (local_object_store / f"packages/{job.pk}/runtime.json").write_text(
+        '{"engine": "onnxruntime", "precision": "fp32", "session_options": {"intra_op_num_threads": "many"}}')
+    response = export_triton(api, job)
+    assert response.status_code == 409, response.content
+    assert "session_options.intra_op_num_threads" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("endpoint, triton", [

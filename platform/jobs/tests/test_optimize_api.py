@@ -25,7 +25,12 @@ def test_optimize_queues_a_job_and_sends_it_only_after_commit(api, tmp_path, dja
     body = response.json()
     assert body["status"] == "queued" and body["priority"] == 7 and body["recipe"] == "lossless"
     assert len(callbacks) == 1  # the message goes out once the row is committed
-    assert Job.objects.get().dispatched_at is None
+    # ...and was committed with it, in the outbox, so it is not lost if the broker is away then.
+    from outbox.models import OutboxMessage
+
+    message = OutboxMessage.objects.get()
+    assert (message.task, message.args, message.queue, message.priority, message.sent_at) == (
+        "whetstone.optimize", [body["id"]], "cpu.x86_64-amd-avx2", 7, None)
 
 
 def test_a_format_the_optimizer_cannot_read_is_refused_with_the_reason(api, tmp_path):

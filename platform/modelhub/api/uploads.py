@@ -26,6 +26,7 @@ class UploadViewSet(viewsets.GenericViewSet):
     """Large files: presigned multipart upload straight to S3, then `complete` registers them."""
 
     serializer_class = UploadSerializer
+    token_scopes = {"create": "register", "complete": "register", "destroy": "register"}
     parser_classes = [JSONParser]
     filter_backends = []
     pagination_class = None

@@ -204,18 +204,106 @@ def test_torchscript_is_detected_without_being_loaded(api, tmp_path):
     assert (response.json()["format"], response.json()["framework"]) == ("torchscript", "pytorch")
 
 
-def test_a_pytorch_module_file_is_detected(api, tmp_path):
+EXPORT_LINE = 'torch.export.save(torch.export.export(model, example_inputs), "model.pt2")'
+
+
+class RunsAShellCommand:
+    """Unpickling this calls os.system: what an attacker uploads as a checkpoint."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("writer", ["torch.save", "pickle.dump"])
+def test_a_pickle_that_runs_code_is_refused_and_never_runs(api, tmp_path, writer):
+    import pickle
+
+    torch = pytest.importorskip("torch")
+    marker, path = tmp_path / "pwned", tmp_path / "checkpoint.pt"
+    if writer == "torch.save":
+        torch.save(RunsAShellCommand(marker), str(path))
+    else:
+        path.write_bytes(pickle.dumps(RunsAShellCommand(marker), protocol=2))
+    response = send(api, path.read_bytes(), filename="checkpoint.pt")
+    assert_refused(response, 400, "file", "checkpoint.pt", "pickle", "runs whatever code", "posix.system",
+                   EXPORT_LINE)
+    assert not marker.exists()
+    assert RegisteredModel.objects.count() == 0
+
+
+def test_a_whole_module_pickle_is_refused_with_the_export_line(api, tmp_path):
     torch = pytest.importorskip("torch")
     path = tmp_path / "module.pt"
     torch.save(torch.nn.Linear(4, 2), str(path))
-    response = send(api, path.read_bytes(), filename="module.pt")
+    assert_refused(send(api, path.read_bytes(), filename="module.pt"), 400, "file",
+                   "torch.nn.modules.linear.Linear", "pickle", EXPORT_LINE)
+
+
+@pytest.mark.parametrize("zipped", [True, False])
+def test_a_state_dict_is_refused_because_it_has_no_architecture(api, tmp_path, zipped):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "weights.pth"
+    torch.save(torch.nn.Linear(4, 2).state_dict(), str(path), _use_new_zipfile_serialization=zipped)
+    assert_refused(send(api, path.read_bytes(), filename="weights.pth"), 400, "file",
+                   "weights.pth", "state_dict", "architecture", EXPORT_LINE)
+
+
+def exported_program(tmp_path):
+    torch = pytest.importorskip("torch")
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.linear(x)
+
+    batch = torch.export.Dim("batch", min=1, max=64)
+    program = torch.export.export(Net().eval(), (torch.randn(2, 4),), dynamic_shapes={"x": {0: batch}})
+    path = tmp_path / "net.pt2"
+    torch.export.save(program, str(path))
+    return path
+
+
+def test_an_exported_program_is_registered_as_data(api, tmp_path, local_object_store):
+    response = send(api, exported_program(tmp_path).read_bytes(), filename="net.pt2")
     assert response.status_code == 201, response.content
-    assert response.json()["format"] == "pytorch"
+    assert (response.json()["format"], response.json()["framework"]) == ("pytorch-export", "pytorch")
+    assert response.json()["signature"]["inputs"] == [{"name": "x", "dtype": "float32", "shape": ["batch", 4]}]
+    assert [p.name for p in stored_objects(local_object_store)] == ["model.pt2"]
 
 
-def test_a_tensorflow_savedmodel_needs_a_converter(api):
+def test_an_exported_program_that_would_eval_python_is_refused(api, tmp_path):
+    import json
+
+    path = exported_program(tmp_path)
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in members:
+            if info.filename.endswith("models/net.json") or info.filename.endswith("models/model.json"):
+                graph = json.loads(data)
+                graph["graph_module"]["graph"]["tensor_values"]["x"]["sizes"][0]["as_expr"]["expr_str"] = (
+                    "__import__('os').system('id')")
+                data = json.dumps(graph).encode()
+            target.writestr(info, data)
+    assert_refused(send(api, path.read_bytes(), filename="net.pt2"), 400, "file", "net.pt2", "not arithmetic",
+                   EXPORT_LINE)
+
+
+def test_a_tensorflow_savedmodel_is_refused_with_the_conversion_to_run_whatever_is_installed(api):
+    # Installed or not (make bench installs tensorflow and tf2onnx into the same environment), the
+    # compiler core has no TensorFlow front end: accepting the file would only fail its jobs later.
     archive = tar_of({"my_model/saved_model.pb": b"\x08\x01", "my_model/variables/variables.index": b""})
-    assert_refused(send(api, archive, filename="saved.tar.gz"), 400, "file", "TensorFlow SavedModel", "tf2onnx")
+    assert_refused(send(api, archive, filename="saved.tar.gz"), 400, "file", "TensorFlow SavedModel",
+                   "tf2onnx.convert --saved-model")
+    frozen = tar_of({"graph.pb": b"\x08\x01"})
+    assert_refused(send(api, frozen, filename="frozen.tar.gz"), 400, "file", "TensorFlow frozen graph", "--graphdef")
 
 
 # --- register by URI ----------------------------------------------------------------------
@@ -267,6 +355,9 @@ def test_oss_uris_are_read_through_the_s3_api(api, s3_bucket, onnx_bytes):
     ("s3://no-such-bucket/model.onnx", ["no such bucket"]),
     ("s3://team-models/", ["s3://bucket/key"]),
     ("https://example.com/model.onnx", ["s3://bucket/key"]),
+    ("s3://127.0.0.1:8081/model.onnx", ["not a bucket name"]),
+    ("oss://user@169.254.169.254/latest/meta-data", ["not a bucket name"]),
+    ("s3://169.254.169.254/latest/meta-data", ["not a bucket name"]),
 ])
 def test_unreadable_uris_are_refused_before_anything_is_registered(api, s3_bucket, uri, words):
     assert_refused(register_uri(api, uri), 400, "uri", *words)
@@ -294,3 +385,84 @@ def test_only_allowed_buckets_when_the_operator_lists_them(api, s3_bucket, setti
     settings.MODELHUB_URI_ALLOWED_BUCKETS = ["ml-artifacts"]
     s3_bucket.put_object(Bucket="team-models", Key="m.onnx", Body=onnx_bytes)
     assert_refused(register_uri(api, "s3://team-models/m.onnx"), 403, "uri", "ml-artifacts")
+
+
+# --- damaged and impossible archives (bytes-level) ------------------------------------------
+
+def stored_zip(members: dict[str, bytes], *, compression=zipfile.ZIP_STORED) -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name), data, compress_type=compression)
+    return bytearray(buffer.getvalue())
+
+
+def _first_data_offset(archive: bytearray) -> int:
+    assert archive[:4] == b"PK\x03\x04"
+    name_length, extra_length = int.from_bytes(archive[26:28], "little"), int.from_bytes(archive[28:30], "little")
+    return 30 + name_length + extra_length
+
+
+def _patch_headers(archive: bytearray, *, local: int, central: int, value: int) -> bytearray:
+    """Write a 2-byte field into the first member's local header and its central directory entry."""
+    central_at = archive.index(b"PK\x01\x02")
+    archive[local:local + 2] = value.to_bytes(2, "little")
+    archive[central_at + central:central_at + central + 2] = value.to_bytes(2, "little")
+    return archive
+
+
+def bad_crc(onnx: bytes) -> bytes:
+    archive = stored_zip({"model.onnx": onnx})
+    archive[_first_data_offset(archive) + 10] ^= 0xFF  # the stored bytes no longer match their CRC-32
+    return bytes(archive)
+
+
+def corrupted_deflate(onnx: bytes) -> bytes:
+    archive = stored_zip({"model.onnx": onnx * 4}, compression=zipfile.ZIP_DEFLATED)
+    archive[_first_data_offset(archive)] = 0xFF  # a deflate block of the reserved type 3
+    return bytes(archive)
+
+
+def encrypted(onnx: bytes) -> bytes:
+    return bytes(_patch_headers(stored_zip({"model.onnx": onnx}), local=6, central=8, value=0x1))
+
+
+def unsupported_compression(onnx: bytes) -> bytes:
+    return bytes(_patch_headers(stored_zip({"model.onnx": onnx}), local=8, central=10, value=9))  # deflate64
+
+
+@pytest.mark.parametrize("build, words", [
+    (lambda onnx: zip_of({"weights": b"x", "weights/model.onnx": onnx}), ["weights", "both a file and a folder"]),
+    (lambda onnx: zip_of({"sub/model.onnx": onnx, "sub": b"x"}), ["sub", "both a file and a folder"]),
+    (lambda onnx: bytes(stored_zip({"data/": b"", "data": b"x", "model.onnx": onnx})), ["both a file and a folder"]),
+    (lambda onnx: zip_of({"model.onnx": onnx, "./model.onnx": onnx}), ["model.onnx", "twice"]),
+    (lambda onnx: zip_of({"x" * 296 + ".onnx": onnx}), ["too long"]),
+    (lambda onnx: zip_of({"a/" * 300 + "model.onnx": onnx}), ["too long"]),
+    (lambda onnx: zip_of({".": b"x", "model.onnx": onnx}), ["'.'", "not a file name"]),
+    (bad_crc, ["model.onnx", "damaged", "CRC"]),
+    (corrupted_deflate, ["model.onnx", "damaged"]),
+    (encrypted, ["model.onnx", "encrypted"]),
+    (unsupported_compression, ["model.onnx", "compression"]),
+], ids=["file-then-folder", "folder-then-file", "folder-entry-and-file", "same-name-twice", "300-char-name",
+        "deep-path", "dot", "bad-crc", "corrupted-deflate", "encrypted", "deflate64"])
+def test_a_damaged_or_impossible_zip_is_a_clear_400_and_nothing_is_stored(api, onnx_bytes, build, words):
+    assert_refused(send(api, build(onnx_bytes), filename="model.zip"), 400, "file", *words)
+
+
+@pytest.mark.parametrize("members, words", [
+    ({"weights": b"x", "weights/model.onnx": b"onnx"}, ["both a file and a folder"]),
+    ({"x" * 296 + ".onnx": b"onnx"}, ["too long"]),
+])
+def test_the_same_rules_hold_for_tar_archives(api, members, words):
+    assert_refused(send(api, tar_of(members), filename="m.tar.gz"), 400, "file", *words)
+
+
+def test_a_tar_whose_compressed_stream_is_corrupted_is_a_400(api, onnx_bytes):
+    archive = bytearray(tar_of({"model.onnx": onnx_bytes * 4}))
+    archive[10] = 0xFF  # just past the gzip header: a deflate block of the reserved type 3
+    assert_refused(send(api, bytes(archive), filename="m.tar.gz"), 400, "file", "damaged")
+
+
+def test_the_same_rules_hold_when_registering_by_uri(api, s3_bucket, onnx_bytes):
+    s3_bucket.put_object(Bucket="team-models", Key="broken.zip", Body=bad_crc(onnx_bytes))
+    assert_refused(register_uri(api, "s3://team-models/broken.zip"), 400, "file", "damaged")

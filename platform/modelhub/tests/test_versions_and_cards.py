@@ -42,6 +42,25 @@ def test_versions_are_numbered_and_immutable(api, onnx, tmp_path, local_object_s
     assert api.delete(f"/api/v1/models/{model['id']}/versions/1/").status_code == 405
 
 
+def test_the_signature_served_is_the_signature_contract_and_advice_speaks_the_apis_terms(api, onnx, tmp_path):
+    """A version's signature (and the model's) is compiler_core's Signature, whatever was stored; the
+    inspection's advice names options as API and console users give them."""
+    from compiler_core.contracts import Signature
+    from compiler_core.tests.models import conv_net
+
+    model = register(api, onnx).json()
+    version = api.get(f"/api/v1/models/{model['id']}/versions/1/").json()
+    assert Signature.validate_written(version["signature"]).inputs[0].shape == ["batch", 16]
+    assert Signature.validate_written(api.get(f"/api/v1/models/{model['id']}/").json()["signature"])
+    ModelVersion.objects.update(signature={})  # before inspection has run
+    assert api.get(f"/api/v1/models/{model['id']}/").json()["signature"] == {"inputs": [], "outputs": []}
+    conv = api.post("/api/v1/models/", {"file": io.BytesIO(conv_net(tmp_path / "cnn.onnx").read_bytes()),
+                                         "name": "cnn"}, format="multipart").json()
+    inspection = api.get(f"/api/v1/models/{conv['id']}/versions/1/").json()["inspection"]
+    advice = next(item["why"] for item in inspection["recommendations"] if item["recipe"] == "int8")
+    assert "attach calibration data" in advice and "--calibration" not in advice
+
+
 def test_card_tags_and_visibility_are_editable_by_the_owner(api, onnx, user):
     model = register(api, onnx).json()
     team = api.post("/api/v1/teams/", {"name": "nlp"}, format="json").json()

@@ -4,7 +4,8 @@ from notifications.models import Webhook, WebhookDelivery
 
 
 class WebhookRequestSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=500)
+    url = serializers.URLField(max_length=500, help_text="An http(s) URL on the public internet; loopback, private, "
+                               "link-local and metadata addresses are refused unless the operator allows them.")
     team = serializers.IntegerField(required=False, allow_null=True, help_text="Announce the jobs of a whole team.")
 
 
@@ -24,6 +25,12 @@ class CreatedWebhookSerializer(WebhookSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    error = serializers.CharField(
+        read_only=True,
+        help_text="Why the last attempt failed: the HTTP status (\"HTTP 500\"), a connection failure, or the "
+                  "outbound rule that refused the target. Never what the receiver answered.",
+    )
+
     class Meta:
         model = WebhookDelivery
         fields = ["id", "job", "event", "payload", "status", "attempts", "response_status", "error",

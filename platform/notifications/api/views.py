@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from notifications.models import Webhook
 from notifications.selectors import delivery_list, webhook_list
-from notifications.services import webhook_create
+from notifications.services import WebhookRejected, webhook_create
 
 from .serializers import (
     CreatedWebhookSerializer,
@@ -24,6 +24,7 @@ from .serializers import (
 class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                      viewsets.GenericViewSet):
     serializer_class = WebhookSerializer
+    token_scopes = {"create": "admin", "destroy": "admin"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -45,7 +46,10 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
             team = request.user.teams.filter(pk=payload.validated_data["team"]).first()
             if team is None:
                 raise ValidationError({"team": ["You are not a member of that team."]})
-        hook = webhook_create(owner=request.user, url=payload.validated_data["url"], team=team)
+        try:
+            hook = webhook_create(owner=request.user, url=payload.validated_data["url"], team=team)
+        except WebhookRejected as exc:
+            raise ValidationError({exc.field: [str(exc)]}) from exc
         return Response(CreatedWebhookSerializer(hook).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(tags=["notifications"], summary="The delivery history of a webhook",

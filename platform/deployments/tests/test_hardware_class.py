@@ -1,0 +1,245 @@
+"""Deploy serves the package built for the engine's hardware class; another class's answers 409
+unless the caller overrides, and the deployment is then marked. The engine's accuracy re-check on
+load is recorded in the deployment (against a real engine that declares its own class)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import onnx
+import pytest
+
+from compiler_core.hardware import describe_hardware
+from deploy.serving.server import stop_server
+from deploy.tests.engines import launch_engine
+from deploy.tests.tiny_packages import tiny_classifier, write_tiny_package
+from deployments.models import Deployment
+from deployments.services import deployment_load
+from fleet.services import member_heartbeat
+from jobs.models import Job
+from modelhub.models import ModelVersion, RegisteredModel
+from whetstone import objectstore, taskqueue
+
+pytestmark = pytest.mark.django_db
+
+AVX2, AVX512 = "x86_64-amd-avx2", "x86_64-amd-avx512vnni-bf16"
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list:
+    messages = []
+    monkeypatch.setattr(taskqueue, "send_on_commit",
+                        lambda name, *, args, queue, **options: messages.append((name, args, queue)))
+    return messages
+
+
+def engine_reports(settings, hardware_class):
+    member_heartbeat(kind="engine", name=settings.SERVING_URL, hardware={"hardware_class": hardware_class})
+
+
+def packaged_job(user, tmp_path, *, measured_on: str, version: ModelVersion | None = None, package_seed: int = 0,
+                 request_group: str = "") -> Job:
+    """A succeeded job whose package (the tiny classifier of `package_seed`) was measured on `measured_on`;
+    its model version holds the fp32 original (the tiny classifier of seed 0)."""
+    if version is None:
+        model = RegisteredModel.objects.create(owner=user, name=f"model-{RegisteredModel.objects.count()}")
+        version = ModelVersion.objects.create(model=model, number=1, storage_key=f"models/{model.pk}/v1/model.onnx",
+                                              size_bytes=1, sha256="0" * 64)
+        original = tmp_path / f"original-{model.pk}.onnx"
+        onnx.save(tiny_classifier(0), str(original))
+        objectstore.put_stream(version.storage_key, original.open("rb"))
+    job = Job.objects.create(owner=user, model_version=version, recipe="auto", status=Job.Status.SUCCEEDED,
+                             hardware_class=measured_on, request_group=request_group)
+    package = write_tiny_package(tmp_path / f"package-{job.pk}", seed=package_seed)
+    report = {"hardware_context": {"hardware_class": measured_on}, "accuracy": {"budget": 0.99},
+              "overall": {"speedup": 1.0, "shape": "batch=4"}, "shapes": [{"label": "batch=4", "shape": {"batch": 4}}]}
+    (package / "report.json").write_text(json.dumps(report))
+    job.package_prefix, job.report = f"packages/{job.pk}/attempt-1", report
+    job.save(update_fields=["package_prefix", "report"])
+    objectstore.put_dir(job.package_prefix, package)
+    return job
+
+
+def test_a_package_of_the_engines_class_deploys_as_asked(api, user, tmp_path, settings, sent):
+    engine_reports(settings, AVX512)
+    job = packaged_job(user, tmp_path, measured_on=AVX512)
+    response = api.post("/api/v1/deployments/", {"job": job.pk}, format="json")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["job"] == job.pk and body["hardware_class"] == AVX512 and body["package_hardware_class"] == AVX512
+    assert body["measured_on_other_class"] is False
+
+
+def test_deploy_picks_the_package_built_for_the_engines_class(api, user, tmp_path, settings, sent):
+    engine_reports(settings, AVX2)
+    asked = packaged_job(user, tmp_path, measured_on=AVX512, request_group="g1")
+    for_engine = packaged_job(user, tmp_path, measured_on=AVX2, version=asked.model_version, request_group="g1")
+    packaged_job(user, tmp_path, measured_on=AVX2, version=asked.model_version)  # newer, but of another request
+    body = api.post("/api/v1/deployments/", {"job": asked.pk}, format="json").json()
+    assert body["job"] == for_engine.pk and body["measured_on_other_class"] is False
+    assert f"serving job {for_engine.pk}, built for the engine's class {AVX2}" in body["message"]
+
+
+def test_a_package_of_another_class_is_refused_with_409_and_the_reason_unless_overridden(
+        api, user, tmp_path, settings, sent, other_user):
+    engine_reports(settings, AVX2)
+    job = packaged_job(user, tmp_path, measured_on=AVX512)
+    # Another user's package built for AVX2 is not theirs to pick.
+    packaged_job(other_user, tmp_path, measured_on=AVX2, version=job.model_version)
+    response = api.post("/api/v1/deployments/", {"job": job.pk}, format="json")
+    assert response.status_code == 409
+    reason = response.json()["detail"]
+    assert f"measured on {AVX512}" in reason and f"the serving engine is {AVX2}" in reason
+    assert "allow_other_class" in reason and not Deployment.objects.exists() and sent == []
+
+    response = api.post("/api/v1/deployments/", {"job": job.pk, "allow_other_class": True}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["job"] == job.pk and body["measured_on_other_class"] is True and body["hardware_class"] == AVX2
+
+
+def test_redeploy_follows_the_same_rule(api, user, tmp_path, settings, sent):
+    engine_reports(settings, AVX2)
+    served = packaged_job(user, tmp_path, measured_on=AVX2)
+    deployment = Deployment.objects.create(owner=user, job=served, name="m-redeploy", status=Deployment.Status.READY)
+    newer = packaged_job(user, tmp_path, measured_on=AVX512, version=served.model_version)
+    response = api.post(f"/api/v1/deployments/{deployment.pk}/redeploy/", {"job": newer.pk}, format="json")
+    # The AVX2 package of the same version and recipe is the one built for the engine: it is what serves.
+    assert response.status_code == 202 and response.json()["target_job"] == served.pk
+    Deployment.objects.filter(pk=deployment.pk).update(status=Deployment.Status.READY, target_job=None)
+    Job.objects.filter(pk=served.pk).update(recipe="lossless")
+    response = api.post(f"/api/v1/deployments/{deployment.pk}/redeploy/", {"job": newer.pk}, format="json")
+    assert response.status_code == 409
+
+
+@pytest.fixture(scope="module")
+def engine_declaring_baseline(tmp_path_factory):
+    """A real engine declaring the lowest class of this machine's architecture and vendor: one every
+    host can serve, and never the class the packages below were measured on."""
+    from compiler_core.hardware import normalise_architecture, normalise_vendor
+
+    hardware = describe_hardware()
+    declared = f"{normalise_architecture(hardware['architecture'])}-{normalise_vendor(hardware['vendor'])}-baseline"
+    env = {**os.environ, "WHETSTONE_HARDWARE_CLASS": declared}
+    running = launch_engine(tmp_path_factory.mktemp("engine"), env=env)
+    yield running, declared
+    stop_server(running.process)
+
+
+@pytest.fixture
+def serving(settings, engine_declaring_baseline):
+    engine, declared = engine_declaring_baseline
+    settings.SERVING_URL = settings.SERVING_PUBLIC_URL = engine.base_url
+    settings.SERVING_MODEL_ROOT = engine.models_root
+    settings.SERVING_ADMIN_TOKEN = engine.admin_token or ""
+    return declared
+
+
+def test_the_engine_rechecks_accuracy_on_load_and_the_deployment_records_it(api, user, tmp_path, serving, sent):
+    declared = serving
+    measured_on = "x86_64-intel-amx" if not declared.startswith("x86_64-intel") else "x86_64-amd-avx2"
+    holds = packaged_job(user, tmp_path, measured_on=measured_on)
+    body = api.post("/api/v1/deployments/", {"job": holds.pk, "allow_other_class": True}, format="json").json()
+    deployment_load(deployment_id=body["id"])
+    deployment = Deployment.objects.get(pk=body["id"])
+    assert deployment.status == Deployment.Status.READY, deployment.message
+    assert deployment.hardware_class == declared and deployment.measured_on_other_class
+    verdict = deployment.accuracy_on_engine
+    assert verdict["checked"] and verdict["passes"] and verdict["hardware_class"] == declared
+    assert verdict["measured_on"] == measured_on
+    assert deployment.message == ""  # a load that worked says nothing more; the fields above say it all
+
+    # A package that does not answer like its original (another classifier's weights) is refused there.
+    misses = packaged_job(user, tmp_path, measured_on=measured_on, version=holds.model_version, package_seed=7)
+    body = api.post("/api/v1/deployments/", {"job": misses.pk, "allow_other_class": True}, format="json").json()
+    deployment_load(deployment_id=body["id"])
+    deployment = Deployment.objects.get(pk=body["id"])
+    assert deployment.status == Deployment.Status.FAILED
+    assert "misses its accuracy budget against the fp32 original" in deployment.message
+    assert deployment.accuracy_on_engine["passes"] is False
+
+
+def test_the_load_refuses_another_class_it_learns_of_only_then(api, user, tmp_path, serving, sent):
+    declared = serving
+    job = packaged_job(user, tmp_path, measured_on="x86_64-intel-amx" if "intel" not in declared else AVX2)
+    body = api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()  # the engine had not reported
+    assert body["status"] == "pending" and body["hardware_class"] == ""
+    deployment_load(deployment_id=body["id"])
+    deployment = Deployment.objects.get(pk=body["id"])
+    assert deployment.status == Deployment.Status.FAILED and f"the serving engine is {declared}" in deployment.message
+
+
+def test_the_original_and_the_jobs_calibration_data_are_staged_for_the_engines_check(user, tmp_path):
+    import io
+
+    import numpy as np
+
+    from deployments.services import stage_reference
+
+    job = packaged_job(user, tmp_path, measured_on=AVX2)
+    buffer = io.BytesIO()
+    np.savez(buffer, x=np.zeros((2, 4), np.float32))
+    buffer.seek(0)
+    objectstore.put_stream(f"models/{job.model_version.model_id}/calibration/job-{job.pk}/batch-000.npz", buffer)
+    job.options = {"calibration_prefix": f"models/{job.model_version.model_id}/calibration/job-{job.pk}",
+                   "calibration_source": "model version examples"}
+    package = tmp_path / "staged"
+    package.mkdir()
+    stage_reference(job, package)
+    described = json.loads((package / "reference" / "reference.json").read_text())
+    assert (package / "reference" / described["model"]).is_file()
+    assert onnx.load(str(package / "reference" / described["model"])).graph.name == "tiny_classifier"
+    assert (package / "reference" / "inputs" / "batch-000.npz").is_file()
+    assert described["inputs"] == "the job's calibration data (model version examples)"
+    # A model that is not ONNX has no original the engine could run: nothing is staged.
+    job.model_version.format = "torchscript"
+    other = tmp_path / "other"
+    other.mkdir()
+    stage_reference(job, other)
+    assert not (other / "reference").exists()
+
+
+def test_the_cli_follows_the_package_the_server_chose_and_passes_the_override(tmp_path, monkeypatch, capsys):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from whetstone_cli.main import main
+
+    sent = []
+    answers = {("POST", "/api/v1/deployments/"): (202, {"id": 5, "job": 9, "status": "pending", "message":
+                                                        "Job 7 was measured on A; serving job 9, built for B."}),
+               ("GET", "/api/v1/deployments/5/"): (200, {"id": 5, "job": 9, "status": "ready", "message": ""})}
+
+    class Recorded(BaseHTTPRequestHandler):
+        def _answer(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if body:
+                sent.append(json.loads(body))
+            status, answer = answers[(self.command, self.path)]
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("WHETSTONE_CONFIG", str(tmp_path / "config.json"))
+        monkeypatch.setenv("WHETSTONE_URL", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("WHETSTONE_TOKEN", "wst_test")
+        assert main(["deploy", "7", "--wait", "--poll", "0.05"]) == 0
+        assert "serving job 9 instead of 7" in capsys.readouterr().err
+        assert "allow_other_class" not in sent[0]
+        assert main(["deploy", "7", "--allow-other-class"]) == 0
+        assert sent[-1]["allow_other_class"] is True
+    finally:
+        server.shutdown()
+        server.server_close()
