@@ -13,11 +13,11 @@ carry over (OpenVINO's precision hint, shape specializations) is listed by
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+from compiler_core.contracts import Runtime, Signature
 from deploy.serving.datatypes import V2_TO_TRITON, is_fixed_dim, v2_datatype
 from deploy.serving.repository import MODEL_NAME_PATTERN
 
@@ -108,8 +108,9 @@ def triton_model_repository(
     symbolic (batch) dim; otherwise the model is exported unbatched (0).
     """
     package_dir, out_dir = Path(package_dir), Path(out_dir)
-    runtime = json.loads((package_dir / "runtime.json").read_text())
-    signature = json.loads((package_dir / "signature.json").read_text())
+    # Read through their contracts: a field of the wrong type is named here (ContractError, a ValueError).
+    runtime = Runtime.read((package_dir / "runtime.json").read_text())
+    signature = Signature.read((package_dir / "signature.json").read_text())
     # Checked before anything is removed: the folder below is replaced whole.
     config = model_config(name, signature, runtime, max_batch_size=max_batch_size)
     files = model_files(runtime, [p.name for p in package_dir.iterdir() if p.is_file()])

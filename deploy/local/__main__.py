@@ -47,8 +47,12 @@ def main() -> int:
     env = {**stack.env, "WHETSTONE_ADMIN_PASSWORD": password}
     manage(["ensure_admin"], env=env)  # creates it on the first run; never changes an existing password
     manage(["seed_official_models"], env=env)  # PAI-style templates, built locally; idempotent
+    from compiler_core.hardware import this_hardware_class
+
     print(
         f"\nWhetstone is running.\n"
+        f"  Hardware: {this_hardware_class()} (one worker and the engine, of this machine's class; "
+        f"WHETSTONE_HARDWARE_CLASS declares a narrower one)\n"
         f"  Console:  {stack.web_url}/\n"
         f"  API docs: {stack.web_url}/api/docs/\n"
         f"  Serving:  {stack.serving_url}/v2/health/live\n"
@@ -68,6 +72,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     stack.on_restart = lambda service: print(
         f"{service.name} had exited; restarted it (see {service.log_path})", file=sys.stderr, flush=True)
+    stack.on_restart_failed = lambda service, error, delay: print(
+        f"{service.name} did not come back ({str(error).splitlines()[0]}); trying again in {delay:.0f}s. "
+        "The rest of the platform keeps running.", file=sys.stderr, flush=True)
     try:
         while not stopping:
             stack.restart_exited()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -234,11 +235,12 @@ def start_reaper(*, log_dir: Path, env: dict[str, str]) -> Service:
     return service
 
 
-def start_serving(*, root: Path, http_port: int, log_dir: Path, env: dict[str, str]) -> Service:
+def start_serving(*, root: Path, http_port: int, log_dir: Path, env: dict[str, str],
+                  metrics_port: int | None = None) -> Service:
     service = spawn(
         "serving",
         [PYTHON, "-m", "deploy.serving", "--root", str(root), "--http-port", str(http_port),
-         "--grpc-port", str(free_port()), "--metrics-port", str(free_port())],
+         "--grpc-port", str(free_port()), "--metrics-port", str(metrics_port or free_port())],
         log_dir=log_dir, env=env,
     )
     service.url = f"http://127.0.0.1:{http_port}"
@@ -253,7 +255,13 @@ class Stack:
 
     Like systemd or Kubernetes would, the stack restarts a process that exits
     without being asked to (a worker killed by the OOM killer, or one that gave
-    up on a broker that went away): `supervise()` watches in a thread.
+    up on a broker that went away): `supervise()` watches in a thread. A part
+    that does not come up in time (its broker hung, say) is tried again with
+    backoff, and reported; the others keep serving meanwhile, and restarts run
+    in a pool of threads so that a slow one holds up no other. The pool's threads
+    live as long as the stack: a process started with PR_SET_PDEATHSIG
+    (_stop_with_parent) is signalled when the *thread* that started it ends, so
+    a thread per restart would stop each restarted part at once.
     """
 
     env: dict[str, str]
@@ -261,8 +269,15 @@ class Stack:
     web_url: str = ""
     serving_url: str = ""
     on_restart: Callable[[Service], None] | None = None
+    on_restart_failed: Callable[[Service, BaseException, float], None] | None = None
+    restart_backoff_first_s: float = 2.0
+    restart_backoff_max_s: float = 60.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _watching: threading.Event = field(default_factory=threading.Event)
+    _restarting: set[str] = field(default_factory=set)
+    _restarter: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="stack-restart"))
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)  # name -> (failures, next try)
 
     def add(self, factory: Callable[[], Service]) -> Service:
         service = factory()
@@ -281,18 +296,38 @@ class Stack:
             new_service.factory = new_service.factory or (old.factory if old else None)
             self.services = [s for s in self.services if s.name != name] + [new_service]
 
-    def restart_exited(self) -> list[Service]:
+    def restart_exited(self) -> list[Future]:
+        """Start a restart for each part that exited unasked and is due; returns them, running."""
+        now = time.monotonic()
         with self._lock:
-            exited = [s for s in self.services if not s.stopped and s.process.poll() is not None and s.factory]
-        restarted = []
-        for service in exited:
+            due = [s for s in self.services
+                   if not s.stopped and s.process.poll() is not None and s.factory
+                   and s.name not in self._restarting and self._failures.get(s.name, (0, 0.0))[1] <= now]
+            self._restarting.update(s.name for s in due)
+        return [self._restarter.submit(self._restart, service) for service in due]
+
+    def _restart(self, service: Service) -> None:
+        try:
             replacement = service.factory()
-            replacement.factory = service.factory
+        except Exception as exc:  # noqa: BLE001 - not up in time: try again later, keep the rest running
+            with self._lock:
+                failures = self._failures.get(service.name, (0, 0.0))[0] + 1
+                delay = min(self.restart_backoff_max_s, self.restart_backoff_first_s * 2 ** (failures - 1))
+                self._failures[service.name] = (failures, time.monotonic() + delay)
+                self._restarting.discard(service.name)
+            if self.on_restart_failed:
+                self.on_restart_failed(service, exc, delay)
+            return
+        replacement.factory = service.factory
+        if self._watching.is_set():  # the stack is stopping: do not leave the new process behind
+            replacement.stop()
+        else:
             self.replace(service.name, replacement)
-            restarted.append(replacement)
-            if self.on_restart:
-                self.on_restart(replacement)
-        return restarted
+        with self._lock:
+            self._failures.pop(service.name, None)
+            self._restarting.discard(service.name)
+        if self.on_restart:
+            self.on_restart(replacement)
 
     def supervise(self, interval: float = 0.5) -> None:
         def watch():
@@ -307,5 +342,6 @@ class Stack:
 
     def stop(self) -> None:
         self._watching.set()
+        self._restarter.shutdown(wait=False, cancel_futures=True)
         for service in reversed(self.services):
             service.stop()

@@ -72,6 +72,9 @@ def start_stack(
         env["SERVING_MODEL_ROOT"] = str(serving_root / "models")
         env["SERVING_URL"] = f"http://127.0.0.1:{serving_port}"
         env.setdefault("SERVING_PUBLIC_URL", env["SERVING_URL"])
+        # The web process reads a deployment's traffic from the engine's metrics listener.
+        metrics_port = free_port()
+        env["SERVING_METRICS_URL"] = f"http://127.0.0.1:{metrics_port}/metrics"
         # The engine, the worker that loads models into it and the web process share one env:
         # a token made for this run keeps the engine's model repository API theirs alone.
         if not env.get("SERVING_ADMIN_TOKEN"):
@@ -81,7 +84,8 @@ def start_stack(
         manage(["migrate", "--noinput"], env=env)
         manage(["collectstatic", "--noinput", "--verbosity", "0"], env=env)
         if with_serving:
-            stack.add(lambda: start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env))
+            stack.add(lambda: start_serving(root=serving_root, http_port=serving_port, log_dir=log_dir, env=env,
+                                                   metrics_port=metrics_port))
             stack.serving_url = env["SERVING_URL"]
         stack.add(lambda: start_worker(log_dir=log_dir, env=env, concurrency=worker_concurrency))
         stack.add(lambda: start_reaper(log_dir=log_dir, env=env))

@@ -16,6 +16,8 @@ written back with orjson straight from the output arrays.
 
 What it keeps from MLServer's path: the HTTP request metrics, under the same
 names and labels (`HttpMetrics`), and the data plane's per-model infer metrics;
+it adds a per-model latency histogram (`whetstone_infer_duration_seconds`), since
+MLServer's per-model duration is a Summary with no quantiles;
 the access token; refusals as `{"error": "..."}` with the same status codes;
 the response id and CloudEvents headers; gzip for clients that accept it.
 
@@ -98,6 +100,11 @@ DEFAULT_MAX_REQUEST_MB = 256
 # Beside MLServer's own metrics: which calls this path answered, so an operator
 # (and the engine's tests) can see that it serves the traffic it should.
 ANSWERED = Counter("whetstone_direct_infer", "V2 infer calls answered by DirectInfer", ["model", "version"])
+# MLServer times infer calls with a Summary (a count and a sum, no quantiles); this histogram of the
+# answered calls' latency is what a deployment's p50/p90/p99 are read from (platform/deployments/traffic.py).
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+LATENCY = Histogram("whetstone_infer_duration_seconds", "latency of the V2 infer calls DirectInfer answered",
+                    ["model"], buckets=LATENCY_BUCKETS)
 BATCHED = Histogram("whetstone_direct_infer_batch_requests", "requests joined in one engine call by adaptive batching",
                     ["model"], buckets=(1, 2, 4, 8, 16, 32, 64, 128))
 
@@ -190,6 +197,7 @@ class DirectInfer:
             if answered:
                 counters.success.inc()
                 counters.answered.inc()
+                counters.latency.observe(took)
             else:
                 counters.failure.inc()
             counters.duration.observe(took)
@@ -267,6 +275,7 @@ class _Counters:
         self.failure = plane._ModelInferRequestFailure.labels(model=name, version=version)
         self.duration = plane._ModelInferRequestDuration.labels(model=name, version=version)
         self.answered = ANSWERED.labels(model=name, version=version)
+        self.latency = LATENCY.labels(model=name)
 
 
 class _Served:

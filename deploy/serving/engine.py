@@ -25,10 +25,14 @@ these ways, all on purpose:
   and MLServer's data plane (deploy/serving/direct_infer.py, in front of the
   app, with its own adaptive batcher): that path cost about a millisecond per
   request, the whole latency budget of a small model.
+* The engine tells the platform its hardware class (`GET /v2/repository/hardware`,
+  deploy/serving/hardware_report.py); a declared WHETSTONE_HARDWARE_CLASS the machine
+  cannot serve stops it at start.
 * The model repository API (index, load, unload) answers only the platform:
   callers with the admin token, or loopback callers when none is set
   (deploy/serving/repository_access.py), over REST and gRPC alike. MLServer
-  serves it, open, on the port users call for inference.
+  serves it, open, on the port users call for inference. A token-protected
+  model's metadata and readiness answer its token (or the platform) only.
 """
 
 from __future__ import annotations
@@ -88,8 +92,9 @@ def engine_server_class():
     from starlette.middleware import Middleware
 
     from .binary import BinaryTensorData
+    from .hardware_report import HardwareReport
     from .direct_infer import DirectInfer, HttpMetrics
-    from .repository_access import GuardedGRPCServer, RepositoryAccess, RepositoryGuard
+    from .repository_access import GuardedGRPCServer, ModelDetailsGuard, RepositoryAccess, RepositoryGuard
 
     class WhetstoneMLServer(MLServer):
         def _create_servers(self):
@@ -106,7 +111,9 @@ def engine_server_class():
             stack = app.user_middleware
             metrics = [i for i, layer in enumerate(stack) if layer.cls is PrometheusMiddleware]
             at = metrics[0] + 1 if metrics else 0
+            stack.insert(at, Middleware(HardwareReport))
             stack.insert(at, Middleware(BinaryTensorData))
+            stack.insert(at, Middleware(ModelDetailsGuard, access=access, registry=self._model_registry))
             stack.insert(at, Middleware(RepositoryGuard, access=access))
             if direct_infer_enabled():
                 # In front of the whole FastAPI app, where uvicorn calls it: the app itself
@@ -165,6 +172,14 @@ def main(argv: list[str] | None = None) -> None:
     root = Path(args[0]).resolve()
     if not root.is_dir():
         raise SystemExit(f"{root} is not a folder")
+    from compiler_core.hardware import HardwareClassRefused, this_hardware_class
+
+    try:
+        # Before anything is served: a declared class this machine cannot serve is an operator's
+        # mistake that would make every accuracy check on load answer for the wrong machine.
+        print(f"serving engine: hardware class {this_hardware_class()}", file=sys.stderr, flush=True)
+    except HardwareClassRefused as exc:
+        raise SystemExit(f"serving engine: {exc}") from exc
     configure_logger()
     install_uvloop_event_loop()
     install_protocol_error_bodies()

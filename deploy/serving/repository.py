@@ -216,6 +216,9 @@ class ServingClient:
         # Repository calls carry the engine's admin token instead (None drops the session's header):
         # a deployment's token is no key to the repository, nor the admin token one to send to infer.
         self._repository_headers = {"Authorization": f"Bearer {admin_token}" if admin_token else None}
+        # A token-protected model's metadata and readiness answer the admin token too (the platform
+        # holds only the hash of a deployment's token); without one, the session's header goes.
+        self._model_details_headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
 
     def live(self) -> bool:
         try:
@@ -224,7 +227,8 @@ class ServingClient:
             return False
 
     def ready(self, name: str) -> bool:
-        return self._request("GET", f"/v2/models/{name}/ready", check=False).status_code == 200
+        return self._request("GET", f"/v2/models/{name}/ready", check=False,
+                             headers=self._model_details_headers).status_code == 200
 
     def wait_until_ready(self, name: str, timeout: float) -> None:
         """Block until `name` is ready. After a (re)start the engine answers before
@@ -246,12 +250,16 @@ class ServingClient:
     def unload(self, name: str) -> None:
         self._request("POST", f"/v2/repository/models/{name}/unload")
 
+    def hardware(self) -> dict[str, Any]:
+        """The engine's hardware class and machine description (deploy/serving/hardware_report.py)."""
+        return self._request("GET", "/v2/repository/hardware").json()
+
     def index(self) -> list[dict[str, Any]]:
         """Every model in the repository with its state (READY, UNAVAILABLE, ...)."""
         return self._request("POST", "/v2/repository/index", json={}).json()
 
     def metadata(self, name: str) -> dict[str, Any]:
-        return self._request("GET", f"/v2/models/{name}").json()
+        return self._request("GET", f"/v2/models/{name}", headers=self._model_details_headers).json()
 
     def infer(self, name: str, inputs: dict[str, np.ndarray], *, binary: bool = False) -> dict[str, np.ndarray]:
         """Outputs by name. With `binary`, inputs and outputs travel as raw bytes after a JSON

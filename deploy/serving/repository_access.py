@@ -8,6 +8,12 @@ ready) or load any folder on the engine's disk. So the engine answers it only
 to a caller with `Authorization: Bearer <SERVING_ADMIN_TOKEN>`; an engine with
 no admin token answers it only to loopback callers, which keeps `make run`
 working unconfigured and leaves a public engine without a token closed.
+
+A deployment with an access token keeps its model's details behind that token
+too (ModelDetailsGuard): metadata (the signature), readiness and the model's
+docs under `/v2/models/{name}` answer the token's holder, and the platform
+(the callers RepositoryAccess admits, which may load and unload it anyway).
+The engine-wide probes, `/v2/health/live` and `/v2/health/ready`, stay open.
 """
 
 from __future__ import annotations
@@ -28,9 +34,13 @@ HTTP_UNAUTHORIZED = 401
 HTTP_FORBIDDEN = 403
 # Anywhere in the path: under a root_path, or after a doubled slash, it is still the repository.
 REPOSITORY_PATH = re.compile(r"(^|/)v2/repository(/|$)")
+MODEL_PATH = re.compile(r"(^|/)v2/models/(?P<name>[^/]+)(/|$)")
+INFER_PATH = re.compile(r"/infer/?$")
 # gRPC: RepositoryIndex, RepositoryModelLoad and RepositoryModelUnload, on both services that
 # carry them (inference.GRPCInferenceService and the older inference.model_repository one).
 GRPC_REPOSITORY_METHOD = re.compile(r"/inference\.[\w.]+/Repository\w*")
+# gRPC: a model's details (the same guard as ModelDetailsGuard over REST).
+GRPC_MODEL_DETAILS_METHOD = re.compile(r"/inference\.GRPCInferenceService/Model(Metadata|Ready)")
 GRPC_STATUS = {HTTP_UNAUTHORIZED: grpc.StatusCode.UNAUTHENTICATED, HTTP_FORBIDDEN: grpc.StatusCode.PERMISSION_DENIED}
 
 
@@ -78,31 +88,94 @@ class RepositoryGuard:
                                  None)
             refusal = self._access.refusal(authorization, (scope.get("client") or (None,))[0])
             if refusal is not None:
-                body = orjson.dumps({"error": refusal.message})
-                await send({"type": "http.response.start", "status": refusal.status,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+                await _refuse(send, refusal)
                 return
         await self.app(scope, receive, send)
 
 
-class GrpcRepositoryGuard(grpc.aio.ServerInterceptor):
-    """The same check for the gRPC repository methods. The peer is known only once the call
-    runs, so the method's handler is wrapped rather than refused here."""
+async def _refuse(send, refusal: Refusal) -> None:
+    body = orjson.dumps({"error": refusal.message})
+    await send({"type": "http.response.start", "status": refusal.status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
-    def __init__(self, access: RepositoryAccess):
+
+class ModelDetailsGuard:
+    """ASGI middleware: every REST path under `/v2/models/{name}` of a model that has an access
+    token (metadata, ready, docs; infer is checked by the model itself as well) answers only
+    that token, or a caller RepositoryAccess admits (the platform's health checks and deploys)."""
+
+    def __init__(self, app, *, access: RepositoryAccess, registry):
+        self.app = app
         self._access = access
+        self._registry = registry
+
+    async def __call__(self, scope, receive, send):
+        match = MODEL_PATH.search(scope["path"]) if scope["type"] == "http" else None
+        # Let through: a browser's CORS preflight, which never carries the token and reads nothing;
+        # and infer, which the model checks itself (no second registry lookup on the hot path).
+        if match is not None and (scope.get("method") == "OPTIONS" or INFER_PATH.search(scope["path"])):
+            match = None
+        if match is not None:
+            refusal = await self._refusal(unquote(match.group("name")), scope)
+            if refusal is not None:
+                await _refuse(send, refusal)
+                return
+        await self.app(scope, receive, send)
+
+    async def _refusal(self, name: str, scope) -> Refusal | None:
+        authorization = next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"authorization"),
+                             None)
+        return await model_details_refusal(self._registry, self._access, name, authorization,
+                                           (scope.get("client") or (None,))[0])
+
+
+async def model_details_refusal(registry, access: RepositoryAccess, name: str, authorization: str | None,
+                                peer_host: str | None) -> Refusal | None:
+    """Why this caller may not read model `name`'s details, or None: the model has no access
+    token, or the caller sends it, or the caller is the platform (RepositoryAccess)."""
+    from mlserver.errors import MLServerError
+
+    try:
+        models = await registry.get_models(name)
+    except MLServerError:
+        return None  # no such model: MLServer says so
+    guarded = [model for model in models if getattr(model, "_access_token_sha256", None)]
+    if not guarded or access.refusal(authorization, peer_host) is None:
+        return None
+    try:
+        guarded[0].check_access_token(authorization)
+    except MLServerError as exc:
+        return Refusal(HTTP_UNAUTHORIZED, str(exc))
+    return None
+
+
+class GrpcRepositoryGuard(grpc.aio.ServerInterceptor):
+    """The same checks over gRPC: the repository methods (RepositoryAccess), and ModelMetadata
+    and ModelReady of a token-protected model (model_details_refusal). The peer is known only
+    once the call runs, so the method's handler is wrapped rather than refused here."""
+
+    def __init__(self, access: RepositoryAccess, registry=None):
+        self._access = access
+        self._registry = registry
 
     async def intercept_service(self, continuation, handler_call_details):
         handler = await continuation(handler_call_details)
-        if handler is None or not GRPC_REPOSITORY_METHOD.fullmatch(handler_call_details.method):
+        if handler is None:
             return handler
-        access, behaviour = self._access, handler.unary_unary
+        method = handler_call_details.method
+        details = self._registry is not None and GRPC_MODEL_DETAILS_METHOD.fullmatch(method)
+        if not GRPC_REPOSITORY_METHOD.fullmatch(method) and not details:
+            return handler
+        access, registry, behaviour = self._access, self._registry, handler.unary_unary
 
         async def guarded(request, context):
             authorization = next((v for k, v in context.invocation_metadata() or () if k == "authorization"), None)
-            refusal = access.refusal(authorization, _grpc_peer_host(context.peer()))
+            peer_host = _grpc_peer_host(context.peer())
+            if details:
+                refusal = await model_details_refusal(registry, access, request.name, authorization, peer_host)
+            else:
+                refusal = access.refusal(authorization, peer_host)
             if refusal is not None:
                 await context.abort(GRPC_STATUS[refusal.status], refusal.message)
             return await behaviour(request, context)
@@ -120,7 +193,7 @@ class GuardedGRPCServer(GRPCServer):
 
     def __init__(self, *args, access: RepositoryAccess, **kwargs):
         super().__init__(*args, **kwargs)
-        self._guard = GrpcRepositoryGuard(access)
+        self._guard = GrpcRepositoryGuard(access, registry=self._data_plane._model_registry)
 
     @property
     def _interceptors(self) -> list:

@@ -5,20 +5,24 @@ A model-settings.json naming `deploy.serving.runtime.WhetstoneRuntime` and a
 signature.json, report.json) is all MLServer needs. The package is opened with
 `compiler_core.runtime.load_package`, the same call the worker measured it
 with, so the engine and session options in runtime.json are the ones served.
+Before it serves, the package's accuracy is checked against its fp32 original on
+this engine (accuracy_on_load.py); one that misses its budget here is refused.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+from pathlib import Path
 from typing import Any
 
 from mlserver import MLModel
-from mlserver.types import InferenceRequest, InferenceResponse, MetadataTensor
+from mlserver.types import InferenceRequest, InferenceResponse, MetadataModelResponse, MetadataTensor, Parameters
 from mlserver.utils import get_model_uri
 
 from compiler_core.runtime import PackageRunner, load_package
 
+from .accuracy_on_load import check_package_on_this_engine, describe_verdict
 from .datatypes import v2_datatype, v2_shape
 from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
@@ -44,10 +48,15 @@ class WhetstoneRuntime(MLModel):
             # model-settings.json, as MLServer does for its own runtimes.
             package_dir = await get_model_uri(self.settings)
             self._runner = await asyncio.to_thread(load_package, package_dir)
+            # Before it serves: does the package hold its accuracy on this machine's kernels?
+            self.accuracy_on_engine = await asyncio.to_thread(check_package_on_this_engine, Path(package_dir),
+                                                              self._runner)
         except Exception as exc:
             # Left alone, MLServer answers a failed load with a bare 500 and the
             # reason only in its log; the deployer needs the engine's own words.
             raise PackageLoadFailed(self.name, exc) from exc
+        if self.accuracy_on_engine.get("passes") is False:
+            raise PackageLoadFailed(self.name, describe_verdict(self.accuracy_on_engine))
         self._placement = RunPlacement(self._runner.run, self._runner.runtime, self.name)
         self.input_decoder = InputDecoder(self._runner.signature.get("inputs", []))
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
@@ -58,6 +67,17 @@ class WhetstoneRuntime(MLModel):
         if self.batching or self._access_token_sha256:
             self._check_each_request_first(signature_checked=self.batching)
         return True
+
+    async def metadata(self) -> MetadataModelResponse:
+        """MLServer's metadata, plus the hardware class this engine serves and the verdict of the
+        accuracy check on load (deploy/serving/accuracy_on_load.py), for the platform to record."""
+        metadata = await super().metadata()
+        parameters = metadata.parameters or Parameters()
+        verdict = getattr(self, "accuracy_on_engine", None) or {}
+        setattr(parameters, "hardware_class", verdict.get("hardware_class"))
+        setattr(parameters, "accuracy_on_engine", verdict)
+        metadata.parameters = parameters
+        return metadata
 
     @property
     def signature(self) -> dict[str, Any]:

@@ -57,7 +57,11 @@ def write_settings(
         settings["cors_settings"] = {
             "allow_origins": cors_origins,
             "allow_methods": ["GET", "POST", "OPTIONS"],
-            "allow_headers": ["Content-Type", "Authorization"],
+            # The console sends large inputs with the binary tensor extension, whose header a
+            # browser sends cross-origin only once the preflight allows it. It asks for JSON
+            # outputs: MLServer 1.7 does not pass expose_headers on, so a page could not read
+            # the length header of a binary response.
+            "allow_headers": ["Content-Type", "Authorization", "Inference-Header-Content-Length"],
         }
     path = root / SETTINGS_FILE
     path.write_text(json.dumps(settings, indent=2) + "\n")

@@ -222,10 +222,21 @@ def encode_outputs(
 def ordered_outputs(
     outputs: dict[str, np.ndarray], signature_outputs: list[dict[str, Any]]
 ) -> list[tuple[str, np.ndarray]]:
-    """The engine's outputs in the signature's order, then any the signature does not name."""
+    """The engine's outputs in the signature's order, then any the signature does not name.
+
+    V2 has no sequence type: a sequence output (a list of arrays) is answered as one tensor with the
+    sequence as its first axis when its elements share a shape, else as one tensor per element,
+    named `output.0`, `output.1`, ..."""
     ordered = [spec["name"] for spec in signature_outputs if spec["name"] in outputs]
     ordered += [name for name in outputs if name not in ordered]
-    return [(name, np.asarray(outputs[name])) for name in ordered]
+    answered = []
+    for name in ordered:
+        value = outputs[name]
+        if isinstance(value, (list, tuple)) and len({np.shape(element) for element in value}) > 1:
+            answered += [(f"{name}.{index}", np.asarray(element)) for index, element in enumerate(value)]
+        else:
+            answered.append((name, np.asarray(value)))
+    return answered
 
 
 def encode_output(name: str, array: np.ndarray) -> ResponseOutput:

@@ -196,3 +196,34 @@ def test_gzip_binary_body_is_accepted(serving_engine, deployed):
 
     np.testing.assert_array_equal(outputs_of(response)["logits"],
                                   load_package(deployed).run({"x": rows(3, seed=5)})["logits"])
+
+
+def test_a_browser_on_an_allowed_origin_may_send_binary_tensors(tmp_path, monkeypatch):
+    """The console's try-it form sends large inputs binary, cross-origin, and reads JSON
+    outputs: the preflight must allow the extension's header."""
+    from deploy.serving.server import stop_server
+    from deploy.tests.engines import launch_engine
+
+    console = "http://console.example:5173"
+    monkeypatch.setenv("SERVING_CORS_ORIGINS", f"{console}, http://other.example")
+    engine = launch_engine(tmp_path / "engine")
+    try:
+        package = write_tiny_package(tmp_path / "package", seed=72)
+        deploy_package(engine.client, package, engine.models_root, "bin-cors")
+        url = f"{engine.base_url}/v2/models/bin-cors/infer"
+
+        preflight = requests.options(url, timeout=30, headers={
+            "Origin": console, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,inference-header-content-length"})
+        assert preflight.status_code == 200, preflight.text
+        allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+        assert "inference-header-content-length" in allowed and preflight.headers["Access-Control-Allow-Origin"] == console
+
+        x = rows(2, seed=4)
+        response = post_binary(url, {"x": x}, headers={"Origin": console}, binary_outputs=False)
+        assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == console
+        logits = next(o for o in response.json()["outputs"] if o["name"] == "logits")
+        np.testing.assert_allclose(np.asarray(logits["data"], np.float32).reshape(logits["shape"]),
+                                   load_package(package).run({"x": x})["logits"], atol=1e-6)
+    finally:
+        stop_server(engine.process)

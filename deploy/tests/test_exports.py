@@ -126,6 +126,21 @@ def test_triton_export_refuses_a_name_that_is_not_one_plain_folder_and_removes_n
     assert (sibling / "config.pbtxt").is_file() and (tmp_path / "outside").is_dir()
 
 
+def test_triton_export_reads_the_package_through_its_contracts(tmp_path):
+    """A field a newer writer added is kept; one of the wrong type is named, before anything is written."""
+    package = write_tiny_package(tmp_path / "package")
+    runtime = json.loads((package / "runtime.json").read_text())
+    (package / "runtime.json").write_text(json.dumps(dict(runtime, warmup_runs=3)))
+    assert (triton_model_repository(package, tmp_path / "triton", name="newer") / "config.pbtxt").is_file()
+
+    signature = json.loads((package / "signature.json").read_text())
+    signature["inputs"][0]["shape"] = "batch x 16"
+    (package / "signature.json").write_text(json.dumps(signature))
+    with pytest.raises(ValueError, match="signature.json does not match its contract: inputs.0.shape"):
+        triton_model_repository(package, tmp_path / "triton", name="broken")
+    assert not (tmp_path / "triton" / "broken").exists()
+
+
 def test_triton_export_types_bfloat16_tensors_as_triton_does(tmp_path):
     package = write_tiny_package(tmp_path / "package")
     signature = json.loads((package / "signature.json").read_text())

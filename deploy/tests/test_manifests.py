@@ -80,12 +80,15 @@ def test_kustomization_applies_every_manifest_but_the_secret_example():
     assert not any(doc["kind"] == "Secret" for path in listed for doc in yaml.safe_load_all((K8S_DIR / path).read_text()))
 
 
+WORKERS = ["whetstone-worker-avx2", "whetstone-worker-avx512vnni-bf16", "whetstone-worker-amx"]
+
+
 def test_web_worker_and_serving_are_deployed():
-    assert {"whetstone-web", "whetstone-worker", "whetstone-serving"} <= set(by_kind("Deployment"))
+    assert {"whetstone-web", "whetstone-serving", *WORKERS} <= set(by_kind("Deployment"))
     assert {"whetstone-web", "whetstone-serving"} <= set(by_kind("Service"))
 
 
-@pytest.mark.parametrize("name", ["whetstone-web", "whetstone-worker", "whetstone-serving"])
+@pytest.mark.parametrize("name", ["whetstone-web", *WORKERS, "whetstone-serving"])
 def test_deployment_containers_have_an_image_and_the_platform_configuration(name):
     deployment = by_kind("Deployment")[name]
     template = deployment["spec"]["template"]
@@ -175,3 +178,33 @@ def test_containers_run_as_the_image_user():
     for name, deployment in by_kind("Deployment").items():
         security = deployment["spec"]["template"]["spec"]["securityContext"]
         assert str(security["runAsUser"]) == image_user, name
+
+
+@pytest.mark.parametrize("name", WORKERS)
+def test_each_class_has_workers_on_nodes_of_that_class_consuming_its_queue(name):
+    """A worker Deployment per hardware class: it declares the class (a pod on a node that cannot
+    serve it refuses to start), consumes only that class's queue, and selects nodes by the CPU
+    features node-feature-discovery labels them with."""
+    from compiler_core.hardware import CLASS_LEVELS, parse_hardware_class
+
+    pod = by_kind("Deployment")[name]["spec"]["template"]
+    worker = pod["spec"]["containers"][0]
+    declared = next(item["value"] for item in worker["env"] if item["name"] == "WHETSTONE_HARDWARE_CLASS")
+    arch, vendor, level = parse_hardware_class(declared)
+    command = worker["command"]
+    assert command[command.index("-Q") + 1] == f"cpu.{declared}"
+    assert pod["metadata"]["labels"]["whetstone.dev/hardware-class"] == declared
+    selector = pod["spec"]["nodeSelector"]
+    assert selector["feature.node.kubernetes.io/cpu-model.vendor_id"].lower() == vendor
+    # NFD's CPUID names for the flags the level needs (/proc/cpuinfo spells them otherwise).
+    nfd = {"avx2": "AVX2", "fma": "FMA3", "avx512f": "AVX512F", "avx512bw": "AVX512BW", "avx512vl": "AVX512VL",
+           "avx512_vnni": "AVX512VNNI", "avx512_bf16": "AVX512BF16", "amx_tile": "AMXTILE", "amx_int8": "AMXINT8",
+           "amx_bf16": "AMXBF16"}
+    needed = {f"feature.node.kubernetes.io/cpu-cpuid.{nfd[flag]}" for flag in dict(CLASS_LEVELS)[level]}
+    selected = {key for key, value in selector.items() if key.startswith("feature.node.kubernetes.io/cpu-cpuid.")}
+    assert selected and selected <= needed and all(selector[key] == "true" for key in selected)
+    if level != "amx":  # a node of a higher rung is left to that rung's workers
+        absent = [e["key"] for term in pod["spec"]["affinity"]["nodeAffinity"][
+            "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"] for e in term["matchExpressions"]
+            if e["operator"] == "DoesNotExist"]
+        assert absent

@@ -47,6 +47,52 @@ def repository_call(engine: RunningEngine, path: str, headers: dict | None = Non
     return requests.post(f"{engine.base_url}/v2/repository/{path}", json={}, headers=headers or {}, timeout=30)
 
 
+def test_a_token_protected_models_details_answer_only_its_token_or_the_platform(token_engine, tmp_path):
+    admin = ServingClient(token_engine.base_url, admin_token=ADMIN_TOKEN)
+    deploy_package(admin, write_tiny_package(tmp_path / "package", seed=5), token_engine.models_root, "secretive",
+                   access_token_sha256=access_token_hash(ACCESS_TOKEN))
+    base = f"{token_engine.base_url}/v2/models/secretive"
+    details = [base, f"{base}/ready", f"{base}/versions/v1", f"{base}/docs/dataplane.json"]
+
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {ACCESS_TOKEN}"}):
+        for url in details:
+            refused = requests.get(url, headers=headers, timeout=10)
+            assert refused.status_code == 401, (url, headers, refused.text)
+            assert list(refused.json()) == ["error"] and "token" in refused.json()["error"]
+            assert "inputs" not in refused.text
+    holder = {"Authorization": f"Bearer {ACCESS_TOKEN}"}
+    metadata = requests.get(base, headers=holder, timeout=10)
+    assert metadata.status_code == 200 and metadata.json()["inputs"][0]["name"] == "x"
+    assert requests.get(f"{base}/ready", headers=holder, timeout=10).status_code == 200
+    # The platform (admin token) still sees it ready, and reads its metadata; no key, no answer.
+    assert admin.ready("secretive") and admin.metadata("secretive")["name"] == "secretive"
+    assert not ServingClient(token_engine.base_url).ready("secretive")
+    # Engine-wide probes stay open.
+    assert requests.get(f"{token_engine.base_url}/v2/health/ready", timeout=10).status_code == 200
+    # A browser's CORS preflight carries no token and reads nothing: it is not refused here (the
+    # console's try-it form needs it); infer without the token is still refused, by the model.
+    preflight = requests.options(f"{base}/infer", timeout=10, headers={
+        "Origin": "http://console.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type"})
+    assert preflight.status_code != 401, preflight.text
+    tokenless = requests.post(f"{base}/infer", timeout=10, json={"inputs": [
+        {"name": "x", "shape": [1, 8], "datatype": "FP32", "data": [0.0] * 8}]})
+    assert tokenless.status_code == 401 and "inputs" not in tokenless.text
+
+    with grpc.insecure_channel(token_engine.grpc_address) as channel:
+        stub = GRPCInferenceServiceStub(channel)
+        for token in (None, "wrong"):
+            for call, request in ((stub.ModelMetadata, pb.ModelMetadataRequest(name="secretive")),
+                                  (stub.ModelReady, pb.ModelReadyRequest(name="secretive"))):
+                with pytest.raises(grpc.RpcError) as refused:
+                    call(request, metadata=grpc_metadata(token))
+                assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        answered = stub.ModelMetadata(pb.ModelMetadataRequest(name="secretive"), metadata=grpc_metadata(ACCESS_TOKEN))
+        assert answered.inputs[0].name == "x"
+        assert stub.ModelReady(pb.ModelReadyRequest(name="secretive"), metadata=grpc_metadata(ADMIN_TOKEN)).ready
+        assert stub.ServerReady(pb.ServerReadyRequest()).ready
+
+
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {ADMIN_TOKEN}"}],
                          ids=["none", "wrong", "not-bearer"])
 def test_repository_calls_without_the_admin_token_are_refused_and_change_nothing(token_engine, tmp_path, headers):

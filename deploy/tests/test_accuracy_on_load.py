@@ -1,0 +1,119 @@
+"""An engine re-checks a package's accuracy against its fp32 original when it loads it, on its
+own hardware class, and refuses one that misses the budget there.
+
+The engine here declares a class other than the one the package was measured on; the host it
+declares is synthetic (an AVX-512 VNNI/BF16 AMD CPU narrowed to AVX2), so the test does not depend
+on the machine that runs it. The INT8 graphs are real: onnxruntime's dynamic quantization of a
+plain MLP (it holds), and of one whose outlier row sets the scale of a whole layer (it does not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from onnxruntime.quantization import QuantType, quantize_dynamic
+
+from compiler_core import hardware
+from compiler_core.tests.models import mlp, mlp_with_outlier_layer
+from deploy.serving.accuracy_on_load import REFERENCE_DIR, REFERENCE_FILE
+from deploy.serving.errors import PackageLoadFailed
+from deploy.tests.tiny_packages import runtime_json
+
+ZEN4 = {"vendor_id": "AuthenticAMD", "model name": "AMD EPYC 9B14",
+        "flags": "sse4_2 avx2 fma avx512f avx512bw avx512vl avx512_vnni avx512_bf16"}
+MEASURED_ON = "x86_64-amd-avx512vnni-bf16"
+ENGINE_CLASS = "x86_64-amd-avx2"
+
+
+@pytest.fixture(autouse=True)
+def engine_declaring_avx2(monkeypatch):
+    monkeypatch.setattr(hardware, "_cpuinfo_fields", lambda: dict(ZEN4))
+    monkeypatch.setattr(hardware.platform, "machine", lambda: "x86_64")
+    monkeypatch.setenv(hardware.HARDWARE_CLASS_ENV, ENGINE_CLASS)
+    hardware.describe_hardware.cache_clear()
+    yield
+    hardware.describe_hardware.cache_clear()
+
+
+def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_reference: bool = True) -> Path:
+    package = tmp_path / "package"
+    package.mkdir()
+    quantize_dynamic(str(original), str(package / "model.onnx"), weight_type=QuantType.QInt8)
+    (package / "runtime.json").write_text(json.dumps({**runtime_json("onnxruntime"), "precision": "int8"}))
+    features = 64
+    (package / "signature.json").write_text(json.dumps({
+        "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", features]}],
+        "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 10]}]}))
+    (package / "report.json").write_text(json.dumps({
+        "hardware_context": {"hardware_class": MEASURED_ON},
+        "accuracy": {"budget": budget},
+        "overall": {"shape": "batch=4"},
+        "shapes": [{"label": "batch=4", "shape": {"batch": 4}}],
+    }))
+    if with_reference:
+        reference = package / REFERENCE_DIR
+        reference.mkdir()
+        shutil.copy(original, reference / "original.onnx")
+        (reference / REFERENCE_FILE).write_text(json.dumps({"model": "original.onnx"}))
+    return package
+
+
+def load(package: Path):
+    from mlserver.settings import ModelParameters, ModelSettings
+
+    from deploy.serving.runtime import WhetstoneRuntime
+
+    model = WhetstoneRuntime(ModelSettings(name="m", implementation=WhetstoneRuntime,
+                                           parameters=ModelParameters(uri=str(package))))
+    asyncio.run(model.load())
+    return model
+
+
+def test_an_int8_package_that_holds_on_this_engine_is_served_with_its_verdict(tmp_path):
+    model = load(int8_package(tmp_path, mlp(tmp_path / "mlp.onnx")))
+    verdict = model.accuracy_on_engine
+    assert verdict["checked"] and verdict["passes"]
+    assert verdict["hardware_class"] == ENGINE_CLASS and verdict["measured_on"] == MEASURED_ON
+    assert 0.99 <= verdict["cosine"] < 1.0  # INT8 moved the outputs, within the budget
+    # Class scores (logits): batches of the primary shape (4 rows) until the top-1 check has its 256 rows.
+    assert verdict["batches"] == 64 and verdict["inputs"] == "inputs generated from the signature"
+    assert verdict["top1_agreement"] >= 0.99
+    metadata = asyncio.run(model.metadata())
+    assert metadata.parameters.hardware_class == ENGINE_CLASS
+    assert metadata.parameters.accuracy_on_engine["passes"] is True
+
+
+def test_an_int8_package_that_misses_its_budget_on_this_engine_is_refused_with_the_reason(tmp_path):
+    package = int8_package(tmp_path, mlp_with_outlier_layer(tmp_path / "outlier.onnx"))
+    with pytest.raises(PackageLoadFailed) as refused:
+        load(package)
+    message = str(refused.value)
+    assert f"on this engine ({ENGINE_CLASS}) the package misses its accuracy budget" in message
+    assert "against the fp32 original" in message
+
+
+def test_the_staged_inputs_are_used_when_there_are_some(tmp_path):
+    import numpy as np
+
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    inputs = package / REFERENCE_DIR / "inputs"
+    inputs.mkdir()
+    for index in range(3):
+        np.savez(inputs / f"batch-{index}.npz", x=np.random.default_rng(index).standard_normal((2, 64)).astype("float32"))
+    (package / REFERENCE_DIR / REFERENCE_FILE).write_text(json.dumps({"model": "original.onnx",
+                                                                      "inputs": "the job's calibration data"}))
+    verdict = load(package).accuracy_on_engine
+    assert verdict["passes"] and verdict["batches"] == 3 and verdict["inputs"] == "the job's calibration data"
+
+
+def test_without_a_staged_original_the_verdict_says_it_was_not_checked(tmp_path, monkeypatch):
+    model = load(int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"), with_reference=False))
+    assert model.accuracy_on_engine["checked"] is False and "no fp32 original" in model.accuracy_on_engine["reason"]
+    monkeypatch.setenv("WHETSTONE_ACCURACY_ON_LOAD", "0")
+    (tmp_path / "off").mkdir()
+    model = load(int8_package(tmp_path / "off", mlp(tmp_path / "mlp.onnx")))
+    assert model.accuracy_on_engine["checked"] is False and "switched off" in model.accuracy_on_engine["reason"]
