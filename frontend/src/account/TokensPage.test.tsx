@@ -10,7 +10,8 @@ const token = {
   hint: "wst_ab12",
   active: true,
   created_at: "2026-11-25T10:00:00Z",
-  expires_at: null,
+  scopes: ["read", "register", "optimize", "deploy"],
+  expires_at: "2026-12-25T10:00:00Z",
   revoked_at: null,
   last_used_at: null,
 };
@@ -29,9 +30,32 @@ describe("TokensPage", () => {
     await actions.click(screen.getByRole("button", { name: "Create token" }));
     expect((await screen.findByTestId("new-token")).textContent).toContain("wst_ab12-the-secret");
     expect((await screen.findAllByTestId("token-row"))[0]!.textContent).not.toContain("the-secret");
-    expect(requests.find((request) => request.method === "POST")!.body).toEqual({ name: "ci", expires_at: null });
+    // Least privilege by default: every scope but admin.
+    expect(requests.find((request) => request.method === "POST")!.body).toEqual({
+      name: "ci",
+      expires_at: null,
+      scopes: ["read", "register", "optimize", "deploy"],
+    });
+    expect(screen.getByTestId("token-row").textContent).toContain("read, register, optimize, deploy");
     await actions.click(screen.getByRole("button", { name: "I have copied it" }));
     expect(screen.queryByTestId("new-token")).toBeNull();
+  });
+
+  it("creates a read-only token when the user asks for one", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/auth/tokens/": { body: listed([]) },
+      "POST /api/v1/auth/tokens/": { status: 201, body: { ...token, scopes: ["read"], token: "wst_ro" } },
+    });
+    renderApp("/tokens");
+    const actions = userEvent.setup();
+    await actions.type(await screen.findByLabelText("Name"), "dashboard");
+    for (const scope of ["register", "optimize", "deploy"]) {
+      await actions.click(screen.getByRole("checkbox", { name: new RegExp(`^${scope}:`) }));
+    }
+    await actions.click(screen.getByRole("button", { name: "Create token" }));
+    await screen.findByTestId("new-token");
+    expect(requests.find((request) => request.method === "POST")!.body).toMatchObject({ scopes: ["read"] });
   });
 
   it("revokes a token after confirmation", async () => {

@@ -8,6 +8,7 @@ import { PagedQueryView } from "../components/PagedQueryView";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 type Webhook = { id: number; url: string; secret: string; active: boolean; team: number | null; created_at: string };
 
@@ -24,38 +25,36 @@ function Deliveries({ webhookId }: { webhookId: number }) {
       ) : deliveries.data.results.length === 0 ? (
         <EmptyState>No deliveries yet: one is sent when a job ends.</EmptyState>
       ) : (
-        <div className="table-scroll">
-          <table data-testid="webhook-deliveries">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Job</th>
-                <th scope="col">Status</th>
-                <th scope="col">HTTP</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">When</th>
-                <th scope="col">Error</th>
+        <ResponsiveTable testId="webhook-deliveries" caption="Deliveries">
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">HTTP</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">When</th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.data.results.map((delivery) => (
+              <tr key={delivery.id}>
+                <td>{delivery.event}</td>
+                <td>
+                  <Link to={`/jobs/${delivery.job}`}>#{delivery.job}</Link>
+                </td>
+                <td>
+                  <StatusBadge status={delivery.status} />
+                </td>
+                <td>{delivery.response_status ?? "—"}</td>
+                <td>{delivery.attempts}</td>
+                <td>{formatDateTime(delivery.delivered_at ?? delivery.created_at)}</td>
+                <td className="detail">{delivery.error || "—"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {deliveries.data.results.map((delivery) => (
-                <tr key={delivery.id}>
-                  <td>{delivery.event}</td>
-                  <td>
-                    <Link to={`/jobs/${delivery.job}`}>#{delivery.job}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={delivery.status} />
-                  </td>
-                  <td>{delivery.response_status ?? "—"}</td>
-                  <td>{delivery.attempts}</td>
-                  <td>{formatDateTime(delivery.delivered_at ?? delivery.created_at)}</td>
-                  <td className="detail">{delivery.error || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ResponsiveTable>
       )}
     </details>
   );
@@ -118,7 +117,10 @@ export function WebhooksPage() {
       {created && (
         <div className="card token-notice" role="status" data-testid="new-webhook-notice">
           <p>
-            <strong>Signing secret for {created.url}</strong> — check each delivery's signature with it.
+            <strong>
+              Signing secret for <span className="break">{created.url}</span>
+            </strong>{" "}
+            — check each delivery's signature with it.
           </p>
           <CopyableSnippet title="Secret" code={created.secret} testId="webhook-secret" />
         </div>

@@ -1,8 +1,8 @@
 // Server state lives in react-query; polling is declared per query (refetchInterval) so no
 // component keeps a timer of its own.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, postFormWithProgress, unwrap, type UploadProgress } from "./client";
-import type { paths } from "./generated/schema";
+import type { components, paths } from "./generated/schema";
 import { MULTIPART_THRESHOLD, uploadThroughObjectStorage } from "./multipartUpload";
 import type {
   Deployment,
@@ -30,15 +30,21 @@ export const queryKeys = {
   modelJobs: (modelId: number) => ["jobs", { model: modelId }] as const,
   modelDeployments: (modelId: number) => ["deployments", { model: modelId }] as const,
   deploymentHealth: (id: number) => ["deployment", id, "health"] as const,
+  deploymentTraffic: (id: number) => ["deployment", id, "traffic"] as const,
+  succeededJobs: (modelId: number) => ["jobs", { model: modelId, status: "succeeded" }] as const,
   speedups: ["analytics", "speedups"] as const,
+  hardware: ["hardware"] as const,
   // Lists are keyed ["tokens", { page }]; mutations invalidate the prefix, so every page.
   allTokens: ["tokens"] as const,
   tokens: (page: number) => ["tokens", { page }] as const,
   allWebhooks: ["webhooks"] as const,
   webhooks: (page: number) => ["webhooks", { page }] as const,
   webhookDeliveries: (id: number) => ["webhooks", id, "deliveries"] as const,
+  allTeams: ["teams"] as const,
+  teams: (page: number) => ["teams", { page }] as const,
+  teamInvitations: ["team-invitations"] as const,
   model: (id: number) => ["model", id] as const,
-  jobs: (page: number) => ["jobs", { page }] as const,
+  jobs: (filters: JobFilters) => ["jobs", filters] as const,
   job: (id: number) => ["job", id] as const,
   deployments: (page: number) => ["deployments", { page }] as const,
   deployment: (id: number) => ["deployment", id] as const,
@@ -197,7 +203,8 @@ export function useStartOptimization(modelId: number) {
           // Calibration files travel as multipart; the fields beside them as form values.
           ...(calibrationFiles.length > 0 ? { bodySerializer: () => optimizationForm(request, calibrationFiles) } : {}),
         }),
-      ),
+        // Only hardware_class "all" answers several jobs; the console asks for one class (or the default).
+      ).then((answer) => ("jobs" in answer ? answer.jobs[0]! : answer)),
     onSuccess: (job) => {
       queryClient.setQueryData(queryKeys.job(job.id), job);
       void queryClient.invalidateQueries({ queryKey: ["jobs"] });
@@ -205,23 +212,63 @@ export function useStartOptimization(modelId: number) {
   });
 }
 
-export function useJobs(page: number) {
+/** The jobs list's filters, as the Jobs page keeps them in its URL ("" for none). */
+export type JobFilters = {
+  page: number;
+  status: string;
+  recipe: string;
+  model: string;
+  owner: string;
+  createdAfter: string;
+  createdBefore: string;
+};
+
+type JobListQuery = NonNullable<paths["/api/v1/jobs/"]["get"]["parameters"]["query"]>;
+
+export function useJobs(filters: JobFilters) {
   return useQuery({
-    queryKey: queryKeys.jobs(page),
+    queryKey: queryKeys.jobs(filters),
     queryFn: (): Promise<Paginated<Job>> =>
-      unwrap(api.GET("/api/v1/jobs/", { params: { query: { page, ordering: "-created_at" } } })),
+      unwrap(
+        api.GET("/api/v1/jobs/", {
+          params: {
+            query: {
+              page: filters.page,
+              ordering: "-created_at",
+              status: (filters.status || undefined) as JobListQuery["status"],
+              recipe: (filters.recipe || undefined) as JobListQuery["recipe"],
+              model: filters.model ? Number(filters.model) : undefined,
+              owner: filters.owner || undefined,
+              created_after: filters.createdAfter || undefined,
+              created_before: filters.createdBefore || undefined,
+            },
+          },
+        }),
+      ),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.results.some(isJobActive) ? JOB_POLL_MS * 3 : false),
   });
 }
 
-export function useJob(id: number) {
+export function useJob(id: number, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
+    enabled,
     queryKey: queryKeys.job(id),
     queryFn: (): Promise<Job> => unwrap(api.GET("/api/v1/jobs/{id}/", { params: { path: { id } } })),
     // Poll only while the worker is still on it; a finished job never changes.
     refetchInterval: (query) => (isJobActive(query.state.data) ? JOB_POLL_MS : false),
     refetchIntervalInBackground: false,
+  });
+}
+
+/** Several jobs at once (the compare page), each its own cached query, polled while it runs. */
+export function useJobsById(ids: number[]) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: queryKeys.job(id),
+      queryFn: (): Promise<Job> => unwrap(api.GET("/api/v1/jobs/{id}/", { params: { path: { id } } })),
+      refetchInterval: (query: { state: { data?: Job } }) => (isJobActive(query.state.data) ? JOB_POLL_MS * 3 : false),
+    })),
   });
 }
 
@@ -384,10 +431,45 @@ export function useDeploymentHealth(id: number, enabled: boolean) {
   });
 }
 
+export const TRAFFIC_POLL_MS = 10_000;
+
+/** What the engine has counted for a deployment's model, and the last hour per minute; polled. */
+export function useDeploymentTraffic(id: number, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.deploymentTraffic(id),
+    enabled,
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/deployments/{id}/traffic/", { params: { path: { id }, query: { window: "1h" } } })),
+    refetchInterval: TRAFFIC_POLL_MS,
+  });
+}
+
+/** A model's succeeded jobs, newest first: what a deployment can be moved to. */
+export function useSucceededJobs(modelId: number) {
+  return useQuery({
+    queryKey: queryKeys.succeededJobs(modelId),
+    queryFn: async (): Promise<Job[]> => {
+      const page = await unwrap(
+        api.GET("/api/v1/jobs/", { params: { query: { model: modelId, status: "succeeded", ordering: "-created_at" } } }),
+      );
+      return page.results;
+    },
+  });
+}
+
 export function useSpeedups() {
   return useQuery({
     queryKey: queryKeys.speedups,
     queryFn: () => unwrap(api.GET("/api/v1/analytics/speedups/")),
+  });
+}
+
+export function useHardware() {
+  return useQuery({
+    queryKey: queryKeys.hardware,
+    queryFn: () => unwrap(api.GET("/api/v1/hardware/")),
+    // Workers come and go; the page follows them.
+    refetchInterval: 10_000,
   });
 }
 
@@ -402,7 +484,7 @@ export function useTokens(page: number) {
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (request: { name: string; expires_at?: string | null }) =>
+    mutationFn: (request: components["schemas"]["PersonalTokenCreateRequest"]) =>
       unwrap(api.POST("/api/v1/auth/tokens/", { body: request })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.allTokens }),
   });
@@ -445,5 +527,212 @@ export function useWebhookDeliveries(id: number, enabled: boolean) {
     queryKey: queryKeys.webhookDeliveries(id),
     enabled,
     queryFn: () => unwrap(api.GET("/api/v1/webhooks/{id}/deliveries/", { params: { path: { id } } })),
+  });
+}
+
+/** Example inputs of a model version: PUT replaces the set, DELETE removes it. */
+export function useReplaceExampleInputs(modelId: number, number: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (files: File[]) =>
+      unwrap(
+        api.PUT("/api/v1/models/{model_id}/versions/{number}/examples/", {
+          params: { path: { model_id: String(modelId), number: String(number) } },
+          body: { files: files.map((file) => file.name) },
+          bodySerializer: () => {
+            const form = new FormData();
+            for (const file of files) form.append("files", file, file.name);
+            return form;
+          },
+        }),
+      ),
+    onSuccess: () => invalidateVersion(queryClient, modelId),
+  });
+}
+
+export function useRemoveExampleInputs(modelId: number, number: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE("/api/v1/models/{model_id}/versions/{number}/examples/", {
+          params: { path: { model_id: String(modelId), number: String(number) } },
+        }),
+      ),
+    onSuccess: () => invalidateVersion(queryClient, modelId),
+  });
+}
+
+/** A model version's tokenizer.json: PUT attaches (or replaces) it, DELETE removes it. */
+export function useAttachTokenizer(modelId: number, number: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) =>
+      unwrap(
+        api.PUT("/api/v1/models/{model_id}/versions/{number}/tokenizer/", {
+          params: { path: { model_id: String(modelId), number: String(number) } },
+          body: { file: file.name },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append("file", file, file.name);
+            return form;
+          },
+        }),
+      ),
+    onSuccess: () => invalidateVersion(queryClient, modelId),
+  });
+}
+
+export function useRemoveTokenizer(modelId: number, number: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE("/api/v1/models/{model_id}/versions/{number}/tokenizer/", {
+          params: { path: { model_id: String(modelId), number: String(number) } },
+        }),
+      ),
+    onSuccess: () => invalidateVersion(queryClient, modelId),
+  });
+}
+
+/** `text` tokenized into the deployed model's inputs by its version's tokenizer (none while `text` is empty). */
+export function useDeploymentTokenize(deploymentId: number, text: string) {
+  return useQuery({
+    queryKey: ["tokenize", { deployment: deploymentId }, text] as const,
+    enabled: text.trim() !== "",
+    queryFn: () =>
+      unwrap(api.POST("/api/v1/deployments/{id}/tokenize/", { params: { path: { id: deploymentId } }, body: { text } })),
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+// The model's key is a prefix of its versions' keys: the model, its version list and this version are refetched.
+function invalidateVersion(queryClient: ReturnType<typeof useQueryClient>, modelId: number) {
+  return queryClient.invalidateQueries({ queryKey: queryKeys.model(modelId) });
+}
+
+export type ModelChanges = components["schemas"]["PatchedModelUpdateRequest"];
+
+/** PATCH a model's name, description, card, tags, visibility or team; the answer replaces the cached model. */
+export function useUpdateModel(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: ModelChanges): Promise<ModelDetail> =>
+      unwrap(api.PATCH("/api/v1/models/{id}/", { params: { path: { id } }, body: changes })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(queryKeys.model(id), updated);
+      void queryClient.invalidateQueries({ queryKey: ["models"] });
+    },
+  });
+}
+
+/** DELETE a model: the API hides it at once and purges its versions, jobs' packages and files in the background. */
+export function useDeleteModel(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/models/{id}/", { params: { path: { id } } })),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.model(id) });
+      void queryClient.invalidateQueries({ queryKey: ["models"] });
+      void queryClient.invalidateQueries({ queryKey: ["jobs"] });
+    },
+  });
+}
+
+export type Team = components["schemas"]["Team"];
+export type TeamInvitation = components["schemas"]["TeamInvitation"];
+
+export function useTeams(page = 1) {
+  return useQuery({
+    queryKey: queryKeys.teams(page),
+    queryFn: () => unwrap(api.GET("/api/v1/teams/", { params: { query: { page } } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTeamInvitations() {
+  return useQuery({
+    queryKey: queryKeys.teamInvitations,
+    queryFn: () => unwrap(api.GET("/api/v1/team-invitations/")),
+  });
+}
+
+// Every team mutation changes who is in which team: the teams and the invitations are refetched.
+function invalidateTeams(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.allTeams });
+  return queryClient.invalidateQueries({ queryKey: queryKeys.teamInvitations });
+}
+
+export function useCreateTeam() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => unwrap(api.POST("/api/v1/teams/", { body: { name } })),
+    onSuccess: () => invalidateTeams(queryClient),
+  });
+}
+
+/** Invites a user; they join only when they accept (staff add directly: the answer's invitation is null). */
+export function useInviteMember(teamId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (username: string) =>
+      unwrap(api.POST("/api/v1/teams/{id}/members/", { params: { path: { id: teamId } }, body: { username } })),
+    onSuccess: () => invalidateTeams(queryClient),
+  });
+}
+
+/** Removes a member, or withdraws a pending invitation of that user. */
+export function useRemoveMember(teamId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (username: string) =>
+      unwrap(api.DELETE("/api/v1/teams/{id}/members/{username}/", { params: { path: { id: teamId, username } } })),
+    onSettled: () => invalidateTeams(queryClient),
+  });
+}
+
+/** Promotes a member to admin or demotes an admin: the team's owner (or staff) only. */
+export function useSetMemberRole(teamId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ username, role }: { username: string; role: "admin" | "member" }) =>
+      unwrap(
+        api.PATCH("/api/v1/teams/{id}/members/{username}/", {
+          params: { path: { id: teamId, username } },
+          body: { role },
+        }),
+      ),
+    onSettled: () => invalidateTeams(queryClient),
+  });
+}
+
+/** Hands the team to another member; the previous owner stays as an admin. */
+export function useTransferTeam(teamId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (username: string) =>
+      unwrap(api.POST("/api/v1/teams/{id}/transfer/", { params: { path: { id: teamId } }, body: { username } })),
+    onSettled: () => invalidateTeams(queryClient),
+  });
+}
+
+export function useLeaveTeam(teamId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/teams/{id}/leave/", { params: { path: { id: teamId } } })),
+    onSettled: () => invalidateTeams(queryClient),
+  });
+}
+
+export function useRespondToInvitation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, accept }: { id: number; accept: boolean }) =>
+      accept
+        ? unwrap(api.POST("/api/v1/team-invitations/{id}/accept/", { params: { path: { id } } }))
+        : unwrap(api.POST("/api/v1/team-invitations/{id}/decline/", { params: { path: { id } } })),
+    onSuccess: () => invalidateTeams(queryClient),
   });
 }

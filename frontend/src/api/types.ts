@@ -18,7 +18,13 @@ export type OptimizationRequest = Schemas["OptimizationRequestRequest"];
 export type Recipe = NonNullable<OptimizationRequest["recipe"]>;
 export type Device = NonNullable<OptimizationRequest["device"]>;
 export type Deployment = Schemas["Deployment"];
+export type HardwareClass = Schemas["HardwareClass"];
+export type FleetMember = Schemas["FleetMember"];
 export type DeploymentStatus = Deployment["status"];
+export type DeploymentTraffic = Schemas["DeploymentTraffic"];
+/** A deployment's traffic per minute over a window (the `history` of GET /deployments/{id}/traffic/). */
+export type TrafficHistory = Schemas["TrafficHistory"];
+export type TrafficPoint = Schemas["TrafficPoint"];
 export type DeploymentRequest = Schemas["DeploymentRequestRequest"];
 export type TritonExport = Schemas["TritonExport"];
 export type TritonExportRequest = Schemas["TritonExportRequestRequest"];
@@ -28,3 +34,9 @@ export type Paginated<T> = { count: number; next?: string | null; previous?: str
 
 /** A dim is an int, the name of a symbolic dim, or null (unknown). */
 export type Dim = number | string | null;
+/** A model version's example inputs: how many batches, and the input shapes they hold. */
+export type ExampleInputs = Schemas["ExampleInputs"];
+/** A model version's Hugging Face tokenizer.json: text becomes its token-id inputs. */
+export type TokenizerSummary = Schemas["Tokenizer"];
+/** Text tokenized into a model's inputs (V2 tensors), with each text's tokens. */
+export type TokenizeResult = Schemas["TokenizeResult"];

@@ -19,6 +19,8 @@ export function Layout() {
           <NavLink to="/jobs">Jobs</NavLink>
           <NavLink to="/deployments">Deployments</NavLink>
           <NavLink to="/dashboard">Dashboard</NavLink>
+          <NavLink to="/hardware">Hardware</NavLink>
+          <NavLink to="/teams">Teams</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
           <NavLink to="/webhooks">Webhooks</NavLink>
         </nav>

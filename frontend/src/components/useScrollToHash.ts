@@ -8,6 +8,9 @@ export function useScrollToHash(ready: boolean) {
     if (!ready || !hash) return;
     const target = document.getElementById(hash.slice(1));
     if (!target) return;
+    // A folded report section (a <details>) opens when a link points into it.
+    const folded = target.closest("details");
+    if (folded) folded.open = true;
     target.scrollIntoView?.({ block: "start" });
     const focusable =
       target.querySelector<HTMLElement>("[data-autofocus]") ??

@@ -1,7 +1,10 @@
 import { Link } from "react-router";
+import { Bar, BarChart, LabelList, Rectangle, XAxis, YAxis, type RectangleProps } from "recharts";
 import { useSpeedups } from "../api/queries";
+import { CategoryTick, CHART_COLORS, ChartBox, TICK_STYLE } from "../components/ChartBox";
 import { PageTitle } from "../components/PageTitle";
 import { EmptyState, ErrorState, LoadingState } from "../components/StateViews";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 type Bucket = { label: string; count: number };
 type Distribution = { buckets: Bucket[]; jobs: number; share_above_1_1: number | null };
@@ -13,36 +16,41 @@ function formatShare(share: number | null): string {
 const ROW = 24;
 const LABEL = 110;
 const WIDTH = 560;
+const MARGIN = { top: 4, right: 50, bottom: 4, left: 0 };
 
 /** Jobs per speed-up bucket as horizontal bars; the exact counts are printed beside each bar. */
 export function SpeedupHistogram({ buckets }: { buckets: Bucket[] }) {
   const max = Math.max(1, ...buckets.map((bucket) => bucket.count));
-  const space = WIDTH - LABEL - 50;
   return (
-    <svg
-      className="chart"
-      viewBox={`0 0 ${WIDTH} ${buckets.length * ROW + 8}`}
+    <ChartBox
       width={WIDTH}
-      role="img"
-      aria-label={`Jobs per speed-up: ${buckets.map((bucket) => `${bucket.label}: ${bucket.count}`).join(", ")}`}
-      data-testid="speedup-histogram"
+      height={buckets.length * ROW + MARGIN.top + MARGIN.bottom}
+      testId="speedup-histogram"
+      label={`Jobs per speed-up: ${buckets.map((bucket) => `${bucket.label}: ${bucket.count}`).join(", ")}`}
     >
-      {buckets.map((bucket, index) => {
-        const y = 4 + index * ROW;
-        const width = bucket.count ? Math.max(2, (bucket.count / max) * space) : 0;
-        return (
-          <g key={bucket.label}>
-            <text x={6} y={y + 15}>
-              {bucket.label}
-            </text>
-            <rect className="bar-optimized" x={LABEL} y={y + 3} width={width} height={ROW - 8} />
-            <text x={LABEL + width + 6} y={y + 15}>
-              {bucket.count}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+      <BarChart data={buckets} layout="vertical" margin={MARGIN} barSize={ROW - 8} accessibilityLayer={false}>
+        <XAxis type="number" hide domain={[0, max]} />
+        <YAxis
+          type="category"
+          dataKey="label"
+          width={LABEL}
+          interval={0}
+          axisLine={false}
+          tickLine={false}
+          tick={(props) => <CategoryTick {...props} />}
+        />
+        <Bar
+          dataKey="count"
+          className="bar-optimized"
+          fill={CHART_COLORS.accent}
+          isAnimationActive={false}
+          // Its own shape keeps an empty bucket's (zero-width) bar, so its label still prints 0.
+          shape={(props: RectangleProps) => <Rectangle {...props} />}
+        >
+          <LabelList dataKey="count" position="right" style={TICK_STYLE} />
+        </Bar>
+      </BarChart>
+    </ChartBox>
   );
 }
 
@@ -52,30 +60,28 @@ function BreakdownTable({ title, rows }: { title: string; rows: Record<string, D
   return (
     <section aria-labelledby={`by-${title}`}>
       <h2 id={`by-${title}`}>By {title}</h2>
-      <div className="table-scroll">
-        <table data-testid={`speedups-by-${title}`}>
-          <thead>
-            <tr>
-              <th scope="col">{title === "recipe" ? "Recipe" : "Model family"}</th>
-              <th scope="col" className="number">
-                Jobs
-              </th>
-              <th scope="col" className="number">
-                Above 1.1×
-              </th>
+      <ResponsiveTable testId={`speedups-by-${title}`}>
+        <thead>
+          <tr>
+            <th scope="col">{title === "recipe" ? "Recipe" : "Model family"}</th>
+            <th scope="col" className="number">
+              Jobs
+            </th>
+            <th scope="col" className="number">
+              Above 1.1×
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map(([name, distribution]) => (
+            <tr key={name}>
+              <th scope="row">{name}</th>
+              <td className="number">{distribution.jobs}</td>
+              <td className="number">{formatShare(distribution.share_above_1_1)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {entries.map(([name, distribution]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td className="number">{distribution.jobs}</td>
-                <td className="number">{formatShare(distribution.share_above_1_1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ResponsiveTable>
     </section>
   );
 }

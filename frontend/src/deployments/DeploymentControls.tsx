@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from "react";
-import { useDeploymentHealth, useRedeploy } from "../api/queries";
-import type { Deployment } from "../api/types";
+import { useDeploymentHealth, useRedeploy, useSucceededJobs } from "../api/queries";
+import type { Deployment, Job } from "../api/types";
+import { formatDateTime, formatSpeedup } from "../format/numbers";
+import { asReport } from "../jobs/report";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 
 export function HealthPanel({ deployment }: { deployment: Deployment }) {
@@ -28,10 +30,30 @@ export function HealthPanel({ deployment }: { deployment: Deployment }) {
 
 const REDEPLOY_FIELDS = ["job", "max_batch_size", "max_batch_time"];
 
+/** "#12 · v2 · int8 · 1.84× · 25 Nov 2026, 10:00:00 · serving now": enough to tell jobs apart. */
+export function jobLabel(job: Partial<Job> & { id: number }, serving: number): string {
+  const speedup = asReport(job.report)?.overall?.speedup;
+  const parts = [
+    `#${job.id}`,
+    job.model_version ? `v${job.model_version}` : null,
+    job.recipe ?? null,
+    typeof speedup === "number" ? formatSpeedup(speedup) : null,
+    job.created_at ? formatDateTime(job.created_at) : null,
+    job.id === serving ? "serving now" : null,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
 /** Serve a newer job of the same model at the same URL, and/or change adaptive batching. */
 export function RedeployForm({ deployment }: { deployment: Deployment }) {
   const redeploy = useRedeploy(deployment.id);
+  const jobs = useSucceededJobs(deployment.model);
   const [job, setJob] = useState(String(deployment.job));
+  // The job serving now is always a choice (the list is the newest page and may not reach it).
+  const listed = jobs.data ?? [];
+  const choices = listed.some((entry) => entry.id === deployment.job)
+    ? listed
+    : [...listed, { id: deployment.job } as Job];
   const [batchSize, setBatchSize] = useState(String(deployment.max_batch_size));
   const [batchTime, setBatchTime] = useState(String(deployment.max_batch_time));
 
@@ -50,18 +72,26 @@ export function RedeployForm({ deployment }: { deployment: Deployment }) {
       <p className="hint">Same endpoint URL, no downtime: the engine loads the new package, then switches.</p>
       <FormError error={redeploy.error} shownFields={REDEPLOY_FIELDS} />
       <label htmlFor="redeploy-job">Job</label>
-      <input
+      <select
         id="redeploy-job"
-        type="number"
-        min={1}
         required
         value={job}
         onChange={(event) => setJob(event.target.value)}
+        disabled={jobs.isPending}
         aria-invalid={fieldHasError(redeploy.error, "job")}
         aria-describedby="redeploy-job-hint redeploy-job-errors"
-      />
+      >
+        {jobs.isPending && <option value={job}>Loading the model's jobs…</option>}
+        {choices.map((choice) => (
+          <option key={choice.id} value={String(choice.id)}>
+            {jobLabel(choice, deployment.job)}
+          </option>
+        ))}
+      </select>
       <p id="redeploy-job-hint" className="hint">
-        A succeeded optimization job of the same model.
+        {jobs.isError
+          ? `The model's jobs could not be listed (${(jobs.error as Error).message}).`
+          : "The succeeded optimization jobs of this model, newest first."}
       </p>
       <FieldErrors id="redeploy-job-errors" error={redeploy.error} field="job" />
       <label htmlFor="redeploy-batch-size">Max batch size</label>

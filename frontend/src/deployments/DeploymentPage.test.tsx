@@ -30,6 +30,29 @@ describe("DeploymentPage", () => {
     expect((await screen.findByTestId("deployment-batching")).textContent).toBe("up to 8 requests, waiting at most 5 ms");
   });
 
+  it("says where the package was measured and what the engine's accuracy check found", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/deployments/11/": {
+        body: deployment({
+          status: "ready",
+          hardware_class: "x86_64-amd-avx2",
+          package_hardware_class: "x86_64-amd-avx512vnni-bf16",
+          measured_on_other_class: true,
+          accuracy_on_engine: { checked: true, passes: true, cosine: 0.9991, budget: 0.99, hardware_class: "x86_64-amd-avx2" },
+        }),
+      },
+      "GET /api/v1/models/3/": { body: model },
+    });
+    renderApp("/deployments/11");
+    expect((await screen.findByTestId("deployment-hardware-class")).textContent).toBe(
+      "x86_64-amd-avx2 — measured on another class (x86_64-amd-avx512vnni-bf16)",
+    );
+    expect(screen.getByTestId("deployment-accuracy-on-engine").textContent).toBe(
+      "holds: cosine 0.9991 within the budget 0.99 on x86_64-amd-avx2",
+    );
+  });
+
   it("says a token is needed when the page no longer has it", async () => {
     fakeServer({
       "GET /api/v1/auth/session/": { body: user },

@@ -10,7 +10,9 @@ import { formatDateTime } from "../format/numbers";
 import { curlSnippet, pythonSnippet, type EndpointAuth } from "./snippets";
 import { PageTitle } from "../components/PageTitle";
 import { HealthPanel, RedeployForm } from "./DeploymentControls";
+import { TrafficPanel } from "./TrafficPanel";
 import { TestInferenceForm } from "./TestInferenceForm";
+import { acceptsText } from "./TextInput";
 
 /**
  * The token arrives once, in the answer that created the deployment (see JobPage). It is
@@ -60,6 +62,15 @@ function InferenceSnippets({ deployment, auth }: { deployment: Deployment; auth:
         tokenRequired={deployment.access_token_required}
         initialToken={auth.token ?? null}
         ready={deployment.status === "ready"}
+        labelsKey={`model-${deployment.model}`}
+        text={
+          deployment.tokenizer && acceptsText(inputs, deployment.tokenizer)
+            ? { deploymentId: deployment.id, tokenizer: deployment.tokenizer }
+            : null
+        }
+        preprocessing={model.data.preprocessing}
+        savedLabels={model.data.labels}
+        jobId={deployment.job}
       />
       <CopyableSnippet title="curl" code={curlSnippet(deployment.endpoint_url, inputs, auth)} testId="snippet-curl" />
       <CopyableSnippet
@@ -133,6 +144,19 @@ export function DeploymentPage() {
           </div>
         )}
         <div>
+          <dt>Hardware class</dt>
+          <dd data-testid="deployment-hardware-class">
+            {data.hardware_class || "not reported yet"}
+            {data.measured_on_other_class && (
+              <strong className="form-error"> — measured on another class ({data.package_hardware_class})</strong>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Accuracy on the engine</dt>
+          <dd data-testid="deployment-accuracy-on-engine">{describeVerdict(data.accuracy_on_engine)}</dd>
+        </div>
+        <div>
           <dt>Adaptive batching</dt>
           <dd data-testid="deployment-batching">
             {data.max_batch_size > 1
@@ -151,6 +175,12 @@ export function DeploymentPage() {
         </p>
       )}
       <HealthPanel deployment={data} />
+      {(data.status === "ready" || data.status === "updating") && (
+        <section aria-labelledby="traffic-title">
+          <h2 id="traffic-title">Traffic</h2>
+          <TrafficPanel deployment={data} />
+        </section>
+      )}
       <section aria-labelledby="endpoint-title">
         <h2 id="endpoint-title">Endpoint</h2>
         <p className="muted">Open Inference Protocol (KServe v2) REST. Send a POST with JSON tensors.</p>
@@ -172,4 +202,22 @@ export function DeploymentPage() {
       )}
     </div>
   );
+}
+
+type EngineVerdict = {
+  checked?: boolean;
+  passes?: boolean | null;
+  cosine?: number;
+  budget?: number;
+  reason?: string;
+  hardware_class?: string;
+};
+
+/** The engine's re-check of the package against its fp32 original, on the engine's own hardware. */
+function describeVerdict(verdict: unknown): string {
+  if (!verdict || typeof verdict !== "object") return "not checked yet";
+  const v = verdict as EngineVerdict;
+  if (!v.checked) return `not checked: ${v.reason ?? "no reason given"}`;
+  if (v.passes) return `holds: cosine ${v.cosine} within the budget ${v.budget} on ${v.hardware_class}`;
+  return `misses the budget: ${v.reason ?? ""}`;
 }

@@ -5,6 +5,7 @@ import { PagedQueryView } from "../components/PagedQueryView";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatDateTime } from "../format/numbers";
 import { PageTitle } from "../components/PageTitle";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 export function DeploymentsPage() {
   const [page, setPage] = useState(1);
@@ -21,36 +22,34 @@ export function DeploymentsPage() {
         empty={<p>Nothing deployed yet. Deploy a succeeded optimization from its job page.</p>}
       >
         {(results) => (
-          <div className="table-scroll">
-            <table data-testid="deployments-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Endpoint</th>
-                  <th scope="col">Updated</th>
+          <ResponsiveTable testId="deployments-table" caption="Deployments">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col">Endpoint</th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((deployment) => (
+                <tr key={deployment.id} data-testid="deployment-row">
+                  <td>
+                    <Link to={`/deployments/${deployment.id}`}>{deployment.name}</Link>
+                  </td>
+                  <td>{deployment.model_name}</td>
+                  <td>
+                    <StatusBadge status={deployment.status} />
+                  </td>
+                  <td className="break">
+                    <code>{deployment.endpoint_url}</code>
+                  </td>
+                  <td>{formatDateTime(deployment.updated_at)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {results.map((deployment) => (
-                  <tr key={deployment.id} data-testid="deployment-row">
-                    <td>
-                      <Link to={`/deployments/${deployment.id}`}>{deployment.name}</Link>
-                    </td>
-                    <td>{deployment.model_name}</td>
-                    <td>
-                      <StatusBadge status={deployment.status} />
-                    </td>
-                    <td className="break">
-                      <code>{deployment.endpoint_url}</code>
-                    </td>
-                    <td>{formatDateTime(deployment.updated_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </ResponsiveTable>
         )}
       </PagedQueryView>
     </div>

@@ -63,3 +63,13 @@ export function humanize(key: string): string {
   const spaced = key.replace(/_/g, " ");
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** A span of seconds as people say it: "42 s", "3 min 5 s", "1 h 12 min". */
+export function formatSeconds(total: number): string {
+  if (!Number.isFinite(total) || total < 0) return MISSING;
+  const seconds = Math.round(total);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

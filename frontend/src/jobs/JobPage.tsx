@@ -24,6 +24,12 @@ function JobFacts({ job }: { job: Job }) {
         <dd>{job.device || "—"}</dd>
       </div>
       <div>
+        <dt>Hardware class</dt>
+        <dd data-testid="job-hardware-class">
+          {job.hardware_class ? <Link to="/hardware">{job.hardware_class}</Link> : "—"}
+        </dd>
+      </div>
+      <div>
         <dt>Model version</dt>
         <dd>v{job.model_version}</dd>
       </div>

@@ -1,4 +1,8 @@
+import { CandidatePlot } from "./CandidatePlot";
 import { LatencyChart } from "./LatencyChart";
+import { OutputAccuracyTable } from "./OutputAccuracyTable";
+import { PercentileChart } from "./PercentileChart";
+import { ShippedVariantView } from "./ShippedVariant";
 import type { ReactNode } from "react";
 import { KeyValueList } from "../components/KeyValueList";
 import { StatusBadge } from "../components/StatusBadge";
@@ -15,6 +19,9 @@ import {
 import {
   asList,
   asRecord,
+  headline,
+  latencyPercentiles,
+  shippedVariant,
   type AccuracyReport,
   type CandidateEntry,
   type KernelCounts,
@@ -22,48 +29,98 @@ import {
   type OptimizationReport,
   type ShapeEntry,
 } from "./report";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
-function ReportSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+/**
+ * A report section that folds: the summary line says what is inside, so the page stays short and
+ * the long tables are one click away (a #hash link to a section opens it, see useScrollToHash).
+ */
+function ReportSection({
+  id,
+  title,
+  summary,
+  open = true,
+  children,
+}: {
+  id: string;
+  title: string;
+  summary?: string;
+  open?: boolean;
+  children: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="report-section">
-      <h3 id={id}>{title}</h3>
-      {children}
+      <details open={open} data-testid={`section-${id}`}>
+        <summary>
+          <h3 id={id}>{title}</h3>
+          {summary && <span className="muted small section-summary">{summary}</span>}
+        </summary>
+        {children}
+      </details>
     </section>
   );
 }
 
+function countBy(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([value, count]) => `${count} ${value}`).join(", ");
+}
+
 export function OverallSummary({ report }: { report: OptimizationReport }) {
   const overall = report.overall ?? {};
-  const speedup = overall.speedup;
+  // The headline is measured at one shape, the primary one; the shape set's geometric mean is a
+  // second figure, labelled with the shapes it covers, so gains at shapes the user did not ask
+  // about never read as a gain at the one they did.
+  const { speedup, shape, shapeSetSpeedup, shapeSet } = headline(report);
+  const variant = shippedVariant(report);
+  const at = shape ? ` (${shape})` : "";
+  const routedElsewhere = overall.shipped_original === false;
   const verdict = !isNumber(speedup)
     ? "Speed-up not reported"
     : speedup > 1.0
       ? `${formatSpeedup(speedup)} faster`
-      : "No gain: the original model ships";
+      : routedElsewhere
+        ? `No gain${shape ? ` at ${shape}` : ""}: other shapes are faster (see the shape set)`
+        : "No gain: the original model ships";
   const gained = isNumber(speedup) && speedup > 1.0;
   return (
     <div className="overall" data-testid="overall">
       <p className={gained ? "overall-speedup" : "overall-speedup no-gain"} data-testid="overall-speedup">
         {verdict}
       </p>
+      {shape && (
+        <p className="muted" data-testid="overall-shape">
+          measured at {shape}, the primary shape
+        </p>
+      )}
       <dl className="key-values">
         <div>
-          <dt>Baseline</dt>
+          <dt>Baseline{at}</dt>
           <dd data-testid="overall-baseline">{formatMs(overall.baseline_ms)}</dd>
         </div>
         <div>
-          <dt>Optimized</dt>
+          <dt>Optimized{at}</dt>
           <dd data-testid="overall-optimized">{formatMs(overall.optimized_ms)}</dd>
         </div>
         <div>
-          <dt>Speed-up</dt>
-          <dd>{formatSpeedup(speedup)}</dd>
+          <dt>Speed-up{at}</dt>
+          <dd data-testid="overall-headline">{formatSpeedup(speedup)}</dd>
         </div>
-        {typeof overall.chosen === "string" && (
+        {isNumber(shapeSetSpeedup) && shapeSet.length > 1 && (
+          <div>
+            <dt>Shape set ({shapeSet.join(", ")})</dt>
+            <dd data-testid="overall-shape-set-speedup">{formatSpeedup(shapeSetSpeedup)} geometric mean</dd>
+          </div>
+        )}
+        {variant.defaultGraph !== null && (
           <div>
             <dt>Shipped</dt>
             <dd data-testid="overall-chosen">
-              {overall.chosen}
+              {variant.defaultGraph}
+              {variant.routes.length > 0
+                ? ` + ${variant.routes.length} routed shape${variant.routes.length === 1 ? "" : "s"}`
+                : ""}
               {typeof overall.precision === "string" ? ` (${overall.precision})` : ""}
             </dd>
           </div>
@@ -81,40 +138,40 @@ export function OverallSummary({ report }: { report: OptimizationReport }) {
 export function OptimizationsTable({ entries }: { entries: OptimizationEntry[] }) {
   if (entries.length === 0) return <p className="muted">No optimizations reported.</p>;
   return (
-    <div className="table-scroll">
-      <table data-testid="optimizations-table">
-        <thead>
-          <tr>
-            <th scope="col">Optimization</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="number">
-              Before
-            </th>
-            <th scope="col" className="number">
-              After
-            </th>
-            <th scope="col" className="number">
-              Speed-up
-            </th>
-            <th scope="col">Detail</th>
+    <ResponsiveTable testId="optimizations-table">
+      <thead>
+        <tr>
+          <th scope="col">Optimization</th>
+          <th scope="col">Status</th>
+          <th scope="col">Shape</th>
+          <th scope="col" className="number">
+            Before
+          </th>
+          <th scope="col" className="number">
+            After
+          </th>
+          <th scope="col" className="number">
+            Speed-up
+          </th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((entry, index) => (
+          <tr key={`${entry.name}-${index}`} data-testid="optimization-row">
+            <th scope="row">{entry.name ?? MISSING}</th>
+            <td>
+              <StatusBadge status={entry.status} />
+            </td>
+            <td data-testid="optimization-shape">{typeof entry.shape === "string" ? entry.shape : MISSING}</td>
+            <td className="number">{formatMs(entry.pre_run_ms)}</td>
+            <td className="number">{formatMs(entry.post_run_ms)}</td>
+            <td className="number">{formatSpeedup(entry.speedup)}</td>
+            <td className="detail">{entry.detail || MISSING}</td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry, index) => (
-            <tr key={`${entry.name}-${index}`} data-testid="optimization-row">
-              <th scope="row">{entry.name ?? MISSING}</th>
-              <td>
-                <StatusBadge status={entry.status} />
-              </td>
-              <td className="number">{formatMs(entry.pre_run_ms)}</td>
-              <td className="number">{formatMs(entry.post_run_ms)}</td>
-              <td className="number">{formatSpeedup(entry.speedup)}</td>
-              <td className="detail">{entry.detail || MISSING}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ResponsiveTable>
   );
 }
 
@@ -184,60 +241,58 @@ export function KernelsTable({ kernels }: { kernels: OptimizationReport["kernels
   return (
     <>
       {keys.length > 0 && (
-        <div className="table-scroll">
-          <table data-testid="kernels-table">
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col" className="number">
-                  Kernels before
-                </th>
-                <th scope="col" className="number">
-                  Kernels after
-                </th>
-                <th scope="col" className="number">
-                  Change
-                </th>
+        <ResponsiveTable testId="kernels-table">
+          <thead>
+            <tr>
+              <th scope="col">Category</th>
+              <th scope="col" className="number">
+                Kernels before
+              </th>
+              <th scope="col" className="number">
+                Kernels after
+              </th>
+              <th scope="col" className="number">
+                Change
+              </th>
+              {hasTimes && (
+                <>
+                  <th scope="col" className="number">
+                    Time before
+                  </th>
+                  <th scope="col" className="number">
+                    Time after
+                  </th>
+                </>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((key) => (
+              <tr key={key} data-testid={`kernels-row-${key}`}>
+                <th scope="row">{KERNEL_LABELS[key] ?? humanize(key)}</th>
+                <td className="number">{formatCount(before?.[key])}</td>
+                <td className="number">{formatCount(after?.[key])}</td>
+                <td className="number">{kernelDelta(before?.[key], after?.[key])}</td>
                 {hasTimes && (
                   <>
-                    <th scope="col" className="number">
-                      Time before
-                    </th>
-                    <th scope="col" className="number">
-                      Time after
-                    </th>
+                    <td className="number">{formatMs(categoryMs(before, key))}</td>
+                    <td className="number">{formatMs(categoryMs(after, key))}</td>
                   </>
                 )}
               </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr key={key} data-testid={`kernels-row-${key}`}>
-                  <th scope="row">{KERNEL_LABELS[key] ?? humanize(key)}</th>
-                  <td className="number">{formatCount(before?.[key])}</td>
-                  <td className="number">{formatCount(after?.[key])}</td>
-                  <td className="number">{kernelDelta(before?.[key], after?.[key])}</td>
-                  {hasTimes && (
-                    <>
-                      <td className="number">{formatMs(categoryMs(before, key))}</td>
-                      <td className="number">{formatMs(categoryMs(after, key))}</td>
-                    </>
-                  )}
-                </tr>
-              ))}
-              {hasTimes && hasHost && (
-                <tr data-testid="kernels-row-host">
-                  <th scope="row">Host (outside kernels)</th>
-                  <td className="number">{MISSING}</td>
-                  <td className="number">{MISSING}</td>
-                  <td className="number">{MISSING}</td>
-                  <td className="number">{formatMs(before?.host_ms)}</td>
-                  <td className="number">{formatMs(after?.host_ms)}</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+            ))}
+            {hasTimes && hasHost && (
+              <tr data-testid="kernels-row-host">
+                <th scope="row">Host (outside kernels)</th>
+                <td className="number">{MISSING}</td>
+                <td className="number">{MISSING}</td>
+                <td className="number">{MISSING}</td>
+                <td className="number">{formatMs(before?.host_ms)}</td>
+                <td className="number">{formatMs(after?.host_ms)}</td>
+              </tr>
+            )}
+          </tbody>
+        </ResponsiveTable>
       )}
       <KernelGraphNotes before={before} after={after} />
     </>
@@ -287,6 +342,7 @@ export function AccuracySummary({ accuracy }: { accuracy: AccuracyReport | null 
           <dd>{isNumber(accuracy.top1_agreement) ? `${(accuracy.top1_agreement * 100).toFixed(2)}%` : "n/a"}</dd>
         </div>
       </dl>
+      <OutputAccuracyTable perOutput={accuracy.per_output} />
     </div>
   );
 }
@@ -306,36 +362,34 @@ export function ShapesTable({ shapes }: { shapes: ShapeEntry[] }) {
   // A package may route shapes to different candidates; then say which answers each shape.
   const servedBy = new Set(shapes.map((entry) => entry.served_by).filter((name) => typeof name === "string")).size > 1;
   return (
-    <div className="table-scroll">
-      <table data-testid="shapes-table">
-        <thead>
-          <tr>
-            <th scope="col">Shape</th>
-            <th scope="col" className="number">
-              Baseline
-            </th>
-            <th scope="col" className="number">
-              Optimized
-            </th>
-            <th scope="col" className="number">
-              Speed-up
-            </th>
-            {servedBy && <th scope="col">Served by</th>}
+    <ResponsiveTable testId="shapes-table">
+      <thead>
+        <tr>
+          <th scope="col">Shape</th>
+          <th scope="col" className="number">
+            Baseline
+          </th>
+          <th scope="col" className="number">
+            Optimized
+          </th>
+          <th scope="col" className="number">
+            Speed-up
+          </th>
+          {servedBy && <th scope="col">Served by</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {shapes.map((entry, index) => (
+          <tr key={index} data-testid="shape-row">
+            <th scope="row">{shapeLabel(entry)}</th>
+            <td className="number">{formatMs(entry.baseline_ms)}</td>
+            <td className="number">{formatMs(entry.optimized_ms)}</td>
+            <td className="number">{formatSpeedup(entry.speedup)}</td>
+            {servedBy && <td>{typeof entry.served_by === "string" ? entry.served_by : MISSING}</td>}
           </tr>
-        </thead>
-        <tbody>
-          {shapes.map((entry, index) => (
-            <tr key={index} data-testid="shape-row">
-              <th scope="row">{shapeLabel(entry)}</th>
-              <td className="number">{formatMs(entry.baseline_ms)}</td>
-              <td className="number">{formatMs(entry.optimized_ms)}</td>
-              <td className="number">{formatSpeedup(entry.speedup)}</td>
-              {servedBy && <td>{typeof entry.served_by === "string" ? entry.served_by : MISSING}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ResponsiveTable>
   );
 }
 
@@ -372,40 +426,38 @@ function candidateReason(entry: CandidateEntry): string {
 export function CandidatesTable({ candidates }: { candidates: CandidateEntry[] }) {
   if (candidates.length === 0) return <p className="muted">No candidates reported.</p>;
   return (
-    <div className="table-scroll">
-      <table data-testid="candidates-table">
-        <thead>
-          <tr>
-            <th scope="col">Candidate</th>
-            <th scope="col">Status</th>
-            <th scope="col">Engine</th>
-            <th scope="col" className="number">
-              Latency (p50)
-            </th>
-            <th scope="col" className="number">
-              Speed-up
-            </th>
-            <th scope="col">Accuracy</th>
-            <th scope="col">Why</th>
+    <ResponsiveTable testId="candidates-table">
+      <thead>
+        <tr>
+          <th scope="col">Candidate</th>
+          <th scope="col">Status</th>
+          <th scope="col">Engine</th>
+          <th scope="col" className="number">
+            Latency (p50)
+          </th>
+          <th scope="col" className="number">
+            Speed-up (geometric mean over its shapes)
+          </th>
+          <th scope="col">Accuracy</th>
+          <th scope="col">Why</th>
+        </tr>
+      </thead>
+      <tbody>
+        {candidates.map((entry, index) => (
+          <tr key={`${entry.name}-${index}`} data-testid="candidate-row">
+            <th scope="row">{entry.name ?? MISSING}</th>
+            <td>
+              <StatusBadge status={typeof entry.status === "string" ? entry.status : undefined} />
+            </td>
+            <td>{[entry.engine, entry.precision].filter((part) => typeof part === "string" && part).join(" ") || MISSING}</td>
+            <td className="number">{candidateLatency(entry)}</td>
+            <td className="number">{formatSpeedup(entry.speedup)}</td>
+            <td>{candidateAccuracy(entry)}</td>
+            <td className="detail">{candidateReason(entry)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {candidates.map((entry, index) => (
-            <tr key={`${entry.name}-${index}`} data-testid="candidate-row">
-              <th scope="row">{entry.name ?? MISSING}</th>
-              <td>
-                <StatusBadge status={typeof entry.status === "string" ? entry.status : undefined} />
-              </td>
-              <td>{[entry.engine, entry.precision].filter((part) => typeof part === "string" && part).join(" ") || MISSING}</td>
-              <td className="number">{candidateLatency(entry)}</td>
-              <td className="number">{formatSpeedup(entry.speedup)}</td>
-              <td>{candidateAccuracy(entry)}</td>
-              <td className="detail">{candidateReason(entry)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ResponsiveTable>
   );
 }
 
@@ -437,6 +489,14 @@ function CacheNote({ timing }: { timing: OptimizationReport["timing"] }) {
 }
 
 export function ReportView({ report }: { report: OptimizationReport }) {
+  const candidates = asList(report.candidates);
+  const optimizations = asList(report.optimizations);
+  const shapes = asList<ShapeEntry>(report.shapes);
+  const percentiles = latencyPercentiles(report);
+  const accuracy = asRecord(report.accuracy) as AccuracyReport | null;
+  const meets = accuracy ? accuracyMeetsBudget(accuracy) : null;
+  const kernelsBefore = asRecord(report.kernels?.before);
+  const kernelsAfter = asRecord(report.kernels?.after);
   return (
     <div className="report" data-testid="report">
       <ReportSection id="report-overall" title="Overall">
@@ -444,29 +504,65 @@ export function ReportView({ report }: { report: OptimizationReport }) {
         <CacheNote timing={asRecord(report.timing) as OptimizationReport["timing"]} />
       </ReportSection>
       <ReportProblems failures={asList(report.failures)} />
-      <ReportSection id="report-optimizations" title="Optimizations">
-        <OptimizationsTable entries={asList(report.optimizations)} />
+      <ReportSection id="report-shipped" title="What ships">
+        <ShippedVariantView report={report} />
       </ReportSection>
-      <ReportSection id="report-kernels" title="Kernels by category, before and after">
+      <ReportSection
+        id="report-accuracy"
+        title="Accuracy"
+        summary={meets === null ? undefined : meets ? "meets the budget" : "misses the budget"}
+      >
+        <AccuracySummary accuracy={accuracy} />
+      </ReportSection>
+      <ReportSection id="report-tradeoff" title="Speed-up against accuracy" summary={`${candidates.length} candidates`}>
+        <CandidatePlot report={report} />
+      </ReportSection>
+      <ReportSection id="report-shapes" title="Per shape" summary={`${shapes.length} shapes`}>
+        {/* Percentiles only where every shape has both sides; else the p50 chart from shapes[] (older reports). */}
+        {percentiles.length > 0 &&
+        percentiles.length === shapes.length &&
+        percentiles.every((row) => row.baseline !== null && row.shipped !== null) ? (
+          <PercentileChart rows={percentiles} />
+        ) : (
+          <LatencyChart
+            points={shapes.map((entry) => ({
+              label: shapeLabel(entry),
+              baselineMs: typeof entry.baseline_ms === "number" ? entry.baseline_ms : null,
+              optimizedMs: typeof entry.optimized_ms === "number" ? entry.optimized_ms : null,
+            }))}
+          />
+        )}
+        <ShapesTable shapes={shapes} />
+      </ReportSection>
+      <ReportSection
+        id="report-candidates"
+        title="Candidates tried"
+        open={false}
+        summary={countBy(candidates.map((entry) => (typeof entry.status === "string" ? entry.status : "unknown")))}
+      >
+        <CandidatesTable candidates={candidates} />
+      </ReportSection>
+      <ReportSection
+        id="report-optimizations"
+        title="Optimizations"
+        open={false}
+        summary={countBy(optimizations.map((entry) => (typeof entry.status === "string" ? entry.status : "unknown")))}
+      >
+        <OptimizationsTable entries={optimizations} />
+      </ReportSection>
+      <ReportSection
+        id="report-kernels"
+        title="Kernels by category, before and after"
+        open={false}
+        summary={
+          isNumber(kernelsBefore?.total) && isNumber(kernelsAfter?.total)
+            ? `${formatCount(kernelsBefore.total)} → ${formatCount(kernelsAfter.total)} kernels`
+            : undefined
+        }
+      >
         <KernelsTable kernels={report.kernels} />
       </ReportSection>
-      <ReportSection id="report-accuracy" title="Accuracy">
-        <AccuracySummary accuracy={asRecord(report.accuracy) as AccuracyReport | null} />
-      </ReportSection>
-      <ReportSection id="report-shapes" title="Per shape">
-        <LatencyChart
-          points={asList<ShapeEntry>(report.shapes).map((entry) => ({
-            label: shapeLabel(entry),
-            baselineMs: typeof entry.baseline_ms === "number" ? entry.baseline_ms : null,
-            optimizedMs: typeof entry.optimized_ms === "number" ? entry.optimized_ms : null,
-          }))}
-        />
-        <ShapesTable shapes={asList(report.shapes)} />
-      </ReportSection>
-      <ReportSection id="report-candidates" title="Candidates tried">
-        <CandidatesTable candidates={asList(report.candidates)} />
-      </ReportSection>
-      <ReportSection id="report-context" title="Where it was measured">
+      <ReportSection id="report-context" title="Where it was measured" open={false}>
         <div className="two-columns">
           <div className="grow">
             <h4>Hardware</h4>

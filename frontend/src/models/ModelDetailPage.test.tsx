@@ -38,6 +38,31 @@ describe("ModelDetailPage", () => {
     expect(post?.body).toEqual({ recipe: "int8", device: "cpu", accuracy_budget: 0.98, shapes: "batch=1,8" });
   });
 
+  it("optimizes for a hardware class the fleet has online", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "GET /api/v1/hardware/": {
+        body: [
+          { hardware_class: "x86_64-amd-avx2", workers: [], engines: [] },
+          { hardware_class: "x86_64-intel-amx", workers: [], engines: [] },
+        ],
+      },
+      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
+      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
+    });
+    const { router } = renderApp("/models/3");
+    const userActions = userEvent.setup();
+    const select = await screen.findByLabelText("Hardware class");
+    await waitFor(() => expect(select.querySelectorAll("option")).toHaveLength(3));
+    await userActions.selectOptions(select, "x86_64-intel-amx");
+    await userActions.click(screen.getByTestId("optimize-submit"));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe("/jobs/9"));
+    const post = requests.find((request) => request.method === "POST");
+    expect(post?.body).toMatchObject({ recipe: "auto", device: "cpu", hardware_class: "x86_64-intel-amx" });
+  });
+
   it("sends calibration files as multipart beside the chosen recipe, and shows the server's verdict on them", async () => {
     const { requests } = fakeServer({
       "GET /api/v1/auth/session/": { body: user },
@@ -146,5 +171,27 @@ describe("ModelDetailPage extras", () => {
     renderApp("/models/3");
     await waitFor(() => expect(screen.getAllByTestId("empty-state")).toHaveLength(3));
     expect(screen.queryByTestId("recipe-advice")).toBeNull();
+  });
+
+  it("links the latest succeeded job of each version side by side", async () => {
+    fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "GET /api/v1/models/3/versions/1/": { body: model.latest_version },
+      "GET /api/v1/models/3/versions/": { body: listed([model.latest_version]) },
+      "GET /api/v1/jobs/": {
+        body: listed([
+          job({ id: 14, model_version: 2, status: "failed", created_at: "2026-11-27T10:00:00Z" }),
+          job({ id: 13, model_version: 2, status: "succeeded", created_at: "2026-11-26T10:00:00Z" }),
+          job({ id: 12, model_version: 1, status: "succeeded", created_at: "2026-11-25T12:00:00Z" }),
+          job({ id: 11, model_version: 1, status: "succeeded", created_at: "2026-11-25T10:00:00Z" }),
+        ]),
+      },
+      "GET /api/v1/deployments/": { body: listed([]) },
+    });
+    renderApp("/models/3");
+    const link = await screen.findByTestId("compare-versions");
+    expect(link.getAttribute("href")).toBe("/compare?jobs=13,12");
+    expect(link.textContent).toBe("Compare versions (v2, v1)");
   });
 });

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useScrollToHash } from "../components/useScrollToHash";
 import {
@@ -16,10 +16,17 @@ import { formatSpeedup } from "../format/numbers";
 import type { ModelDetail } from "../api/types";
 import { ErrorState, LoadingState } from "../components/StateViews";
 import { formatBytes, formatDateTime } from "../format/numbers";
+import { ExampleInputsSection } from "./ExampleInputsSection";
+import { TokenizerSection } from "./TokenizerSection";
 import { NodeCountsTable } from "./NodeCountsTable";
 import { OptimizeForm } from "./OptimizeForm";
+import { DeleteModelSection, EditModelForm } from "./ModelSettings";
 import { SignatureTable } from "./SignatureTable";
+import { DEFAULT_PREPROCESSING, describePreprocessing, findImageInput } from "../deployments/preprocessing";
+import { describeLabels } from "../deployments/labels";
+import { latestJobPerVersion } from "../jobs/compare";
 import { PageTitle } from "../components/PageTitle";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 function optimizeUnavailableReason(model: ModelDetail): string | null {
   if (!model.latest_version) return "There is no version to optimize.";
@@ -30,6 +37,7 @@ function optimizeUnavailableReason(model: ModelDetail): string | null {
 
 function ModelFacts({ model }: { model: ModelDetail }) {
   const version = model.latest_version;
+  const imageInput = findImageInput(model.signature?.inputs ?? [], null);
   return (
     <dl className="key-values" data-testid="model-facts">
       <div>
@@ -69,6 +77,27 @@ function ModelFacts({ model }: { model: ModelDetail }) {
         <dt>Registered</dt>
         <dd>{formatDateTime(model.created_at)}</dd>
       </div>
+      {(model.preprocessing || imageInput) && (
+        <div>
+          <dt>Image preprocessing</dt>
+          <dd data-testid="model-preprocessing">
+            {model.preprocessing
+              ? describePreprocessing(model.preprocessing)
+              : `none saved; a picture gets the defaults: ${describePreprocessing({
+                  ...DEFAULT_PREPROCESSING,
+                  layout: imageInput!.geometry.layout,
+                })}`}
+          </dd>
+        </div>
+      )}
+      {model.labels && (
+        <div>
+          <dt>Class labels</dt>
+          <dd data-testid="model-labels" className="break">
+            {describeLabels(model.labels)}
+          </dd>
+        </div>
+      )}
     </dl>
   );
 }
@@ -104,47 +133,44 @@ function VersionsTable({ modelId }: { modelId: number }) {
   const rows = versions.data.results;
   if (rows.length === 0) return <EmptyState>No versions stored.</EmptyState>;
   return (
-    <div className="table-scroll">
-      <table data-testid="versions-table">
-        <caption className="visually-hidden">Versions</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Status</th>
-            <th scope="col">Format</th>
-            <th scope="col" className="number">Size</th>
-            <th scope="col">From</th>
-            <th scope="col">Created</th>
-            <th scope="col">File</th>
+    <ResponsiveTable testId="versions-table" caption="Versions">
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Status</th>
+          <th scope="col">Format</th>
+          <th scope="col" className="number">Size</th>
+          <th scope="col">From</th>
+          <th scope="col">Created</th>
+          <th scope="col">File</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((version) => (
+          <tr key={version.id} data-testid="version-row">
+            <th scope="row">v{version.number}</th>
+            <td>
+              <StatusBadge status={version.status ?? "ready"} />
+            </td>
+            <td>{version.format ?? "—"}</td>
+            <td className="number">{formatBytes(version.size_bytes)}</td>
+            <td>
+              {version.lineage?.source_job ? (
+                <Link to={`/jobs/${version.lineage.source_job}`}>job #{version.lineage.source_job}</Link>
+              ) : (
+                version.source ?? "upload"
+              )}
+            </td>
+            <td>{formatDateTime(version.created_at)}</td>
+            <td>
+              <a href={`/api/v1/models/${modelId}/versions/${version.number}/download/`} download>
+                Download
+              </a>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((version) => (
-            <tr key={version.id} data-testid="version-row">
-              <th scope="row">v{version.number}</th>
-              <td>
-                <StatusBadge status={version.status ?? "ready"} />
-              </td>
-              <td>{version.format ?? "—"}</td>
-              <td className="number">{formatBytes(version.size_bytes)}</td>
-              <td>
-                {version.lineage?.source_job ? (
-                  <Link to={`/jobs/${version.lineage.source_job}`}>job #{version.lineage.source_job}</Link>
-                ) : (
-                  version.source ?? "upload"
-                )}
-              </td>
-              <td>{formatDateTime(version.created_at)}</td>
-              <td>
-                <a href={`/api/v1/models/${modelId}/versions/${version.number}/download/`} download>
-                  Download
-                </a>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ResponsiveTable>
   );
 }
 
@@ -153,41 +179,49 @@ function ModelJobs({ modelId }: { modelId: number }) {
   if (jobs.isPending) return <LoadingState label="Loading jobs…" />;
   if (jobs.isError) return <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />;
   if (jobs.data.length === 0) return <EmptyState>No optimization jobs yet. Start one with Optimize.</EmptyState>;
+  // The latest succeeded job of each version, side by side: did the new version get faster?
+  const perVersion = latestJobPerVersion(jobs.data);
   return (
-    <div className="table-scroll">
-      <table data-testid="model-jobs">
-        <caption className="visually-hidden">Jobs of this model</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Recipe</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="number">Speed-up</th>
-            <th scope="col">Created</th>
-            <th scope="col">Deploy</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.data.map((job) => {
-            const speedup = (job.report as { overall?: { speedup?: unknown } } | null)?.overall?.speedup;
-            return (
-              <tr key={job.id} data-testid="model-job-row">
-                <th scope="row">
-                  <Link to={`/jobs/${job.id}`}>#{job.id}</Link>
-                </th>
-                <td>{job.recipe}</td>
-                <td>
-                  <StatusBadge status={job.status} />
-                </td>
-                <td className="number">{formatSpeedup(speedup)}</td>
-                <td>{formatDateTime(job.created_at)}</td>
-                <td>{job.status === "succeeded" ? <Link to={`/jobs/${job.id}#deploy`}>Deploy job #{job.id}</Link> : "—"}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <>
+    {perVersion.length >= 2 && (
+      <p>
+        <Link to={`/compare?jobs=${perVersion.map((job) => job.id).join(",")}`} data-testid="compare-versions">
+          Compare versions ({perVersion.map((job) => `v${job.model_version}`).join(", ")})
+        </Link>
+      </p>
+    )}
+    <ResponsiveTable testId="model-jobs" caption="Jobs of this model">
+      <thead>
+        <tr>
+          <th scope="col">Job</th>
+          <th scope="col">Recipe</th>
+          <th scope="col">Status</th>
+          <th scope="col" className="number">Speed-up</th>
+          <th scope="col">Created</th>
+          <th scope="col">Deploy</th>
+        </tr>
+      </thead>
+      <tbody>
+        {jobs.data.map((job) => {
+          const speedup = (job.report as { overall?: { speedup?: unknown } } | null)?.overall?.speedup;
+          return (
+            <tr key={job.id} data-testid="model-job-row">
+              <th scope="row">
+                <Link to={`/jobs/${job.id}`}>#{job.id}</Link>
+              </th>
+              <td>{job.recipe}</td>
+              <td>
+                <StatusBadge status={job.status} />
+              </td>
+              <td className="number">{formatSpeedup(speedup)}</td>
+              <td>{formatDateTime(job.created_at)}</td>
+              <td>{job.status === "succeeded" ? <Link to={`/jobs/${job.id}#deploy`}>Deploy job #{job.id}</Link> : "—"}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </ResponsiveTable>
+    </>
   );
 }
 
@@ -215,6 +249,7 @@ export function ModelDetailPage() {
   const navigate = useNavigate();
   const model = useModel(modelId);
   const version = useModelVersion(modelId, model.data?.latest_version?.status === "ready" ? model.data.latest_version.number : undefined);
+  const [editing, setEditing] = useState(false);
   useScrollToHash(model.isSuccess);
 
   if (model.isPending) return <LoadingState label="Loading model…" />;
@@ -229,7 +264,16 @@ export function ModelDetailPage() {
       <p className="breadcrumbs">
         <Link to="/models">Models</Link> / {data.name}
       </p>
-      <h1 data-testid="model-name">{data.name}</h1>
+      <div className="title-row">
+        <h1 data-testid="model-name">{data.name}</h1>
+        {/* The API refuses edits from anyone else (403); the controls are not offered to them. */}
+        {data.can_edit && !editing && (
+          <button type="button" onClick={() => setEditing(true)} data-testid="edit-model">
+            Edit model
+          </button>
+        )}
+      </div>
+      {editing && <EditModelForm model={data} onDone={() => setEditing(false)} />}
       {data.description && <p>{data.description}</p>}
       {data.tags.length > 0 && (
         <ul className="tags" aria-label="Tags" data-testid="model-tags">
@@ -260,6 +304,36 @@ export function ModelDetailPage() {
             <h2 id="nodes-title">Graph nodes by category</h2>
             <NodeCountsTable counts={data.node_counts ?? data.latest_version?.node_counts} />
           </section>
+          {data.latest_version && (
+            <section aria-labelledby="examples-title" id="examples" tabIndex={-1}>
+              <h2 id="examples-title">Example inputs</h2>
+              <ExampleInputsSection
+                modelId={data.id}
+                versionNumber={data.latest_version.number}
+                examples={data.latest_version.example_inputs}
+                canEdit={data.can_edit}
+                unavailableReason={
+                  data.latest_version.status === "ready" ? null : "Example inputs can be attached once inspection finishes."
+                }
+              />
+            </section>
+          )}
+          {data.latest_version &&
+            (data.latest_version.tokenizer ||
+              (signature?.inputs ?? []).some((input) => input.dtype === "int64" || input.dtype === "int32")) && (
+              <section aria-labelledby="tokenizer-title" id="tokenizer" tabIndex={-1}>
+                <h2 id="tokenizer-title">Tokenizer</h2>
+                <TokenizerSection
+                  modelId={data.id}
+                  versionNumber={data.latest_version.number}
+                  tokenizer={data.latest_version.tokenizer}
+                  canEdit={data.can_edit}
+                  unavailableReason={
+                    data.latest_version.status === "ready" ? null : "A tokenizer can be attached once inspection finishes."
+                  }
+                />
+              </section>
+            )}
           <section aria-labelledby="card-title">
             <h2 id="card-title">Model card</h2>
             {data.card.trim() ? (
@@ -268,7 +342,12 @@ export function ModelDetailPage() {
               </Suspense>
             ) : (
               <EmptyState>
-                <p>No model card. Register with a card (API: <code>card</code>, CLI: <code>--card</code>) to describe it.</p>
+                <p>
+                  No model card.{" "}
+                  {data.can_edit
+                    ? "Edit the model to write one in Markdown."
+                    : "Its owner can add one (API: card, CLI: --card)."}
+                </p>
               </EmptyState>
             )}
           </section>
@@ -284,6 +363,11 @@ export function ModelDetailPage() {
             <h2 id="deployments-title">Deployments</h2>
             <ModelDeployments modelId={data.id} />
           </section>
+          {data.can_edit && (
+            <section aria-label="Delete" id="delete" tabIndex={-1}>
+              <DeleteModelSection model={data} />
+            </section>
+          )}
         </div>
         <aside className="side" id="optimize">
           <OptimizeForm

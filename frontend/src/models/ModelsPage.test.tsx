@@ -15,19 +15,30 @@ describe("ModelsPage", () => {
             owner: "ops",
             visibility: "official",
             tags: [],
-            latest_version: { ...modelRow.latest_version!, storage_key: "models/4/v1/model.onnx", source_uri: "s3://zoo/resnet.onnx" },
-          }]) },
+            latest_version: { ...modelRow.latest_version!, size_bytes: 102 * 1024 * 1024, storage_key: "models/4/v1/model.onnx", source_uri: "s3://zoo/resnet.onnx" },
+            latest_job: { id: 22, status: "failed", speedup: null, created_at: "2026-11-25T11:00:00Z" },
+            best_job: { id: 20, speedup: 1.4 },
+          }, { ...modelRow, id: 5, name: "n".repeat(200), latest_job: null, best_job: null }]) },
     });
     renderApp("/models");
     const table = await screen.findByTestId("models-table");
     const headers = within(table).getAllByRole("columnheader").map((cell) => cell.textContent?.replace(/[▲▼↕]/g, "").trim());
-    expect(headers).toEqual(["Name", "Framework", "Format", "Source", "Storage", "Description", "Updated", "Actions"]);
+    expect(headers).toEqual(["Name", "Latest job", "Best speed-up", "Size", "Framework", "Source", "Description", "Updated", "Actions"]);
+    const jobs = screen.getAllByTestId("model-latest-job");
+    expect(jobs.map((cell) => cell.textContent)).toEqual(["succeeded 1.80×", "failed", "none yet"]);
+    expect(within(jobs[0]!).getByRole("link").getAttribute("href")).toBe("/jobs/21");
+    // The best succeeded job stays in view when a newer one failed.
+    const best = screen.getAllByTestId("model-best-job");
+    expect(best.map((cell) => cell.textContent)).toEqual(["1.80×", "1.40×", "—"]);
+    expect(within(best[1]!).getByRole("link").getAttribute("href")).toBe("/jobs/20");
+    expect(screen.getAllByTestId("model-size").map((cell) => cell.textContent)).toEqual(["1.2 KiB", "102.0 MiB", "1.2 KiB"]);
     const sources = screen.getAllByTestId("model-source").map((cell) => cell.textContent);
     expect(sources[0]).toContain("mine");
     expect(sources[1]).toContain("official");
     expect(screen.getAllByTestId("model-storage").map((cell) => cell.textContent?.trim())).toEqual([
       "models/3/v1/model.onnx",
       "s3://zoo/resnet.onnx",
+      "models/3/v1/model.onnx",
     ]);
     expect(screen.getByRole("link", { name: "Optimize tiny-mlp" }).getAttribute("href")).toBe("/models/3#optimize");
     expect(screen.getByRole("link", { name: "Deploy tiny-mlp" }).getAttribute("href")).toBe("/models/3#deploy");

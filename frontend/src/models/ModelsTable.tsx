@@ -1,7 +1,8 @@
 import { Link } from "react-router";
 import type { Model } from "../api/types";
 import { StatusBadge } from "../components/StatusBadge";
-import { formatDateTime } from "../format/numbers";
+import { formatBytes, formatDateTime, formatSpeedup } from "../format/numbers";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 /** PAI's ModelHub groups models by whose they are: mine, my team's, or official. */
 export function ownershipOf(model: Pick<Model, "visibility" | "owner">, me: string | undefined): string {
@@ -52,94 +53,132 @@ export function ModelsTable({
   onSort: (ordering: string) => void;
 }) {
   return (
-    <div className="table-scroll">
-      <table data-testid="models-table" className="models-table">
-        <caption className="visually-hidden">Registered models</caption>
-        <thead>
-          <tr>
-            <SortHeader field="name" label="Name" ordering={ordering} onSort={onSort} />
-            <th scope="col">Framework</th>
-            <th scope="col">Format</th>
-            <th scope="col">Source</th>
-            <th scope="col">Storage</th>
-            <th scope="col">Description</th>
-            <SortHeader field="updated_at" label="Updated" ordering={ordering} onSort={onSort} />
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((model) => {
-            const href = downloadHref(model);
-            const status = model.latest_version?.status;
-            return (
-              <tr key={model.id} data-testid="model-row">
-                <td>
-                  <Link to={`/models/${model.id}`} data-testid="model-name-link">
-                    {model.name}
-                  </Link>
-                  <div className="muted small">
-                    {model.latest_version ? `v${model.latest_version.number}` : "no version"}
-                    {status && status !== "ready" && (
-                      <>
-                        {" "}
-                        <StatusBadge status={status} />
-                      </>
-                    )}
-                  </div>
-                  {model.tags.length > 0 && (
-                    <ul className="tags" aria-label="Tags">
-                      {model.tags.map((tag) => (
-                        <li key={tag}>{tag}</li>
-                      ))}
-                    </ul>
+    <ResponsiveTable testId="models-table" className="models-table" caption="Registered models">
+      <thead>
+        <tr>
+          <SortHeader field="name" label="Name" ordering={ordering} onSort={onSort} />
+          <th scope="col">Latest job</th>
+          <th scope="col" className="number">Best speed-up</th>
+          <th scope="col" className="number">Size</th>
+          <th scope="col">Framework</th>
+          <th scope="col">Source</th>
+          <th scope="col">Description</th>
+          <SortHeader field="updated_at" label="Updated" ordering={ordering} onSort={onSort} />
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {models.map((model) => {
+          const href = downloadHref(model);
+          const status = model.latest_version?.status;
+          return (
+            <tr key={model.id} data-testid="model-row">
+              <td>
+                <Link to={`/models/${model.id}`} data-testid="model-name-link">
+                  {model.name}
+                </Link>
+                <div className="muted small">
+                  {model.latest_version ? `v${model.latest_version.number}` : "no version"}
+                  {status && status !== "ready" && (
+                    <>
+                      {" "}
+                      <StatusBadge status={status} />
+                    </>
                   )}
-                </td>
-                <td>{model.framework || model.latest_version?.framework || "—"}</td>
-                <td>{model.format || model.latest_version?.format || "—"}</td>
-                <td data-testid="model-source">
-                  {ownershipOf(model, me)}
-                  <div className="muted small">{model.owner}</div>
-                </td>
-                <td className="detail storage-address" data-testid="model-storage">
+                </div>
+                {model.tags.length > 0 && (
+                  <ul className="tags" aria-label="Tags">
+                    {model.tags.map((tag) => (
+                      <li key={tag}>{tag}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td data-testid="model-latest-job">
+                <LatestJob model={model} />
+              </td>
+              <td className="number" data-testid="model-best-job">
+                {model.best_job ? (
+                  <Link to={`/jobs/${model.best_job.id}`} aria-label={`Best job of ${model.name}: job ${model.best_job.id}`}>
+                    {formatSpeedup(model.best_job.speedup)}
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="number" data-testid="model-size">
+                {formatBytes(model.latest_version?.size_bytes)}
+              </td>
+              <td>
+                {model.framework || model.latest_version?.framework || "—"}
+                <div className="muted small">{model.format || model.latest_version?.format || ""}</div>
+              </td>
+              <td data-testid="model-source">
+                {ownershipOf(model, me)}
+                <div className="muted small">{model.owner}</div>
+              </td>
+              <td className="detail">
+                <div className="clamp">{model.description || "—"}</div>
+                <div className="small storage-address" data-testid="model-storage" title="Where the file is stored">
                   {storageAddress(model.latest_version)}
-                </td>
-                <td className="detail">{model.description || "—"}</td>
-                <td>{formatDateTime(model.updated_at)}</td>
-                <td>
-                  <div className="row-actions">
-                    <Link to={`/models/${model.id}#optimize`} aria-label={`Optimize ${model.name}`}>
-                      Optimize
-                    </Link>
-                    <Link to={`/models/${model.id}#deploy`} aria-label={`Deploy ${model.name}`}>
-                      Deploy
-                    </Link>
-                    <details className="more-menu">
-                      <summary aria-label={`More actions for ${model.name}`}>More</summary>
-                      <ul>
+                </div>
+              </td>
+              <td>
+                <time dateTime={model.updated_at} title={formatDateTime(model.updated_at)}>
+                  {formatDate(model.updated_at)}
+                </time>
+              </td>
+              <td>
+                <div className="row-actions">
+                  <Link to={`/models/${model.id}#optimize`} aria-label={`Optimize ${model.name}`}>
+                    Optimize
+                  </Link>
+                  <Link to={`/models/${model.id}#deploy`} aria-label={`Deploy ${model.name}`}>
+                    Deploy
+                  </Link>
+                  <details className="more-menu">
+                    <summary aria-label={`More actions for ${model.name}`}>More</summary>
+                    <ul>
+                      <li>
+                        <Link to={`/models/${model.id}#versions`}>Versions</Link>
+                      </li>
+                      <li>
+                        <Link to={`/models/${model.id}#jobs`}>Jobs</Link>
+                      </li>
+                      {href && (
                         <li>
-                          <Link to={`/models/${model.id}#versions`}>Versions</Link>
+                          <a href={href} download>
+                            Download v{model.latest_version?.number}
+                          </a>
                         </li>
-                        <li>
-                          <Link to={`/models/${model.id}#jobs`}>Jobs</Link>
-                        </li>
-                        {href && (
-                          <li>
-                            <a href={href} download>
-                              Download v{model.latest_version?.number}
-                            </a>
-                          </li>
-                        )}
-                      </ul>
-                    </details>
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                      )}
+                    </ul>
+                  </details>
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </ResponsiveTable>
   );
+}
+
+/** The newest job you can see on the model: its status, and its headline speed-up once it succeeded. */
+function LatestJob({ model }: { model: Model }) {
+  const job = model.latest_job;
+  if (!job) return <span className="muted">none yet</span>;
+  return (
+    <Link to={`/jobs/${job.id}`} className="latest-job" aria-label={`Job ${job.id} of ${model.name}: ${job.status}`}>
+      <StatusBadge status={job.status} />
+      {job.speedup != null && <span className="speedup"> {formatSpeedup(job.speedup)}</span>}
+    </Link>
+  );
+}
+
+function formatDate(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleDateString("en-GB", { dateStyle: "medium" });
 }
 
 /** Where the model's file lives: the URI it was registered from, else its key in the ModelHub's store. */

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { useStartOptimization, type Recommendation } from "../api/queries";
+import { useHardware, useStartOptimization, type Recommendation } from "../api/queries";
 import type { Device, Job, OptimizationRequest, Recipe } from "../api/types";
+import { optimizationRequestBounds, optimizationRequestDefaults } from "../api/generated/contractDefaults";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 
 const RECIPE_CHOICES: { value: Recipe; label: string }[] = [
@@ -9,8 +10,11 @@ const RECIPE_CHOICES: { value: Recipe; label: string }[] = [
   { value: "bf16", label: "BF16 — where the hardware has it" },
   { value: "int8", label: "INT8 — quantized, with fallback of sensitive nodes" },
 ];
-const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s", "device", "calibration"];
-const DEFAULT_BUDGET = "0.99";
+const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s", "device", "hardware_class", "calibration"];
+// The server's defaults and bounds, generated from the request contract (see contractDefaults.ts).
+const DEFAULT_BUDGET = String(optimizationRequestDefaults.accuracy_budget);
+const BUDGET_BOUNDS = optimizationRequestBounds.accuracy_budget;
+const TIME_BUDGET_BOUNDS = optimizationRequestBounds.time_budget_s;
 
 /** Only the fields the user filled in are sent, so the server's defaults apply otherwise. */
 export function buildOptimizationRequest(form: {
@@ -19,8 +23,11 @@ export function buildOptimizationRequest(form: {
   shapes: string;
   timeBudget: string;
   device: Device;
+  hardwareClass?: string;
 }): OptimizationRequest {
   const request: OptimizationRequest = { recipe: form.recipe, device: form.device };
+  // Empty: the server's default (the serving engines' class). Hardware classes are CPU classes.
+  if (form.device === "cpu" && form.hardwareClass) request.hardware_class = form.hardwareClass;
   // The lossless recipe fixes its own (stricter) budget in the compiler core.
   if (form.recipe !== "lossless" && form.accuracyBudget.trim()) request.accuracy_budget = Number(form.accuracyBudget);
   if (form.shapes.trim()) request.shapes = form.shapes.trim();
@@ -76,24 +83,30 @@ export function OptimizeForm({
   onStarted: (job: Job) => void;
 }) {
   const start = useStartOptimization(modelId);
-  const [recipe, setRecipe] = useState<Recipe>("auto");
+  const [recipe, setRecipe] = useState<Recipe>(optimizationRequestDefaults.recipe);
   const [accuracyBudget, setAccuracyBudget] = useState(DEFAULT_BUDGET);
   const [shapes, setShapes] = useState("");
   const [timeBudget, setTimeBudget] = useState("");
-  const [device, setDevice] = useState<Device>("cpu");
+  const [device, setDevice] = useState<Device>(optimizationRequestDefaults.device);
+  const [hardwareClass, setHardwareClass] = useState("");
+  const hardware = useHardware();
+  const classesOnline = (hardware.data ?? []).map((entry) => entry.hardware_class);
   const [calibrationFiles, setCalibrationFiles] = useState<File[]>([]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     start.mutate(
-      { ...buildOptimizationRequest({ recipe, accuracyBudget, shapes, timeBudget, device }), calibrationFiles },
+      { ...buildOptimizationRequest({ recipe, accuracyBudget, shapes, timeBudget, device, hardwareClass }), calibrationFiles },
       { onSuccess: onStarted },
     );
   }
 
+  // The syntax the server checks: values of the dynamic dims (ONNX, torch.export), or, for a model
+  // whose file does not say its inputs (TorchScript, which lists no dynamic dims), each input's sizes.
   const shapesHint = dynamicDims.length
-    ? `Dynamic dims: ${dynamicDims.join(", ")}. e.g. ${dynamicDims[0]}=1,4,16`
-    : "e.g. batch=1,4,16;seq=32,128 (optional)";
+    ? `Dynamic dims: ${dynamicDims.join(", ")}. e.g. ${dynamicDims[0]}=1,4,16 (several dims joined by ";")`
+    : "Leave empty when the model's input sizes are fixed. A TorchScript model needs each input with its sizes, " +
+      "e.g. input:1x3x224x224 or ids:1x128:int64;mask:1x128:int64";
 
   return (
     <form className="card optimize-form" onSubmit={submit} aria-labelledby="optimize-title" data-testid="optimize-form">
@@ -120,8 +133,8 @@ export function OptimizeForm({
       <input
         id="optimize-budget"
         type="number"
-        min={0}
-        max={1}
+        min={BUDGET_BOUNDS.minimum}
+        max={BUDGET_BOUNDS.maximum}
         step={0.0001}
         value={recipe === "lossless" ? "0.9999" : accuracyBudget}
         disabled={recipe === "lossless"}
@@ -151,8 +164,8 @@ export function OptimizeForm({
       <input
         id="optimize-time-budget"
         type="number"
-        min={10}
-        max={86400}
+        min={TIME_BUDGET_BOUNDS.minimum}
+        max={TIME_BUDGET_BOUNDS.maximum}
         step={1}
         value={timeBudget}
         placeholder="no limit"
@@ -174,6 +187,29 @@ export function OptimizeForm({
       </select>
       <FieldErrors id="optimize-device-errors" error={start.error} field="device" />
 
+      {device === "cpu" && (
+        <>
+          <label htmlFor="optimize-hardware-class">Hardware class</label>
+          <select
+            id="optimize-hardware-class"
+            value={hardwareClass}
+            onChange={(event) => setHardwareClass(event.target.value)}
+            aria-describedby="optimize-hardware-class-help optimize-hardware-class-errors"
+          >
+            <option value="">Where it will be served (the serving engines' class)</option>
+            {classesOnline.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <p id="optimize-hardware-class-help" className="muted">
+            The package is measured on a worker of this class; the job waits until one is online.
+          </p>
+          <FieldErrors id="optimize-hardware-class-errors" error={start.error} field="hardware_class" />
+        </>
+      )}
+
       <label htmlFor="optimize-calibration">Calibration data (optional)</label>
       <input
         id="optimize-calibration"
@@ -187,7 +223,8 @@ export function OptimizeForm({
       />
       <p id="optimize-calibration-hint" className="hint">
         .npz files, each one batch of arrays named like the model&apos;s inputs. INT8 calibrates on them and the
-        accuracy check compares on them; without them, inputs are generated from the signature.
+        accuracy check compares on them; without them, the version&apos;s example inputs are used, or else inputs
+        generated from the signature.
       </p>
       <FieldErrors id="optimize-calibration-errors" error={start.error} field="calibration" />
 

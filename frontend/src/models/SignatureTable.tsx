@@ -1,4 +1,5 @@
 import type { Dim, TensorSpec } from "../api/types";
+import { ResponsiveTable } from "../components/ResponsiveTable";
 
 export function isDynamicDim(dim: unknown): boolean {
   return typeof dim === "string" || dim === null || (typeof dim === "number" && dim < 0);
@@ -52,22 +53,19 @@ function TensorRows({ kind, tensors }: { kind: string; tensors: TensorSpec[] }) 
 export function SignatureTable({ inputs, outputs }: { inputs: TensorSpec[]; outputs: TensorSpec[] }) {
   if (inputs.length === 0 && outputs.length === 0) return <p className="muted">No signature recorded.</p>;
   return (
-    <div className="table-scroll">
-      <table data-testid="signature-table">
-        <caption className="visually-hidden">Inputs and outputs</caption>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col">Shape</th>
-          </tr>
-        </thead>
-        <tbody>
-          <TensorRows kind="input" tensors={inputs} />
-          <TensorRows kind="output" tensors={outputs} />
-        </tbody>
-      </table>
-    </div>
+    <ResponsiveTable testId="signature-table" caption="Inputs and outputs">
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          <th scope="col">Name</th>
+          <th scope="col">Type</th>
+          <th scope="col">Shape</th>
+        </tr>
+      </thead>
+      <tbody>
+        <TensorRows kind="input" tensors={inputs} />
+        <TensorRows kind="output" tensors={outputs} />
+      </tbody>
+    </ResponsiveTable>
   );
 }

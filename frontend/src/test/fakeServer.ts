@@ -17,7 +17,9 @@ export function fakeServer(routes: Record<string, Reply | Reply[]>) {
       ? await input.json()
       : contentType.includes("multipart/form-data")
         ? await input.formData()
-        : undefined;
+        : contentType.includes("application/octet-stream")
+          ? new Uint8Array(await input.arrayBuffer())
+          : undefined;
     const recorded = { method: input.method, path: url.pathname + url.search, headers: input.headers, body };
     requests.push(recorded);
     const route = routes[key];

@@ -38,10 +38,16 @@ export const model = {
     status: "ready",
     files: [],
     lineage: null,
+    example_inputs: { count: 0, size_bytes: 0, shapes: [], files: [], updated_at: null },
+    tokenizer: null,
     created_at: "2026-11-25T10:00:00Z",
   },
   signature,
   node_counts: nodeCounts,
+  latest_job: null,
+  best_job: null,
+  preprocessing: null,
+  labels: null,
 } as ModelDetail;
 
 export const fullReport: OptimizationReport = {
@@ -91,6 +97,7 @@ export function job(overrides: Partial<Job> = {}): Job {
   return {
     cancel_requested: false,
     id: 7,
+    owner: "ada",
     model: 3,
     model_name: "tiny-mlp",
     model_version: 1,
@@ -128,6 +135,11 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     target_job: null,
     max_batch_size: 0,
     max_batch_time: 0,
+    hardware_class: "x86_64-amd-avx2",
+    package_hardware_class: "x86_64-amd-avx2",
+    measured_on_other_class: false,
+    accuracy_on_engine: null,
+    tokenizer: null,
     created_at: "2026-11-25T10:05:00Z",
     updated_at: "2026-11-25T10:05:00Z",
     ...overrides,
@@ -166,9 +178,73 @@ export const modelRow = {
     source_uri: "",
     created_at: "2026-11-25T10:00:00Z",
   },
+  latest_job: { id: 21, status: "succeeded", speedup: 1.8, created_at: "2026-11-25T11:00:00Z" },
+  best_job: { id: 21, speedup: 1.8 },
 };
 
 export const recommendations = [
   { recipe: "lossless", helps: true, why: "MatMul+Add fuse into Gemm; modest gains" },
   { recipe: "int8", helps: false, why: "no MatMul/Conv work to quantize" },
 ];
+
+const lat = (p50: number, p90: number, p99: number) => ({ p50_ms: p50, p90_ms: p90, p99_ms: p99, mean_ms: p50, runs: 40 });
+
+/**
+ * A report_version 2 report as compiler_core/report.py writes it for a routed package: batch=1
+ * keeps the original, batch=4 and batch=16 run int8_static+no_spinning (issue #24's example).
+ */
+export const routedReport: OptimizationReport = {
+  report_version: 2,
+  recipe: "auto",
+  diagnosis: { message: "INT8 wins at the larger batches" },
+  overall: {
+    shape: "batch=1", baseline_ms: 0.55, optimized_ms: 0.55, speedup: 1.0,
+    shape_set: ["batch=1", "batch=4", "batch=16"], shape_set_speedup: 1.96,
+    chosen: "original+routes[batch=4 -> int8_static+no_spinning; batch=16 -> int8_static+no_spinning]",
+    engine: "onnxruntime", precision: "mixed", shipped_original: false,
+    routes: [
+      { shape: "batch=4", candidate: "int8_static+no_spinning", speedup: 2.5, over_default: 2.5 },
+      { shape: "batch=16", candidate: "int8_static+no_spinning", speedup: 3.0, over_default: 3.0 },
+    ],
+  },
+  accuracy: {
+    metric: "cosine", value: 0.9981, budget: 0.99, requested_budget: 0.99, cosine: 0.9981, max_abs_diff: 0.02,
+    top1_agreement: 0.97, passes: true,
+    per_output: {
+      logits: { kind: "class_scores", passes: true, cosine: 0.9981, max_abs_diff: 0.02, top1_agreement: 0.97 },
+      boxes: {
+        kind: "detections", passes: false, cosine: 0.97, max_abs_diff: 1.5, detection_agreement: 0.8,
+        score_cosine: 0.99, detections: 25, note: "2 of 25 boxes moved", kind_source: "set",
+      },
+      mask: { kind: "mask", passes: true, cosine: 0.999, max_abs_diff: null, thresholded_agreement: 0.995, foreground_iou: 0.9925 },
+    },
+  },
+  shapes: [
+    { shape: { batch: 1 }, label: "batch=1", baseline_ms: 0.55, optimized_ms: 0.55, speedup: 1.0, served_by: "original" },
+    { shape: { batch: 4 }, label: "batch=4", baseline_ms: 1.9, optimized_ms: 0.76, speedup: 2.5, served_by: "int8_static+no_spinning" },
+    { shape: { batch: 16 }, label: "batch=16", baseline_ms: 7.5, optimized_ms: 2.5, speedup: 3.0, served_by: "int8_static+no_spinning" },
+  ],
+  candidates: [
+    {
+      name: "int8_static+no_spinning", engine: "onnxruntime", precision: "int8", status: "routed", speedup: 2.0,
+      runoff_speedup: 0.9, why_lost: null, serves_shapes: ["batch=4", "batch=16"],
+      latency: { "batch=1": lat(0.6, 0.7, 0.9), "batch=4": lat(0.76, 0.8, 1.1), "batch=16": lat(2.5, 2.7, 3.4) },
+      baseline_latency: { "batch=1": lat(0.55, 0.6, 0.8), "batch=4": lat(1.9, 2.0, 2.6), "batch=16": lat(7.5, 7.9, 9.0) },
+      accuracy: { metric: "cosine", value: 0.9981, budget: 0.99, cosine: 0.9981, max_abs_diff: 0.02, top1_agreement: 0.97, passes: true },
+    },
+    {
+      name: "ort_fusion", engine: "onnxruntime", precision: "fp32", status: "lost", speedup: 1.01, runoff_speedup: 1.0,
+      why_lost: "gain 1.010x is within the measured noise",
+      latency: { "batch=1": lat(0.54, 0.6, 0.8) }, baseline_latency: { "batch=1": lat(0.55, 0.6, 0.8) },
+      accuracy: { metric: "cosine", value: 0.99999, budget: 0.99, cosine: 0.99999, max_abs_diff: 1e-6, top1_agreement: 1, passes: true },
+    },
+    {
+      name: "int8_dynamic", engine: "onnxruntime", precision: "int8", status: "rejected", speedup: 1.7, runoff_speedup: null,
+      why_lost: "cosine 0.962 is below the budget 0.99",
+      accuracy: { metric: "cosine", value: 0.962, budget: 0.99, cosine: 0.962, max_abs_diff: 0.4, top1_agreement: 0.88, passes: false },
+    },
+    { name: "bf16", engine: "onnxruntime", precision: "bf16", status: "skipped", speedup: null, runoff_speedup: null, why_lost: "no avx512_bf16" },
+  ],
+  kernels: { before: { compute: 4, total: 10 }, after: { compute: 4, total: 6 } },
+  optimizations: [],
+};

@@ -66,7 +66,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Exchange a username and password for an API token (for CI pipelines). */
+        /**
+         * @description Exchange a username and password for a new API token (for CI pipelines and
+         *     the CLI): every scope, expires after WHETSTONE_LOGIN_TOKEN_TTL_DAYS, listed
+         *     under /auth/tokens/ and revocable there.
+         */
         post: operations["auth_token_create"];
         delete?: never;
         options?: never;
@@ -122,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy a job's optimized package
-         * @description Status goes pending → loading → ready | failed (the engine's reason in `message`).
+         * @description Status goes pending → loading → ready | failed (the engine's reason in `message`). The package served is the one built for the serving engine's hardware class: the job's own, or a sibling of the same model version and recipe; a package measured on another class answers 409 unless allow_other_class. The engine re-checks the package's accuracy when it loads it (`accuracy_on_engine`) and refuses one that misses its budget there.
          */
         post: operations["deployments_create"];
         delete?: never;
@@ -180,6 +184,66 @@ export interface paths {
          * @description The deployment goes ready → updating → ready. The newer package loads while the served one keeps answering at the same URL (and token); the engine switches once it is loaded, then frees the old one. If the engine refuses it, the old package keeps serving and `message` says why. Each batching setting is kept unless given.
          */
         post: operations["deployments_redeploy_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/tokenize/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tokenize text into the served model's inputs with its version's tokenizer
+         * @description The model version the served job optimized holds the tokenizer (`tokenizer` on the deployment; null when none). The answer's `inputs` are V2 tensors ready to send to the endpoint, padded and truncated to the sequence length an input fixes; 409 when no tokenizer is attached.
+         */
+        post: operations["deployments_tokenize_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/traffic/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Traffic: calls, errors and latency since the engine started, and per minute over a window
+         * @description The totals are read now from the engine's Prometheus metrics (the operator's SERVING_METRICS_URL; this endpoint takes no address), cumulative since the engine started. When the engine does not answer within 2 s, `reachable` is false and `message` says so. `history` is computed from the samples of those counters that the platform takes every `sample_interval_s` (kept two hours): per minute of `window`, the requests per second, the error rate and p50/p99 latency from the histogram's bucket increases, counting again from zero where the engine restarted.
+         */
+        get: operations["deployments_traffic_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hardware/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hardware classes present, with their online workers and serving engines
+         * @description A job targets one class (`hardware_class` in an optimization request) and runs only on a worker of that class; a package deploys to an engine of the class it was measured on. A member is online while it was heard from within the heartbeat timeout.
+         */
+        get: operations["hardware_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -321,7 +385,7 @@ export interface paths {
         delete: operations["models_destroy"];
         options?: never;
         head?: never;
-        /** Change a model's name, description, card, tags or visibility */
+        /** Change a model's name, description, card, tags, visibility, image preprocessing or class labels */
         patch: operations["models_partial_update"];
         trace?: never;
     };
@@ -334,7 +398,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start an optimization of the model's latest version */
+        /**
+         * Start an optimization of the model's latest version
+         * @description Answers the job; with hardware_class 'all', the request_group and one job per class.
+         */
         post: operations["models_optimizations_create"];
         delete?: never;
         options?: never;
@@ -406,6 +473,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model_id}/versions/{number}/examples/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's example inputs: how many batches, and their shapes
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        get: operations["models_versions_examples_retrieve"];
+        /**
+         * Attach example inputs (.npz batches) to a version, replacing any it had; jobs that bring no calibration data use them
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        put: operations["models_versions_examples_update"];
+        post?: never;
+        /**
+         * Remove a version's example inputs (queued jobs keep their copy)
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        delete: operations["models_versions_examples_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/{number}/tokenize/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tokenize text into the version's inputs with its tokenizer
+         * @description Returns input_ids, attention_mask (and token_type_ids, position_ids where the model has such inputs) as V2 tensors of the inputs' datatypes, padded and truncated to the sequence length an input fixes (else padded to the longest text), with each text's tokens. 409 when no tokenizer is attached.
+         */
+        post: operations["models_versions_tokenize_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/versions/{number}/tokenizer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's tokenizer (404 when none is attached)
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        get: operations["models_versions_tokenizer_retrieve"];
+        /**
+         * Attach a Hugging Face tokenizer.json to a version, replacing any it had: text then fills its token-id inputs (the tokenize endpoints, the console's try-it form)
+         * @description The file is JSON data, never code: it must be at most MODELHUB_MAX_TOKENIZER_BYTES (413 otherwise), UTF-8 JSON with a "model" object, and load in the tokenizers library (400 with the library's reason otherwise). The version's inputs must all be integer token ids, masks, segment or position ids of shape [batch, sequence] or [sequence] (400 naming the one that is not).
+         */
+        put: operations["models_versions_tokenizer_update"];
+        post?: never;
+        /**
+         * Remove a version's tokenizer
+         * @description /models/{model_id}/versions/[{number}/]
+         */
+        delete: operations["models_versions_tokenizer_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model_id}/versions/from-job/": {
         parameters: {
             query?: never;
@@ -426,6 +569,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/team-invitations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Team invitations waiting for your answer
+         * @description Invitations addressed to you: accept to join the team, or decline.
+         */
+        get: operations["team_invitations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team-invitations/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation: you join the team
+         * @description Invitations addressed to you: accept to join the team, or decline.
+         */
+        post: operations["team_invitations_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team-invitations/{id}/decline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description Invitations addressed to you: accept to join the team, or decline.
+         */
+        post: operations["team_invitations_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/": {
         parameters: {
             query?: never;
@@ -433,10 +636,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The teams you belong to */
+        /**
+         * The teams you belong to
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
         get: operations["teams_list"];
         put?: never;
-        /** Create a team; you become its first member */
+        /**
+         * Create a team; you become its owner and first member
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
         post: operations["teams_create"];
         delete?: never;
         options?: never;
@@ -451,10 +664,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A team and its members */
+        /**
+         * A team, its owner, admins and members
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
         get: operations["teams_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/leave/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave the team (its owner only once nobody else is in it)
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
+        post: operations["teams_leave_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -470,7 +710,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a user to the team */
+        /**
+         * Invite a user to the team: its owner and admins (they join when they accept; staff add directly)
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
         post: operations["teams_members_create"];
         delete?: never;
         options?: never;
@@ -488,8 +733,41 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a user from the team */
+        /**
+         * Remove a user from the team (the owner removes anyone but themself, admins remove plain members), or withdraw an invitation (the owner, an admin, or whoever sent it)
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
         delete: operations["teams_members_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Promote a member to admin, or demote an admin (the owner only)
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
+        patch: operations["teams_members_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/transfer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand the team to another member (the owner only); the previous owner stays as an admin
+         * @description Teams and their roles: the owner promotes and demotes admins, removes anyone but themself and
+         *     hands the team over; admins invite and remove plain members; members may leave. Staff may do
+         *     what an owner does. A team you are not in answers 404.
+         */
+        post: operations["teams_transfer_create"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -612,6 +890,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Of the succeeded jobs you can see on the model (any version), the one with the highest headline
+         *     speed-up.
+         */
+        BestJob: {
+            id: number;
+            /**
+             * Format: double
+             * @description Its headline speed-up at the primary shape.
+             */
+            speedup: number;
+        };
         CompletedPartRequest: {
             etag: string;
             part_number: number;
@@ -638,10 +928,14 @@ export interface components {
             readonly access_token: string | null;
             /** @description Whether infer calls must send `Authorization: Bearer <token>`. */
             readonly access_token_required: boolean;
+            /** @description The engine's re-check of the package against its fp32 original on the engine's own hardware, when it loaded it: checked, passes, cosine, budget, inputs, hardware_class; null before. */
+            readonly accuracy_on_engine: unknown;
             /** Format: date-time */
             readonly created_at: string;
             /** @description Open Inference Protocol v2 infer URL; it stays the same across redeploys. */
             readonly endpoint_url: string;
+            /** @description The serving engine's hardware class when the package was loaded (empty until it reported one). */
+            readonly hardware_class: string;
             readonly id: number;
             /** @description The job whose package is served. */
             readonly job: number;
@@ -652,14 +946,20 @@ export interface components {
              * @description Adaptive batching: seconds to wait for a batch to fill.
              */
             readonly max_batch_time: number;
+            /** @description The served package was measured on another class than the engine's: its report's speed-up and accuracy describe another machine. */
+            readonly measured_on_other_class: boolean;
             readonly message: string;
             readonly model: number;
             readonly model_name: string;
             /** @description The model name in the serving engine. */
             readonly name: string;
+            /** @description The hardware class the served package was measured on (its report's hardware_context). */
+            readonly package_hardware_class: string;
             readonly status: components["schemas"]["DeploymentStatusEnum"];
             /** @description While updating: the job whose package is being loaded. */
             readonly target_job: number | null;
+            /** @description The tokenizer of the model version the served job optimized: text can then be tokenized into the endpoint's inputs (POST .../tokenize/). Null when none is attached. */
+            readonly tokenizer: components["schemas"]["Tokenizer"] | null;
             /** Format: date-time */
             readonly updated_at: string;
         };
@@ -678,6 +978,11 @@ export interface components {
              * @default false
              */
             access_token?: boolean;
+            /**
+             * @description Deploy a package measured on another hardware class than the serving engine's (otherwise 409, unless a package of the same model version and recipe built for the engine's class exists: that one is served). The deployment is then marked measured_on_other_class.
+             * @default false
+             */
+            allow_other_class?: boolean;
             /** @description The id of a succeeded optimization job. */
             job: number;
             /** @description Adaptive batching: the engine stacks up to this many concurrent requests along the first (batch) dim and runs them at once. 0 or 1: off. Needs a dynamic first dim on every tensor. */
@@ -699,11 +1004,33 @@ export interface components {
          * @enum {string}
          */
         DeploymentStatusEnum: "pending" | "loading" | "ready" | "updating" | "failed" | "stopping" | "stopped";
-        /**
-         * @description * `cpu` - cpu
-         *     * `gpu` - gpu
-         * @enum {string}
-         */
+        DeploymentTraffic: {
+            /**
+             * Format: double
+             * @description errors / requests; null without calls.
+             */
+            error_rate: number | null;
+            /** @description Of those, the ones that failed. */
+            errors: number | null;
+            /** @description Per-minute figures over the window, from the samples the platform takes of the engine's counters (stored, so they are there when the engine is not). */
+            history: components["schemas"]["TrafficHistory"];
+            /** @description Infer latency percentiles in ms, from the engine's histogram buckets (as coarse as they are). */
+            latency_ms: components["schemas"]["LatencyPercentiles"] | null;
+            /** Format: double */
+            mean_ms: number | null;
+            /** @description Why there are no figures, when there are none. */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When the engine was asked.
+             */
+            observed_at: string;
+            /** @description Whether the serving engine's metrics answered. */
+            reachable: boolean;
+            /** @description Infer calls since the engine started. */
+            requests: number | null;
+        };
+        /** @enum {string} */
         DeviceEnum: "cpu" | "gpu";
         Error: {
             /** @description What went wrong, for a person to read. */
@@ -713,15 +1040,64 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        ExampleFile: {
+            /** @description The file's name as it was sent. */
+            name: string;
+            sha256: string;
+            /** @description The shape of each input's array in this batch. */
+            shapes: {
+                [key: string]: number[];
+            };
+            size_bytes: number;
+        };
+        ExampleInputs: {
+            /** @description How many example batches are attached (0: none). */
+            count: number;
+            files: components["schemas"]["ExampleFile"][];
+            /** @description The distinct input shapes the batches hold; a job's primary shape is the first batch's. */
+            shapes: {
+                [key: string]: number[];
+            }[];
+            size_bytes: number;
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        ExampleInputsUploadRequest: {
+            /** @description Example inputs: .npz files, each one batch of arrays named like the model's inputs. They replace any the version had. */
+            files: string[];
+        };
+        FleetMember: {
+            cpu_model: string;
+            /** @description The class the CPU has; the member's class is narrower when its operator declared one. */
+            detected_hardware_class: string;
+            /** Format: date-time */
+            last_seen_at: string;
+            /** @description A worker's Celery hostname, or the engine's URL, for staff; for other users a stable opaque label (worker-..., engine-...). */
+            name: string;
+            /** @description The queues a worker consumes. */
+            queues: string[];
+            /** Format: date-time */
+            started_at: string;
+            usable_cpus: number | null;
+        };
         /**
          * @description * `onnx` - ONNX
          *     * `torchscript` - TorchScript
-         *     * `pytorch` - PyTorch module file (torch.save)
+         *     * `pytorch-export` - PyTorch exported program (torch.export .pt2)
+         *     * `pytorch` - PyTorch pickle (torch.save; no longer accepted)
          *     * `tf-savedmodel` - TensorFlow SavedModel
          *     * `tf-frozen-graph` - TensorFlow frozen graph
          * @enum {string}
          */
-        FormatEnum: "onnx" | "torchscript" | "pytorch" | "tf-savedmodel" | "tf-frozen-graph";
+        FormatEnum: "onnx" | "torchscript" | "pytorch-export" | "pytorch" | "tf-savedmodel" | "tf-frozen-graph";
+        HardwareClass: {
+            /** @description Serving engines of this class, online now. */
+            engines: components["schemas"]["FleetMember"][];
+            /** @description <architecture>-<vendor>-<level>, e.g. x86_64-amd-avx512vnni-bf16. */
+            hardware_class: string;
+            /** @description Optimizer workers of this class, online now. */
+            workers: components["schemas"]["FleetMember"][];
+        };
         Job: {
             readonly attempts: number;
             readonly cancel_requested: boolean;
@@ -738,6 +1114,8 @@ export interface components {
             readonly finished_at: string | null;
             /** @description The worker's CPU model, ISA flags, GPU. */
             readonly hardware: unknown;
+            /** @description The class of machine the job is optimized for and runs on (compiler_core/hardware.py); empty for jobs queued before classes existed. */
+            readonly hardware_class: string;
             /** Format: date-time */
             readonly heartbeat_at: string | null;
             readonly id: number;
@@ -746,12 +1124,19 @@ export interface components {
             readonly model_name: string;
             readonly model_version: number;
             readonly options: unknown;
+            /** @description Who started the job. */
+            readonly owner: string;
             readonly package_url: string | null;
             /** @description 0..9; higher runs sooner (CI may raise it). */
             readonly priority: number;
             readonly progress: number;
             readonly recipe: components["schemas"]["RecipeEnum"];
-            readonly report: unknown;
+            /** @description The optimization report: a Report (report_version 2) for every job this version ran; null until the job succeeds. */
+            readonly report: (components["schemas"]["Report"] | {
+                [key: string]: unknown;
+            }) | null;
+            /** @description Shared by the jobs one request fanned out into, one per hardware class. */
+            readonly request_group: string;
             readonly stage: string;
             /** Format: date-time */
             readonly started_at: string | null;
@@ -767,13 +1152,43 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        LatencyPercentiles: {
+            /** Format: double */
+            p50: number | null;
+            /** Format: double */
+            p90: number | null;
+            /** Format: double */
+            p99: number | null;
+        };
+        /** @description The newest optimization job you can see on the model (any version). */
+        LatestJob: {
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /**
+             * Format: double
+             * @description Headline speed-up at the primary shape; null unless the job succeeded.
+             */
+            speedup: number | null;
+            status: string;
+        };
         Lineage: {
             source_job: number | null;
             source_model: number | null;
             /** @description The version's number in source_model. */
             source_version: number | null;
         };
+        LoginToken: {
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly id: number;
+            readonly name: string;
+            readonly scopes: components["schemas"]["ScopesEnum"][];
+            /** @description The secret (wst_…). Shown only in this response. */
+            readonly token: string;
+        };
         Model: {
+            readonly best_job: components["schemas"]["BestJob"] | null;
             readonly can_edit: boolean;
             /** Format: date-time */
             readonly created_at: string;
@@ -781,6 +1196,7 @@ export interface components {
             format?: string;
             framework?: string;
             readonly id: number;
+            readonly latest_job: components["schemas"]["LatestJob"] | null;
             readonly latest_version: components["schemas"]["ModelVersionSummary"] | null;
             name: string;
             readonly node_counts: components["schemas"]["NodeCounts"] | null;
@@ -794,6 +1210,7 @@ export interface components {
             visibility?: components["schemas"]["VisibilityEnum"];
         };
         ModelDetail: {
+            readonly best_job: components["schemas"]["BestJob"] | null;
             readonly can_edit: boolean;
             /** @description The model card, in Markdown. */
             card: string;
@@ -803,10 +1220,15 @@ export interface components {
             format?: string;
             framework?: string;
             readonly id: number;
+            /** @description Class names, entry i naming class i of the class-score output; the console shows them beside the top-k scores. null until the owner saves them. */
+            readonly labels: string[] | null;
+            readonly latest_job: components["schemas"]["LatestJob"] | null;
             readonly latest_version: components["schemas"]["ModelVersion"] | null;
             name: string;
             readonly node_counts: components["schemas"]["NodeCounts"] | null;
             readonly owner: string;
+            /** @description How the console turns a picture into the input tensor; null until the owner saves it (the console then applies ImageNet's mean/std, RGB, NCHW, scale 1/255). */
+            readonly preprocessing: components["schemas"]["Preprocessing"] | null;
             readonly signature: components["schemas"]["Signature"] | null;
             source?: components["schemas"]["SourceEnum"];
             readonly tags: string[];
@@ -854,6 +1276,7 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             readonly dynamic_dims: string[];
+            readonly example_inputs: components["schemas"]["ExampleInputs"];
             files: components["schemas"]["StoredFile"][];
             format?: components["schemas"]["FormatEnum"];
             framework?: string;
@@ -873,11 +1296,14 @@ export interface components {
             status_message?: string;
             /** @description The main file; other files lie beside it. */
             storage_key: string;
+            /** @description The tokenizer.json attached to turn text into this version's token-id inputs; null when none. */
+            readonly tokenizer: components["schemas"]["Tokenizer"] | null;
         };
         ModelVersionDetail: {
             /** Format: date-time */
             readonly created_at: string;
             readonly dynamic_dims: string[];
+            readonly example_inputs: components["schemas"]["ExampleInputs"];
             files: components["schemas"]["StoredFile"][];
             format?: components["schemas"]["FormatEnum"];
             framework?: string;
@@ -899,6 +1325,8 @@ export interface components {
             status_message?: string;
             /** @description The main file; other files lie beside it. */
             storage_key: string;
+            /** @description The tokenizer.json attached to turn text into this version's token-id inputs; null when none. */
+            readonly tokenizer: components["schemas"]["Tokenizer"] | null;
         };
         /**
          * @description * `pending` - Stored, waiting for inspection
@@ -932,26 +1360,228 @@ export interface components {
             other: number;
             total: number;
         };
+        /** OnnxRuntimeRuntime */
+        OnnxRuntimeRuntime: {
+            /**
+             * Custom Op Libraries
+             * @description shared libraries registered with the session
+             */
+            custom_op_libraries?: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            engine: "onnxruntime";
+            /**
+             * Model
+             * @description the graph's file, in the package folder
+             * @default model.onnx
+             */
+            model?: string;
+            /**
+             * Precision
+             * @description fp32, bf16, int8, or mixed (INT8 with sensitive nodes kept in float)
+             * @enum {string}
+             */
+            precision: "fp32" | "bf16" | "int8" | "mixed";
+            /** Providers */
+            providers?: string[];
+            session_options?: components["schemas"]["OrtSessionOptions"];
+            /**
+             * Specializations
+             * @default null
+             */
+            specializations?: components["schemas"]["Specialization"][] | null;
+        };
+        /** OnnxRuntimeSettings */
+        OnnxRuntimeSettings: {
+            /**
+             * Custom Op Libraries
+             * @description shared libraries registered with the session
+             */
+            custom_op_libraries?: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            engine: "onnxruntime";
+            /**
+             * Model
+             * @description the graph's file, in the package folder
+             * @default model.onnx
+             */
+            model?: string;
+            /**
+             * Precision
+             * @description fp32, bf16, int8, or mixed (INT8 with sensitive nodes kept in float)
+             * @enum {string}
+             */
+            precision: "fp32" | "bf16" | "int8" | "mixed";
+            /** Providers */
+            providers?: string[];
+            session_options?: components["schemas"]["OrtSessionOptions"];
+        };
+        /** OpenVinoRuntime */
+        OpenVinoRuntime: {
+            /**
+             * Config
+             * @description compile_model properties: INFERENCE_PRECISION_HINT, PERFORMANCE_HINT, INFERENCE_NUM_THREADS, ...
+             */
+            config?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Device
+             * @description OpenVINO's device name
+             * @default CPU
+             */
+            device?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            engine: "openvino";
+            /**
+             * Model
+             * @description the graph's file, in the package folder
+             * @default model.onnx
+             */
+            model?: string;
+            /**
+             * Precision
+             * @description fp32, bf16, int8, or mixed (INT8 with sensitive nodes kept in float)
+             * @enum {string}
+             */
+            precision: "fp32" | "bf16" | "int8" | "mixed";
+            /**
+             * Specializations
+             * @default null
+             */
+            specializations?: components["schemas"]["Specialization"][] | null;
+        };
+        /** OpenVinoSettings */
+        OpenVinoSettings: {
+            /**
+             * Config
+             * @description compile_model properties: INFERENCE_PRECISION_HINT, PERFORMANCE_HINT, INFERENCE_NUM_THREADS, ...
+             */
+            config?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * Device
+             * @description OpenVINO's device name
+             * @default CPU
+             */
+            device?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            engine: "openvino";
+            /**
+             * Model
+             * @description the graph's file, in the package folder
+             * @default model.onnx
+             */
+            model?: string;
+            /**
+             * Precision
+             * @description fp32, bf16, int8, or mixed (INT8 with sensitive nodes kept in float)
+             * @enum {string}
+             */
+            precision: "fp32" | "bf16" | "int8" | "mixed";
+        };
+        OptimizationAccepted: components["schemas"]["Job"] | components["schemas"]["OptimizationFanOut"];
+        /** @description The answer to a request with hardware_class "all": one job per class. */
+        OptimizationFanOut: {
+            jobs: components["schemas"]["Job"][];
+            /** @description Shared by the jobs; filter jobs by it: ?request_group=... */
+            request_group: string;
+        };
+        /** @enum {string} */
+        OptimizationRequestRecipeEnum: "lossless" | "bf16" | "int8" | "auto";
+        /**
+         * @description The API's optimization request: the compiler core's request contract (each field below is
+         *     derived from it, and so is the OpenAPI component: jobs.api.schema), plus what only the platform
+         *     has: `priority`, and calibration as uploaded files (the worker turns them into the contract's
+         *     calibration directory). The contract's `target` is `device` here, its name in the API since
+         *     before the contract; `threads` and `caller` are the worker's to set.
+         *
+         *     A field this serializer does not name is refused (400), not dropped: a misspelt option
+         *     (`time_budget`, `options: {...}`) would otherwise run a job with the defaults.
+         */
         OptimizationRequestRequest: {
             /**
-             * Format: double
-             * @description Minimum cosine similarity to the fp32 original.
+             * @description Minimum cosine similarity to the fp32 original on every output: greater than 0, at most 1. The lossless recipe measures against its own stricter 0.9999.
+             * @default 0.99
              */
             accuracy_budget?: number;
             /** @description Calibration data (multipart): .npz files, each one batch of arrays named like the model's inputs. Without it, INT8 calibration and the accuracy check use inputs generated from the signature. */
             calibration?: string[];
-            /** @default cpu */
+            /**
+             * @description The hardware the package is for.
+             * @default cpu
+             */
             device?: components["schemas"]["DeviceEnum"];
+            /**
+             * @description The class of machine to optimize for, e.g. x86_64-amd-avx512vnni-bf16 (GET /api/v1/hardware/ lists those online); the job runs only on a worker of that class, and waits for one. 'all': one job per class online (serving engines' and workers'). Default: the serving engines' class when they are all of one class, else WHETSTONE_DEFAULT_HARDWARE_CLASS, else the workers' class. The compiler core itself measures on the machine it runs on (compiler_core.hardware).
+             * @default null
+             */
+            hardware_class?: string | null;
+            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS], mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
+            output_kinds?: string;
             /**
              * @description 0..9; higher runs sooner (e.g. a release pipeline).
              * @default 0
              */
             priority?: number;
-            /** @default auto */
-            recipe?: components["schemas"]["RecipeEnum"];
-            /** @description Shape set, e.g. 'batch=1,4,16;seq=32,128'. */
+            /**
+             * @description auto tries every recipe and keeps the fastest within the accuracy budget; lossless: fp32 fusions and tuning only; bf16; int8
+             * @default auto
+             */
+            recipe?: components["schemas"]["OptimizationRequestRecipeEnum"];
+            /** @description The shape set to measure. ONNX and torch.export (.pt2) models: values of the dynamic dims, 'batch=1,4,16;seq=32,128' (every combination) or a JSON list of {dim: value} objects; default: derived from the dims' names (batch 1/4/16, sequence 128/32/512). TorchScript models: each input named with its sizes, 'input:1x16[:dtype];mask:1x16:int64' (required). */
             shapes?: string;
+            /** @description Seconds the search may take, a whole number from 10 to 86400 on this platform; default: no limit (every candidate is tried). */
             time_budget_s?: number;
+        };
+        /**
+         * OrtSessionOptions
+         * @description onnxruntime.SessionOptions, as set before the session is created.
+         */
+        OrtSessionOptions: {
+            /**
+             * Config Entries
+             * @description session config entries, e.g. session.intra_op.allow_spinning: '0'
+             */
+            config_entries?: {
+                [key: string]: string;
+            };
+            /**
+             * Execution Mode
+             * @default ORT_SEQUENTIAL
+             * @enum {string}
+             */
+            execution_mode?: "ORT_SEQUENTIAL" | "ORT_PARALLEL";
+            /**
+             * Graph Optimization Level
+             * @default ORT_ENABLE_ALL
+             * @enum {string}
+             */
+            graph_optimization_level?: "ORT_DISABLE_ALL" | "ORT_ENABLE_BASIC" | "ORT_ENABLE_EXTENDED" | "ORT_ENABLE_LAYOUT" | "ORT_ENABLE_ALL";
+            /**
+             * Inter Op Num Threads
+             * @description threads for parallel branches (ORT_PARALLEL)
+             * @default 0
+             */
+            inter_op_num_threads?: number;
+            /**
+             * Intra Op Num Threads
+             * @description threads one run uses; 0: onnxruntime's default
+             * @default 0
+             */
+            intra_op_num_threads?: number;
         };
         PaginatedDeploymentList: {
             /** @example 123 */
@@ -1028,6 +1658,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PersonalToken"][];
         };
+        PaginatedTeamInvitationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TeamInvitation"][];
+        };
         PaginatedTeamList: {
             /** @example 123 */
             count: number;
@@ -1076,17 +1721,30 @@ export interface components {
         PatchedModelUpdateRequest: {
             card?: string;
             description?: string;
+            /** @description Class names, entry i naming class i (at most 100,000, each at most 200 characters); null removes them. */
+            labels?: string[] | null;
             name?: string;
+            /** @description How the console turns a picture into the input tensor: layout (NCHW|NHWC), color (RGB|BGR), scale, mean[3], std[3]; keys left out take the defaults. null clears it. */
+            preprocessing?: components["schemas"]["PreprocessingUpdateRequest"] | null;
             tags?: string[];
             team?: number | null;
             visibility?: components["schemas"]["VisibilityEnum"];
+        };
+        PatchedTeamMemberRoleRequest: {
+            /**
+             * @description admin: may invite and remove plain members; member: may not.
+             *
+             *     * `member` - Member
+             *     * `admin` - Admin
+             */
+            role?: components["schemas"]["RoleEnum"];
         };
         PersonalToken: {
             readonly active: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
-            readonly expires_at: string | null;
+            readonly expires_at: string;
             /** @description The first characters of the secret, to recognise it. */
             readonly hint: string;
             readonly id: number;
@@ -1095,13 +1753,15 @@ export interface components {
             readonly name: string;
             /** Format: date-time */
             readonly revoked_at: string | null;
+            /** @description What the token may do. */
+            readonly scopes: components["schemas"]["ScopesEnum"][];
         };
         PersonalTokenCreated: {
             readonly active: boolean;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
-            readonly expires_at: string | null;
+            readonly expires_at: string;
             /** @description The first characters of the secret, to recognise it. */
             readonly hint: string;
             readonly id: number;
@@ -1110,16 +1770,84 @@ export interface components {
             readonly name: string;
             /** Format: date-time */
             readonly revoked_at: string | null;
+            /** @description What the token may do. */
+            readonly scopes: components["schemas"]["ScopesEnum"][];
             /** @description The secret. Shown only in this response. */
             readonly token: string;
         };
         PersonalTokenCreateRequest: {
             /**
              * Format: date-time
-             * @description When the token stops working; none for no expiry.
+             * @description When the token stops working. Every token expires: absent or null means the default, WHETSTONE_LOGIN_TOKEN_TTL_DAYS from now (or with the token that creates it, if sooner); at most WHETSTONE_TOKEN_MAX_LIFETIME_DAYS from now, and never after the token that creates it.
              */
             expires_at?: string | null;
             name: string;
+            /** @description What the token may do; by default everything its creator may. A token can only create tokens with scopes it has itself. */
+            scopes?: components["schemas"]["ScopesEnum"][];
+        };
+        /** @description The shape of the saved settings, as the OpenAPI schema publishes them (component `Preprocessing`). */
+        Preprocessing: {
+            /**
+             * @description The order of the three channels the model reads.
+             *
+             *     * `RGB` - RGB
+             *     * `BGR` - BGR
+             */
+            color: components["schemas"]["PreprocessingColorEnum"];
+            /**
+             * @description NCHW (channel planes) or NHWC (interleaved).
+             *
+             *     * `NCHW` - NCHW
+             *     * `NHWC` - NHWC
+             */
+            layout: components["schemas"]["PreprocessingLayoutEnum"];
+            /** @description Subtracted per channel after scaling, in the order `color` names. */
+            mean: number[];
+            /**
+             * Format: double
+             * @description Each 0..255 pixel value is multiplied by this first (1/255: to 0..1).
+             */
+            scale: number;
+            /** @description Divided by per channel after subtracting the mean (each > 0). */
+            std: number[];
+        };
+        /**
+         * @description * `RGB` - RGB
+         *     * `BGR` - BGR
+         * @enum {string}
+         */
+        PreprocessingColorEnum: "RGB" | "BGR";
+        /**
+         * @description * `NCHW` - NCHW
+         *     * `NHWC` - NHWC
+         * @enum {string}
+         */
+        PreprocessingLayoutEnum: "NCHW" | "NHWC";
+        /** @description What a PATCH may send: any of the keys; those left out take the defaults. */
+        PreprocessingUpdateRequest: {
+            /**
+             * @description The order of the three channels the model reads.
+             *
+             *     * `RGB` - RGB
+             *     * `BGR` - BGR
+             */
+            color?: components["schemas"]["PreprocessingColorEnum"];
+            /**
+             * @description NCHW (channel planes) or NHWC (interleaved).
+             *
+             *     * `NCHW` - NCHW
+             *     * `NHWC` - NHWC
+             */
+            layout?: components["schemas"]["PreprocessingLayoutEnum"];
+            /** @description Subtracted per channel after scaling, in the order `color` names. */
+            mean?: number[];
+            /**
+             * Format: double
+             * @description Each 0..255 pixel value is multiplied by this first (1/255: to 0..1).
+             */
+            scale?: number;
+            /** @description Divided by per channel after subtracting the mean (each > 0). */
+            std?: number[];
         };
         /**
          * @description * `lossless` - Lossless
@@ -1130,6 +1858,11 @@ export interface components {
          */
         RecipeEnum: "lossless" | "bf16" | "int8" | "auto";
         RedeployRequestRequest: {
+            /**
+             * @description Deploy a package measured on another hardware class than the serving engine's (otherwise 409, unless a package of the same model version and recipe built for the engine's class exists: that one is served). The deployment is then marked measured_on_other_class.
+             * @default false
+             */
+            allow_other_class?: boolean;
             /** @description A newer succeeded optimization job of the same model. */
             job: number;
             /** @description Adaptive batching: the engine stacks up to this many concurrent requests along the first (batch) dim and runs them at once. 0 or 1: off. Needs a dynamic first dim on every tensor. */
@@ -1140,8 +1873,641 @@ export interface components {
              */
             max_batch_time?: number;
         };
+        /**
+         * Report
+         * @description The optimization report (DESIGN.md, "The report"), report_version 2.
+         */
+        Report: {
+            accuracy: components["schemas"]["ReportAccuracy"];
+            /** Candidates */
+            candidates: components["schemas"]["ReportCandidate"][];
+            diagnosis: components["schemas"]["ReportDiagnosis"];
+            /** Failures */
+            failures: components["schemas"]["ReportFailure"][];
+            /**
+             * Fallback Nodes
+             * @description nodes the chosen INT8 graph keeps in float
+             */
+            fallback_nodes: string[];
+            hardware_context: components["schemas"]["ReportHardwareContext"];
+            kernels: components["schemas"]["ReportKernels"];
+            model: components["schemas"]["ReportModel"];
+            /** Optimizations */
+            optimizations: components["schemas"]["ReportOptimization"][];
+            overall: components["schemas"]["ReportOverall"];
+            /**
+             * Recipe
+             * @enum {string}
+             */
+            recipe: "lossless" | "bf16" | "int8" | "auto";
+            /**
+             * Report Version
+             * @enum {integer}
+             */
+            report_version: 2;
+            /** @description the package's runtime.json */
+            runtime: components["schemas"]["Runtime"];
+            /** Shapes */
+            shapes: components["schemas"]["ReportShape"][];
+            /**
+             * Software Context
+             * @description package versions, python and os
+             */
+            software_context: {
+                [key: string]: string | null;
+            };
+            timing: components["schemas"]["ReportTiming"];
+        };
+        /** ReportAccuracy */
+        ReportAccuracy: {
+            /** Budget */
+            budget: number;
+            /** Cosine */
+            cosine: number;
+            /** Max Abs Diff */
+            max_abs_diff: number | null;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "cosine";
+            /** Passes */
+            passes: boolean;
+            /**
+             * Per Output
+             * @default null
+             */
+            per_output?: {
+                [key: string]: components["schemas"]["ReportOutputAccuracy"];
+            } | null;
+            /**
+             * Requested Budget
+             * @description the budget the user asked for; lossless measures against 0.9999
+             */
+            requested_budget: number;
+            /** Top1 Agreement */
+            top1_agreement: number | null;
+            /** Value */
+            value: number;
+        };
+        /** ReportAccuracyCheck */
+        ReportAccuracyCheck: {
+            /** Budget */
+            budget: number;
+            /** Cosine */
+            cosine: number;
+            /** Max Abs Diff */
+            max_abs_diff: number | null;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "cosine";
+            /** Passes */
+            passes: boolean;
+            /**
+             * Per Output
+             * @default null
+             */
+            per_output?: {
+                [key: string]: components["schemas"]["ReportOutputAccuracy"];
+            } | null;
+            /** Top1 Agreement */
+            top1_agreement: number | null;
+            /** Value */
+            value: number;
+        };
+        /**
+         * ReportCandidate
+         * @description Every candidate tried. Those listed from the tuning cache (`from_cache`) carry only name,
+         *     engine, precision, status, the two speed-ups and why_lost.
+         */
+        ReportCandidate: {
+            /** @default null */
+            accuracy?: components["schemas"]["ReportAccuracyCheck"] | null;
+            /**
+             * Baseline Latency
+             * @description per shape label
+             * @default null
+             */
+            baseline_latency?: {
+                [key: string]: components["schemas"]["ReportLatency"];
+            } | null;
+            /**
+             * Build Seconds
+             * @default null
+             */
+            build_seconds?: number | null;
+            /**
+             * Confirmation Speedup
+             * @default null
+             */
+            confirmation_speedup?: number | null;
+            /**
+             * Detail
+             * @default null
+             */
+            detail?: string | null;
+            /** Engine */
+            engine: string | null;
+            /**
+             * Fallback Nodes
+             * @default null
+             */
+            fallback_nodes?: string[] | null;
+            /**
+             * From Cache
+             * @default null
+             */
+            from_cache?: boolean | null;
+            /**
+             * Latency
+             * @description per shape label
+             * @default null
+             */
+            latency?: {
+                [key: string]: components["schemas"]["ReportLatency"];
+            } | null;
+            /** Name */
+            name: string;
+            /**
+             * Noise
+             * @default null
+             */
+            noise?: number | null;
+            /** Precision */
+            precision: string | null;
+            /**
+             * Runoff Speedup
+             * @description its primary-shape figure from the final runoff
+             */
+            runoff_speedup: number | null;
+            /**
+             * Serves Shapes
+             * @default null
+             */
+            serves_shapes?: string[] | null;
+            /**
+             * Speedup
+             * @description geometric mean over the shapes this candidate was measured at
+             */
+            speedup: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "chosen" | "routed" | "lost" | "rejected" | "failed" | "skipped";
+            /** Why Lost */
+            why_lost: string | null;
+        };
+        /** ReportDiagnosis */
+        ReportDiagnosis: {
+            /**
+             * Baseline
+             * @description what the speed-ups are measured against
+             */
+            baseline: string;
+            /**
+             * Message
+             * @description the one-sentence verdict a user reads first
+             */
+            message: string;
+            /**
+             * Shape Variation
+             * @enum {string}
+             */
+            shape_variation: "static" | "dynamic";
+            /** Test Data Source */
+            test_data_source: string;
+            /** Threads */
+            threads: number;
+        };
+        /** ReportFailure */
+        ReportFailure: {
+            /** Detail */
+            detail: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @default null
+             * @enum {string|null}
+             */
+            status?: "skipped" | null;
+        };
+        /** ReportHardwareContext */
+        ReportHardwareContext: {
+            /** Architecture */
+            architecture: string;
+            /** Cpu Model */
+            cpu_model: string;
+            /**
+             * Detected Hardware Class
+             * @description the class the worker's CPU has; differs from hardware_class when the worker declared a narrower one (WHETSTONE_HARDWARE_CLASS)
+             */
+            detected_hardware_class: string;
+            /**
+             * Hardware Class
+             * @description the class the package was measured on and holds for: <architecture>-<vendor>-<level>, e.g. x86_64-amd-avx512vnni-bf16 (compiler_core/hardware.py); narrowed when the worker declared one
+             */
+            hardware_class: string;
+            /** Has Amx */
+            has_amx: boolean;
+            /** Has Bf16 */
+            has_bf16: boolean;
+            /** Has Vnni */
+            has_vnni: boolean;
+            /**
+             * Isa
+             * @description ISA flags the optimizer cares about, e.g. avx512_vnni, amx_bf16
+             */
+            isa: {
+                [key: string]: boolean;
+            };
+            /** Logical Cpus */
+            logical_cpus: number;
+            /** Memory Bytes */
+            memory_bytes: number | null;
+            /**
+             * Usable Cpus
+             * @description CPUs this process may use (affinity and cgroup quota)
+             */
+            usable_cpus: number;
+            /** Vendor */
+            vendor: string;
+        };
+        /** ReportKernels */
+        ReportKernels: {
+            after: components["schemas"]["ReportKernelTable"];
+            before: components["schemas"]["ReportKernelTable"];
+        };
+        /**
+         * ReportKernelTable
+         * @description Kernel counts by category (the FusionStitching columns); with times for onnxruntime. A table
+         *     that could not be produced holds only `error`.
+         */
+        ReportKernelTable: {
+            /**
+             * Compute
+             * @default null
+             */
+            compute?: number | null;
+            /**
+             * Data Movement
+             * @default null
+             */
+            data_movement?: number | null;
+            /**
+             * Error
+             * @description why the table is missing
+             * @default null
+             */
+            error?: string | null;
+            /**
+             * Graph
+             * @description which graph was counted
+             * @default null
+             */
+            graph?: string | null;
+            /**
+             * Host Ms
+             * @description time per run outside the kernels (onnxruntime only)
+             * @default null
+             */
+            host_ms?: number | null;
+            /**
+             * Memory
+             * @default null
+             */
+            memory?: number | null;
+            /**
+             * Other
+             * @default null
+             */
+            other?: number | null;
+            /**
+             * Time Ms
+             * @description kernel time per category and total, per run (onnxruntime only)
+             * @default null
+             */
+            time_ms?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+        };
+        /** ReportLatency */
+        ReportLatency: {
+            /** Mean Ms */
+            mean_ms: number | null;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P90 Ms */
+            p90_ms: number | null;
+            /** P99 Ms */
+            p99_ms: number | null;
+            /** Runs */
+            runs: number;
+        };
+        /** ReportModel */
+        ReportModel: {
+            /**
+             * Sha256
+             * @description sha256 of the model file as uploaded (before any conversion)
+             */
+            sha256: string;
+            /**
+             * Source Format
+             * @description onnx, torchscript, torch_export, ...
+             */
+            source_format: string;
+            /**
+             * Workload
+             * @description what the graph looks like: dense, conv, transformer, ...
+             */
+            workload: string;
+        };
+        /** ReportOptimization */
+        ReportOptimization: {
+            /** Detail */
+            detail: string;
+            /**
+             * Measured In
+             * @enum {string|null}
+             */
+            measured_in: "final runoff" | "paired comparison with the baseline" | null;
+            /** Name */
+            name: string;
+            /** Post Run Ms */
+            post_run_ms: number | null;
+            /** Pre Run Ms */
+            pre_run_ms: number | null;
+            /**
+             * Shape
+             * @description the shape label pre_run_ms and post_run_ms were measured at
+             */
+            shape: string | null;
+            /**
+             * Shape Set Speedup
+             * @description geometric mean over the shapes this candidate was measured at (the row's figure before report_version 2)
+             */
+            shape_set_speedup: number | null;
+            /**
+             * Speedup
+             * @description pre_run_ms / post_run_ms, at shape
+             */
+            speedup: number | null;
+            /**
+             * Status
+             * @description effective only when the package runs this candidate
+             * @enum {string}
+             */
+            status: "effective" | "ineffective" | "failed" | "skipped";
+        };
+        /**
+         * ReportOutputAccuracy
+         * @description One output's verdict, judged by its kind (compiler_core/output_kinds.py).
+         */
+        ReportOutputAccuracy: {
+            /** Cosine */
+            cosine: number;
+            /**
+             * Detection Agreement
+             * @description detections: share matched (same class, IoU >= 0.5) after threshold and NMS; null when no detection scored above the threshold
+             * @default null
+             */
+            detection_agreement?: number | null;
+            /**
+             * Detections
+             * @description detections: how many the original made
+             * @default null
+             */
+            detections?: number | null;
+            /**
+             * Error
+             * @default null
+             */
+            error?: string | null;
+            /**
+             * Foreground Iou
+             * @description mask: intersection over union of the thresholded foreground (1.0 when the reference has none)
+             * @default null
+             */
+            foreground_iou?: number | null;
+            /**
+             * Kind
+             * @description absent for outputs that are not numbers
+             * @default null
+             * @enum {string|null}
+             */
+            kind?: "class_scores" | "sequence_logits" | "detections" | "mask" | "regression" | "embedding" | "values" | null;
+            /**
+             * Kind Source
+             * @description 'set' when the user named the kind
+             * @default null
+             * @enum {string|null}
+             */
+            kind_source?: "set" | null;
+            /**
+             * Max Abs Diff
+             * @description null when infinite (an output missing or reshaped)
+             */
+            max_abs_diff: number | null;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+            /**
+             * Passes
+             * @description whether this output meets the budget in its kind's metrics
+             */
+            passes: boolean;
+            /**
+             * Relative Error
+             * @description regression: |ref - got| / |ref| (L2)
+             * @default null
+             */
+            relative_error?: number | null;
+            /**
+             * Score Cosine
+             * @description detections: cosine of the score rows alone
+             * @default null
+             */
+            score_cosine?: number | null;
+            /**
+             * Step Agreement
+             * @description sequence_logits: decoded symbols that agree
+             * @default null
+             */
+            step_agreement?: number | null;
+            /**
+             * Thresholded Agreement
+             * @description mask: thresholded values that agree
+             * @default null
+             */
+            thresholded_agreement?: number | null;
+            /**
+             * Top1 Agreement
+             * @default null
+             */
+            top1_agreement?: number | null;
+            /**
+             * Top1 Agreement Raw
+             * @default null
+             */
+            top1_agreement_raw?: number | null;
+        };
+        /** ReportOverall */
+        ReportOverall: {
+            /** Baseline Ms */
+            baseline_ms: number | null;
+            /**
+             * Chosen
+             * @description the candidate the package runs ('original' when nothing beat the baseline)
+             */
+            chosen: string;
+            /** Engine */
+            engine: string | null;
+            /**
+             * Median Speedup
+             * @description present when a candidate was measured against the baseline: the same as speedup
+             * @default null
+             */
+            median_speedup?: number | null;
+            /** Noise */
+            noise: number | null;
+            /** Optimized Ms */
+            optimized_ms: number | null;
+            /** Precision */
+            precision: string | null;
+            /**
+             * Quiet Speedup
+             * @description present with median_speedup: the ratio of the 20th percentiles of the blocks
+             * @default null
+             */
+            quiet_speedup?: number | null;
+            /**
+             * Routes
+             * @description shapes answered by another graph than the default
+             */
+            routes: components["schemas"]["ReportRoute"][];
+            /**
+             * Shape
+             * @description the primary shape's label
+             */
+            shape: string;
+            /** Shape Set */
+            shape_set: string[];
+            /**
+             * Shape Set Speedup
+             * @description geometric mean of shapes[].speedup over shape_set
+             */
+            shape_set_speedup: number | null;
+            /** Shipped Original */
+            shipped_original: boolean;
+            /**
+             * Speedup
+             * @description the headline: baseline_ms / optimized_ms at shape, the primary shape
+             */
+            speedup: number | null;
+            /**
+             * Speedup Is
+             * @description how the speed-ups are computed, in words
+             */
+            speedup_is: string;
+        };
+        /** ReportRoute */
+        ReportRoute: {
+            /** Candidate */
+            candidate: string;
+            /** Over Default */
+            over_default: number | null;
+            /** Shape */
+            shape: string;
+            /** Speedup */
+            speedup: number | null;
+        };
+        /** ReportShape */
+        ReportShape: {
+            /** Baseline Ms */
+            baseline_ms: number | null;
+            /** Label */
+            label: string;
+            /** Optimized Ms */
+            optimized_ms: number | null;
+            /**
+             * Served By
+             * @description the candidate whose graph answers this shape, or 'original'
+             */
+            served_by: string;
+            /** Shape */
+            shape: {
+                [key: string]: number;
+            };
+            /** Speedup */
+            speedup: number | null;
+        };
+        /** ReportTiming */
+        ReportTiming: {
+            /**
+             * Cache Entry Measured At
+             * @description unix time of the tuning-cache entry used
+             */
+            cache_entry_measured_at: number | null;
+            /** Cache Hit */
+            cache_hit: boolean;
+            /** Elapsed S */
+            elapsed_s: number | null;
+            /**
+             * Requested Time Budget S
+             * @description the budget the request named, where it was below the model's minimum
+             * @default null
+             */
+            requested_time_budget_s?: number | null;
+            /**
+             * Time Budget Raised Because
+             * @description what the minimum buys: why a smaller requested budget was raised
+             * @default null
+             */
+            time_budget_raised_because?: string | null;
+            /**
+             * Time Budget S
+             * @description the budget the search ran with (after raise_to)
+             */
+            time_budget_s: number | null;
+        };
+        /**
+         * @description * `member` - Member
+         *     * `admin` - Admin
+         * @enum {string}
+         */
+        RoleEnum: "member" | "admin";
+        /**
+         * Runtime
+         * @description runtime.json: the engine a package runs on and exactly how it was measured.
+         */
+        Runtime: components["schemas"]["OnnxRuntimeRuntime"] | components["schemas"]["OpenVinoRuntime"];
+        /**
+         * @description * `read` - read
+         *     * `register` - register
+         *     * `optimize` - optimize
+         *     * `deploy` - deploy
+         *     * `admin` - admin
+         * @enum {string}
+         */
+        ScopesEnum: "read" | "register" | "optimize" | "deploy" | "admin";
+        /**
+         * Signature
+         * @description A model's inputs (graph inputs that are not weights) and outputs, in the graph's order.
+         */
         Signature: {
+            /** Inputs */
             inputs: components["schemas"]["TensorSpec"][];
+            /** Outputs */
             outputs: components["schemas"]["TensorSpec"][];
         };
         /**
@@ -1152,6 +2518,41 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "upload" | "uri" | "official" | "optimized";
+        /**
+         * Specialization
+         * @description A graph for one exact set of input shapes; a call whose inputs have exactly these shapes runs it.
+         */
+        Specialization: {
+            /**
+             * Candidate
+             * @description a routed shape: the candidate that won at it
+             * @default null
+             */
+            candidate?: string | null;
+            /**
+             * Input Shapes
+             * @description each input's exact shape
+             */
+            input_shapes: {
+                [key: string]: number[];
+            };
+            /**
+             * Model
+             * @description the specialized graph's file, in the package folder
+             */
+            model: string;
+            /**
+             * Runtime
+             * @description a routed shape: that candidate's own engine and settings (else the package's)
+             * @default null
+             */
+            runtime?: (components["schemas"]["OnnxRuntimeSettings"] | components["schemas"]["OpenVinoSettings"]) | null;
+            /**
+             * Shape
+             * @description the shape's label, e.g. batch=4,seq=128
+             */
+            shape: string;
+        };
         SpeedupAnalytics: {
             buckets: components["schemas"]["SpeedupBucket"][];
             by_family: {
@@ -1186,11 +2587,42 @@ export interface components {
             size_bytes: number;
         };
         Team: {
+            /** @description Members who may invite and remove plain members (the owner is not listed here). The owner promotes and demotes them with PATCH .../members/<username>/. */
+            readonly admins: string[];
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
+            /** @description Users invited who have not answered yet: not members, they see nothing of the team. DELETE .../members/<username>/ withdraws an invitation. */
+            readonly invited: string[];
+            /** @description Every member's username, the owner and admins included. */
             readonly members: string[];
             name: string;
+            /** @description Who promotes and demotes admins, removes anyone and may hand the team over (POST .../transfer/); null for teams created before owners existed. */
+            readonly owner: string | null;
+        };
+        TeamInvitation: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly invited_by: string | null;
+            readonly invitee: string;
+            /** Format: date-time */
+            readonly responded_at: string | null;
+            readonly status: components["schemas"]["TeamInvitationStatusEnum"];
+            readonly team: number;
+            readonly team_name: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `accepted` - Accepted
+         *     * `declined` - Declined
+         * @enum {string}
+         */
+        TeamInvitationStatusEnum: "pending" | "accepted" | "declined";
+        TeamMemberAdded: {
+            /** @description The pending invitation the user must accept before joining; null when staff added them directly. */
+            invitation: components["schemas"]["TeamInvitation"] | null;
+            team: components["schemas"]["Team"];
         };
         TeamMemberRequest: {
             username: string;
@@ -1198,15 +2630,141 @@ export interface components {
         TeamRequest: {
             name: string;
         };
+        /** TensorSpec */
         TensorSpec: {
+            /**
+             * Dtype
+             * @description numpy's name for the element type (float32, int64, bool, ...); ONNX's lower-case name where numpy has none (bfloat16, string)
+             */
             dtype: string;
+            /**
+             * Name
+             * @description the graph's name for the tensor; serving's request tensors use it
+             */
             name: string;
-            /** @description Dims: an int, the name of a symbolic dim, or null. */
-            shape: unknown[];
+            /**
+             * Shape
+             * @description one entry per axis: a size, the name of a dynamic dim, or null for an unnamed dynamic dim; empty for a scalar or an unknown rank
+             */
+            shape: ((number | string) | null)[];
+            /**
+             * Type
+             * @description absent for a tensor; 'sequence' (a list of tensors, each of dtype and shape) or 'optional' (a tensor that may be left out)
+             * @default null
+             * @enum {string|null}
+             */
+            type?: "sequence" | "optional" | null;
         };
-        TokenResponse: {
-            token: string;
+        TokenizedInput: {
+            /** @description Row-major values. */
+            data: number[];
+            /** @description The input's V2 datatype (INT64 or INT32). */
+            datatype: string;
+            name: string;
+            shape: number[];
         };
+        TokenizedText: {
+            /** @description Their ids in the vocabulary. */
+            ids: number[];
+            /** @description How many of them are the text's (the rest pad it). */
+            length: number;
+            /** @description Every position's token, padding included. */
+            tokens: string[];
+            /** @description The text was longer than the sequence and was cut. */
+            truncated: boolean;
+        };
+        /**
+         * @description * `fixed` - fixed
+         *     * `longest` - longest
+         * @enum {string}
+         */
+        TokenizePaddingEnum: "fixed" | "longest";
+        Tokenizer: {
+            /** @description The tokenizer model's type: BPE, WordPiece, WordLevel or Unigram. */
+            kind: string;
+            /** @description The file's name as it was sent. */
+            name: string;
+            /** @description The token that pads a text to a fixed length (tokenizer.json's own padding, else [PAD], <pad> or the like from its vocabulary). */
+            pad_token: string | null;
+            sha256: string;
+            size_bytes: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Tokens in the vocabulary, added tokens included. */
+            vocab_size: number;
+        };
+        TokenizeRequestRequest: {
+            /** @description One text; or send `texts` for a batch. */
+            text?: string;
+            /** @description Several texts, one row of the batch each. */
+            texts?: string[];
+        };
+        TokenizeResult: {
+            /** @description The model's inputs as Open Inference Protocol (V2) tensors, in the signature's order: ready to send as a request's `inputs`. */
+            inputs: components["schemas"]["TokenizedInput"][];
+            pad_token: string | null;
+            /**
+             * @description fixed: padded and truncated to the length an input fixes; longest: padded to the longest text.
+             *
+             *     * `fixed` - fixed
+             *     * `longest` - longest
+             */
+            padding: components["schemas"]["TokenizePaddingEnum"];
+            sequence_length: number;
+            texts: components["schemas"]["TokenizedText"][];
+            tokenizer: components["schemas"]["Tokenizer"];
+        };
+        TokenizerUploadRequest: {
+            /**
+             * Format: binary
+             * @description A Hugging Face tokenizer.json (what tokenizer.save() writes; a fast tokenizer's file). It replaces any the version had.
+             */
+            file: string;
+        };
+        TrafficHistory: {
+            /** @description One per minute, oldest first; the last minute is partial. */
+            points: components["schemas"]["TrafficPoint"][];
+            /**
+             * Format: double
+             * @description How often the platform samples the engine's counters.
+             */
+            sample_interval_s: number;
+            /** @description Samples taken within the window: two make the first point. */
+            samples: number;
+            /** @description Seconds per point (a minute). */
+            step_s: number;
+            window: components["schemas"]["TrafficWindowEnum"];
+        };
+        TrafficPoint: {
+            /**
+             * Format: double
+             * @description Failed / all calls in the minute; null without calls.
+             */
+            error_rate: number | null;
+            /**
+             * Format: double
+             * @description From the minute's histogram bucket increases; null without timed calls.
+             */
+            p50_ms: number | null;
+            /** Format: double */
+            p99_ms: number | null;
+            /** @description Calls counted in the minute; null (as every figure) when no two samples cover it. */
+            requests: number | null;
+            /** Format: double */
+            requests_per_s: number | null;
+            /**
+             * Format: date-time
+             * @description The minute's first instant.
+             */
+            start: string;
+        };
+        /**
+         * @description * `15m` - 15m
+         *     * `1h` - 1h
+         *     * `2h` - 2h
+         * @enum {string}
+         */
+        TrafficWindowEnum: "15m" | "1h" | "2h";
         TritonExport: {
             config_pbtxt: string;
             /** @description Written below model_repository. */
@@ -1317,6 +2875,7 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly delivered_at: string | null;
+            /** @description Why the last attempt failed: the HTTP status ("HTTP 500"), a connection failure, or the outbound rule that refused the target. Never what the receiver answered. */
             readonly error: string;
             readonly event: string;
             readonly id: number;
@@ -1335,7 +2894,10 @@ export interface components {
         WebhookRequestRequest: {
             /** @description Announce the jobs of a whole team. */
             team?: number | null;
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description An http(s) URL on the public internet; loopback, private, link-local and metadata addresses are refused unless the operator allows them.
+             */
             url: string;
         };
     };
@@ -1472,6 +3034,14 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_session_destroy: {
@@ -1512,11 +3082,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["LoginToken"];
                 };
             };
             /** @description The request is invalid; `errors` names the fields. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1848,6 +3426,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     deployments_retrieve: {
@@ -2059,16 +3647,220 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deployments_tokenize_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this deployment. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TokenizeRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenizeResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deployments_traffic_retrieve: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How far back the history goes.
+                 *
+                 *     * `15m` - 15m
+                 *     * `1h` - 1h
+                 *     * `2h` - 2h
+                 */
+                window?: "15m" | "1h" | "2h";
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this deployment. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentTraffic"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hardware_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HardwareClass"][];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     jobs_list: {
         parameters: {
             query?: {
+                /** @description Jobs created on this day (YYYY-MM-DD, UTC) or later. */
+                created_after?: string;
+                /** @description Jobs created on this day (YYYY-MM-DD, UTC) or earlier. */
+                created_before?: string;
                 device?: string;
+                hardware_class?: string;
                 /** @description Jobs of this model. */
                 model?: number;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description The username of whoever started the job (staff see everyone's). */
+                owner?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /**
@@ -2078,6 +3870,7 @@ export interface operations {
                  *     * `auto` - Auto
                  */
                 recipe?: "auto" | "bf16" | "int8" | "lossless";
+                request_group?: string;
                 /** @description A search term. */
                 search?: string;
                 /**
@@ -2433,11 +4226,12 @@ export interface operations {
                 /**
                  * @description * `onnx` - ONNX
                  *     * `torchscript` - TorchScript
-                 *     * `pytorch` - PyTorch module file (torch.save)
+                 *     * `pytorch-export` - PyTorch exported program (torch.export .pt2)
+                 *     * `pytorch` - PyTorch pickle (torch.save; no longer accepted)
                  *     * `tf-savedmodel` - TensorFlow SavedModel
                  *     * `tf-frozen-graph` - TensorFlow frozen graph
                  */
-                format?: "onnx" | "pytorch" | "tf-frozen-graph" | "tf-savedmodel" | "torchscript";
+                format?: "onnx" | "pytorch" | "pytorch-export" | "tf-frozen-graph" | "tf-savedmodel" | "torchscript";
                 /** @description onnx, pytorch, tensorflow */
                 framework?: string;
                 /** @description Which field to use when ordering the results. */
@@ -2799,7 +4593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Job"];
+                    "application/json": components["schemas"]["OptimizationAccepted"];
                 };
             };
             /** @description The request is invalid; `errors` names the fields. */
@@ -3054,6 +4848,466 @@ export interface operations {
             };
         };
     };
+    models_versions_examples_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExampleInputs"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_examples_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ExampleInputsUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExampleInputs"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_examples_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_tokenize_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TokenizeRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenizeResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_tokenizer_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tokenizer"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_tokenizer_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["TokenizerUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tokenizer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_versions_tokenizer_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     models_versions_from_job_create: {
         parameters: {
             query?: never;
@@ -3118,6 +5372,171 @@ export interface operations {
                 };
             };
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    team_invitations_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTeamInvitationList"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    team_invitations_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team invitation. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamInvitation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    team_invitations_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team invitation. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamInvitation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3277,6 +5696,63 @@ export interface operations {
             };
         };
     };
+    teams_leave_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     teams_members_create: {
         parameters: {
             query?: never;
@@ -3300,7 +5776,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Team"];
+                    "application/json": components["schemas"]["TeamMemberAdded"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberAdded"];
                 };
             };
             /** @description The request is invalid; `errors` names the fields. */
@@ -3370,7 +5854,133 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_members_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTeamMemberRoleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedTeamMemberRoleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedTeamMemberRoleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it is not visible to you (or no such page). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    teams_transfer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this team. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TeamMemberRequest"];
+                "multipart/form-data": components["schemas"]["TeamMemberRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description The request is invalid; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the API token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;

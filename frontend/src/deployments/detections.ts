@@ -1,0 +1,96 @@
+// Detections out of a YOLO-style head: [1, 4+C, N] (YOLOv8's channels-first, as exported) or
+// [1, N, 4+C], each anchor a box (cx, cy, w, h) followed by C class scores. The same layout
+// compiler_core/output_kinds.py judges a `detections` output by.
+import type { V2Output } from "./InferenceOutputs";
+
+export const DEFAULT_SCORE_THRESHOLD = 0.25; // compiler_core/output_kinds.py DETECTION_SCORE
+export const DEFAULT_IOU_THRESHOLD = 0.45;
+const BOX_ROWS = 4;
+// Boxes kept after NMS: a picture of a crowd shows this many, the rest is noise at any threshold.
+const MAX_DETECTIONS = 100;
+// Anchors over the threshold that go into NMS (quadratic in this), best first.
+const MAX_CANDIDATES = 3000;
+
+export type DetectionLayout = { anchorsFirst: boolean; anchors: number; classes: number };
+
+export type Detection = {
+  classIndex: number;
+  score: number;
+  /** Corners in the model input's pixels (x1, y1, x2, y2). */
+  box: [number, number, number, number];
+};
+
+/**
+ * How a rank-3 output holds detections, or null when it cannot be one. With the kind `detections`
+ * (from the job's report) any [1, a, b] with a or b >= 5 is read; without, only when an image was sent
+ * and the anchors clearly outnumber the rows, so a [1, steps, vocabulary] sequence is not drawn as boxes.
+ */
+export function detectionLayout(output: Pick<V2Output, "shape">, known: boolean): DetectionLayout | null {
+  const shape = output.shape;
+  if (shape.length !== 3 || shape[0] !== 1) return null;
+  const [, rows, columns] = shape as [number, number, number];
+  const rowsFirst = rows <= columns; // YOLOv8 [1, 84, 8400]
+  const attributes = rowsFirst ? rows : columns;
+  const anchors = rowsFirst ? columns : rows;
+  if (attributes < BOX_ROWS + 1) return null;
+  if (!known && anchors < 4 * attributes) return null;
+  return { anchorsFirst: !rowsFirst, anchors, classes: attributes - BOX_ROWS };
+}
+
+export function iou(a: Detection["box"], b: Detection["box"]): number {
+  const width = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const height = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = width * height;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/**
+ * The detections of one picture: each anchor's best class, those scoring at least `scoreThreshold`,
+ * then per-class greedy NMS (a box is dropped when it overlaps a better box of its class by more
+ * than `iouThreshold`). Boxes given in 0..1 (normalised exports) are scaled to the input's pixels.
+ */
+export function decodeDetections(
+  values: ArrayLike<number>,
+  layout: DetectionLayout,
+  input: { width: number; height: number },
+  scoreThreshold: number,
+  iouThreshold: number,
+): Detection[] {
+  const { anchors, classes, anchorsFirst } = layout;
+  const stride = BOX_ROWS + classes;
+  const at = (anchor: number, attribute: number) =>
+    Number(anchorsFirst ? values[anchor * stride + attribute] : values[attribute * anchors + anchor]);
+  const candidates: Detection[] = [];
+  for (let anchor = 0; anchor < anchors; anchor++) {
+    let best = -Infinity;
+    let classIndex = 0;
+    for (let c = 0; c < classes; c++) {
+      const score = at(anchor, BOX_ROWS + c);
+      if (score > best) {
+        best = score;
+        classIndex = c;
+      }
+    }
+    if (!(best >= scoreThreshold)) continue;
+    const [cx, cy, w, h] = [at(anchor, 0), at(anchor, 1), Math.abs(at(anchor, 2)), Math.abs(at(anchor, 3))];
+    candidates.push({ classIndex, score: best, box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2] });
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  candidates.length = Math.min(candidates.length, MAX_CANDIDATES);
+  const normalised = candidates.length > 0 && candidates.every((d) => d.box.every((v) => v >= -0.5 && v <= 1.5));
+  if (normalised) {
+    for (const d of candidates) {
+      d.box = [d.box[0] * input.width, d.box[1] * input.height, d.box[2] * input.width, d.box[3] * input.height];
+    }
+  }
+  const kept: Detection[] = [];
+  for (const candidate of candidates) {
+    const overlaps = kept.some(
+      (other) => other.classIndex === candidate.classIndex && iou(other.box, candidate.box) > iouThreshold,
+    );
+    if (!overlaps) kept.push(candidate);
+    if (kept.length === MAX_DETECTIONS) break;
+  }
+  return kept;
+}

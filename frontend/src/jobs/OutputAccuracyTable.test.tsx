@@ -1,0 +1,27 @@
+import { render, screen } from "@testing-library/react";
+import { routedReport } from "../test/fixtures";
+import { OutputAccuracyTable, kindMetric } from "./OutputAccuracyTable";
+
+describe("OutputAccuracyTable", () => {
+  it("gives each output its kind, verdict and the metric its kind is judged by", () => {
+    render(<OutputAccuracyTable perOutput={routedReport.accuracy!.per_output} />);
+    const rows = screen.getAllByTestId("output-accuracy-row").map((row) => [...row.children].map((cell) => cell.textContent));
+    expect(rows).toEqual([
+      ["logits", "class scores", "passed", "top-1 agreement 97.00%", "0.998100", "2.00e-2", "—"],
+      ["boxes", "detections (set by you)", "failed", "detection agreement 80.00%; score cosine 0.990000, 25 detections", "0.970000", "1.50e+0", "2 of 25 boxes moved"],
+      ["mask", "mask", "passed", "thresholded agreement 99.50%; foreground IoU 99.25%", "0.999000", "∞", "—"],
+    ]);
+  });
+
+  it("names the metric of every kind", () => {
+    expect(kindMetric({ kind: "sequence_logits", step_agreement: 0.5 })).toBe("step agreement 50.00%");
+    expect(kindMetric({ kind: "regression", relative_error: 0.0012 })).toBe("relative error 1.20e-3");
+    expect(kindMetric({ kind: "embedding", cosine: 0.9995 })).toBe("cosine 0.999500");
+    expect(kindMetric({ kind: "detections", detection_agreement: null, score_cosine: 1 })).toContain("no detection above the threshold");
+  });
+
+  it("shows nothing for a report without per-output verdicts", () => {
+    const { container } = render(<OutputAccuracyTable perOutput={undefined} />);
+    expect(container.textContent).toBe("");
+  });
+});

@@ -1,0 +1,42 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { vi } from "vitest";
+import { fakeServer } from "../test/fakeServer";
+import { job, model, user } from "../test/fixtures";
+import { renderApp } from "../test/render";
+
+// Defaults unlike the real ones: the form must show whatever the generated contract says, not a
+// literal of its own (the real file is generated from the API's OpenAPI component, itself derived
+// from the compiler core's request contract; check-client keeps it current).
+vi.mock("../api/generated/contractDefaults", () => ({
+  optimizationRequestDefaults: { accuracy_budget: 0.95, device: "gpu", priority: 0, recipe: "int8" },
+  optimizationRequestBounds: {
+    accuracy_budget: { minimum: 0.5, maximum: 1, exclusiveMinimum: true },
+    priority: { minimum: 0, maximum: 9 },
+    time_budget_s: { minimum: 30, maximum: 3600 },
+  },
+}));
+
+describe("OptimizeForm", () => {
+  it("takes its defaults and bounds from the generated request contract, and sends them unchanged", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
+      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
+    });
+    const { router } = renderApp("/models/3");
+    const budget = (await screen.findByLabelText("Accuracy budget (minimum cosine similarity)")) as HTMLInputElement;
+    expect(budget.value).toBe("0.95");
+    expect([budget.min, budget.max]).toEqual(["0.5", "1"]);
+    const timeBudget = screen.getByLabelText("Time budget (seconds)") as HTMLInputElement;
+    expect([timeBudget.min, timeBudget.max]).toEqual(["30", "3600"]);
+    expect((screen.getByLabelText("Recipe") as HTMLSelectElement).value).toBe("int8");
+    expect((screen.getByLabelText("Device") as HTMLSelectElement).value).toBe("gpu");
+
+    await userEvent.setup().click(screen.getByTestId("optimize-submit"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/jobs/9"));
+    const post = requests.find((request) => request.method === "POST");
+    expect(post?.body).toEqual({ recipe: "int8", device: "gpu", accuracy_budget: 0.95 });
+  });
+});
