@@ -71,7 +71,7 @@ def main() -> int:
     (args.out / "jobs.json").write_text(json.dumps(result, indent=2))
     machine = result["machine"]
     table = (
-        f"# Job system benchmark\n\nMachine: {machine['cpu_model']}, {machine['usable_cpus']} usable CPUs; "
+        f"# Job system benchmark\n\nHardware class: {machine['hardware_class']}\n\nMachine: {machine['cpu_model']}, {machine['usable_cpus']} usable CPUs; "
         f"one worker with 2 processes, per-user limit 2.\n\n"
         f"| measure | value | target |\n|---|---|---|\n"
         f"| submit → start, idle worker (median of {len(latencies)}) | "

@@ -709,6 +709,7 @@ def render(result: dict) -> str:
     machine, load = result["machine"], result["load_average_1m"]
     lines = [
         "# Serving benchmark (V2 REST on MLServer vs the same package in-process)", "",
+        f"Hardware class: {machine.get('hardware_class')}. "
         f"Machine: {machine.get('cpu_model')}, {machine.get('usable_cpus')} usable CPUs "
         f"({', '.join(flag for flag, present in machine.get('isa', {}).items() if present) or 'no vector ISA read'}), "
         "shared with other work "

@@ -172,6 +172,7 @@ def main() -> int:
 def render(result: dict) -> str:
     machine = result["machine"]
     lines = ["# The engine's infer path around a model, in one process (bench/serving_path.py)", "",
+             f"Hardware class: {machine.get('hardware_class', '?')}. "
              f"Machine: {machine.get('cpu_model', '?')}, {machine.get('usable_cpus', '?')} usable CPUs; 1-minute load "
              f"average {result['load_average_1m']['before']} before, {result['load_average_1m']['after']} after. "
              "Each call through the engine's ASGI app (no socket) alternates with a call of the package's run on "

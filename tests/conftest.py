@@ -84,7 +84,16 @@ class LiveStack:
 @contextmanager
 def launched_stack(var_dir: Path, *, env: dict[str, str] | None = None, **options) -> Iterator[LiveStack]:
     """Start the platform under `var_dir` with a database of its own; stop it after."""
-    overrides = {"WHETSTONE_ADMIN_PASSWORD": ADMIN_PASSWORD, "DEBUG": "false", **(env or {})}
+    overrides = {"WHETSTONE_ADMIN_PASSWORD": ADMIN_PASSWORD, "DEBUG": "false",
+                 # The webhook tests' receivers listen on loopback, which the server refuses by default.
+                 "WHETSTONE_OUTBOUND_ALLOWLIST": "127.0.0.1/32",
+                 # Every client here is 127.0.0.1: the API fuzzer's hundreds of failed logins must not
+                 # lock the other tests out by address (the per-username limit stays; accounts' tests
+                 # cover both).
+                 "WHETSTONE_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
+                 # The reaper samples the engine's counters for the traffic history every 15 s by
+                 # default; a test that calls a model and reads the history should not wait that long.
+                 "WHETSTONE_TRAFFIC_SAMPLE_INTERVAL_S": "2", **(env or {})}
     drop_database = None
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):

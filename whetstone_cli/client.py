@@ -45,9 +45,10 @@ def retrying_session() -> requests.Session:
 class ApiError(Exception):
     """The server refused or failed; `str()` is the server's own explanation."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, *, errors: dict | None = None):
         super().__init__(message)
         self.status = status
+        self.errors = errors or {}  # the API's {field: [message]}, for callers that name fields their own way
 
 
 def config_path() -> Path:
@@ -104,12 +105,14 @@ class Client:
         except requests.RequestException as exc:
             raise ApiError(0, f"Could not reach {url}: {exc}") from exc
         if response.status_code >= 400:
+            errors = {}
             try:
                 body = response.json()
                 message = body.get("detail") or json.dumps(body)
-            except ValueError:
+                errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
+            except (ValueError, AttributeError):
                 message = response.text[:500] or response.reason
-            raise ApiError(response.status_code, f"{method} {url} → {response.status_code}: {message}")
+            raise ApiError(response.status_code, f"{method} {url} → {response.status_code}: {message}", errors=errors)
         return response
 
     def get(self, path: str, **params) -> dict:

@@ -1,7 +1,7 @@
 """whetstone — register, optimize, gate and deploy models from a CI pipeline.
 
 Exit codes: 0 success (and every threshold met); 1 the job succeeded but a
-threshold (--min-speedup, --max-accuracy-drop) was missed; 2 an error (bad
+threshold (--min-speedup, --min-shape-set-speedup, --max-accuracy-drop) was missed; 2 an error (bad
 input, a failed or cancelled job, a timeout, the server refused).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -217,24 +218,72 @@ def wait_for_job(client: Client, job_id: int, *, timeout: float, poll: float) ->
         progress=lambda job: f"job {job_id}: {job['status']} {job.get('stage') or ''} {job.get('progress', 0)}%")
 
 
-def judge(job: dict, *, min_speedup: float | None, max_accuracy_drop: float | None) -> tuple[int, dict]:
-    """Exit code and a summary: 0 met, 1 a threshold missed, 2 the job did not succeed."""
+def headline(report: dict) -> dict:
+    """The report's two speed-ups and the shapes each covers.
+
+    `speedup` is the primary shape's (the first shape the job named): the ratio of the baseline
+    and optimized latencies the report prints. Reports before report_version 2 held the shape
+    set's geometric mean in overall.speedup; for those the headline is taken from the latencies.
+    """
+    overall = report.get("overall") or {}
+    speedup, shape_set_speedup = overall.get("speedup"), overall.get("shape_set_speedup")
+    version = report.get("report_version")
+    if isinstance(version, int) and version < 2:
+        before, after = overall.get("baseline_ms"), overall.get("optimized_ms")
+        shape_set_speedup = speedup
+        speedup = round(before / after, 4) if before and after else None
+    shape_set = overall.get("shape_set")
+    if shape_set is None:
+        shape_set = [entry.get("label") for entry in report.get("shapes") or [] if isinstance(entry, dict)]
+    return {"speedup": speedup, "speedup_shape": overall.get("shape"),
+            "shape_set_speedup": shape_set_speedup, "shape_set": shape_set}
+
+
+def judge(job: dict, *, min_speedup: float | None, max_accuracy_drop: float | None,
+          min_shape_set_speedup: float | None = None) -> tuple[int, dict]:
+    """Exit code and a summary: 0 met, 1 a threshold missed, 2 the job did not succeed.
+
+    --min-speedup judges the headline, the speed-up at the primary shape; a pipeline that cares
+    about the whole shape set asks for --min-shape-set-speedup as well (or instead)."""
     report = job.get("report") or {}
-    speedup = (report.get("overall") or {}).get("speedup")
+    figures = headline(report)
+    speedup, shape_set_speedup = figures["speedup"], figures["shape_set_speedup"]
     accuracy = report.get("accuracy") or {}
     value = accuracy.get("value")
     drop = None if value is None else max(0.0, 1.0 - float(value))
-    summary = {"job": job["id"], "status": job["status"], "speedup": speedup,
+    summary = {"job": job["id"], "status": job["status"], **figures,
                "accuracy_metric": accuracy.get("metric"), "accuracy": value, "accuracy_drop": drop,
                "package_url": job.get("package_url"), "missed": []}
     if job["status"] != "succeeded":
         summary["error"] = job.get("error") or f"job {job['status']}"
         return EXIT_ERROR, summary
     if min_speedup is not None and (speedup is None or speedup < min_speedup):
-        summary["missed"].append(f"speedup {speedup} < --min-speedup {min_speedup}")
+        summary["missed"].append(f"speedup {speedup} at {figures['speedup_shape']} < --min-speedup {min_speedup}")
+    if min_shape_set_speedup is not None and (shape_set_speedup is None or shape_set_speedup < min_shape_set_speedup):
+        summary["missed"].append(f"shape-set speedup {shape_set_speedup} (geometric mean over "
+                                 f"{', '.join(map(str, figures['shape_set']))}) < --min-shape-set-speedup "
+                                 f"{min_shape_set_speedup}")
     if max_accuracy_drop is not None and (drop is None or drop > max_accuracy_drop):
         summary["missed"].append(f"accuracy drop {drop} > --max-accuracy-drop {max_accuracy_drop}")
     return (EXIT_THRESHOLD if summary["missed"] else EXIT_OK), summary
+
+
+# The request's fields as `whetstone optimize` spells them: the server's message names the field it
+# refused, and the person reading it typed the flag.
+OPTIMIZE_FLAGS = {"shapes": "--shapes", "time_budget_s": "--time-budget", "device": "--device",
+                  "recipe": "--recipe", "hardware_class": "--hardware-class", "accuracy_budget": "--max-accuracy-drop (sent as accuracy_budget = 1 - drop)"}
+
+
+def in_cli_terms(exc: ApiError) -> ApiError:
+    if exc.status != 400 or not exc.errors:
+        return exc
+    lines = []
+    for field, messages in exc.errors.items():
+        flag = OPTIMIZE_FLAGS.get(field, field)
+        for message in messages if isinstance(messages, list) else [messages]:
+            text = re.sub(rf"^{re.escape(field)}\b:? *", "", str(message))
+            lines.append(f"{flag}: {text}")
+    return ApiError(exc.status, "the server refused the optimization: " + "; ".join(lines), errors=exc.errors)
 
 
 def cmd_optimize(args) -> int:
@@ -248,13 +297,28 @@ def cmd_optimize(args) -> int:
         payload["shapes"] = args.shapes
     if args.time_budget:
         payload["time_budget_s"] = args.time_budget
-    job = client.post(f"models/{model['id']}/optimizations/", payload)
-    err(f"job {job['id']} started: {args.recipe} on {model['name']} v{job.get('model_version')}")
+    if args.hardware_class:
+        payload["hardware_class"] = args.hardware_class
+    try:
+        job = client.post(f"models/{model['id']}/optimizations/", payload)
+    except ApiError as exc:
+        raise in_cli_terms(exc) from exc
+    if "jobs" in job:  # hardware_class "all": one job per class
+        err(f"{len(job['jobs'])} jobs started, one per hardware class: "
+            + ", ".join(f"{j['id']} ({j['hardware_class']})" for j in job["jobs"]))
+        out(job)
+        if args.wait:
+            err("--wait follows one job: wait for each with `whetstone jobs get JOB --wait`")
+            return EXIT_ERROR
+        return EXIT_OK
+    err(f"job {job['id']} started: {args.recipe} on {model['name']} v{job.get('model_version')}"
+        + (f" for {job['hardware_class']}" if job.get("hardware_class") else ""))
     if not args.wait:
         out(job)
         return EXIT_OK
     job = wait_for_job(client, job["id"], timeout=args.timeout, poll=args.poll)
-    code, summary = judge(job, min_speedup=args.min_speedup, max_accuracy_drop=args.max_accuracy_drop)
+    code, summary = judge(job, min_speedup=args.min_speedup, max_accuracy_drop=args.max_accuracy_drop,
+                          min_shape_set_speedup=args.min_shape_set_speedup)
     out(summary)
     for line in summary["missed"]:
         err(f"threshold missed: {line}")
@@ -272,7 +336,7 @@ def cmd_jobs_get(args) -> int:
 
 
 def _job_line(job: dict) -> str:
-    speedup = ((job.get("report") or {}).get("overall") or {}).get("speedup")
+    speedup = headline(job.get("report") or {})["speedup"]
     shown = "-" if speedup is None else f"{speedup:.2f}x"
     return (f"{job['id']:>6}  {job['status']:<9} {job['recipe']:<8} {job['device']:<3} "
             f"{job['model_name']:<32} v{job['model_version']:<4} {shown:>7}  {job['created_at']}")
@@ -356,12 +420,19 @@ def _batching(args) -> dict:
 
 def cmd_deploy(args) -> int:
     client = client_from(args)
+    other_class = {"allow_other_class": True} if args.allow_other_class else {}
     if args.replace is not None:
         # Same endpoint, same token: the engine loads the new package beside the served one and switches.
-        deployment = client.post(f"deployments/{args.replace}/redeploy/", {"job": args.job, **_batching(args)})
+        deployment = client.post(f"deployments/{args.replace}/redeploy/", {"job": args.job, **_batching(args),
+                                                                           **other_class})
+        chosen = deployment.get("target_job") or args.job
     else:
         deployment = client.post("deployments/", {"job": args.job, "access_token": args.access_token,
-                                                  **_batching(args)})
+                                                  **_batching(args), **other_class})
+        chosen = deployment["job"]
+    if chosen != args.job:
+        # The server serves the package built for the engine's hardware class: another job of the same version.
+        err(f"serving job {chosen} instead of {args.job}: {deployment.get('message') or 'built for the engine'}")
     if not args.wait:
         out(deployment)
         return EXIT_OK
@@ -378,7 +449,7 @@ def cmd_deploy(args) -> int:
     out(deployment)
     # A refused update leaves the deployment ready on its old job (or on the same job, when
     # that was sent again) with the reason in `message`, which a load or update that worked clears.
-    if deployment["status"] != "ready" or deployment["job"] != args.job or deployment.get("message"):
+    if deployment["status"] != "ready" or deployment["job"] != chosen or deployment.get("message"):
         err(f"deployment {deployment['id']} {deployment['status']} on job {deployment['job']}: "
             f"{deployment.get('message') or 'no reason given'}")
         return EXIT_ERROR
@@ -453,7 +524,15 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--device", choices=["cpu", "gpu"], default="cpu")
     optimize.add_argument("--shapes")
     optimize.add_argument("--time-budget", type=int)
-    optimize.add_argument("--min-speedup", type=float)
+    optimize.add_argument("--hardware-class", metavar="CLASS",
+                          help="optimize for this class of machine, e.g. x86_64-amd-avx2 (default: the serving "
+                               "engines'); the job waits for a worker of it")
+    optimize.add_argument("--min-speedup", type=float,
+                          help="smallest accepted speed-up at the primary shape (the first shape in --shapes): "
+                               "the report's headline, overall.speedup")
+    optimize.add_argument("--min-shape-set-speedup", type=float,
+                          help="smallest accepted geometric mean of the speed-ups over the measured shape set "
+                               "(overall.shape_set_speedup)")
     optimize.add_argument("--max-accuracy-drop", type=float,
                           help="largest accepted 1 - accuracy value (cosine similarity to the fp32 original)")
     _waiting(optimize, "for the job and judge it: exit 1 on a missed threshold, 2 unless it succeeded", 3600)
@@ -506,6 +585,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="adaptive batching: up to N concurrent requests run as one batch (0 or 1: off)")
     deploy.add_argument("--max-batch-time", type=float, metavar="SECONDS",
                         help="adaptive batching: the most a request waits for others to join it (e.g. 0.005)")
+    deploy.add_argument("--allow-other-class", action="store_true",
+                        help="deploy a package measured on another hardware class than the serving engine's "
+                             "(refused otherwise); the deployment is marked measured_on_other_class")
     _waiting(deploy, "until the deployment is ready: exit 2 if it failed, or if an update was refused", 600)
     deploy.set_defaults(func=cmd_deploy)
 

@@ -224,6 +224,26 @@ class ModelDetailPage(ConsolePage):
     def node_count(self, category: str) -> int:
         return int(self.page.get_by_test_id(f"node-count-{category}").locator("td").inner_text())
 
+    def attach_tokenizer(self, path: Path) -> str:
+        """Upload a tokenizer.json in the Tokenizer section; returns what the section then says is attached."""
+        summary = self.page.get_by_test_id("tokenizer-summary")
+        self._upload_tokenizer(path)
+        expect(summary).to_contain_text("attached to", timeout=30_000)
+        expect(self.page.get_by_role("button", name="Uploading…")).to_have_count(0)
+        return summary.inner_text()
+
+    def attach_tokenizer_expecting_rejection(self, path: Path) -> str:
+        """Upload a file the server refuses; returns the reason shown beside the file field."""
+        self._upload_tokenizer(path)
+        errors = self.page.get_by_test_id("field-error-file")
+        expect(errors).to_be_visible(timeout=30_000)
+        return errors.inner_text()
+
+    def _upload_tokenizer(self, path: Path) -> None:
+        section = self.page.get_by_test_id("tokenizer")
+        section.get_by_label(re.compile(r"^(Attach a|Replace the) tokenizer$")).set_input_files(str(path))
+        section.get_by_role("button", name="Upload").click()
+
     def optimize(self, *, recipe: str, accuracy_budget: str | None = None) -> "JobPage":
         form = self.page.get_by_test_id("optimize-form")
         form.get_by_label("Recipe").select_option(recipe)
@@ -253,6 +273,39 @@ class ModelDetailPage(ConsolePage):
         return job
 
 
+    def preprocessing(self) -> str:
+        return self.page.get_by_test_id("model-preprocessing").inner_text()
+
+    def edit_preprocessing(self, *, layout: str, color: str, scale: str, mean: str, std: str) -> str:
+        """Opens the Edit model form and sets the image preprocessing; returns the editor's summary."""
+        self.page.get_by_test_id("edit-model").click()
+        editor = self.page.get_by_test_id("preprocessing-editor")
+        editor.get_by_label("Save preprocessing for this model").check()
+        editor.get_by_label("Layout").select_option(layout)
+        editor.get_by_label("Channel order").select_option(color)
+        editor.get_by_label(re.compile(r"^Scale")).fill(scale)
+        editor.get_by_label("Mean per channel").fill(mean)
+        editor.get_by_label("Std per channel").fill(std)
+        editor.scroll_into_view_if_needed()
+        return editor.get_by_test_id("preprocessing-summary").inner_text()
+
+    def load_model_labels(self, path: Path) -> str:
+        """In the open Edit model form, loads a label file into "Class labels"; returns what it then shows."""
+        editor = self.page.get_by_test_id("labels-editor")
+        editor.get_by_label(re.compile(r"^(Label file|Replace with a label file)")).set_input_files(str(path))
+        summary = editor.get_by_test_id("labels-summary")
+        expect(summary).not_to_have_text("None saved.")
+        editor.scroll_into_view_if_needed()
+        return summary.inner_text()
+
+    def labels(self) -> str:
+        return self.page.get_by_test_id("model-labels").inner_text()
+
+    def save_edits(self) -> None:
+        self.page.get_by_role("button", name="Save changes").click()
+        expect(self.page.get_by_test_id("edit-model-form")).to_have_count(0)
+
+
 class JobPage(ConsolePage):
     @property
     def status(self):
@@ -276,12 +329,47 @@ class JobPage(ConsolePage):
     def overall_speedup(self) -> str:
         return self.page.get_by_test_id("overall-speedup").inner_text()
 
+    def open_section(self, section_id: str) -> None:
+        """The report folds its long tables (candidates, optimizations, kernels, hardware): unfold one."""
+        section = self.page.get_by_test_id(f"section-{section_id}")
+        if section.get_attribute("open") is None:
+            section.locator("summary").first.click()
+        expect(section).to_have_attribute("open", "")
+
+    def open_every_section(self) -> None:
+        """Unfold every folded part of the report: the long tables a phone must show as cards."""
+        for section in self.page.locator("details[data-testid^='section-report-']").all():
+            self.open_section(section.get_attribute("data-testid").removeprefix("section-"))
+
+    def section_is_open(self, section_id: str) -> bool:
+        return self.page.get_by_test_id(f"section-{section_id}").get_attribute("open") is not None
+
     def optimization_rows(self) -> list[str]:
+        self.open_section("report-optimizations")
         return self.page.get_by_test_id("optimization-row").all_inner_texts()
 
     def kernel_counts(self, category: str) -> tuple[str, str]:
+        self.open_section("report-kernels")
         cells = self.page.get_by_test_id(f"kernels-row-{category}").locator("td").all_inner_texts()
         return cells[0], cells[1]
+
+    def shipped_words(self) -> str:
+        return self.page.get_by_test_id("shipped-words").inner_text()
+
+    def shipped_rows(self) -> list[str]:
+        return self.page.get_by_test_id("shipped-row").all_inner_texts()
+
+    def plotted_candidates(self) -> list[str]:
+        """The status of each candidate the speed-up/accuracy plot places."""
+        expect(self.page.get_by_test_id("candidate-plot")).to_be_visible()
+        return [point.get_attribute("data-status") or "" for point in self.page.get_by_test_id("plot-point").all()]
+
+    def percentile_shapes(self) -> int:
+        expect(self.page.get_by_test_id("percentile-chart")).to_be_visible()
+        return self.page.get_by_test_id("percentile-group").count()
+
+    def page_height(self) -> int:
+        return int(self.page.evaluate("document.documentElement.scrollHeight"))
 
     def accuracy_verdict(self) -> str:
         return self.page.get_by_test_id("accuracy-verdict").inner_text()
@@ -290,6 +378,7 @@ class JobPage(ConsolePage):
         return self.page.get_by_test_id("shape-row").all_inner_texts()
 
     def candidate_rows(self) -> list[str]:
+        self.open_section("report-candidates")
         return self.page.get_by_test_id("candidate-row").all_inner_texts()
 
     def package_href(self) -> str:
@@ -325,6 +414,21 @@ class DeploymentPage(ConsolePage):
     @property
     def status(self):
         return self.page.get_by_test_id("deployment-status")
+
+    def traffic_charts(self, *, timeout_s: float) -> list[str]:
+        """Waits for the deployment-health charts to show traffic (drawn once the platform has two
+        samples of the engine's counters, with a rate once a sample after the calls exists; the
+        panel polls every 10 s) and returns each chart's accessible summary."""
+        charts = self.page.get_by_test_id("traffic-charts")
+        expect(charts).to_be_visible(timeout=timeout_s * 1000)
+        summaries = charts.locator("[role=img][aria-label]")
+        expect(summaries.first).not_to_have_attribute("aria-label", re.compile(r"highest 0\.00/s"),
+                                                      timeout=timeout_s * 1000)
+        return [chart.get_attribute("aria-label") or "" for chart in summaries.all()]
+
+    def traffic_requests(self) -> int:
+        """The calls the engine has counted for this deployment since it started."""
+        return int(re.sub(r"[^0-9]", "", self.page.get_by_test_id("traffic-requests").inner_text()) or 0)
 
     def wait_until_settled(self, *, timeout_s: float) -> str:
         expect(self.status).to_have_text(DEPLOYMENT_FINAL_STATUS, timeout=timeout_s * 1000)
@@ -365,7 +469,66 @@ class DeploymentPage(ConsolePage):
         self.page.keyboard.press("Enter")
         status = self.page.get_by_test_id("infer-status")
         expect(status).to_be_visible(timeout=30_000)
-        return status.inner_text() + "\n" + self.page.get_by_test_id("infer-response").inner_text()
+        # The raw response sits in a folded <details> under the rendered outputs: its text, not what shows.
+        return status.inner_text() + "\n" + (self.page.get_by_test_id("infer-response").text_content() or "")
+
+
+    def type_text(self, text: str) -> list[str]:
+        """In the try-it form's Text mode, type `text`; returns its tokens once the server has tokenized them."""
+        form = self.page.get_by_test_id("infer-form")
+        form.get_by_label("Text (tokenized)").check()
+        form.get_by_label("Text", exact=True).fill(text)
+        tokens = self.page.get_by_test_id("infer-text-tokens")
+        expect(tokens).to_be_visible(timeout=15_000)
+        # Each token is shown with its id beside it (in its title too, which the token's own text lacks).
+        return [item.evaluate("e => e.firstChild.textContent") for item in tokens.get_by_role("listitem").all()]
+
+    def token_summary(self) -> str:
+        return self.page.get_by_test_id("infer-text-summary").inner_text()
+
+    def embedding_norm(self, output: str) -> str:
+        return self.page.get_by_test_id(f"embedding-norm-{output}").inner_text()
+
+    def load_labels(self, path: Path) -> None:
+        form = self.page.get_by_test_id("infer-form")
+        form.get_by_text(re.compile(r"^Class labels")).click()
+        form.get_by_label(re.compile(r"^Label file")).set_input_files(str(path))
+        expect(form.get_by_text(re.compile(r"^Class labels \(\d+ loaded in this browser\)"))).to_be_visible()
+
+    def labels_in_use(self) -> str:
+        """The try-it form's summary of whose labels name the classes ("Class labels (10 saved on the model)")."""
+        return self.page.get_by_test_id("infer-form").locator(".infer-labels summary").inner_text()
+
+    def try_picture(self, path: Path) -> str:
+        """Chooses "Picture", picks the file, and sends it; returns what the form said it applied."""
+        form = self.page.get_by_test_id("infer-form")
+        form.get_by_label("Picture", exact=True).check()
+        form.get_by_label("Picture (PNG, JPEG or WebP)").set_input_files(str(path))
+        applied = self.page.get_by_test_id("infer-image-applied")
+        expect(applied).to_contain_text(path.name)
+        expect(form.get_by_role("img", name=re.compile("chosen picture"))).to_be_visible()
+        self.page.get_by_test_id("infer-send").click()
+        expect(self.page.get_by_test_id("infer-status")).to_be_visible(timeout=30_000)
+        return applied.inner_text()
+
+    def detection_boxes(self) -> list[dict]:
+        """Each box drawn over the picture: its label text and its rect (x, y, width, height) in the picture's pixels."""
+        overlay = self.page.get_by_test_id("detection-overlay")
+        expect(overlay).to_be_visible()
+        return [{"text": box.locator("text").text_content() or "",
+                 "rect": [float(box.locator("rect").get_attribute(name) or "nan") for name in ("x", "y", "width", "height")]}
+                for box in overlay.get_by_test_id("detection-box").all()]
+
+    def detection_geometry(self) -> tuple[dict, dict]:
+        """On screen: the picture's box, and the first detection's box."""
+        overlay = self.page.get_by_test_id("detection-overlay")
+        return overlay.locator("img").bounding_box(), overlay.get_by_test_id("detection-box").first.locator("rect").bounding_box()
+
+    def top_classes(self, output: str) -> list[list[str]]:
+        """The top-k table of an output's first item: [class, label, score, probability] per row."""
+        table = self.page.get_by_test_id(f"topk-{output}-0")
+        expect(table).to_be_visible()
+        return [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
 
 
 class DashboardPage(ConsolePage):
@@ -434,3 +597,95 @@ class WebhooksPage(ConsolePage):
         self.page.once("dialog", lambda dialog: dialog.accept())
         self.page.get_by_role("button", name=f"Delete webhook {url}").click()
         expect(self.page.get_by_role("button", name=f"Delete webhook {url}")).to_have_count(0)
+
+
+class JobsListPage(ListPage):
+    """The Jobs list with its compare checkboxes."""
+
+    def open(self) -> "JobsListPage":
+        self.page.goto("/jobs")
+        expect(self.page.get_by_role("heading", name="Optimization jobs")).to_be_visible()
+        self.wait_until_loaded()
+        return self
+
+    def tick_for_compare(self, job_id: int) -> None:
+        self.page.get_by_role("checkbox", name=f"Compare job #{job_id}").check()
+
+    def compare(self) -> "ComparePage":
+        self.page.get_by_test_id("compare-link").click()
+        expect(self.page).to_have_url(re.compile(r"/compare\?jobs="))
+        compare = ComparePage(self.page, self.screenshots)
+        compare.wait_until_shown()
+        return compare
+
+
+class ComparePage(ConsolePage):
+    """Jobs side by side: one column per job, rows read back as lists of cell texts."""
+
+    def open(self, job_ids: list[int]) -> "ComparePage":
+        self.page.goto(f"/compare?jobs={','.join(map(str, job_ids))}")
+        self.wait_until_shown()
+        return self
+
+    def wait_until_shown(self) -> None:
+        expect(self.page.get_by_test_id("compare-table")).to_be_visible()
+        expect(self.page.get_by_text("loading…")).to_have_count(0)
+
+    def columns(self) -> list[str]:
+        return self.page.get_by_test_id("compare-column").all_inner_texts()
+
+    def cells(self, row_testid: str) -> list[str]:
+        return self.page.get_by_test_id(row_testid).locator("td").all_inner_texts()
+
+    def shape_labels(self) -> list[str]:
+        return self.page.get_by_test_id("compare-shape-row").locator("th").all_inner_texts()
+
+    def remove(self, job_id: int) -> None:
+        self.page.get_by_role("button", name=f"Remove job #{job_id} from the comparison").click()
+
+
+
+class TeamsPage(ConsolePage):
+    """Teams: create, invite, and the owner's and admins' controls on each member's row."""
+
+    def open(self) -> "TeamsPage":
+        self.page.goto("/teams")
+        expect(self.page.get_by_role("heading", name="Teams", level=1)).to_be_visible()
+        self.wait_until_loaded()
+        return self
+
+    def team(self, name: str):
+        return self.page.get_by_test_id("team-row").filter(has=self.page.get_by_role("heading", name=name, exact=True))
+
+    def create(self, name: str) -> None:
+        form = self.page.get_by_test_id("team-form")
+        form.get_by_label("Name").fill(name)
+        form.get_by_role("button", name="Create team").click()
+        expect(self.team(name)).to_be_visible()
+
+    def invite(self, team: str, username: str) -> str:
+        row = self.team(team)
+        row.get_by_label("Invite by username").fill(username)
+        row.get_by_role("button", name="Invite", exact=True).click()
+        notice = row.get_by_test_id("invite-notice")
+        expect(notice).to_be_visible()
+        return notice.inner_text()
+
+    def roles(self, team: str) -> dict[str, str]:
+        """Each member's role as the members table shows it."""
+        rows = self.team(team).get_by_test_id("team-member")
+        expect(rows.first).to_be_visible()
+        return {row.locator("th").inner_text().removesuffix(" (you)"): row.get_by_test_id("member-role").inner_text()
+                for row in rows.all()}
+
+    def press(self, button_name: str, *, confirm: bool = False) -> None:
+        """Focus a row's button and press Enter, as a keyboard user would; accept the confirmation."""
+        if confirm:
+            self.page.once("dialog", lambda dialog: dialog.accept())
+        button = self.page.get_by_role("button", name=button_name)
+        button.focus()
+        expect(button).to_be_focused()
+        self.page.keyboard.press("Enter")
+
+    def my_role(self, team: str) -> str:
+        return self.team(team).get_by_test_id("my-role").inner_text()

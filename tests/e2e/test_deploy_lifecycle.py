@@ -33,6 +33,7 @@ DEPLOY_TIMEOUT_S = 120
 # float32 → JSON text → float32 is exact up to formatting; the same package runs in both places.
 JSON_ROUND_TRIP_ATOL = 1e-5
 INPUT_NAME, FEATURES = "input", 16
+CALLS_FOR_HISTORY = 20
 
 
 def infer_body(batch: np.ndarray) -> dict:
@@ -126,6 +127,33 @@ def test_served_predictions_equal_compiler_core_run_on_the_package(api, jobs, de
     assert deployment["max_batch_size"] == 4 and deployment["access_token_required"] is True
 
 
+def test_the_traffic_history_shows_the_calls_between_the_reapers_samples(api, deployment):
+    # The reaper samples the engine's counters every 2 s here (tests/conftest.py); once it has one
+    # sample of this deployment, calls made after it show in the per-minute history.
+    traffic_url = f"{deployment['url']}traffic/"
+    poll(api, traffic_url, until=lambda t: t["history"]["samples"] >= 1, timeout=30, interval=1)
+    batch = np.random.default_rng(9).standard_normal((2, FEATURES)).astype(np.float32)
+    with requests.Session() as session:
+        for _ in range(CALLS_FOR_HISTORY):
+            answer = session.post(deployment["endpoint_url"], json=infer_body(batch), headers=authorized(deployment),
+                                  timeout=30)
+            assert answer.status_code == 200, answer.text
+
+    def counted(traffic: dict) -> int:
+        return sum(point["requests"] or 0 for point in traffic["history"]["points"])
+
+    traffic = poll(api, traffic_url, until=lambda t: counted(t) >= CALLS_FOR_HISTORY, timeout=30, interval=1)
+
+    history = traffic["history"]
+    assert history["window"] == "1h" and len(history["points"]) == 60 and history["samples"] >= 2
+    busy = [point for point in history["points"] if point["requests"]]
+    assert busy and all(point["requests_per_s"] > 0 for point in busy), history
+    assert all(point["error_rate"] == 0 for point in busy), history
+    assert all(point["p99_ms"] >= point["p50_ms"] > 0 for point in busy), history
+    # The totals since the engine started are still there beside it.
+    assert traffic["requests"] >= CALLS_FOR_HISTORY and traffic["latency_ms"]["p50"] > 0
+
+
 def test_access_token_is_enforced(api, deployment):
     body = infer_body(np.zeros((1, FEATURES), np.float32))
     for headers in ({}, {"Authorization": "Bearer wst_not-the-token"}):
@@ -205,7 +233,8 @@ def test_package_that_fails_to_load_ends_failed_with_the_engine_message(stack, a
     # as after a truncated upload: the package's model.onnx is cut short in object storage
     s3 = boto3.client("s3", endpoint_url=stack.env["S3_ENDPOINT_URL"], aws_access_key_id="testing",
                       aws_secret_access_key="testing", region_name="us-east-1")
-    key = f"packages/{jobs[0]['id']}/model.onnx"
+    listed = s3.list_objects_v2(Bucket=stack.env["S3_BUCKET"], Prefix=f"packages/{jobs[0]['id']}/")["Contents"]
+    key = next(o["Key"] for o in listed if o["Key"].endswith("/model.onnx") and "/triton/" not in o["Key"])
     s3.put_object(Bucket=stack.env["S3_BUCKET"], Key=key, Body=b"\x08\x07truncated")
 
     created = api.post(f"{stack.web_url}/api/v1/deployments/", json={"job": jobs[0]["id"]}, timeout=10)

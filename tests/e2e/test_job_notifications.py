@@ -5,41 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.support.api import poll, register_model, start_job, wait_for_job
 from tests.support.models import tiny_mlp
+from tests.support.webhooks import Receiver
 
 pytestmark = pytest.mark.e2e
-
-
-class Receiver:
-    """A webhook endpoint on loopback that fails its first `fail_first` calls."""
-
-    def __init__(self, fail_first: int):
-        self.calls: list[tuple[dict, bytes, int]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = 500 if len(receiver.calls) < fail_first else 204
-                receiver.calls.append((dict(self.headers), body, status))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
 
 
 def test_job_end_is_announced_signed_and_retried_until_delivered(stack, tmp_path):

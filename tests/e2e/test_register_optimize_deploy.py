@@ -74,7 +74,13 @@ def test_register_optimize_deploy_and_infer(stack, tmp_path):
     assert config.decode() == exported.json()["config_pbtxt"] and f'name: "tiny-{unique}"' in config.decode()
     manifest = api.get(f"{job_url}exports/kserve/", params={"namespace": "ml"}, timeout=10)
     assert manifest.status_code == 200, manifest.text
-    assert manifest.json()["spec"]["predictor"]["model"]["storageUri"] == f"s3://{bucket}/{package_prefix}"
+    # KServe copies the package the job published: its attempt's prefix, without the exports.
+    storage_uri = manifest.json()["spec"]["predictor"]["model"]["storageUri"]
+    assert storage_uri.startswith(f"s3://{bucket}/{package_prefix}/attempt-"), storage_uri
+    served = s3.list_objects_v2(Bucket=bucket, Prefix=storage_uri.removeprefix(f"s3://{bucket}/") + "/")["Contents"]
+    served_names = {o["Key"].rsplit("/", 1)[-1] for o in served}
+    assert {"model.onnx", "runtime.json", "signature.json", "report.json"} <= served_names
+    assert not [o["Key"] for o in served if "/triton/" in o["Key"]]
 
     # the package, as a CI pipeline downloads it: the exports stored beside it are not part of it
     package = api.get(job["package_url"], timeout=30)

@@ -59,3 +59,47 @@ def slow_matmul_chain(path: Path, *, size: int = 512, layers: int = 12) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, path)
     return path
+
+
+def token_embedding_mean(path: Path, *, vocab: int = 32, dim: int = 8, sequence: int | None = 16,
+                         token_types: bool = False, seed: int = 0) -> Path:
+    """A sentence encoder in miniature: token ids (int64 [batch, sequence]) → an embedding table
+    (Gather) → the mean over the tokens attention_mask keeps → `sentence_embedding` [batch, dim].
+    `sequence` fixes the length, as an export for one bucket does (None: a symbolic `sequence` dim);
+    `token_types` adds a token_type_ids input whose segment embedding is added to each token's."""
+    rng = np.random.default_rng(seed)
+    length = sequence if sequence is not None else "sequence"
+    initializers = [
+        numpy_helper.from_array(rng.standard_normal((vocab, dim)).astype(np.float32), "embeddings"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "token_axis"),
+        numpy_helper.from_array(np.array([-1], dtype=np.int64), "last_axis"),
+    ]
+    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", length]),
+              helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", length])]
+    nodes = [helper.make_node("Gather", ["embeddings", "input_ids"], ["word_vectors"])]
+    if token_types:
+        initializers.append(numpy_helper.from_array(rng.standard_normal((2, dim)).astype(np.float32), "segments"))
+        inputs.append(helper.make_tensor_value_info("token_type_ids", TensorProto.INT64, ["batch", length]))
+        nodes += [helper.make_node("Gather", ["segments", "token_type_ids"], ["segment_vectors"]),
+                  helper.make_node("Add", ["word_vectors", "segment_vectors"], ["token_vectors"])]
+    else:
+        nodes.append(helper.make_node("Identity", ["word_vectors"], ["token_vectors"]))
+    nodes += [
+        helper.make_node("Cast", ["attention_mask"], ["mask_float"], to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["mask_float", "last_axis"], ["mask_column"]),
+        helper.make_node("Mul", ["token_vectors", "mask_column"], ["kept"]),
+        helper.make_node("ReduceSum", ["kept", "token_axis"], ["summed"], keepdims=0),
+        helper.make_node("ReduceSum", ["mask_column", "token_axis"], ["counted"], keepdims=0),
+        helper.make_node("Div", ["summed", "counted"], ["sentence_embedding"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "token_embedding_mean", inputs,
+        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", dim])],
+        initializer=initializers,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="whetstone-tests")
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, path)
+    return path
