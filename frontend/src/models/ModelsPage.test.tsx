@@ -23,7 +23,9 @@ describe("ModelsPage", () => {
     renderApp("/models");
     const table = await screen.findByTestId("models-table");
     const headers = within(table).getAllByRole("columnheader").map((cell) => cell.textContent?.replace(/[▲▼↕]/g, "").trim());
-    expect(headers).toEqual(["Name", "Latest job", "Best speed-up", "Size", "Framework", "Source", "Description", "Updated", "Actions"]);
+    expect(headers).toEqual(["Name", "Latest job", "Best speed-up", "Size", "Source", "Description", "Updated", "Actions"]);
+    // The framework sits under the name: the list keeps to the columns that fit beside the upload form.
+    expect(screen.getAllByTestId("model-version-format")[0]!.textContent).toMatch(/^v1 · \w+/);
     const jobs = screen.getAllByTestId("model-latest-job");
     expect(jobs.map((cell) => cell.textContent)).toEqual(["succeeded 1.80×", "failed", "none yet"]);
     expect(within(jobs[0]!).getByRole("link").getAttribute("href")).toBe("/jobs/21");

@@ -60,7 +60,6 @@ export function ModelsTable({
           <th scope="col">Latest job</th>
           <th scope="col" className="number">Best speed-up</th>
           <th scope="col" className="number">Size</th>
-          <th scope="col">Framework</th>
           <th scope="col">Source</th>
           <th scope="col">Description</th>
           <SortHeader field="updated_at" label="Updated" ordering={ordering} onSort={onSort} />
@@ -77,8 +76,9 @@ export function ModelsTable({
                 <Link to={`/models/${model.id}`} data-testid="model-name-link">
                   {model.name}
                 </Link>
-                <div className="muted small">
+                <div className="muted small" data-testid="model-version-format">
                   {model.latest_version ? `v${model.latest_version.number}` : "no version"}
+                  {frameworkOf(model) && ` · ${frameworkOf(model)}`}
                   {status && status !== "ready" && (
                     <>
                       {" "}
@@ -108,10 +108,6 @@ export function ModelsTable({
               </td>
               <td className="number" data-testid="model-size">
                 {formatBytes(model.latest_version?.size_bytes)}
-              </td>
-              <td>
-                {model.framework || model.latest_version?.framework || "—"}
-                <div className="muted small">{model.format || model.latest_version?.format || ""}</div>
               </td>
               <td data-testid="model-source">
                 {ownershipOf(model, me)}
@@ -162,6 +158,16 @@ export function ModelsTable({
       </tbody>
     </ResponsiveTable>
   );
+}
+
+/**
+ * The framework and file format, shown under the name rather than in a column of their own: at
+ * 1440 px the list shares the page with the upload form, and every column it keeps must fit.
+ */
+function frameworkOf(model: Model): string {
+  const framework = model.framework || model.latest_version?.framework || "";
+  const format = model.format || model.latest_version?.format || "";
+  return format && format !== framework ? [framework, format].filter(Boolean).join(" ") : framework;
 }
 
 /** The newest job you can see on the model: its status, and its headline speed-up once it succeeded. */
