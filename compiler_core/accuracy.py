@@ -173,8 +173,12 @@ def compare_outputs(
                                 "passes": equal}
             continue
         kind = kinds.get(name, OutputKind())
+        boxes = None
+        if kind.boxes_output and kind.boxes_output in references[0] and all(
+                c.get(kind.boxes_output) is not None for c in candidates):
+            boxes = ([r[kind.boxes_output] for r in references], [c[kind.boxes_output] for c in candidates])
         try:
-            per_output[name] = judge(kind, name, ref, got, budget)
+            per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes)
         except (ValueError, IndexError) as exc:  # a kind the user set that this output's shape cannot have
             per_output[name] = {**judge(OutputKind(), name, ref, got, budget), "kind": kind.kind, "passes": False,
                                 "error": f"cannot be judged as {kind.kind}: {exc}"}

@@ -34,7 +34,7 @@ def cache_key(model_sha256: str, recipe: str, budget: float, shape_set: list[dic
     material = json.dumps({
         "v": CACHE_VERSION, "model": model_sha256, "hardware": hardware_fingerprint(),
         "recipe": recipe, "budget": budget, "shapes": shape_set, "threads": threads,
-        "kinds": {name: [kind.kind, kind.score_rows] for name, kind in sorted((output_kinds or {}).items())},
+        "kinds": {name: kind.cache_material() for name, kind in sorted((output_kinds or {}).items())},
     }, sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
 

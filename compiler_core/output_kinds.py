@@ -15,6 +15,9 @@ the budget always made); a kind adds the check its task needs on top:
 - `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h) and score rows, judged apart:
   the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
   (same class, boxes at IoU >= DETECTION_IOU) >= TOP1_BUDGET: what any NMS keeps then agrees too.
+  `detections@BOXES` is the same judge for a head whose scores and boxes are two outputs with the
+  anchors along axis 1 (SSD, MediaPipe's BlazeFace: scores [batch, anchors, classes] here, boxes
+  [batch, anchors, cx cy w h ...] in output BOXES); scores given as logits are judged after the sigmoid.
 - `mask`: thresholded (0.5 for probabilities, 0 for logits) agreement >= TOP1_BUDGET, and the same for the
   intersection over union of the foreground (a sparse mask's background cannot carry a lost object).
 - `regression`: relative L2 error <= 1 - budget.
@@ -52,10 +55,17 @@ class OutputKind:
     # detections: the score rows [start, stop) along axis 1 (the other rows are cx, cy, w, h).
     score_rows: tuple[int, int] | None = None
     source: str = "inferred"     # inferred | set
+    # detections@BOXES: this output holds the scores, output BOXES the boxes, anchors along axis 1 of both.
+    boxes_output: str | None = None
 
     def describe_verdict(self) -> dict[str, Any]:
         """The fields a report's per-output verdict names the kind with."""
-        return {"kind": self.kind, **({"kind_source": "set"} if self.source == "set" else {})}
+        return {"kind": self.kind, **({"kind_source": "set"} if self.source == "set" else {}),
+                **({"boxes_output": self.boxes_output} if self.boxes_output else {})}
+
+    def cache_material(self) -> list:
+        """What of the kind changes a verdict, for the tuning cache's key."""
+        return [self.kind, self.score_rows, *([self.boxes_output] if self.boxes_output else [])]
 
 
 class OutputKindError(ValueError):
@@ -66,7 +76,7 @@ def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKi
     """`name=kind;name=detections:4` or {name: kind}: kinds the user sets, checked against the outputs.
 
     For detections, `:N` says the first N rows along axis 1 are the box (4 for cx, cy, w, h), the rest
-    class scores (YOLOv5/v8 layout)."""
+    class scores (YOLOv5/v8 layout); `@BOXES` says the boxes are another output (SSD, BlazeFace)."""
     if spec in (None, "", {}):
         return {}
     if isinstance(spec, str):
@@ -84,7 +94,11 @@ def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKi
         if name not in output_names:
             raise OutputKindError(f"output kinds name {name!r}, which the model does not output; its outputs "
                                   f"are {', '.join(output_names)}")
-        kind, _, rows = str(value).partition(":")
+        value = str(value).strip()
+        if "@" in value:
+            kinds[name] = _split_detections(name, value, output_names)
+            continue
+        kind, _, rows = value.partition(":")
         if kind not in KINDS:
             raise OutputKindError(f"output kind {kind!r} for {name} is not one of {', '.join(KINDS)}")
         score_rows = None
@@ -98,6 +112,19 @@ def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKi
             raise OutputKindError(f"only detections take a row count (detections:4), not {kind}")
         kinds[name] = OutputKind(kind, score_rows, source="set")
     return kinds
+
+
+def _split_detections(name: str, value: str, output_names: list[str]) -> OutputKind:
+    kind, _, boxes = (part.strip() for part in value.partition("@"))
+    if kind != "detections":
+        raise OutputKindError(f"only detections take a box output (detections@{boxes}), not {kind}")
+    if boxes not in output_names:
+        raise OutputKindError(f"detections@{boxes} for {name}: the model has no output {boxes!r}; its outputs "
+                              f"are {', '.join(output_names)}")
+    if boxes == name:
+        raise OutputKindError(f"detections@{boxes} for {name}: the boxes must be another output; for boxes "
+                              f"and scores in one output, write detections:4")
+    return OutputKind("detections", source="set", boxes_output=boxes)
 
 
 def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind]:
@@ -132,7 +159,34 @@ def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind
         elif any(word in lowered for word in _BOX_WORDS):
             kind = OutputKind("regression")
         kinds[name] = kind
-    return kinds
+    return {**kinds, **_split_detection_heads(signature, kinds)}
+
+
+_SCORE_WORDS = ("score", "class", "conf", "logit", "prob")
+
+
+def _split_detection_heads(signature: dict[str, Any], kinds: dict[str, OutputKind]) -> dict[str, OutputKind]:
+    """A head that outputs its scores and its boxes apart, anchors along axis 1 of both (BlazeFace's
+    `classificators` [1, 896, 1] beside `regressors` [1, 896, 16]): read only when the names say so,
+    exactly one output each, the anchor counts match and the boxes have the 4 values of a box. A
+    mask judge would count a sparse head's background anchors, which agree whatever the faces do."""
+    shapes = {spec["name"]: spec.get("shape") or [] for spec in signature["outputs"]}
+
+    def named(words, exclude=()):
+        return [name for name, shape in shapes.items() if len(shape) == 3
+                and any(word in name.lower() for word in words) and not any(w in name.lower() for w in exclude)]
+
+    boxes, scores = named(_BOX_WORDS), named(_SCORE_WORDS, exclude=_BOX_WORDS)
+    if len(boxes) != 1 or len(scores) != 1:
+        return {}
+    box_shape, score_shape = shapes[boxes[0]], shapes[scores[0]]
+    anchors = box_shape[1]
+    if not isinstance(anchors, int) or anchors != score_shape[1] or not (
+            isinstance(box_shape[2], int) and box_shape[2] >= 4):
+        return {}
+    if kinds.get(scores[0], OutputKind()).kind not in ("values", "mask"):
+        return {}  # the graph said something more specific
+    return {scores[0]: OutputKind("detections", boxes_output=boxes[0])}
 
 
 def _static_dims(model) -> dict[str, list]:
@@ -172,8 +226,9 @@ def _detection_layout(concat, source, static) -> OutputKind | None:
 # --- judges ------------------------------------------------------------------------------------------
 
 def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: list[np.ndarray],
-          budget: float) -> dict[str, Any]:
-    """The metrics of one output over all batches, with `passes`; the kind's own metric decides."""
+          budget: float, boxes: tuple[list[np.ndarray], list[np.ndarray]] | None = None) -> dict[str, Any]:
+    """The metrics of one output over all batches, with `passes`; the kind's own metric decides.
+    `boxes`: the reference and candidate batches of the output `kind.boxes_output` names."""
     from .accuracy import cosine, looks_like_class_scores, top1_agreement
 
     flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in reference])
@@ -210,8 +265,17 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
         entry["relative_error"] = float(np.linalg.norm(flat_ref - flat_got) / norm) if norm else float(
             np.linalg.norm(flat_got) > 0)
         passes = passes and entry["relative_error"] <= 1.0 - budget
+    elif kind.kind == "detections" and kind.boxes_output:
+        if boxes is None:
+            raise ValueError(f"its boxes, output {kind.boxes_output}, are missing")
+        heads = [(*_split_outputs(box_ref, score_ref), *_split_outputs(box_got, score_got))
+                 for box_ref, score_ref, box_got, score_got in zip(boxes[0], reference, boxes[1], candidate)]
+        passes = passes and _judge_detections(heads, budget, entry)
     elif kind.kind == "detections":
-        passes = passes and _judge_detections(kind, reference, candidate, budget, entry)
+        heads = [(*_split_rows(np.asarray(ref, np.float64), kind.score_rows),
+                  *_split_rows(np.asarray(got, np.float64), kind.score_rows))
+                 for ref, got in zip(reference, candidate)]
+        passes = passes and _judge_detections(heads, budget, entry)
     entry["passes"] = bool(passes)
     return entry
 
@@ -257,8 +321,33 @@ def _split_rows(array: np.ndarray, score_rows: tuple[int, int]) -> tuple[np.ndar
     return boxes.transpose(0, 2, 1), scores.transpose(0, 2, 1)
 
 
-def _judge_detections(kind, reference, candidate, budget, entry) -> bool:
-    """Score rows by their own cosine; detections anchor by anchor: every anchor that detects an
+def _split_outputs(boxes: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(boxes [batch, anchors, 4], scores [batch, anchors, classes]) from a head's two outputs,
+    anchors along axis 1 of both. Boxes relative to their anchor (BlazeFace's offsets) are judged as
+    they are: decoding moves and scales both graphs' boxes alike, which keeps their IoU."""
+    boxes, scores = np.asarray(boxes, np.float64), np.asarray(scores, np.float64)
+    if boxes.ndim != 3 or scores.ndim != 3 or boxes.shape[:2] != scores.shape[:2] or boxes.shape[2] < 4:
+        raise ValueError(f"scores {list(scores.shape)} and boxes {list(boxes.shape)} are not "
+                         "[batch, anchors, classes] and [batch, anchors, 4+]")
+    return boxes[..., :4], scores
+
+
+def _probabilities(reference: np.ndarray, candidate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores as probabilities: logits (the reference leaves [0, 1]) through the sigmoid, in both graphs."""
+    if reference.size and reference.min() >= 0 and reference.max() <= 1:
+        return reference, candidate
+
+    def sigmoid(x):
+        return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow warning at BlazeFace's -356
+
+    return sigmoid(reference), sigmoid(candidate)
+
+
+def _judge_detections(heads, budget, entry) -> bool:
+    """`heads`: per batch, (reference boxes, reference scores, candidate boxes, candidate scores) as
+    [batch, anchors, 4] and [batch, anchors, classes].
+
+    Score rows by their own cosine; detections anchor by anchor: every anchor that detects an
     object in either graph (best score >= DETECTION_SCORE, clear of the threshold by THRESHOLD_MARGIN)
     must detect it in the other too, same class, boxes at IoU >= DETECTION_IOU.
 
@@ -268,10 +357,8 @@ def _judge_detections(kind, reference, candidate, budget, entry) -> bool:
     from .accuracy import cosine
 
     score_cosines, matched, total, original = [], 0, 0, 0
-    for ref, got in zip(reference, candidate):
-        ref, got = np.asarray(ref, np.float64), np.asarray(got, np.float64)
-        ref_boxes, ref_scores = _split_rows(ref, kind.score_rows)
-        got_boxes, got_scores = _split_rows(got, kind.score_rows)
+    for ref_boxes, ref_scores, got_boxes, got_scores in heads:
+        ref_scores, got_scores = _probabilities(ref_scores, got_scores)
         score_cosines.append(cosine(ref_scores, got_scores))
         ref_best, got_best = ref_scores.max(-1), got_scores.max(-1)
         sure = (ref_best >= DETECTION_SCORE + THRESHOLD_MARGIN) | (got_best >= DETECTION_SCORE + THRESHOLD_MARGIN)

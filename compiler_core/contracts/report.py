@@ -147,16 +147,20 @@ class ReportOutputAccuracy(_Strict):
     kind: Literal["class_scores", "sequence_logits", "detections", "mask", "regression", "embedding",
                   "values"] | None = Field(default=None, description="absent for outputs that are not numbers")
     kind_source: Literal["set"] | None = Field(default=None, description="'set' when the user named the kind")
+    boxes_output: str | None = Field(
+        default=None, description="detections whose boxes are another output (detections@BOXES): that output")
     passes: bool = Field(description="whether this output meets the budget in its kind's metrics")
     cosine: float
     max_abs_diff: float | None = Field(description="null when infinite (an output missing or reshaped)")
     top1_agreement: float | None = None
     top1_agreement_raw: float | None = None
     step_agreement: float | None = Field(default=None, description="sequence_logits: decoded symbols that agree")
-    score_cosine: float | None = Field(default=None, description="detections: cosine of the score rows alone")
+    score_cosine: float | None = Field(default=None, description="detections: cosine of the scores alone "
+                                                                    "(as probabilities)")
     detection_agreement: float | None = Field(
-        default=None, description="detections: share matched (same class, IoU >= 0.5) after threshold and NMS; "
-                                  "null when no detection scored above the threshold")
+        default=None, description="detections: share of the anchors that detect in either graph (score >= "
+                                  "0.25) that detect in both, same class, boxes at IoU >= 0.5; null when no "
+                                  "detection scored above the threshold")
     detections: int | None = Field(default=None, description="detections: how many the original made")
     thresholded_agreement: float | None = Field(default=None, description="mask: thresholded values that agree")
     foreground_iou: float | None = Field(

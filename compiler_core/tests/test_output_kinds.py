@@ -161,3 +161,86 @@ def test_no_int8_detector_package_ships_with_detections_that_disagree(tmp_path):
             assert candidate["status"] == "rejected", candidate
     shipped = report["accuracy"]["per_output"]["output0"]
     assert shipped["kind"] == "detections" and shipped["passes"]
+
+
+def _split_head(rng, images=2, anchors=500, faces=8):
+    """BlazeFace's layout: face logits [images, anchors, 1] (background far below 0, a few faces above)
+    and offsets [images, anchors, 16] (cx, cy, w, h, then keypoints) relative to each anchor."""
+    logits = rng.uniform(-60, -8, (images, anchors, 1))
+    face_anchors = rng.choice(anchors, faces, replace=False)
+    logits[:, face_anchors, 0] = rng.uniform(1.0, 4.0, (images, faces))
+    offsets = rng.normal(0, 40, (images, anchors, 16))
+    offsets[..., 2:4] = rng.uniform(30, 90, (images, anchors, 2))
+    return logits.astype(np.float32), offsets.astype(np.float32), face_anchors
+
+
+SPLIT = {"classificators": OutputKind("detections", boxes_output="regressors"),
+         "regressors": OutputKind("regression")}
+
+
+def test_a_head_with_scores_and_boxes_in_two_outputs_is_judged_box_by_box():
+    """BlazeFace judged as a mask passed a package that lost every face on 99.4% anchor agreement;
+    judged as detections over its two outputs, a lost face or a moved box fails."""
+    rng = np.random.default_rng(11)
+    logits, offsets, faces = _split_head(rng, anchors=2000)
+    same = compare_outputs([{"classificators": logits, "regressors": offsets}],
+                           [{"classificators": logits + 1e-4, "regressors": offsets}], 0.99, SPLIT)
+    entry = same.per_output["classificators"]
+    assert same.passes and entry["kind"] == "detections" and entry["boxes_output"] == "regressors"
+    assert entry["detection_agreement"] == 1.0 and entry["detections"] == 2 * len(faces)
+
+    lost = logits.copy()
+    lost[:, faces[:2], 0] = -5.0  # two faces gone in every image: 1 - 4/16 of the detections agree
+    result = compare_outputs([{"classificators": logits, "regressors": offsets}],
+                             [{"classificators": lost, "regressors": offsets}], 0.99, SPLIT)
+    assert result.per_output["classificators"]["detection_agreement"] == pytest.approx(0.75)
+    assert not result.passes and "detection agreement" in result.why_not()
+
+    moved = offsets.copy()
+    moved[:, faces[0], 0] += 0.7 * moved[:, faces[0], 2]  # one face's box moves: IoU 0.18
+    result = compare_outputs([{"classificators": logits, "regressors": offsets}],
+                             [{"classificators": logits, "regressors": moved}], 0.99, SPLIT)
+    assert result.per_output["regressors"]["passes"]  # one box among 2000 anchors: the offsets look fine
+    assert result.per_output["classificators"]["detection_agreement"] == pytest.approx(14 / 16)
+    assert not result.passes
+
+
+def test_a_split_head_is_read_from_its_output_names_and_can_be_set():
+    signature = {"outputs": [{"name": "regressors", "shape": [1, 896, 16]},
+                             {"name": "classificators", "shape": [1, 896, 1]}]}
+    from compiler_core.output_kinds import _split_detection_heads
+    assert _split_detection_heads(signature, {"regressors": OutputKind("regression"),
+                                              "classificators": VALUES}) == {
+        "classificators": OutputKind("detections", boxes_output="regressors")}
+    mismatched = {"outputs": [{"name": "regressors", "shape": [1, 896, 16]},
+                              {"name": "classificators", "shape": [1, 512, 1]}]}
+    assert _split_detection_heads(mismatched, {}) == {}
+    outputs = ["classificators", "regressors"]
+    assert parse_output_kinds("classificators=detections@regressors", outputs) == {
+        "classificators": OutputKind("detections", source="set", boxes_output="regressors")}
+    with pytest.raises(OutputKindError, match="has no output 'boxes'"):
+        parse_output_kinds("classificators=detections@boxes", outputs)
+    with pytest.raises(OutputKindError, match="must be another output"):
+        parse_output_kinds("classificators=detections@classificators", outputs)
+    with pytest.raises(OutputKindError, match="only detections take a box output"):
+        parse_output_kinds("classificators=mask@regressors", outputs)
+
+
+def test_a_split_head_verdict_reaches_the_report(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+    weights = [numpy_helper.from_array(rng.normal(0, 1, shape).astype(np.float32), name)
+               for name, shape in (("w_box", (8, 16)), ("w_score", (8, 1)))]
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w_box"], ["regressors"]),
+         helper.make_node("MatMul", ["x", "w_score"], ["classificators"])],
+        "split_head", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64, 8])],
+        [helper.make_tensor_value_info("regressors", TensorProto.FLOAT, [1, 64, 16]),
+         helper.make_tensor_value_info("classificators", TensorProto.FLOAT, [1, 64, 1])], weights)
+    path = tmp_path / "split_head.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    report = optimize(path, tmp_path / "pkg", recipe="lossless", time_budget_s=3, threads=1)
+    entry = report["accuracy"]["per_output"]["classificators"]
+    assert entry["kind"] == "detections" and entry["boxes_output"] == "regressors" and entry["passes"]

@@ -18,6 +18,8 @@ describe("OutputAccuracyTable", () => {
     expect(kindMetric({ kind: "regression", relative_error: 0.0012 })).toBe("relative error 1.20e-3");
     expect(kindMetric({ kind: "embedding", cosine: 0.9995 })).toBe("cosine 0.999500");
     expect(kindMetric({ kind: "detections", detection_agreement: null, score_cosine: 1 })).toContain("no detection above the threshold");
+    expect(kindMetric({ kind: "detections", boxes_output: "regressors", detection_agreement: 1, score_cosine: 1 }))
+      .toContain("(boxes from output regressors)");
   });
 
   it("shows nothing for a report without per-output verdicts", () => {

@@ -20,7 +20,8 @@ export function kindMetric(verdict: OutputVerdict): string {
     case "detections": {
       const count = isNumber(verdict.detections) ? `, ${formatCount(verdict.detections)} detections` : "";
       const matched = verdict.detection_agreement === null ? "no detection above the threshold" : `detection agreement ${percent(verdict.detection_agreement)}`;
-      return `${matched}; score cosine ${formatRatio(verdict.score_cosine, 6)}${count}`;
+      const boxes = typeof verdict.boxes_output === "string" ? ` (boxes from output ${verdict.boxes_output})` : "";
+      return `${matched}${boxes}; score cosine ${formatRatio(verdict.score_cosine, 6)}${count}`;
     }
     case "mask": {
       const foreground = isNumber(verdict.foreground_iou) ? `; foreground IoU ${percent(verdict.foreground_iou)}` : "";

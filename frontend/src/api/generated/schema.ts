@@ -1529,7 +1529,7 @@ export interface components {
              * @default null
              */
             hardware_class?: string | null;
-            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS], mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
+            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS], detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
             output_kinds?: string;
             /**
              * @description 0..9; higher runs sooner (e.g. a release pipeline).
@@ -2272,11 +2272,17 @@ export interface components {
          * @description One output's verdict, judged by its kind (compiler_core/output_kinds.py).
          */
         ReportOutputAccuracy: {
+            /**
+             * Boxes Output
+             * @description detections whose boxes are another output (detections@BOXES): that output
+             * @default null
+             */
+            boxes_output?: string | null;
             /** Cosine */
             cosine: number;
             /**
              * Detection Agreement
-             * @description detections: share matched (same class, IoU >= 0.5) after threshold and NMS; null when no detection scored above the threshold
+             * @description detections: share of the anchors that detect in either graph (score >= 0.25) that detect in both, same class, boxes at IoU >= 0.5; null when no detection scored above the threshold
              * @default null
              */
             detection_agreement?: number | null;
@@ -2334,7 +2340,7 @@ export interface components {
             relative_error?: number | null;
             /**
              * Score Cosine
-             * @description detections: cosine of the score rows alone
+             * @description detections: cosine of the scores alone (as probabilities)
              * @default null
              */
             score_cosine?: number | null;
