@@ -63,3 +63,20 @@ def test_cli_names_its_flag_and_takes_examples(tmp_path, capsys):
     assert main(["optimize", str(model), "--out", str(tmp_path / "pkg"), "--recipe", "lossless", "--quiet",
                  "--time-budget", "2", "--threads", "1", "--examples", str(tmp_path / "examples")]) == 0
     assert "package written to" in capsys.readouterr().out
+
+
+def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_path):
+    """Sixteen one-row examples: all sixteen are judged (not the first eight), and generated rows
+    bring the top-1 check to its few hundred: 8 of 8 agreeing rows once let a bf16 classifier
+    ship that changed 1 held-out answer in 32."""
+    model = models.mlp(tmp_path / "m.onnx")
+    (tmp_path / "examples").mkdir()
+    rng = np.random.default_rng(0)
+    for index in range(16):
+        np.savez(tmp_path / "examples" / f"{index:03d}.npz", x=rng.standard_normal((1, 64)).astype(np.float32))
+    report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
+                      calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 4")
+    source = report["diagnosis"]["test_data_source"]
+    assert source.startswith("example inputs of version 4 (16 batches)"), source
+    rows = int(source.split("and ")[1].split(" generated rows")[0])
+    assert 16 + rows >= 256, source
