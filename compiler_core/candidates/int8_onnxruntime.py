@@ -123,9 +123,22 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
             candidate.rebuild_excluding = build
         return candidate
 
-    if not quantizable:
+    # onnxruntime's quantizer descends into If/Loop/Scan branches: Silero VAD's LSTM lives in one.
+    if not any(node.op_type in DYNAMIC_OPS for node in _all_nodes(source.graph)):
         raise CandidateUnavailable("no MatMul/Gemm/LSTM nodes to quantize")
     return build([])
+
+
+def _all_nodes(graph: onnx.GraphProto):
+    """The graph's nodes and those of every subgraph (If branches, Loop and Scan bodies), depth first."""
+    for node in graph.node:
+        yield node
+        for attribute in node.attribute:
+            if attribute.type == onnx.AttributeProto.GRAPH:
+                yield from _all_nodes(attribute.g)
+            elif attribute.type == onnx.AttributeProto.GRAPHS:
+                for subgraph in attribute.graphs:
+                    yield from _all_nodes(subgraph)
 
 
 class Int8Static(GraphPass[Int8StaticConfig]):

@@ -118,3 +118,12 @@ def test_a_control_flow_nodes_time_is_its_subgraphs_counted_once(tmp_path):
     table = ort_kernel_table(path, ort_runtime(1), feeds)
     assert table["time_ms"]["compute"] > 0  # the branch's MatMul
     assert table["time_ms"]["other"] == 0, table  # nothing in this graph is "other" but the If itself
+
+
+def test_dynamic_int8_reaches_a_matmul_inside_an_if(tmp_path):
+    """Silero VAD's LSTM sits in an If branch; dynamic INT8 was 'nothing to quantize' there."""
+    path, feeds = if_model(tmp_path / "if.onnx")
+    report = optimize(path, tmp_path / "pkg", recipe="int8", time_budget_s=20, threads=1,
+                      shapes="batch=2")
+    dynamic = next(c for c in report["candidates"] if c["name"] == "int8_dynamic")
+    assert dynamic["status"] not in ("skipped", "failed"), dynamic
