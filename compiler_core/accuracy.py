@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .contracts.request import default as _request_default
-from .output_kinds import TOP1_BUDGET, TIE_TOLERANCE, OutputKind, judge
+from .output_kinds import AGREEMENT_CONFIDENCE, TOP1_BUDGET, TIE_TOLERANCE, OutputKind, judge
 
 # The default cosine budget is the optimization request's (contracts/request.py), written there
 # only; each output's kind adds its own check (output_kinds.py).
@@ -23,8 +23,8 @@ TOP1_MIN_ROWS = 256
 # close two scores are to be a tie in the original already (below bf16's resolution, 2^-8).
 
 
-def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float]:
-    """(agreement ignoring near-ties in the reference, raw agreement) over all rows."""
+def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float, int]:
+    """(agreement ignoring near-ties in the reference, raw agreement, rows that were not near-ties)."""
     ref = reference.reshape(-1, reference.shape[-1]).astype(np.float64)
     got = candidate.reshape(-1, candidate.shape[-1]).astype(np.float64)
     ref_top, got_top = ref.argmax(-1), got.argmax(-1)
@@ -34,7 +34,7 @@ def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float,
     decisive = (ref_top == got_top) | (margin > TIE_TOLERANCE * scale)
     agree = ref_top == got_top
     decided = agree[decisive]
-    return (float(decided.mean()) if decided.size else 1.0), float(agree.mean())
+    return (float(decided.mean()) if decided.size else 1.0), float(agree.mean()), int(decided.size)
 
 
 # Output names that say what a (batch, n) float tensor is, when the name says anything.
@@ -86,6 +86,12 @@ def _verdict(entry: dict, budget: float) -> str:
     """Why one output misses its budget, in its kind's own metric."""
     if entry.get("error"):
         return entry["error"]
+    bound = entry.get("agreement_bound")
+    if bound is not None and bound < TOP1_BUDGET:
+        metric = next(m for m in ("step_agreement", "detection_agreement", "thresholded_agreement", "top1_agreement")
+                      if entry.get(m) is not None)
+        return (f"{metric.replace('_', ' ')} {entry[metric]:.4f} over {entry['decisions']} decisions, "
+                f"{bound:.4f} at {AGREEMENT_CONFIDENCE:.0%} confidence < {TOP1_BUDGET}")
     for metric, limit, worse in (("step_agreement", TOP1_BUDGET, "<"), ("detection_agreement", TOP1_BUDGET, "<"),
                                  ("thresholded_agreement", TOP1_BUDGET, "<"), ("top1_agreement", TOP1_BUDGET, "<"),
                                  ("score_cosine", budget, "<"), ("relative_error", round(1 - budget, 6), ">")):

@@ -167,6 +167,12 @@ class ReportOutputAccuracy(_Strict):
         default=None, description="mask: intersection over union of the thresholded foreground (1.0 when the "
                                   "reference has none)")
     relative_error: float | None = Field(default=None, description="regression: |ref - got| / |ref| (L2)")
+    decisions: int | None = Field(
+        default=None, description="how many decisions (rows, steps, decisive elements, detections) the "
+                                  "agreement is measured over")
+    agreement_bound: float | None = Field(
+        default=None, description="where some decision changed: the agreement's lower bound at 80% confidence "
+                                  "(Wilson), which must reach 0.99 too")
     note: str | None = None
     error: str | None = None
 

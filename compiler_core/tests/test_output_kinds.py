@@ -244,3 +244,42 @@ def test_a_split_head_verdict_reaches_the_report(tmp_path):
     report = optimize(path, tmp_path / "pkg", recipe="lossless", time_budget_s=3, threads=1)
     entry = report["accuracy"]["per_output"]["classificators"]
     assert entry["kind"] == "detections" and entry["boxes_output"] == "regressors" and entry["passes"]
+
+
+def _steps(rng, steps, symbols=20):
+    """[steps, 1, symbols] logits with one clear winner per step."""
+    logits = rng.normal(0, 1, (steps, 1, symbols))
+    logits[np.arange(steps), 0, rng.integers(symbols, size=steps)] += 6.0
+    return logits.astype(np.float32)
+
+
+def _flip(logits, count):
+    changed = logits.copy()
+    for step in range(count):
+        changed[step, 0] = np.roll(changed[step, 0], 1)  # another symbol wins this step
+    return changed
+
+
+def test_once_a_decision_changed_the_agreement_must_hold_with_confidence():
+    """5 changed steps in 640 is 99.2% agreement, but not 99% at 80% confidence: a bf16 OCR
+    recogniser passed at 99.2% and changed 1.1% of its held-out steps. No change passes at any
+    count, one in 256 and one in 2,000 hold."""
+    rng = np.random.default_rng(2)
+    kind = {"probs": OutputKind("sequence_logits")}
+    logits = _steps(rng, 640)
+    verdict = compare_outputs([{"probs": logits}], [{"probs": _flip(logits, 5)}], 0.9, kind)
+    entry = verdict.per_output["probs"]
+    assert entry["step_agreement"] == pytest.approx(635 / 640) and entry["decisions"] == 640
+    assert entry["agreement_bound"] < 0.99 and not verdict.passes
+    assert "over 640 decisions" in verdict.why_not() and "80% confidence" in verdict.why_not()
+
+    few = _steps(rng, 8)
+    assert compare_outputs([{"probs": few}], [{"probs": few * 1.0001}], 0.9, kind).passes
+
+    check = _steps(rng, 256)  # the top-1 check's rows: one change holds, two do not
+    assert compare_outputs([{"probs": check}], [{"probs": _flip(check, 1)}], 0.9, kind).passes
+    assert not compare_outputs([{"probs": check}], [{"probs": _flip(check, 2)}], 0.9, kind).passes
+
+    many = _steps(rng, 2000)
+    verdict = compare_outputs([{"probs": many}], [{"probs": _flip(many, 1)}], 0.9, kind)
+    assert verdict.passes and verdict.per_output["probs"]["agreement_bound"] >= 0.99

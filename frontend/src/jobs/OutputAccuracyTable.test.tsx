@@ -22,6 +22,12 @@ describe("OutputAccuracyTable", () => {
       .toContain("(boxes from output regressors)");
   });
 
+  it("shows the confidence bound an agreement with a changed decision was held to", () => {
+    render(<OutputAccuracyTable perOutput={{ probs: { kind: "sequence_logits", passes: false, cosine: 0.998, max_abs_diff: 0.1,
+      step_agreement: 0.9922, decisions: 640, agreement_bound: 0.9863 } }} />);
+    expect(screen.getByTestId("agreement-bound").textContent).toBe("98.63% at 80% confidence over 640 decisions");
+  });
+
   it("shows nothing for a report without per-output verdicts", () => {
     const { container } = render(<OutputAccuracyTable perOutput={undefined} />);
     expect(container.textContent).toBe("");

@@ -68,7 +68,14 @@ export function OutputAccuracyTable({ perOutput }: { perOutput: unknown }) {
             <td>
               {typeof verdict.passes === "boolean" ? <StatusBadge status={verdict.passes ? "passed" : "failed"} /> : MISSING}
             </td>
-            <td>{kindMetric(verdict)}</td>
+            <td>
+              {kindMetric(verdict)}
+              {isNumber(verdict.agreement_bound) && isNumber(verdict.decisions) && (
+                <div className="muted small" data-testid="agreement-bound">
+                  {percent(verdict.agreement_bound)} at 80% confidence over {formatCount(verdict.decisions)} decisions
+                </div>
+              )}
+            </td>
             <td className="number">{formatRatio(verdict.cosine, 6)}</td>
             <td className="number">
               {/* null: infinite (an output missing or reshaped), as the report writes it */}

@@ -2273,6 +2273,12 @@ export interface components {
          */
         ReportOutputAccuracy: {
             /**
+             * Agreement Bound
+             * @description where some decision changed: the agreement's lower bound at 80% confidence (Wilson), which must reach 0.99 too
+             * @default null
+             */
+            agreement_bound?: number | null;
+            /**
              * Boxes Output
              * @description detections whose boxes are another output (detections@BOXES): that output
              * @default null
@@ -2280,6 +2286,12 @@ export interface components {
             boxes_output?: string | null;
             /** Cosine */
             cosine: number;
+            /**
+             * Decisions
+             * @description how many decisions (rows, steps, decisive elements, detections) the agreement is measured over
+             * @default null
+             */
+            decisions?: number | null;
             /**
              * Detection Agreement
              * @description detections: share of the anchors that detect in either graph (score >= 0.25) that detect in both, same class, boxes at IoU >= 0.5; null when no detection scored above the threshold
