@@ -16,6 +16,7 @@ import onnx
 
 from .base import BuildContext, Candidate, CandidateUnavailable, GraphPass, ort_runtime
 from .spec import CandidateSpec, Int8DynamicConfig, Int8StaticConfig
+from ..model_kind import op_histogram
 from .graph_fusions import onnxscript_fused_model, transformer_fused_model
 
 # Dynamic quantization pays off for these ops (MatMul-heavy workloads); not for Conv.
@@ -123,22 +124,11 @@ def _int8_dynamic(ctx: BuildContext, source: onnx.ModelProto, source_name: str, 
             candidate.rebuild_excluding = build
         return candidate
 
-    # onnxruntime's quantizer descends into If/Loop/Scan branches: Silero VAD's LSTM lives in one.
-    if not any(node.op_type in DYNAMIC_OPS for node in _all_nodes(source.graph)):
+    # onnxruntime's quantizer descends into If/Loop/Scan branches (Silero VAD's LSTM lives in one),
+    # and op_histogram counts them too.
+    if not any(op_histogram(source)[op] for op in DYNAMIC_OPS):
         raise CandidateUnavailable("no MatMul/Gemm/LSTM nodes to quantize")
     return build([])
-
-
-def _all_nodes(graph: onnx.GraphProto):
-    """The graph's nodes and those of every subgraph (If branches, Loop and Scan bodies), depth first."""
-    for node in graph.node:
-        yield node
-        for attribute in node.attribute:
-            if attribute.type == onnx.AttributeProto.GRAPH:
-                yield from _all_nodes(attribute.g)
-            elif attribute.type == onnx.AttributeProto.GRAPHS:
-                for subgraph in attribute.graphs:
-                    yield from _all_nodes(subgraph)
 
 
 class Int8Static(GraphPass[Int8StaticConfig]):
