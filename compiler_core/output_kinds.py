@@ -293,7 +293,11 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
 
 
 def _decisions(ref: np.ndarray) -> tuple[np.ndarray, float]:
-    """Which elements are decisive (not a coin toss at the threshold), and the threshold."""
+    """Which elements are decisive (not a coin toss at the threshold), and the threshold.
+
+    Logits: the same coin toss as for probabilities, measured after the sigmoid. A margin scaled by
+    the largest |logit| judged nothing near the threshold where one tail runs far (BlazeFace's
+    background anchors reach -356, its faces +3: no face was decisive)."""
     if ref.size and ref.min() >= 0 and ref.max() <= 1:
         return np.abs(ref - 0.5) > THRESHOLD_MARGIN, 0.5
     return np.abs(ref) > np.log((0.5 + THRESHOLD_MARGIN) / (0.5 - THRESHOLD_MARGIN)), 0.0
@@ -324,15 +328,7 @@ def _agreement_holds(entry: dict[str, Any], agreement: float, decisions: int) ->
 
 def _thresholded_agreement(ref: np.ndarray, got: np.ndarray) -> tuple[float, int]:
     """(share of the decisive elements on the same side of the threshold, how many were decisive)."""
-    if ref.size and ref.min() >= 0 and ref.max() <= 1:
-        decisive = np.abs(ref - 0.5) > THRESHOLD_MARGIN
-        threshold = 0.5
-    else:
-        # Logits: the same coin toss as for probabilities, measured after the sigmoid. A margin scaled
-        # by the largest |logit| judged nothing near the threshold where one tail runs far (BlazeFace's
-        # background anchors reach -356, its faces +3: no face was decisive).
-        decisive = np.abs(ref) > np.log((0.5 + THRESHOLD_MARGIN) / (0.5 - THRESHOLD_MARGIN))
-        threshold = 0.0
+    decisive, threshold = _decisions(ref)
     if not decisive.any():
         return 1.0, 0
     return float(np.mean((ref[decisive] > threshold) == (got[decisive] > threshold))), int(np.count_nonzero(decisive))
