@@ -35,9 +35,8 @@ from ..calibration import generated_batches
 from ..hardware import describe_hardware, software_context
 from ..measure import Comparison, MeasurePlan, interleaved_blocks, single_latency_ms
 from ..output_kinds import infer_output_kinds, parse_output_kinds
-from ..pipeline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, DECIDING_ROUNDS, optimize, top1_batches
+from ..pipeline import ACCURACY_BATCHES, DECIDING_ROUNDS, accuracy_batch, optimize, top1_batches
 from ..runtime import load_package
-from ..shapes import dim_roles
 from ..signature import dims_of, signature_of
 from .models import example_feeds, export, suite
 from .real_models import real_suite, write_examples
@@ -105,9 +104,8 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     calibration = generated_batches(model, signature, primary, 16, seed=2000)
     # The same accuracy evidence the optimizer demands: batches of 8 where the batch dim is free,
     # so top-1 agreement is judged on enough rows for every candidate and peer alike.
-    accuracy_shape = {name: (ACCURACY_BATCH_SIZE if role == "batch" and primary.get(name) == 1 else primary.get(name))
-                      for name, role in dim_roles(signature).items()}
-    accuracy_feeds = generated_batches(model, signature, {**primary, **accuracy_shape}, ACCURACY_BATCHES + 1, seed=3000)
+    accuracy_feeds = generated_batches(model, signature, accuracy_batch(primary, signature), ACCURACY_BATCHES + 1,
+                                       seed=3000)
 
     started = time.monotonic()
     report = optimize(model_path, out / "packages" / bench.name, recipe="auto", accuracy_budget=budget,

@@ -188,10 +188,7 @@ def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms
             return batches, f"{opt.calibration_label} ({len(batches)} batch{'es' if len(batches) > 1 else ''})"
         return batches, f"user data ({len(batches)} batches from {opt.calibration_dir})"
     # Top-1 agreement needs samples: prefer a batch of 8 where the batch dim is free.
-    primary = dict(shape_set[0])
-    for name, role in dim_roles(signature).items():
-        if role == "batch" and primary.get(name) == 1:
-            primary[name] = ACCURACY_BATCH_SIZE
+    primary = accuracy_batch(shape_set[0], signature)
     feeds = generated_batches(model, signature, primary, ACCURACY_BATCHES, seed=1)
     if primary != shape_set[0]:
         # Shape specializations answer only at their exact shapes: check them there too.
@@ -199,6 +196,13 @@ def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms
     for index, shape in enumerate(shape_set[1:]):
         feeds.append(generate_inputs(model, signature, shape, seed=50 + index))
     return feeds, "generated from the signature (random normal floats, in-range token ids)"
+
+
+def accuracy_batch(shape: dict[str, int], signature: dict) -> dict[str, int]:
+    """`shape` with ACCURACY_BATCH_SIZE for each batch dim at 1: one row per batch is too few to
+    judge top-1 agreement on."""
+    return {**shape, **{name: ACCURACY_BATCH_SIZE for name, role in dim_roles(signature).items()
+                        if role == "batch" and shape.get(name) == 1}}
 
 
 def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict], seed: int) -> list[dict]:
@@ -210,10 +214,9 @@ def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict
         return []
     shape = dims_of(feeds[0], signature)
     # One-row examples would give one row a batch: a free batch dim takes ACCURACY_BATCH_SIZE.
-    batch_dims = [name for name, role in dim_roles(signature).items() if role == "batch" and shape.get(name) == 1]
-    if batch_dims:
-        shape = {**shape, **dict.fromkeys(batch_dims, ACCURACY_BATCH_SIZE)}
-        per_batch *= ACCURACY_BATCH_SIZE
+    bigger = accuracy_batch(shape, signature)
+    if bigger != shape:
+        shape, per_batch = bigger, per_batch * ACCURACY_BATCH_SIZE
     missing = acc.TOP1_MIN_ROWS - sum(acc.top1_rows(r) for r in reference)
     count = min(MAX_TOP1_BATCHES, max(0, math.ceil(missing / per_batch)))
     return generated_batches(model, signature, shape, count, seed=seed)
