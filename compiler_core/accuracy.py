@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .contracts.request import LOSSLESS_BUDGET
 from .contracts.request import default as _request_default
 from .output_kinds import AGREEMENT_CONFIDENCE, TOP1_BUDGET, TIE_TOLERANCE, OutputKind, judge
 
 # The default cosine budget is the optimization request's (contracts/request.py), written there
 # only; each output's kind adds its own check (output_kinds.py).
 DEFAULT_COSINE_BUDGET = _request_default("accuracy_budget")
-# A lossless recipe promises fp32 numerics; fusions reorder sums, nothing more.
-LOSSLESS_COSINE_BUDGET = 0.9999
+# A lossless recipe promises fp32 numerics; fusions reorder sums, nothing more. Also the contract's.
+LOSSLESS_COSINE_BUDGET = LOSSLESS_BUDGET
 # 99% top-1 agreement is a claim about flips per hundred rows, so it takes a few hundred rows
 # to check. On 24 rows a package that flips one row in ten shows no flip 8% of the time: the
 # bench caught one (a BERT-like classifier under OpenVINO INT8: 24 of 24 rows in the guard,

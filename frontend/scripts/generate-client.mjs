@@ -57,6 +57,8 @@ export function renderContractDefaults(schema) {
   if (!component?.properties) throw new Error(`the OpenAPI schema has no component ${REQUEST_COMPONENT}`);
   const defaults = {};
   const bounds = {};
+  const recipeBudgets = component.properties.accuracy_budget?.["x-recipe-budgets"];
+  if (!recipeBudgets) throw new Error(`${REQUEST_COMPONENT}.accuracy_budget has no x-recipe-budgets`);
   for (const [name, property] of Object.entries(component.properties).sort(([a], [b]) => a.localeCompare(b))) {
     if (property.default !== undefined && property.default !== null) defaults[name] = property.default;
     const limits = {};
@@ -71,7 +73,9 @@ export function renderContractDefaults(schema) {
     "/** The server's default for each optimization request field that has one. */\n" +
     `export const optimizationRequestDefaults = ${json(defaults)} as const;\n\n` +
     "/** The numeric bounds the server checks (OpenAPI 3.0: exclusiveMinimum true makes minimum exclusive). */\n" +
-    `export const optimizationRequestBounds = ${json(bounds)} as const;\n`
+    `export const optimizationRequestBounds = ${json(bounds)} as const;\n\n` +
+    "/** The accuracy budget a recipe fixes whatever the request says (x-recipe-budgets). */\n" +
+    `export const recipeAccuracyBudgets = ${json(recipeBudgets)} as const;\n`
   );
 }
 

@@ -15,6 +15,7 @@ vi.mock("../api/generated/contractDefaults", () => ({
     priority: { minimum: 0, maximum: 9 },
     time_budget_s: { minimum: 30, maximum: 3600 },
   },
+  recipeAccuracyBudgets: { lossless: 0.99995 },
 }));
 
 describe("OptimizeForm", () => {
@@ -38,5 +39,26 @@ describe("OptimizeForm", () => {
     await waitFor(() => expect(router.state.location.pathname).toBe("/jobs/9"));
     const post = requests.find((request) => request.method === "POST");
     expect(post?.body).toEqual({ recipe: "int8", device: "gpu", accuracy_budget: 0.95 });
+  });
+
+  it("shows the budget the lossless recipe fixes from the contract, and sends none", async () => {
+    const { requests } = fakeServer({
+      "GET /api/v1/auth/session/": { body: user },
+      "GET /api/v1/models/3/": { body: model },
+      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
+      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
+    });
+    const { router } = renderApp("/models/3");
+    const user_ = userEvent.setup();
+    await user_.selectOptions(await screen.findByLabelText("Recipe"), "lossless");
+    const budget = screen.getByLabelText("Accuracy budget (minimum cosine similarity)") as HTMLInputElement;
+    expect(budget.value).toBe("0.99995");
+    expect(budget.disabled).toBe(true);
+    expect(screen.getByText("Lossless keeps fp32 numerics (cosine ≥ 0.99995).")).toBeTruthy();
+
+    await user_.click(screen.getByTestId("optimize-submit"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/jobs/9"));
+    const post = requests.find((request) => request.method === "POST");
+    expect(post?.body).toEqual({ recipe: "lossless", device: "gpu" });
   });
 });

@@ -1,7 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { useHardware, useStartOptimization, type Recommendation } from "../api/queries";
 import type { Device, Job, OptimizationRequest, Recipe } from "../api/types";
-import { optimizationRequestBounds, optimizationRequestDefaults } from "../api/generated/contractDefaults";
+import {
+  optimizationRequestBounds,
+  optimizationRequestDefaults,
+  recipeAccuracyBudgets,
+} from "../api/generated/contractDefaults";
 import { FieldErrors, FormError, fieldHasError } from "../components/FormErrors";
 
 const RECIPE_CHOICES: { value: Recipe; label: string }[] = [
@@ -15,6 +19,7 @@ const OPTIMIZE_FIELDS = ["recipe", "accuracy_budget", "shapes", "time_budget_s",
 const DEFAULT_BUDGET = String(optimizationRequestDefaults.accuracy_budget);
 const BUDGET_BOUNDS = optimizationRequestBounds.accuracy_budget;
 const TIME_BUDGET_BOUNDS = optimizationRequestBounds.time_budget_s;
+const LOSSLESS_BUDGET = recipeAccuracyBudgets.lossless;
 
 /** Only the fields the user filled in are sent, so the server's defaults apply otherwise. */
 export function buildOptimizationRequest(form: {
@@ -136,14 +141,14 @@ export function OptimizeForm({
         min={BUDGET_BOUNDS.minimum}
         max={BUDGET_BOUNDS.maximum}
         step={0.0001}
-        value={recipe === "lossless" ? "0.9999" : accuracyBudget}
+        value={recipe === "lossless" ? String(LOSSLESS_BUDGET) : accuracyBudget}
         disabled={recipe === "lossless"}
         onChange={(event) => setAccuracyBudget(event.target.value)}
         aria-invalid={fieldHasError(start.error, "accuracy_budget")}
         aria-describedby="optimize-budget-hint optimize-budget-errors"
       />
       <p id="optimize-budget-hint" className="hint">
-        {recipe === "lossless" ? "Lossless keeps fp32 numerics (cosine ≥ 0.9999)." : "1.0 means identical outputs."}
+        {recipe === "lossless" ? `Lossless keeps fp32 numerics (cosine ≥ ${LOSSLESS_BUDGET}).` : "1.0 means identical outputs."}
       </p>
       <FieldErrors id="optimize-budget-errors" error={start.error} field="accuracy_budget" />
 

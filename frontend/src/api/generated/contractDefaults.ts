@@ -28,3 +28,8 @@ export const optimizationRequestBounds = {
     "maximum": 86400
   }
 } as const;
+
+/** The accuracy budget a recipe fixes whatever the request says (x-recipe-budgets). */
+export const recipeAccuracyBudgets = {
+  "lossless": 0.9999
+} as const;
