@@ -25,17 +25,44 @@ TOP1_MIN_ROWS = 256
 
 
 def top1_agreement(reference: np.ndarray, candidate: np.ndarray) -> tuple[float, float, int]:
-    """(agreement ignoring near-ties in the reference, raw agreement, rows that were not near-ties)."""
+    """(agreement ignoring near-ties in the reference, raw agreement, rows that were not near-ties).
+
+    A tie is judged on the two scores compared, the reference's top and the class the candidate
+    picked: scaled by the row's largest |score|, a masked class at -1e4 or the tail of 1,000
+    log-probabilities made every changed row a "tie" (10% of rows changed and passed)."""
     ref = reference.reshape(-1, reference.shape[-1]).astype(np.float64)
     got = candidate.reshape(-1, candidate.shape[-1]).astype(np.float64)
     ref_top, got_top = ref.argmax(-1), got.argmax(-1)
     rows = np.arange(len(ref))
-    margin = ref[rows, ref_top] - ref[rows, got_top]
-    scale = np.maximum(np.abs(ref).max(-1), 1e-12)
-    decisive = (ref_top == got_top) | (margin > TIE_TOLERANCE * scale)
+    top, alternative = ref[rows, ref_top], ref[rows, got_top]
+    with np.errstate(invalid="ignore"):  # -inf - -inf: a masked class against a masked class
+        margin = top - alternative
+    scale = np.maximum(np.maximum(np.abs(top), np.abs(alternative)), 1e-12)
+    decisive = (ref_top == got_top) | ~np.isfinite(scale) | (margin > TIE_TOLERANCE * scale)
     agree = ref_top == got_top
     decided = agree[decisive]
-    return (float(decided.mean()) if decided.size else 1.0), float(agree.mean()), int(decided.size)
+    return (float(decided.mean()) if decided.size else 1.0), float(agree.mean()) if agree.size else 1.0, int(decided.size)
+
+
+def top1_over_batches(reference: list[np.ndarray], candidate: list[np.ndarray]) -> tuple[float, float, int]:
+    """top1_agreement over batches whose last dim may differ (a sequence's logits at each length
+    of the shape set): grouped by that dim, counted together."""
+    groups: dict[int, tuple[list, list]] = {}
+    for ref, got in zip(reference, candidate):
+        ref, got = np.asarray(ref), np.asarray(got)
+        last = ref.shape[-1] if ref.ndim else 1
+        pair = groups.setdefault(last, ([], []))
+        pair[0].append(ref.reshape(-1, last))
+        pair[1].append(got.reshape(-1, last))
+    decided_agree, raw_agree, decided, rows = 0.0, 0.0, 0, 0
+    for refs, gots in groups.values():
+        ref, got = np.concatenate(refs), np.concatenate(gots)
+        share, raw, count = top1_agreement(ref, got)
+        decided_agree += share * count
+        decided += count
+        raw_agree += raw * len(ref)
+        rows += len(ref)
+    return (decided_agree / decided if decided else 1.0), (raw_agree / rows if rows else 1.0), decided
 
 
 # Output names that say what a (batch, n) float tensor is, when the name says anything.
@@ -68,19 +95,39 @@ def top1_rows(outputs: dict[str, np.ndarray]) -> int:
         array = np.asarray(array)
         if looks_like_class_scores(array, name):
             rows.append(array.shape[0])
+        elif array.ndim == 2 and array.shape[-1] == 1 and np.issubdtype(array.dtype, np.floating):
+            # One score a row (a binary classifier's sigmoid): one decision a row, as rare as top-1's.
+            rows.append(array.shape[0])
         elif np.issubdtype(array.dtype, np.integer) or array.dtype == bool:
             rows.append(array.size)
     return min(rows, default=0)
 
 
 def cosine(reference: np.ndarray, other: np.ndarray) -> float:
-    a = np.nan_to_num(reference.astype(np.float64).ravel())
-    b = np.nan_to_num(other.astype(np.float64).ravel())
+    """Cosine similarity over the values finite in both; 0.0 when one has a NaN or an infinity
+    where the other has not (nan_to_num made two NaN rows in 256 embeddings read as 0.994)."""
+    a = np.asarray(reference, dtype=np.float64).ravel()
+    b = np.asarray(other, dtype=np.float64).ravel()
+    if non_finite_mismatches(a, b):
+        return 0.0
+    finite = np.isfinite(a)  # the same positions in both: an identical -inf column is no difference
+    a, b = a[finite], b[finite]
     norm = np.linalg.norm(a) * np.linalg.norm(b)
     if norm == 0:
         # Two all-zero outputs agree perfectly; one all-zero output does not.
         return 1.0 if np.array_equal(a, b) else 0.0
     return float(np.dot(a, b) / norm)
+
+
+def non_finite_mismatches(reference: np.ndarray, other: np.ndarray) -> int:
+    """Elements where one array is NaN or infinite and the other is not, or is another one."""
+    a, b = np.asarray(reference), np.asarray(other)
+    if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(b.dtype, np.floating)):
+        return 0
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    finite_a, finite_b = np.isfinite(a), np.isfinite(b)
+    same_special = (np.isnan(a) & np.isnan(b)) | (~finite_a & ~finite_b & (a == b))
+    return int(np.count_nonzero((finite_a != finite_b) | (~finite_a & ~finite_b & ~same_special)))
 
 
 def _verdict(entry: dict, budget: float) -> str:
@@ -187,7 +234,11 @@ def compare_outputs(
         try:
             per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes)
         except (ValueError, IndexError) as exc:  # a kind the user set that this output's shape cannot have
-            per_output[name] = {**judge(OutputKind(), name, ref, got, budget), "kind": kind.kind, "passes": False,
+            try:
+                fallback = judge(OutputKind(), name, ref, got, budget)
+            except (ValueError, IndexError):  # not even as values: the verdict is the error, not a crash
+                fallback = {"cosine": 0.0, "max_abs_diff": float("inf")}
+            per_output[name] = {**fallback, "kind": kind.kind, "passes": False,
                                 "error": f"cannot be judged as {kind.kind}: {exc}"}
     for entry in per_output.values():
         entry.setdefault("passes", False)  # missing or reshaped outputs

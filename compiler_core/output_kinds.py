@@ -11,7 +11,11 @@ Kinds and their judges. Every output must also keep cosine >= budget over all it
 the budget always made); a kind adds the check its task needs on top. Where a decision changed, an
 agreement must hold at AGREEMENT_CONFIDENCE over the decisions counted (`decisions`, `agreement_bound`):
 
-- `class_scores`: top-1 agreement per row >= TOP1_BUDGET (near-ties in the original ignored).
+Before any kind: a NaN or an infinity in the candidate where the original has a number (or the other
+way round) fails the output outright; the same NaN or infinity in both (a masked class) is no difference.
+
+- `class_scores`: top-1 agreement per row >= TOP1_BUDGET (near-ties in the original ignored: the two
+  scores compared, the original's top and the candidate's pick, within TIE_TOLERANCE of the larger).
 - `sequence_logits`: per time step, the decoded (arg-max) symbol agrees >= TOP1_BUDGET.
 - `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h) and score rows, judged apart:
   the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
@@ -21,6 +25,7 @@ agreement must hold at AGREEMENT_CONFIDENCE over the decisions counted (`decisio
   [batch, anchors, cx cy w h ...] in output BOXES); scores given as logits are judged after the sigmoid.
 - `mask`: thresholded (0.5 for probabilities, 0 for logits) agreement >= TOP1_BUDGET, and the same for the
   intersection over union of the foreground (a sparse mask's background cannot carry a lost object).
+  Also read for per-level sigmoid scores concatenated along the anchors (RetinaNet's [1, anchors, classes]).
 - `regression`: relative L2 error <= 1 - budget.
 - `embedding` and `values`: cosine alone (`values` also checks top-1 agreement where an output looks
   like class scores, and exact agreement for integer outputs, as before kinds existed).
@@ -212,23 +217,38 @@ def _static_dims(model) -> dict[str, list]:
 
 
 def _detection_layout(concat, source, static) -> OutputKind | None:
-    """A detection head: boxes concatenated with sigmoid/softmax scores along axis 1."""
+    """A detection head: box rows concatenated with one run of sigmoid/softmax score rows along
+    axis 1, every input with the same anchors along axis 2 (YOLOv8's [1, 4+classes, anchors]).
+
+    Not a concat of several score levels along the anchors (RetinaNet's [1, anchors, classes] per
+    level): read as a head, its anchors were taken for classes and every lost detection passed. All
+    sigmoid, it is a mask: each anchor's class decision judged, its foreground by IoU."""
     axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
     if axis not in (1, -2):
         return None
-    offset, score_rows = 0, None
+    offset, score_runs, anchors, sigmoids = 0, [], set(), 0
     for name in concat.input:
         dims = static.get(name)
         rows = dims[1] if dims and len(dims) == 3 else None
         if rows is None:
             return None
+        anchors.add(dims[2])
         producer = source(name)
         if producer is not None and producer.op_type in ("Sigmoid", "Softmax"):
-            score_rows = (offset, offset + rows)
+            sigmoids += producer.op_type == "Sigmoid"
+            if score_runs and score_runs[-1][1] == offset:
+                score_runs[-1] = (score_runs[-1][0], offset + rows)
+            else:
+                score_runs.append((offset, offset + rows))
         offset += rows
-    if score_rows is None or score_rows == (0, offset):
+    if score_runs == [(0, offset)] and sigmoids == len(concat.input):
+        return OutputKind("mask")  # sigmoid scores of every level: a decision per anchor and class
+    if len(score_runs) != 1 or len(anchors) != 1 or None in anchors:
         return None
-    return OutputKind("detections", score_rows)
+    start, stop = score_runs[0]
+    if offset - (stop - start) < 4:  # the rows that are not scores hold no box
+        return None
+    return OutputKind("detections", score_runs[0])
 
 
 # --- judges ------------------------------------------------------------------------------------------
@@ -237,7 +257,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
           budget: float, boxes: tuple[list[np.ndarray], list[np.ndarray]] | None = None) -> dict[str, Any]:
     """The metrics of one output over all batches, with `passes`; the kind's own metric decides.
     `boxes`: the reference and candidate batches of the output `kind.boxes_output` names."""
-    from .accuracy import cosine, looks_like_class_scores, top1_agreement
+    from .accuracy import cosine, looks_like_class_scores, non_finite_mismatches, top1_over_batches
 
     def holds(metric: str, agreement: float, decisions: int) -> bool:
         entry[metric] = agreement
@@ -245,18 +265,23 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
 
     flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in reference])
     flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in candidate])
+    finite = np.isfinite(flat_ref) & np.isfinite(flat_got)
     entry: dict[str, Any] = {
         **kind.describe_verdict(),
         "cosine": cosine(flat_ref, flat_got),
-        "max_abs_diff": float(np.max(np.abs(np.nan_to_num(flat_ref) - np.nan_to_num(flat_got)))) if flat_ref.size else 0.0,
+        "max_abs_diff": float(np.max(np.abs(flat_ref[finite] - flat_got[finite]))) if finite.any() else 0.0,
     }
+    broken = non_finite_mismatches(flat_ref, flat_got)
+    if broken:
+        # NaN or an infinity where the original has a number: no metric of any kind may average it away.
+        entry.update(max_abs_diff=float("inf"), passes=False,
+                     error=f"{broken} value{'s' if broken > 1 else ''} NaN or infinite where the original's are not")
+        return entry
+    flat_ref, flat_got = flat_ref[finite], flat_got[finite]  # the rest are the same NaN or infinity in both
     passes = entry["cosine"] >= budget
-    last = np.shape(reference[0])[-1] if np.ndim(reference[0]) else 1
     if kind.kind == "class_scores" or (kind.kind == "values" and all(
             looks_like_class_scores(np.asarray(r), name) for r in reference)):
-        rows_ref = np.concatenate([np.asarray(r).reshape(-1, last) for r in reference])
-        rows_got = np.concatenate([np.asarray(g).reshape(-1, last) for g in candidate])
-        agreement, entry["top1_agreement_raw"], decided = top1_agreement(rows_ref, rows_got)
+        agreement, entry["top1_agreement_raw"], decided = top1_over_batches(reference, candidate)
         passes = holds("top1_agreement", agreement, decided) and passes
     elif kind.kind == "values" and (np.issubdtype(np.asarray(reference[0]).dtype, np.integer)
                                     or np.asarray(reference[0]).dtype == bool):
@@ -264,9 +289,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
         agreement = float(np.mean(flat_ref == flat_got)) if flat_ref.size else 1.0
         passes = holds("top1_agreement", agreement, int(flat_ref.size)) and passes
     elif kind.kind == "sequence_logits":
-        steps_ref = np.concatenate([np.asarray(r).reshape(-1, last) for r in reference])
-        steps_got = np.concatenate([np.asarray(g).reshape(-1, last) for g in candidate])
-        agreement, _, decided = top1_agreement(steps_ref, steps_got)
+        agreement, _, decided = top1_over_batches(reference, candidate)
         passes = holds("step_agreement", agreement, decided) and passes
     elif kind.kind == "mask":
         agreement, decided = _thresholded_agreement(flat_ref, flat_got)
