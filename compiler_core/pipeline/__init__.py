@@ -13,9 +13,10 @@ run.py holds the recipe (`Optimization.run`) and `optimize()`.
 
 from .baseline import ACCURACY_BATCH_SIZE, ACCURACY_BATCHES, MAX_TOP1_BATCHES, accuracy_batch, top1_batches
 from .run import Optimization, Progress, optimize
-from .runoff import DECIDING_ROUNDS, DECIDING_ROUNDS_BELOW_MS, RUNOFF_PRIMARY_ONLY, RUNOFF_SIZE, settings_that_earn_their_place
+from .runoff import (DECIDING_ROUNDS, DECIDING_ROUNDS_BELOW_MS, RUNOFF_PRIMARY_ONLY, RUNOFF_SIZE, needs_another_runoff,
+                     settings_that_earn_their_place)
 from .search import CandidateResult
 
 __all__ = ["ACCURACY_BATCH_SIZE", "ACCURACY_BATCHES", "accuracy_batch", "DECIDING_ROUNDS", "DECIDING_ROUNDS_BELOW_MS",
            "MAX_TOP1_BATCHES", "RUNOFF_PRIMARY_ONLY", "RUNOFF_SIZE", "CandidateResult", "Optimization", "Progress",
-           "optimize", "settings_that_earn_their_place", "top1_batches"]
+           "needs_another_runoff", "optimize", "settings_that_earn_their_place", "top1_batches"]

@@ -9,9 +9,10 @@ measurements favours whoever got lucky. One shared run exposes every contender t
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Callable
 
-from ..measure import Comparison, MeasurePlan, compare, interleaved_blocks
+from ..measure import MIN_MEANINGFUL_GAIN, Comparison, MeasurePlan, compare, interleaved_blocks
 from .route import beats_in_runoff
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ RUNOFF_PRIMARY_ONLY = 1
 # runoff's notches came out at +-35-47%: the winner was whoever had the luckiest five blocks.
 DECIDING_ROUNDS = 15
 DECIDING_ROUNDS_BELOW_MS = 50.0
+# A runoff whose best safe contender reads a gain that its noise cannot prove meets once more, and
+# both runs' blocks decide together (the notch narrows with their square root). On the AVX-512 host
+# ppocr_cls's runoff read openvino_f32+static_shapes at 1.56x with a noise of +-66% and shipped the
+# original; the next run of the bench shipped the same graph at 1.63x.
+RUNOFF_EXTENSIONS = 1
 
 
 def decide(opt: "Optimization", results: list["CandidateResult"],
@@ -62,11 +68,19 @@ def _runoff(opt, results, baseline):
     if baseline.ms[label] < DECIDING_ROUNDS_BELOW_MS:
         plan.min_rounds = max(plan.min_rounds, DECIDING_ROUNDS)
     runs = [lambda: baseline.run(feeds)] + [lambda r=r: r.runner.run(feeds) for r in contenders]
+    started = time.monotonic()
     stats, blocks = interleaved_blocks(runs, plan, opt.should_cancel)
-    for result, candidate_stats, candidate_blocks in zip(contenders, stats[1:], blocks[1:]):
-        result.runoff = Comparison(baseline=stats[0], candidate=candidate_stats,
-                                   baseline_blocks=blocks[0], candidate_blocks=candidate_blocks)
-        result.runoff_speedup = result.runoff.speedup
+    _score(contenders, stats, blocks)
+    for _ in range(RUNOFF_EXTENSIONS):
+        if not needs_another_runoff(safe) or not opt.deadline.allows(time.monotonic() - started):
+            break
+        opt.progress("candidates", 86, "the runoff's noise hides a gain: measuring it once more")
+        more_stats, more_blocks = interleaved_blocks(runs, plan, opt.should_cancel)
+        for kept, more in zip(stats, more_stats):
+            kept.samples_ms.extend(more.samples_ms)
+        for kept, more in zip(blocks, more_blocks):
+            kept.extend(more)
+        _score(contenders, stats, blocks)
     # Shapes other than the primary were compared earlier; the runoff must confirm the gain here.
     default = None
     for result in sorted((r for r in safe if r.runoff.significant_gain), key=lambda r: r.runoff_speedup,
@@ -85,6 +99,21 @@ def _runoff(opt, results, baseline):
         if beats_in_runoff(result, default) and _confirmed(opt, result, baseline, feeds, plan):
             return default, result
     return default, None
+
+
+def _score(contenders, stats, blocks) -> None:
+    """Each contender's runoff comparison, against the baseline's blocks of the same run(s)."""
+    for result, candidate_stats, candidate_blocks in zip(contenders, stats[1:], blocks[1:]):
+        result.runoff = Comparison(baseline=stats[0], candidate=candidate_stats,
+                                   baseline_blocks=blocks[0], candidate_blocks=candidate_blocks)
+        result.runoff_speedup = result.runoff.speedup
+
+
+def needs_another_runoff(safe: list["CandidateResult"]) -> bool:
+    """No safe contender proved a gain, but one reads a gain worth shipping that its noise hides."""
+    if any(r.runoff.significant_gain for r in safe):
+        return False
+    return any(r.runoff.speedup > 1.0 + MIN_MEANINGFUL_GAIN and r.runoff.quiet_speedup >= 1.0 for r in safe)
 
 
 def _confirmed(opt, result: "CandidateResult", baseline, feeds, plan: MeasurePlan) -> bool:

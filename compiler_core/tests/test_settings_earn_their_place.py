@@ -6,7 +6,7 @@ The measurements are given (steady blocks), so what is tested is the decision, n
 from compiler_core.candidates.spec import (CandidateSpec, Int8DynamicConfig, Int8StaticConfig, OpenVinoConfig,
                                            SessionConfig, StaticShapesConfig)
 from compiler_core.measure import Comparison, LatencyStats
-from compiler_core.pipeline import CandidateResult, settings_that_earn_their_place
+from compiler_core.pipeline import CandidateResult, needs_another_runoff, settings_that_earn_their_place
 from compiler_core.report import _why_lost
 
 INT8_PER_TENSOR = CandidateSpec(graph=Int8DynamicConfig(per_channel=False))
@@ -124,3 +124,28 @@ def test_a_result_and_its_spec_cannot_disagree_on_the_name():
     with pytest.raises(ValueError, match="spec of 'int8_static'"):
         CandidateResult(name="int8_dynamic", spec=INT8_STATIC)
     assert CandidateResult(spec=INT8_STATIC.with_setting(SINGLE_THREAD)).name == "int8_static+single_thread"
+
+
+def _noisy(speedup: float, spread: float) -> Comparison:
+    """Fifteen blocks whose medians read `speedup`, each runner's blocks spread by +-`spread`."""
+    wobble = [1.0 + spread * ((i * 7) % 15 - 7) / 7 for i in range(15)]
+    baseline = [10.0 * w for w in wobble]
+    candidate = [10.0 / speedup * w for w in reversed(wobble)]
+    return Comparison(baseline=LatencyStats(baseline), candidate=LatencyStats(candidate),
+                      baseline_blocks=baseline, candidate_blocks=candidate)
+
+
+def _runoff_result(spec: CandidateSpec, comparison: Comparison) -> CandidateResult:
+    result = CandidateResult(spec=spec, status="passed", complete=True, runner=object())
+    result.runoff, result.runoff_speedup = comparison, comparison.speedup
+    return result
+
+
+def test_a_gain_the_runoffs_noise_hides_is_measured_once_more():
+    """ppocr_cls's runoff read 1.56x +-66% and shipped the original: such a runoff meets again."""
+    hidden = _runoff_result(OPENVINO_INT8, _noisy(1.5, 0.9))
+    assert not hidden.runoff.significant_gain and hidden.runoff.speedup > 1.4
+    assert needs_another_runoff([hidden])
+    # A gain already proved, or no gain worth shipping, needs no second run.
+    assert not needs_another_runoff([hidden, _runoff_result(INT8_STATIC, _noisy(1.5, 0.05))])
+    assert not needs_another_runoff([_runoff_result(INT8_STATIC, _noisy(1.01, 0.9))])
