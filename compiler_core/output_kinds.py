@@ -17,7 +17,8 @@ way round) fails the output outright; the same NaN or infinity in both (a masked
 - `class_scores`: top-1 agreement per row >= TOP1_BUDGET (near-ties in the original ignored: the two
   scores compared, the original's top and the candidate's pick, within TIE_TOLERANCE of the larger).
 - `sequence_logits`: per time step, the decoded (arg-max) symbol agrees >= TOP1_BUDGET.
-- `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h) and score rows, judged apart:
+- `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h; or x1, y1, x2, y2 where every
+  detected box of the original reads so) and score rows, judged apart:
   the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
   (same class, boxes at IoU >= DETECTION_IOU) >= TOP1_BUDGET: what any NMS keeps then agrees too.
   `detections@BOXES` is the same judge for a head whose scores and boxes are two outputs with the
@@ -414,7 +415,10 @@ def _judge_detections(heads, budget, entry) -> bool:
         both = (ref_best[images, anchors] >= DETECTION_SCORE - THRESHOLD_MARGIN) & (
             got_best[images, anchors] >= DETECTION_SCORE - THRESHOLD_MARGIN)
         same_class = ref_scores[images, anchors].argmax(-1) == got_scores[images, anchors].argmax(-1)
-        overlap = _pairwise_iou(_xyxy(ref_boxes[images, anchors]), _xyxy(got_boxes[images, anchors])) >= DETECTION_IOU
+        ref_sure, got_sure = ref_boxes[images, anchors], got_boxes[images, anchors]
+        if not _corners(ref_sure):
+            ref_sure, got_sure = _xyxy(ref_sure), _xyxy(got_sure)
+        overlap = _pairwise_iou(ref_sure, got_sure) >= DETECTION_IOU
         matched += int((both & same_class & overlap).sum())
         total += int(images.size)
     entry["score_cosine"] = float(min(score_cosines)) if score_cosines else 1.0
@@ -428,6 +432,13 @@ def _judge_detections(heads, budget, entry) -> bool:
     if entry["detection_agreement"] is not None:
         passes = passes and holds
     return passes
+
+
+def _corners(boxes: np.ndarray) -> bool:
+    """Are these boxes x1, y1, x2, y2? Every one has x2 > x1 and y2 > y1: boxes given as cx, cy, w, h
+    rarely all do (each would be wider than its centre's x). Read as cx, cy, w, h, corner boxes
+    slid by 80% of their width kept an IoU above 0.5 and passed."""
+    return bool(len(boxes)) and bool(np.all(boxes[:, 2] > boxes[:, 0]) and np.all(boxes[:, 3] > boxes[:, 1]))
 
 
 def _xyxy(boxes: np.ndarray) -> np.ndarray:

@@ -129,3 +129,20 @@ def test_a_binary_classifier_gets_the_rows_of_class_scores():
     probability = np.random.default_rng(6).uniform(0, 1, size=(8, 1)).astype(np.float32)
     assert top1_rows({"probability": probability}) == 8
     assert top1_rows({"embedding": np.ones((8, 16), np.float32) / 4.0}) == 0
+
+
+def test_corner_boxes_that_slide_off_their_objects_fail():
+    """x1, y1, x2, y2 boxes read as cx, cy, w, h are huge (x2 taken for a width): boxes slid by 80% of
+    their width (true IoU 0.02) kept an IoU above 0.5 and passed."""
+    rng = np.random.default_rng(7)
+    scores = np.full((8, 2000, 1), 0.01, np.float32)
+    scores[:, :5, 0] = 0.9
+    x1, y1, side = rng.uniform(200, 400, (8, 2000)), rng.uniform(200, 400, (8, 2000)), rng.uniform(20, 40, (8, 2000))
+    boxes = np.stack([x1, y1, x1 + side, y1 + side], -1).astype(np.float32)
+    slid = boxes.copy()
+    slid[:, :5, :] += (0.8 * side[:, :5])[..., None]
+    kinds = {"scores": OutputKind("detections", boxes_output="boxes"), "boxes": OutputKind("regression")}
+    result = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": scores, "boxes": slid}], BUDGET, kinds)
+    assert not result.passes and result.per_output["scores"]["detection_agreement"] == 0.0
+    kept = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": scores, "boxes": boxes + 0.1}], BUDGET, kinds)
+    assert kept.passes
