@@ -16,7 +16,8 @@ way round) fails the output outright; the same NaN or infinity in both (a masked
 
 - `class_scores`: top-1 agreement per row >= TOP1_BUDGET (near-ties in the original ignored: the two
   scores compared, the original's top and the candidate's pick, within TIE_TOLERANCE of the larger).
-- `sequence_logits`: per time step, the decoded (arg-max) symbol agrees >= TOP1_BUDGET.
+- `sequence_logits`: per time step, the decoded (arg-max) symbol agrees >= TOP1_BUDGET (read from a
+  rank-3 Softmax/LogSoftmax, or a rank-3 output named *logit* that is no detection head's scores).
 - `detections`: [batch, rows, anchors] with box rows (cx, cy, w, h; or x1, y1, x2, y2 where every
   detected box of the original reads so) and score rows, judged apart:
   the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
@@ -173,7 +174,13 @@ def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind
         elif any(word in lowered for word in _BOX_WORDS):
             kind = OutputKind("regression")
         kinds[name] = kind
-    return {**kinds, **_split_detection_heads(signature, kinds)}
+    split = _split_detection_heads(signature, kinds)
+    for name, kind in kinds.items():
+        # Raw per-step logits ([batch, steps, symbols] with no Softmax in the graph: CTC, token
+        # classification, LM heads) are what the name says, unless they are a detection head's scores.
+        if kind.kind == "values" and ranks[name] == 3 and "logit" in name.lower() and name not in split:
+            kinds[name] = OutputKind("sequence_logits")
+    return {**kinds, **split}
 
 
 _SCORE_WORDS = ("score", "class", "conf", "logit", "prob")

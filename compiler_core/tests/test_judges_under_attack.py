@@ -146,3 +146,30 @@ def test_corner_boxes_that_slide_off_their_objects_fail():
     assert not result.passes and result.per_output["scores"]["detection_agreement"] == 0.0
     kept = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": scores, "boxes": boxes + 0.1}], BUDGET, kinds)
     assert kept.passes
+
+
+def _constant_outputs(shapes: dict[str, list[int]]):
+    """A graph whose outputs are zero constants of these shapes (only the signature matters here)."""
+    nodes = [helper.make_node("Constant", [], [name], value=helper.make_tensor(
+        f"{name}_value", TensorProto.FLOAT, shape, [0.0] * int(np.prod(shape)))) for name, shape in shapes.items()]
+    outputs = [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name, shape in shapes.items()]
+    return helper.make_model(helper.make_graph(nodes, "heads", [], outputs), opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_raw_per_step_logits_are_judged_step_by_step():
+    """A CTC or token-classification head without a Softmax was judged by cosine alone: 4% of the
+    steps decoded differently at cosine 0.9998, a pass."""
+    model = _constant_outputs({"logits": [2, 50, 32]})
+    kinds = infer_output_kinds(model, signature_of(model))
+    assert kinds["logits"].kind == "sequence_logits"
+    # DETR's class logits beside its boxes stay a detection head.
+    detr = _constant_outputs({"pred_logits": [1, 100, 92], "pred_boxes": [1, 100, 4]})
+    head = infer_output_kinds(detr, signature_of(detr))["pred_logits"]
+    assert head.kind == "detections" and head.boxes_output == "pred_boxes"
+    rng = np.random.default_rng(8)
+    reference = rng.normal(size=(4, 50, 32)).astype(np.float32)
+    changed = reference.copy()
+    for batch, step in zip(rng.integers(0, 4, 8), rng.choice(50, 8, replace=False)):
+        changed[batch, step] = _swap_top_two(reference[batch, step][None], np.array([0]))[0]
+    result = compare_outputs([{"logits": reference}], [{"logits": changed}], BUDGET, {"logits": kinds["logits"]})
+    assert result.per_output["logits"]["cosine"] > 0.99 and not result.passes
