@@ -42,6 +42,9 @@ class ChildCallbacks:
     progress: Callable[[str, int, str], None]
     heartbeat: Callable[[], None]
     cancel_requested: Callable[[], bool]
+    # The search's time budget in seconds once the child settled it (raised to the model's minimum
+    # where the request's is smaller): what the job's clock counts down from.
+    time_budget: Callable[[float], None] | None = None
 
 
 def run_compile_child(
@@ -95,6 +98,10 @@ def run_compile_child(
                 peak_reported = max(peak_reported, event["peak_rss_bytes"])
                 if event["event"] == "progress":
                     callbacks.progress(event["stage"], event["percent"], event["message"])
+                elif event["event"] == "time_budget" and callbacks.time_budget is not None:
+                    seconds = _seconds(event.get("seconds"))
+                    if seconds is not None:
+                        callbacks.time_budget(seconds)
             now = time.monotonic()
             if now - last_beat >= heartbeat_interval_s:
                 last_beat = now
@@ -183,6 +190,17 @@ def _parse_event(text: str) -> dict | None:
     return {**event, "event": event["event"][:20], "stage": str(event.get("stage", ""))[:MAX_STAGE_CHARS],
             "percent": percent, "message": str(event.get("message", ""))[:MAX_MESSAGE_CHARS],
             "peak_rss_bytes": peak}
+
+
+# The most a child may say its time budget is: the longest job time limit is hours, not weeks.
+MAX_TIME_BUDGET_S = 7 * 86400
+
+
+def _seconds(value) -> float | None:
+    """A time budget the child reports, or None where it is not a sane number of seconds."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0 < value <= MAX_TIME_BUDGET_S else None  # NaN fails both comparisons
 
 
 def _reap(child: subprocess.Popen) -> int:

@@ -5,8 +5,8 @@
 Why a child process: a native crash or a runaway allocation in an engine kills
 this process, not the worker; a job that ignores its cancel check can be
 terminated; and resource limits apply to the optimization alone. The parent
-reads one JSON object per line on stdout: progress events, then `done` or
-`error`.
+reads one JSON object per line on stdout: progress events (and `time_budget`, the
+search's budget once settled), then `done` or `error`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def main(argv: list[str]) -> int:
             Path(out_dir),
             request=request,
             progress=lambda stage, percent, message="": emit("progress", stage=stage, percent=percent, message=message),
+            time_budget=lambda seconds: emit("time_budget", seconds=seconds),
             should_cancel=cancel.exists,
         )
     except Cancelled:

@@ -25,7 +25,7 @@ def _compile_in_child(*, model_path: Path, out_dir: Path, options: dict, workdir
         run_compile_child(
             model_path=model_path, out_dir=out_dir, options=options, workdir=workdir,
             callbacks=ChildCallbacks(progress=context.progress, heartbeat=context.heartbeat,
-                                     cancel_requested=context.cancel_requested),
+                                     cancel_requested=context.cancel_requested, time_budget=context.time_budget),
             heartbeat_interval_s=settings.WHETSTONE_HEARTBEAT_INTERVAL_S, read_only=read_only,
             owner_id=context.job.owner_id,
             # CPU time adds up over threads: the wall-clock limit times every core.

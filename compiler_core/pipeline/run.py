@@ -31,10 +31,14 @@ from .search import Search
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, str], None]
+# Told the search's time budget in seconds once it is settled: the request's, or the model's minimum
+# where that is larger (a job's clock counts down from it, not from what was asked).
+TimeBudget = Callable[[float], None]
 
 
 class Optimization:
-    def __init__(self, model_path, out_dir, *, request: OptimizationRequest, progress, should_cancel):
+    def __init__(self, model_path, out_dir, *, request: OptimizationRequest, progress, should_cancel,
+                 time_budget: TimeBudget | None = None):
         # The request's own bounds (recipe, budget in (0, 1], threads >= 1) were checked when it was built.
         # A path, or a live torch.nn.Module (exported in-process: the caller already holds it).
         self.model_path = model_path if hasattr(model_path, "forward") else Path(model_path)
@@ -53,6 +57,7 @@ class Optimization:
         self.threads = request.threads or usable_cpus()
         self._progress = progress
         self._should_cancel = should_cancel
+        self._time_budget = time_budget
         self.hardware = describe_hardware()
         self.failures: list[dict] = []
         self.work_dir: Path | None = None
@@ -96,6 +101,17 @@ class Optimization:
         except Exception:  # a broken progress sink must not cost the user their optimization
             log.exception("progress callback failed")
 
+    def announce_time_budget(self) -> None:
+        """Tell the caller the search's time budget as settled (none: nothing to tell)."""
+        if self._time_budget is None or self.deadline.seconds is None:
+            return
+        try:
+            self._time_budget(float(self.deadline.seconds))
+        except Cancelled:
+            raise
+        except Exception:  # like progress: a broken sink must not cost the user their optimization
+            log.exception("time budget callback failed")
+
     def should_cancel(self) -> bool:
         return self._should_cancel is not None and bool(self._should_cancel())
 
@@ -131,17 +147,18 @@ def optimize(model_path, out_dir, *, request: OptimizationRequest | None = None,
              accuracy_budget: float | None = None, shapes: Any = None, calibration_dir=None,
              time_budget_s: float | None = None, threads: int | None = None, output_kinds: Any = None,
              calibration_label: str | None = None, progress: Progress | None = None,
-             should_cancel: Callable[[], bool] | None = None) -> dict:
+             should_cancel: Callable[[], bool] | None = None, time_budget: TimeBudget | None = None) -> dict:
     """Optimize `model_path` for this machine and write a package to `out_dir`; returns the report.
 
     What to optimize for is `request` (an OptimizationRequest), or the keyword arguments it has
-    fields for; a keyword left out takes the contract's default."""
+    fields for; a keyword left out takes the contract's default. `time_budget` is told the search's
+    time budget once it is settled (raised to the model's minimum where the request's is smaller)."""
     request = request_from(request, recipe=recipe, accuracy_budget=accuracy_budget, shapes=shapes,
                            calibration_dir=calibration_dir, time_budget_s=time_budget_s, threads=threads,
                            output_kinds=output_kinds, calibration_label=calibration_label)
     try:
         return Optimization(model_path, out_dir, request=request, progress=progress,
-                            should_cancel=should_cancel).run()
+                            should_cancel=should_cancel, time_budget=time_budget).run()
     except CompilerCoreError:
         raise
     except MemoryError as exc:

@@ -201,6 +201,7 @@ class Search:
             if deadline.raised_because:
                 self.opt.progress("candidates", 15, f"time budget raised from {deadline.requested:g} s to "
                                                     f"{deadline.seconds:.0f} s, the least that fits {deadline.raised_because}")
+        self.opt.announce_time_budget()
 
         self._try_graphs(floating, first_percent=15, last_percent=40)
         best_floating = self.choose(self._only_remembered())

@@ -64,14 +64,20 @@ def test_slow_int8_searches_leave_the_runoff_its_time_and_are_not_remembered(tmp
 def test_a_budget_below_the_minimum_is_raised_and_the_report_says_so(tmp_path):
     from compiler_core.pipeline.search import MIN_SEARCH_S
 
-    report = optimize(mlp(tmp_path / "mlp.onnx"), tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1)
+    told: list[float] = []
+    report = optimize(mlp(tmp_path / "mlp.onnx"), tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
+                      time_budget=told.append)
     timing = report["timing"]
     assert timing["requested_time_budget_s"] == 2 and timing["time_budget_s"] >= MIN_SEARCH_S
+    # The caller (a job's clock) is told the raised budget while the search runs, not only in the report.
+    assert told == [timing["time_budget_s"]]
     assert "session settings" in timing["time_budget_raised_because"]
     assert f"the requested time budget of 2 s was raised to {timing['time_budget_s']:.0f} s" in report["diagnosis"]["message"]
+    told.clear()
     unraised = optimize(mlp(tmp_path / "mlp2.onnx", seed=1), tmp_path / "pkg2", recipe="lossless", time_budget_s=600,
-                        threads=1)
+                        threads=1, time_budget=told.append)
     assert unraised["timing"]["time_budget_s"] == 600 and "requested_time_budget_s" not in unraised["timing"]
+    assert told == [600.0]
 
 
 def test_int8_is_skipped_where_the_compute_kernels_are_a_small_share(tmp_path, monkeypatch):

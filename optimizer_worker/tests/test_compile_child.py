@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import onnxruntime as ort
@@ -14,10 +15,11 @@ from tests.support.models import tiny_mlp
 QUIET = ChildCallbacks(progress=lambda *args: None, heartbeat=lambda: None, cancel_requested=lambda: False)
 
 
-def _compile(tmp_path: Path, *, memory_mb: int = 8192, shapes: str | None = None, owner_id: int | None = 7) -> Path:
+def _compile(tmp_path: Path, *, memory_mb: int = 8192, shapes: str | None = None, owner_id: int | None = 7,
+             callbacks: ChildCallbacks = QUIET) -> Path:
     model = tiny_mlp(tmp_path / "model" / "model.onnx")
     run_compile_child(
-        model_path=model, out_dir=tmp_path / "package", workdir=tmp_path, callbacks=QUIET,
+        model_path=model, out_dir=tmp_path / "package", workdir=tmp_path, callbacks=callbacks,
         options={"recipe": "lossless", "time_budget_s": 20, "shapes": shapes}, heartbeat_interval_s=1,
         limits=isolation.Limits(memory_bytes=memory_mb << 20, cpu_seconds=600), owner_id=owner_id,
     )
@@ -26,8 +28,13 @@ def _compile(tmp_path: Path, *, memory_mb: int = 8192, shapes: str | None = None
 
 def test_the_sandboxed_child_writes_a_package_and_the_owners_tuning_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("WHETSTONE_CACHE_DIR", str(tmp_path / "cache"))
-    package = _compile(tmp_path / "first")
+    told: list[float] = []
+    package = _compile(tmp_path / "first", callbacks=ChildCallbacks(
+        progress=lambda *args: None, heartbeat=lambda: None, cancel_requested=lambda: False, time_budget=told.append))
     assert {"model.onnx", "report.json", "runtime.json", "signature.json"} <= {p.name for p in package.iterdir()}
+    # The search's time budget came back over the protocol as the report gives it (20 s asked, or more).
+    report = json.loads((package / "report.json").read_text())
+    assert told == [report["timing"]["time_budget_s"]] and told[0] >= 20
     ort.InferenceSession(str(package / "model.onnx"), providers=["CPUExecutionProvider"])
     # The child wrote its cache inside the sandbox; the worker kept it, under this owner only.
     entries = list((tmp_path / "cache" / "owners" / "7" / "tuning").glob("*.json"))
@@ -54,6 +61,14 @@ def test_what_the_child_says_is_held_to_the_rows_shape_and_sizes():
     assert len(event["stage"]) == 40 and event["percent"] == 70 and len(event["message"]) == MAX_MESSAGE_CHARS
     for hostile in ('[1, 2]', '"done"', '{"stage": "x"}', '{"event": 5}', '{"event": "progress", "percent": "x"}'):
         assert _parse_event(hostile) is None, hostile
+
+
+def test_a_time_budget_the_child_reports_must_be_a_sane_number_of_seconds():
+    from optimizer_worker.child_process import MAX_TIME_BUDGET_S, _seconds
+
+    assert _seconds(90) == 90.0 and _seconds(12.5) == 12.5
+    for hostile in (0, -5, float("nan"), float("inf"), MAX_TIME_BUDGET_S + 1, True, "90", None, [90]):
+        assert _seconds(hostile) is None, hostile
 
 
 def test_a_model_that_rejects_generated_inputs_fails_as_needing_examples_then_runs_on_them(tmp_path, monkeypatch):

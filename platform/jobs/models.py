@@ -45,6 +45,10 @@ class Job(models.Model):
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=200, blank=True, default="")
     hardware = models.JSONField(default=dict, blank=True, help_text="The worker's CPU model, ISA flags, GPU.")
+    effective_time_budget_s = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The search's time budget as the worker runs it: the request's time_budget_s, or the model's "
+                  "minimum where that is larger; null until the search starts or without a budget.")
     attempts = models.PositiveSmallIntegerField(default=0)
     attempt_token = models.CharField(
         max_length=40, blank=True, default="",

@@ -19,6 +19,7 @@ overwrite the package the row points at.
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 import time
 import traceback
@@ -112,6 +113,12 @@ class JobContext:
                 self.log(f"[{stage}] {message}".rstrip())
 
         self._tolerating_database_outage(write)
+
+    def time_budget(self, seconds: float) -> None:
+        """The search's time budget as the compiler settled it: the job's clock counts down from it."""
+        self.job.effective_time_budget_s = max(1, math.ceil(seconds))
+        self._tolerating_database_outage(lambda: self._write(
+            effective_time_budget_s=self.job.effective_time_budget_s, heartbeat_at=timezone.now()))
 
     def heartbeat(self) -> None:
         self._tolerating_database_outage(lambda: self._write(heartbeat_at=timezone.now()))

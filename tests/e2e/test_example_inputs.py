@@ -5,6 +5,7 @@ succeeds on them, and the report says where its data came from."""
 from __future__ import annotations
 
 import io
+import math
 import uuid
 import zipfile
 
@@ -76,6 +77,9 @@ def test_a_model_that_needs_example_inputs_asks_for_them_then_optimizes_on_them(
     job = wait_for_job(api, stack.web_url, started["id"])
     assert job["status"] == "succeeded", job["error"]
     assert job["report"]["diagnosis"]["test_data_source"].startswith("example inputs of version 1"), job["report"]
+    # The worker told the row the budget its search ran under (the request's 30 s, or the model's
+    # minimum where that is larger): what the console's clock counts down from.
+    assert job["effective_time_budget_s"] == math.ceil(job["report"]["timing"]["time_budget_s"]) >= 30, job
 
     # the package gives the original's outputs on inputs it has never seen
     package = api.get(f"{stack.web_url}/api/v1/jobs/{job['id']}/package/", timeout=60)

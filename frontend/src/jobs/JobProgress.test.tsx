@@ -20,6 +20,13 @@ describe("jobTiming", () => {
     expect(jobTiming({ started_at: started, progress: 2, options: { time_budget_s: 300 } }, at(30))!.remainingS).toBe(270);
   });
 
+  it("counts down from the budget the worker runs when it raised the request's", () => {
+    // 30 s asked, raised to 90 s (the model's minimum): at 60 s the search still has 30 s, not "past".
+    const raised = { started_at: started, progress: 5, options: { time_budget_s: 30 }, effective_time_budget_s: 90 };
+    expect(jobTiming(raised, at(60))).toEqual({ elapsedS: 60, remainingS: 30, basis: "time budget" });
+    expect(jobTiming({ ...raised, effective_time_budget_s: null }, at(60))!.remainingS).toBe(0);
+  });
+
   it("gives elapsed time alone when nothing predicts the end, and nothing before the start", () => {
     expect(jobTiming({ started_at: started, progress: 5, options: {} }, at(10))).toEqual({
       elapsedS: 10, remainingS: null, basis: null,

@@ -11,19 +11,23 @@ const MIN_PROGRESS_FOR_ESTIMATE = 10;
 
 /**
  * How long a running job has run and about how long it has left. Progress extrapolates the rate so
- * far; a time budget (options.time_budget_s) caps the search, so it bounds the estimate from above
- * (the search is most of a job; packaging after it takes seconds). A budget below the model's minimum
- * is raised by the worker (the job log says so), so past it the clock says the job is finishing,
- * which stays true. Null when neither says anything.
+ * far; a time budget caps the search, so it bounds the estimate from above (the search is most of a
+ * job; packaging after it takes seconds). The budget is the one the worker runs
+ * (effective_time_budget_s: the request's, or the model's minimum where that is larger, as the job log
+ * says) once the search has started, the request's (options.time_budget_s) before. Past it the clock
+ * says the job is finishing. Null when neither says anything.
  */
-export function jobTiming(job: Pick<Job, "started_at" | "progress" | "options">, now: number): JobTiming | null {
+export function jobTiming(
+  job: Pick<Job, "started_at" | "progress" | "options"> & Partial<Pick<Job, "effective_time_budget_s">>,
+  now: number,
+): JobTiming | null {
   if (!job.started_at) return null;
   const elapsedS = Math.max(0, (now - Date.parse(job.started_at)) / 1000);
   if (!Number.isFinite(elapsedS)) return null;
   const progress = job.progress ?? 0;
   const fromProgress =
     progress >= MIN_PROGRESS_FOR_ESTIMATE && progress < 100 ? (elapsedS * (100 - progress)) / progress : null;
-  const budget = asRecord(job.options)?.time_budget_s;
+  const budget = job.effective_time_budget_s ?? asRecord(job.options)?.time_budget_s;
   const fromBudget = typeof budget === "number" && budget > 0 ? Math.max(0, budget - elapsedS) : null;
   if (fromProgress !== null && (fromBudget === null || fromProgress <= fromBudget)) {
     return { elapsedS, remainingS: fromProgress, basis: "progress" };

@@ -107,6 +107,7 @@ export function job(overrides: Partial<Job> = {}): Job {
     status: "running",
     stage: "candidates",
     progress: 40,
+    effective_time_budget_s: null,
     log: ["inspect: reading model.onnx", "baseline: 2.000 ms"],
     error: "",
     report: null,

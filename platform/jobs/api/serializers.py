@@ -123,7 +123,7 @@ class JobSerializer(serializers.ModelSerializer):
         fields = [
             "id", "owner", "model", "model_name", "model_version", "recipe", "options", "device", "hardware_class",
             "request_group", "priority",
-            "status", "stage", "progress", "log", "error", "report", "package_url",
+            "status", "stage", "progress", "effective_time_budget_s", "log", "error", "report", "package_url",
             "worker", "hardware", "attempts", "cancel_requested",
             "created_at", "dispatched_at", "started_at", "finished_at", "heartbeat_at",
         ]

@@ -82,12 +82,14 @@ def test_a_superseded_attempt_cannot_write_progress_heartbeat_or_log(job):
         _stall_past_the_heartbeat_timeout(job.pk)
         with run_job(job.pk, worker="worker-b", hardware=HARDWARE) as second:
             second.progress("search", 40, "attempt 2 at work")
+            second.time_budget(87.2)  # the compiler raised the request's budget to the model's minimum
             for write in (lambda: first.progress("publish", 97, "stale"), first.heartbeat,
-                          lambda: first.log("stale line")):
+                          lambda: first.log("stale line"), lambda: first.time_budget(600)):
                 with pytest.raises(AttemptSuperseded):
                     write()
             job.refresh_from_db()
             assert job.stage == "search" and job.progress == 40 and job.worker == "worker-b"
+            assert job.effective_time_budget_s == 88
             assert not any("stale" in line for line in job.log)
             # Even if the stale attempt swallowed the refusal and ended normally, it could not finish the job.
     job.refresh_from_db()

@@ -1109,6 +1109,8 @@ export interface components {
              * @description When its message was last sent.
              */
             readonly dispatched_at: string | null;
+            /** @description The search's time budget as the worker runs it: the request's time_budget_s, or the model's minimum where that is larger; null until the search starts or without a budget. */
+            readonly effective_time_budget_s: number | null;
             readonly error: string;
             /** Format: date-time */
             readonly finished_at: string | null;
