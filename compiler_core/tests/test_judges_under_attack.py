@@ -173,3 +173,29 @@ def test_raw_per_step_logits_are_judged_step_by_step():
         changed[batch, step] = _swap_top_two(reference[batch, step][None], np.array([0]))[0]
     result = compare_outputs([{"logits": reference}], [{"logits": changed}], BUDGET, {"logits": kinds["logits"]})
     assert result.per_output["logits"]["cosine"] > 0.99 and not result.passes
+
+
+def test_a_no_object_class_does_not_count_as_detections_that_agree():
+    """DETR's queries are mostly "no object": counted as detections, a package that lost 10% of the
+    real objects agreed on 99.5% of them and passed."""
+    rng = np.random.default_rng(9)
+    logits = rng.normal(-4, 1, size=(24, 100, 92))
+    logits[..., 91] = 4.0  # no object wins for most queries
+    objects = [(image, query) for image in range(24) for query in rng.choice(100, 5, replace=False)]
+    for image, query in objects:
+        logits[image, query, rng.integers(0, 91)], logits[image, query, 91] = 6.0, -2.0
+    boxes = np.concatenate([rng.uniform(.2, .8, (24, 100, 2)), rng.uniform(.05, .3, (24, 100, 2))], -1)
+    lost = logits.copy()
+    for index in rng.choice(len(objects), 12, replace=False):
+        image, query = objects[index]
+        lost[image, query, :91], lost[image, query, 91] = -4.0, 4.0
+
+    def batches(scores):
+        return [{"logits": scores[i:i + 8].astype(np.float32), "pred_boxes": boxes[i:i + 8].astype(np.float32)}
+                for i in range(0, 24, 8)]
+
+    kinds = {"logits": OutputKind("detections", boxes_output="pred_boxes"), "pred_boxes": OutputKind("regression")}
+    result = compare_outputs(batches(logits), batches(lost), BUDGET, kinds)
+    entry = result.per_output["logits"]
+    assert not result.passes and entry["detections"] == 120 and entry["detection_agreement"] == 0.9
+    assert compare_outputs(batches(logits), batches(logits * 1.0001), BUDGET, kinds).passes
