@@ -94,7 +94,9 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     except Exception as exc:
         raise inputs_refused(opt, "reference outputs", exc, signature, generated=not opt.calibration_dir) from exc
     # Top-1 agreement needs a few hundred rows (acc.TOP1_MIN_ROWS); example inputs rarely hold them.
-    # Seeds apart from the calibration batches (1000+): INT8 is not judged on its calibration data.
+    # These generated rows have seeds apart from the generated calibration batches (1000+). The user's
+    # example inputs, where given, are both INT8's calibration data and judged here (a known gap:
+    # the bench's held-out inputs are what shows a package beyond them).
     more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner,
                                       generated_only=not opt.calibration_dir)
     if more:
