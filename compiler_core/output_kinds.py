@@ -22,7 +22,8 @@ way round) fails the output outright; the same NaN or infinity in both (a masked
   detected box of the original reads so) and score rows, judged apart:
   the score rows' own cosine >= budget, and the detections after thresholding agree anchor by anchor
   (same class, boxes at IoU >= DETECTION_IOU) >= TOP1_BUDGET: what any NMS keeps then agrees too.
-  A "no object" class (the confident best of more than half the anchors: DETR, SSD) is not a detection.
+  In a softmax head, a "no object" class (the confident best of more than half the anchors: DETR,
+  SSD) is not a detection.
   `detections@BOXES` is the same judge for a head whose scores and boxes are two outputs with the
   anchors along axis 1 (SSD, MediaPipe's BlazeFace: scores [batch, anchors, classes] here, boxes
   [batch, anchors, cx cy w h ...] in output BOXES); scores given as logits are judged after the sigmoid.
@@ -449,10 +450,14 @@ def _judge_detections(heads, budget, entry) -> bool:
 
 
 def _background_class(scores: np.ndarray) -> int | None:
-    """The class a head uses for "no object" (DETR's last, SSD's first): the confident best class of
-    more than half of all anchors. A head of one class has none. Counted as detections, DETR's 100
-    queries of mostly "no object" agreed whatever happened to the objects (10% lost: 99.5%, a pass)."""
-    if scores.shape[-1] < 2 or not scores.size:
+    """The class a softmax head uses for "no object" (DETR's last, SSD's first): the confident best
+    class of more than half of all anchors. Counted as detections, DETR's 100 queries of mostly "no
+    object" agreed whatever happened to the objects (10% lost: 99.5%, a pass).
+
+    Only where each anchor's scores sum to 1: a sigmoid head (YOLO) has no such class, and reading its
+    most frequent confident class as one made a detector's every detection "background" and its judge
+    vacuous. A head of one class has none either."""
+    if scores.shape[-1] < 2 or not scores.size or not np.allclose(scores.sum(-1), 1.0, atol=1e-3):
         return None
     best = scores.argmax(-1)[scores.max(-1) >= DETECTION_SCORE + THRESHOLD_MARGIN]
     if not best.size:

@@ -177,7 +177,7 @@ def test_raw_per_step_logits_are_judged_step_by_step():
 
 def test_a_no_object_class_does_not_count_as_detections_that_agree():
     """DETR's queries are mostly "no object": counted as detections, a package that lost 10% of the
-    real objects agreed on 99.5% of them and passed."""
+    real objects agreed on 99.5% of them and passed. (Its class probabilities, after the softmax.)"""
     rng = np.random.default_rng(9)
     logits = rng.normal(-4, 1, size=(24, 100, 92))
     logits[..., 91] = 4.0  # no object wins for most queries
@@ -190,7 +190,9 @@ def test_a_no_object_class_does_not_count_as_detections_that_agree():
         image, query = objects[index]
         lost[image, query, :91], lost[image, query, 91] = -4.0, 4.0
 
-    def batches(scores):
+    def batches(logits):
+        scores = np.exp(logits - logits.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
         return [{"logits": scores[i:i + 8].astype(np.float32), "pred_boxes": boxes[i:i + 8].astype(np.float32)}
                 for i in range(0, 24, 8)]
 
@@ -199,3 +201,19 @@ def test_a_no_object_class_does_not_count_as_detections_that_agree():
     entry = result.per_output["logits"]
     assert not result.passes and entry["detections"] == 120 and entry["detection_agreement"] == 0.9
     assert compare_outputs(batches(logits), batches(logits * 1.0001), BUDGET, kinds).passes
+
+
+def test_a_sigmoid_head_has_no_background_class_however_busy_one_class_is():
+    """Read as "no object", the class a random detector fired everywhere swallowed every detection, and
+    its judge passed a package on no detections at all."""
+    rng = np.random.default_rng(10)
+    scores = rng.uniform(0.0, 0.1, size=(8, 500, 3))
+    scores[:, :400, 0] = 0.9  # one class confident on 80% of the anchors (a crowd, or random weights)
+    boxes = np.concatenate([rng.uniform(100, 300, (8, 500, 2)), rng.uniform(20, 40, (8, 500, 2))], -1)
+    lost = scores.copy()
+    lost[:, :6, 0] = 0.01  # 1.5% of those detections gone: the scores keep their cosine
+    kinds = {"scores": OutputKind("detections", boxes_output="boxes"), "boxes": OutputKind("regression")}
+    result = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": lost, "boxes": boxes}], BUDGET, kinds)
+    entry = result.per_output["scores"]
+    assert entry["cosine"] >= BUDGET and entry["detections"] == 3200
+    assert not result.passes and entry["detection_agreement"] == 1 - 48 / 3200
