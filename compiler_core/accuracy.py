@@ -111,7 +111,11 @@ def cosine(reference: np.ndarray, other: np.ndarray) -> float:
     if non_finite_mismatches(a, b):
         return 0.0
     finite = np.isfinite(a)  # the same positions in both: an identical -inf column is no difference
-    a, b = a[finite], b[finite]
+    return finite_cosine(a[finite], b[finite])
+
+
+def finite_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two flat float64 arrays that hold only finite values."""
     norm = np.linalg.norm(a) * np.linalg.norm(b)
     if norm == 0:
         # Two all-zero outputs agree perfectly; one all-zero output does not.

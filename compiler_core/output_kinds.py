@@ -267,7 +267,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
           budget: float, boxes: tuple[list[np.ndarray], list[np.ndarray]] | None = None) -> dict[str, Any]:
     """The metrics of one output over all batches, with `passes`; the kind's own metric decides.
     `boxes`: the reference and candidate batches of the output `kind.boxes_output` names."""
-    from .accuracy import cosine, looks_like_class_scores, non_finite_mismatches, top1_over_batches
+    from .accuracy import finite_cosine, looks_like_class_scores, non_finite_mismatches, top1_over_batches
 
     def holds(metric: str, agreement: float, decisions: int) -> bool:
         entry[metric] = agreement
@@ -275,19 +275,18 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
 
     flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in reference])
     flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in candidate])
-    finite = np.isfinite(flat_ref) & np.isfinite(flat_got)
-    entry: dict[str, Any] = {
-        **kind.describe_verdict(),
-        "cosine": cosine(flat_ref, flat_got),
-        "max_abs_diff": float(np.max(np.abs(flat_ref[finite] - flat_got[finite]))) if finite.any() else 0.0,
-    }
     broken = non_finite_mismatches(flat_ref, flat_got)
     if broken:
         # NaN or an infinity where the original has a number: no metric of any kind may average it away.
-        entry.update(max_abs_diff=float("inf"), passes=False,
-                     error=f"{broken} value{'s' if broken > 1 else ''} NaN or infinite where the original's are not")
-        return entry
-    flat_ref, flat_got = flat_ref[finite], flat_got[finite]  # the rest are the same NaN or infinity in both
+        return {**kind.describe_verdict(), "cosine": 0.0, "max_abs_diff": float("inf"), "passes": False,
+                "error": f"{broken} value{'s' if broken > 1 else ''} NaN or infinite where the original's are not"}
+    finite = np.isfinite(flat_ref)  # the same positions in both: the rest are the same NaN or infinity
+    flat_ref, flat_got = flat_ref[finite], flat_got[finite]
+    entry: dict[str, Any] = {
+        **kind.describe_verdict(),
+        "cosine": finite_cosine(flat_ref, flat_got),
+        "max_abs_diff": float(np.max(np.abs(flat_ref - flat_got))) if flat_ref.size else 0.0,
+    }
     passes = entry["cosine"] >= budget
     if kind.kind == "class_scores" or (kind.kind == "values" and all(
             looks_like_class_scores(np.asarray(r), name) for r in reference)):

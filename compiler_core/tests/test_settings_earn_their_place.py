@@ -23,10 +23,11 @@ def _comparison(baseline_ms: float, candidate_ms: float) -> Comparison:
                       baseline_blocks=[baseline_ms] * 8, candidate_blocks=[candidate_ms] * 8)
 
 
-def _in_runoff(spec: CandidateSpec, speedup: float) -> CandidateResult:
+def _in_runoff(spec: CandidateSpec, runoff: float | Comparison) -> CandidateResult:
+    """A candidate that met the others in the runoff: at a steady `runoff` speed-up, or as measured."""
     result = CandidateResult(spec=spec, status="passed", complete=True, runner=object())
-    result.runoff = _comparison(10.0, 10.0 / speedup)
-    result.runoff_speedup = speedup
+    result.runoff = runoff if isinstance(runoff, Comparison) else _comparison(10.0, 10.0 / runoff)
+    result.runoff_speedup = result.runoff.speedup
     return result
 
 
@@ -135,17 +136,11 @@ def _noisy(speedup: float, spread: float) -> Comparison:
                       baseline_blocks=baseline, candidate_blocks=candidate)
 
 
-def _runoff_result(spec: CandidateSpec, comparison: Comparison) -> CandidateResult:
-    result = CandidateResult(spec=spec, status="passed", complete=True, runner=object())
-    result.runoff, result.runoff_speedup = comparison, comparison.speedup
-    return result
-
-
 def test_a_gain_the_runoffs_noise_hides_is_measured_once_more():
     """ppocr_cls's runoff read 1.56x +-66% and shipped the original: such a runoff meets again."""
-    hidden = _runoff_result(OPENVINO_INT8, _noisy(1.5, 0.9))
+    hidden = _in_runoff(OPENVINO_INT8, _noisy(1.5, 0.9))
     assert not hidden.runoff.significant_gain and hidden.runoff.speedup > 1.4
     assert needs_another_runoff([hidden])
     # A gain already proved, or no gain worth shipping, needs no second run.
-    assert not needs_another_runoff([hidden, _runoff_result(INT8_STATIC, _noisy(1.5, 0.05))])
-    assert not needs_another_runoff([_runoff_result(INT8_STATIC, _noisy(1.01, 0.9))])
+    assert not needs_another_runoff([hidden, _in_runoff(INT8_STATIC, _noisy(1.5, 0.05))])
+    assert not needs_another_runoff([_in_runoff(INT8_STATIC, _noisy(1.01, 0.9))])
