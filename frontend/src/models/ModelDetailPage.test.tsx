@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeServer } from "../test/fakeServer";
-import { deployment, job, listed, model, recommendations, user } from "../test/fixtures";
+import { deployment, job, listed, model, optimizingModelRoutes, recommendations, user } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 describe("ModelDetailPage", () => {
@@ -18,12 +18,7 @@ describe("ModelDetailPage", () => {
   });
 
   it("starts an optimization with the chosen recipe and budget, then opens the job", async () => {
-    const { requests } = fakeServer({
-      "GET /api/v1/auth/session/": { body: user },
-      "GET /api/v1/models/3/": { body: model },
-      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
-      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
-    });
+    const { requests } = fakeServer(optimizingModelRoutes());
     const { router } = renderApp("/models/3");
     const userActions = userEvent.setup();
     await userActions.selectOptions(await screen.findByLabelText("Recipe"), "int8");
@@ -40,16 +35,13 @@ describe("ModelDetailPage", () => {
 
   it("optimizes for a hardware class the fleet has online", async () => {
     const { requests } = fakeServer({
-      "GET /api/v1/auth/session/": { body: user },
-      "GET /api/v1/models/3/": { body: model },
+      ...optimizingModelRoutes(),
       "GET /api/v1/hardware/": {
         body: [
           { hardware_class: "x86_64-amd-avx2", workers: [], engines: [] },
           { hardware_class: "x86_64-intel-amx", workers: [], engines: [] },
         ],
       },
-      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
-      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
     });
     const { router } = renderApp("/models/3");
     const userActions = userEvent.setup();

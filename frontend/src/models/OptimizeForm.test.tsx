@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { vi } from "vitest";
 import { fakeServer } from "../test/fakeServer";
-import { job, model, user } from "../test/fixtures";
+import { optimizingModelRoutes } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 // Defaults unlike the real ones: the form must show whatever the generated contract says, not a
@@ -20,12 +20,7 @@ vi.mock("../api/generated/contractDefaults", () => ({
 
 describe("OptimizeForm", () => {
   it("takes its defaults and bounds from the generated request contract, and sends them unchanged", async () => {
-    const { requests } = fakeServer({
-      "GET /api/v1/auth/session/": { body: user },
-      "GET /api/v1/models/3/": { body: model },
-      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
-      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
-    });
+    const { requests } = fakeServer(optimizingModelRoutes());
     const { router } = renderApp("/models/3");
     const budget = (await screen.findByLabelText("Accuracy budget (minimum cosine similarity)")) as HTMLInputElement;
     expect(budget.value).toBe("0.95");
@@ -42,12 +37,7 @@ describe("OptimizeForm", () => {
   });
 
   it("shows the budget the lossless recipe fixes from the contract, and sends none", async () => {
-    const { requests } = fakeServer({
-      "GET /api/v1/auth/session/": { body: user },
-      "GET /api/v1/models/3/": { body: model },
-      "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
-      "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
-    });
+    const { requests } = fakeServer(optimizingModelRoutes());
     const { router } = renderApp("/models/3");
     const user_ = userEvent.setup();
     await user_.selectOptions(await screen.findByLabelText("Recipe"), "lossless");

@@ -121,6 +121,16 @@ export function job(overrides: Partial<Job> = {}): Job {
   } as Job;
 }
 
+/** The API for a model page that starts an optimization: `model` (id 3) queues job 9, which then opens. */
+export function optimizingModelRoutes() {
+  return {
+    "GET /api/v1/auth/session/": { body: user },
+    "GET /api/v1/models/3/": { body: model },
+    "POST /api/v1/models/3/optimizations/": { status: 202, body: job({ id: 9, status: "queued" }) },
+    "GET /api/v1/jobs/9/": { body: job({ id: 9, status: "queued" }) },
+  };
+}
+
 export function deployment(overrides: Partial<Deployment> = {}): Deployment {
   return {
     id: 11,
