@@ -144,6 +144,11 @@ def _verdict(entry: dict, budget: float) -> str:
                       if entry.get(m) is not None)
         return (f"{metric.replace('_', ' ')} {entry[metric]:.4f} over {entry['decisions']} decisions, "
                 f"{bound:.4f} at {AGREEMENT_CONFIDENCE:.0%} confidence < {TOP1_BUDGET}")
+    objects = entry.get("object_agreement")
+    if objects is not None and (objects < TOP1_BUDGET or entry.get("object_agreement_bound", 1.0) < TOP1_BUDGET):
+        return (f"object agreement {objects:.4f} over {entry['objects']} objects of the original"
+                + (f", {entry['object_agreement_bound']:.4f} at {AGREEMENT_CONFIDENCE:.0%} confidence"
+                   if "object_agreement_bound" in entry else "") + f" < {TOP1_BUDGET}")
     for metric, limit, worse in (("step_agreement", TOP1_BUDGET, "<"), ("detection_agreement", TOP1_BUDGET, "<"),
                                  ("thresholded_agreement", TOP1_BUDGET, "<"), ("top1_agreement", TOP1_BUDGET, "<"),
                                  ("score_cosine", budget, "<"), ("relative_error", round(1 - budget, 6), ">")):

@@ -638,7 +638,7 @@ def real_suite() -> list[RealModel]:
                   description="Magika v3.3 file-type classifier (Keras via tf2onnx, 214 types), generated files",
                   licence="Apache-2.0"),
         RealModel("nudenet_yolov8", "nudenet", _shipped("nudenet", "320n.onnx"), shapes_inputs,
-                  {"images": ("float32", (1, 3, 320, 320))}, output_kinds="output0=detections:4",
+                  {"images": ("float32", (1, 3, 320, 320))},  # its head is read from the graph
                   description="NudeNet YOLOv8n detector [1, 4+18, 2100], drawn scenes", licence="MIT (weights: see note)"),
         RealModel("ddddocr", "ddddocr", _shipped("ddddocr", "common.onnx"), ddddocr_inputs,
                   {"input1": ("float32", (1, 1, 64, 160))}, output_kinds="387=sequence_logits",

@@ -149,6 +149,9 @@ class ReportOutputAccuracy(_Strict):
     kind_source: Literal["set"] | None = Field(default=None, description="'set' when the user named the kind")
     boxes_output: str | None = Field(
         default=None, description="detections whose boxes are another output (detections@BOXES): that output")
+    layout: str | None = Field(
+        default=None, description="detections in one output: how its rows were read, e.g. '[batch, anchors, box "
+                                  "0, 1, 2, 3; objectness 4; class scores 5..84]'")
     passes: bool = Field(description="whether this output meets the budget in its kind's metrics")
     cosine: float
     max_abs_diff: float | None = Field(description="null when infinite (an output missing or reshaped)")
@@ -161,7 +164,17 @@ class ReportOutputAccuracy(_Strict):
         default=None, description="detections: share of the anchors that detect in either graph (score >= "
                                   "0.25) that detect in both, same class, boxes at IoU >= 0.5; null when no "
                                   "detection scored above the threshold")
-    detections: int | None = Field(default=None, description="detections: how many the original made")
+    detections: int | None = Field(default=None, description="detections: how many anchors of the original "
+                                                               "detect (score >= 0.27)")
+    objects: int | None = Field(default=None, description="detections: how many objects the original detects "
+                                                          "after class-wise NMS (IoU 0.5)")
+    object_agreement: float | None = Field(
+        default=None, description="detections: share of the objects (after NMS in each graph) that both graphs "
+                                  "detect, same class, boxes at IoU >= 0.5, of those either detects; null when "
+                                  "there are none")
+    object_agreement_bound: float | None = Field(
+        default=None, description="where an object changed: object_agreement's lower bound at 80% confidence "
+                                  "(Wilson), which must reach 0.99 too")
     thresholded_agreement: float | None = Field(default=None, description="mask: thresholded values that agree")
     foreground_iou: float | None = Field(
         default=None, description="mask: intersection over union of the thresholded foreground (1.0 when the "

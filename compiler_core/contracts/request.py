@@ -65,8 +65,10 @@ class OptimizationRequest(Contract):
     output_kinds: str | dict[str, str] | None = Field(
         default=None,
         description="How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or "
-                    "{name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS], "
-                    "detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py).")
+                    "{name: kind}, kind one of class_scores, sequence_logits, "
+                    "detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first] (YOLOv8: detections:4; YOLOv5: "
+                    "detections:4+obj,anchors-first), detections@BOX_OUTPUT (scores and boxes in two outputs), "
+                    "mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py).")
     time_budget_s: float | None = Field(
         default=None, gt=0, description="Seconds the search may take; default: no limit (every candidate is tried). "
                                          "A budget below the model's minimum (the fp32 passes, session settings "

@@ -107,3 +107,12 @@ def test_tflite_conversion_matches_the_tflite_interpreter(name, materialized):
             scale = max(1.0, float(np.abs(want).max()))
             error = float(np.abs(got[output] - want).max())
             assert error <= TFLITE_TOLERANCE * scale, f"{name} {output}: |onnx - tflite| {error:.3g}, scale {scale:.3g}"
+
+
+def test_nudenets_detection_head_is_read_from_its_graph(materialized):
+    """Its YOLOv8 head, [1, 4 + 18, anchors] for an image of any size, was judged by one cosine unless
+    the kind was set: the head reader wanted a known anchor count."""
+    from compiler_core.output_kinds import OutputKind, infer_output_kinds
+
+    model = onnx.load(str(materialized("nudenet_yolov8")))
+    assert infer_output_kinds(model, signature_of(model))["output0"] == OutputKind("detections", (4, 22))

@@ -20,6 +20,10 @@ describe("OutputAccuracyTable", () => {
     expect(kindMetric({ kind: "detections", detection_agreement: null, score_cosine: 1 })).toContain("no detection above the threshold");
     expect(kindMetric({ kind: "detections", boxes_output: "regressors", detection_agreement: 1, score_cosine: 1 }))
       .toContain("(boxes from output regressors)");
+    expect(kindMetric({ kind: "detections", detection_agreement: 1, score_cosine: 1, detections: 20, object_agreement: 0.75,
+      objects: 4, layout: "[batch, anchors, box 0, 1, 2, 3; objectness 4; class scores 5..84]" }))
+      .toBe("detection agreement 100.00%; object agreement 75.00% (4 objects after NMS); score cosine 1.000000, 20 detections; "
+        + "read as [batch, anchors, box 0, 1, 2, 3; objectness 4; class scores 5..84]");
   });
 
   it("shows the confidence bound an agreement with a changed decision was held to", () => {

@@ -21,7 +21,11 @@ export function kindMetric(verdict: OutputVerdict): string {
       const count = isNumber(verdict.detections) ? `, ${formatCount(verdict.detections)} detections` : "";
       const matched = verdict.detection_agreement === null ? "no detection above the threshold" : `detection agreement ${percent(verdict.detection_agreement)}`;
       const boxes = typeof verdict.boxes_output === "string" ? ` (boxes from output ${verdict.boxes_output})` : "";
-      return `${matched}${boxes}; score cosine ${formatRatio(verdict.score_cosine, 6)}${count}`;
+      const layout = typeof verdict.layout === "string" ? `; read as ${verdict.layout}` : "";
+      const objects = isNumber(verdict.object_agreement)
+        ? `; object agreement ${percent(verdict.object_agreement)}${isNumber(verdict.objects) ? ` (${formatCount(verdict.objects)} objects after NMS)` : ""}`
+        : "";
+      return `${matched}${boxes}${objects}; score cosine ${formatRatio(verdict.score_cosine, 6)}${count}${layout}`;
     }
     case "mask": {
       const foreground = isNumber(verdict.foreground_iou) ? `; foreground IoU ${percent(verdict.foreground_iou)}` : "";

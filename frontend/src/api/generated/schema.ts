@@ -1531,7 +1531,7 @@ export interface components {
              * @default null
              */
             hardware_class?: string | null;
-            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS], detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
+            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first] (YOLOv8: detections:4; YOLOv5: detections:4+obj,anchors-first), detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
             output_kinds?: string;
             /**
              * @description 0..9; higher runs sooner (e.g. a release pipeline).
@@ -2302,7 +2302,7 @@ export interface components {
             detection_agreement?: number | null;
             /**
              * Detections
-             * @description detections: how many the original made
+             * @description detections: how many anchors of the original detect (score >= 0.27)
              * @default null
              */
             detections?: number | null;
@@ -2332,6 +2332,12 @@ export interface components {
              */
             kind_source?: "set" | null;
             /**
+             * Layout
+             * @description detections in one output: how its rows were read, e.g. '[batch, anchors, box 0, 1, 2, 3; objectness 4; class scores 5..84]'
+             * @default null
+             */
+            layout?: string | null;
+            /**
              * Max Abs Diff
              * @description null when infinite (an output missing or reshaped)
              */
@@ -2341,6 +2347,24 @@ export interface components {
              * @default null
              */
             note?: string | null;
+            /**
+             * Object Agreement
+             * @description detections: share of the objects (after NMS in each graph) that both graphs detect, same class, boxes at IoU >= 0.5, of those either detects; null when there are none
+             * @default null
+             */
+            object_agreement?: number | null;
+            /**
+             * Object Agreement Bound
+             * @description where an object changed: object_agreement's lower bound at 80% confidence (Wilson), which must reach 0.99 too
+             * @default null
+             */
+            object_agreement_bound?: number | null;
+            /**
+             * Objects
+             * @description detections: how many objects the original detects after class-wise NMS (IoU 0.5)
+             * @default null
+             */
+            objects?: number | null;
             /**
              * Passes
              * @description whether this output meets the budget in its kind's metrics
