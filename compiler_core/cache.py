@@ -21,7 +21,10 @@ from .hardware import hardware_fingerprint
 # searches in full and writes a version-2 entry.
 # 3: each output is judged by its kind (output_kinds.py), and the kinds are part of the key: a verdict
 # under other kinds (or before kinds) is not this run's.
-CACHE_VERSION = 3
+# 4: the example inputs are part of the key (a digest of their bytes): they calibrate INT8 and are
+# what it is judged on, so verdicts on other examples are not this run's. Before, a user who attached
+# new examples after a refusal had the old refusals replayed. They are also split between the two now.
+CACHE_VERSION = 4
 
 
 def cache_dir() -> Path:
@@ -30,11 +33,13 @@ def cache_dir() -> Path:
 
 
 def cache_key(model_sha256: str, recipe: str, budget: float, shape_set: list[dict], threads: int,
-              output_kinds: dict | None = None) -> str:
+              output_kinds: dict | None = None, examples: str | None = None) -> str:
+    """`examples`: the digest of the example inputs (calibration.Examples.digest), None for generated."""
     material = json.dumps({
         "v": CACHE_VERSION, "model": model_sha256, "hardware": hardware_fingerprint(),
         "recipe": recipe, "budget": budget, "shapes": shape_set, "threads": threads,
         "kinds": {name: kind.cache_material() for name, kind in sorted((output_kinds or {}).items())},
+        "examples": examples,
     }, sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
 

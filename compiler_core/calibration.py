@@ -1,7 +1,10 @@
-"""Input batches for accuracy checks and INT8 calibration: the user's data, or generated."""
+"""Input batches for accuracy checks and INT8 calibration: the user's data (split between the two), or
+generated."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +14,72 @@ import onnx
 from .errors import OptimizationError
 from .signature import generate_inputs
 
+# INT8 calibration reads at most this many batches.
+MAX_CALIBRATION_BATCHES = 64
+
+
+@dataclass(frozen=True)
+class Examples:
+    """The user's example inputs, split: the accuracy check judges one half, INT8 calibrates on the other.
+
+    Judged on its own calibration data, an INT8 graph is judged where its ranges were fitted: the
+    verdict flatters it. Every other file (in name order) goes to each half, so that both hold the same
+    mix however the files are named (cat_001..cat_100, dog_001..); the judged half takes the odd one
+    out, since it judges every candidate. A single file does both, and `shared` says so."""
+
+    judged: list[Path]
+    calibration: list[Path]
+
+    @property
+    def shared(self) -> bool:
+        return self.judged == self.calibration
+
+    def digest(self) -> str:
+        """What the tuning cache keys verdicts on: every file's name and bytes, in each half."""
+        digest = hashlib.sha256()
+        for half in (self.judged, self.calibration):
+            for path in half:
+                digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+                with path.open("rb") as data:
+                    for chunk in iter(lambda: data.read(1 << 20), b""):
+                        digest.update(chunk)
+            digest.update(b"\1")
+        return digest.hexdigest()
+
+    def describe(self, judged: int) -> str:
+        """What the report says of the data, `judged` the batches the check took of the judged half."""
+        plural = "es" if judged > 1 else ""
+        if self.shared:
+            return (f"{judged} batch{plural}, which also calibrates INT8: give two or more to judge INT8 on "
+                    f"examples it was not calibrated on")
+        others = min(len(self.calibration), MAX_CALIBRATION_BATCHES)
+        return f"{judged} batch{plural} judged; {others} other{'s calibrate' if others > 1 else ' calibrates'} INT8"
+
+
+def example_inputs(directory: str | Path) -> Examples:
+    files = _npz_files(directory)
+    if len(files) == 1:
+        return Examples(judged=files, calibration=files)
+    return Examples(judged=files[0::2], calibration=files[1::2])
+
 
 def load_npz_dir(directory: str | Path, signature: dict[str, Any], limit: int = 64) -> list[dict[str, np.ndarray]]:
-    """Each .npz file holds one batch: arrays named like the model's inputs."""
+    """The first `limit` batches of a directory, in name order."""
+    return load_npz_files(_npz_files(directory)[:limit], signature)
+
+
+def _npz_files(directory: str | Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         raise OptimizationError(f"calibration directory not found: {directory}")
-    files = sorted(directory.glob("*.npz"))[:limit]
+    files = sorted(directory.glob("*.npz"))
     if not files:
         raise OptimizationError(f"calibration directory {directory} holds no .npz files")
+    return files
+
+
+def load_npz_files(files: list[Path], signature: dict[str, Any]) -> list[dict[str, np.ndarray]]:
+    """Each .npz file holds one batch: arrays named like the model's inputs."""
     wanted = {spec["name"]: spec for spec in signature["inputs"]}
     batches = []
     for file in files:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import accuracy as acc
-from ..calibration import generated_batches, load_npz_dir
+from ..calibration import example_inputs, generated_batches, load_npz_files
 from ..candidates.base import ort_runtime
 from ..errors import NeedsExampleInputs, OptimizationError, runtime_error_brief
 from ..measure import single_latency_ms
@@ -77,7 +77,7 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     generated_labels = set(timing_feeds)
     if opt.calibration_dir and inspected.shapes_spec is None:
         # Real data beats generated data for timing too (token ids, masks, index tensors are right).
-        first = load_npz_dir(opt.calibration_dir, signature, limit=1)[0]
+        first = load_npz_files(example_inputs(opt.calibration_dir).judged[:1], signature)[0]
         primary = dims_of(first, signature)
         shape_set = [primary] + [s for s in shape_set if s != primary]
         timing_feeds = {shape_label(primary): first,
@@ -94,9 +94,8 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     except Exception as exc:
         raise inputs_refused(opt, "reference outputs", exc, signature, generated=not opt.calibration_dir) from exc
     # Top-1 agreement needs a few hundred rows (acc.TOP1_MIN_ROWS); example inputs rarely hold them.
-    # These generated rows have seeds apart from the generated calibration batches (1000+). The user's
-    # example inputs, where given, are both INT8's calibration data and judged here (a known gap:
-    # the bench's held-out inputs are what shows a package beyond them).
+    # These generated rows have seeds apart from the generated calibration batches (1000+); the user's
+    # example inputs, where given, are split between this check and INT8's calibration (Examples).
     more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner,
                                       generated_only=not opt.calibration_dir)
     if more:
@@ -185,10 +184,10 @@ def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bo
 def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms: float):
     if opt.calibration_dir:
         limit = int(min(MAX_EXAMPLE_BATCHES, max(MIN_EXAMPLE_BATCHES, EXAMPLES_CHECK_MS // max(primary_ms, 1e-3))))
-        batches = load_npz_dir(opt.calibration_dir, signature, limit=limit)
-        if opt.calibration_label:
-            return batches, f"{opt.calibration_label} ({len(batches)} batch{'es' if len(batches) > 1 else ''})"
-        return batches, f"user data ({len(batches)} batches from {opt.calibration_dir})"
+        examples = example_inputs(opt.calibration_dir)
+        batches = load_npz_files(examples.judged[:limit], signature)
+        source = opt.calibration_label or f"user data from {opt.calibration_dir}"
+        return batches, f"{source} ({examples.describe(len(batches))})"
     # Top-1 agreement needs samples: prefer a batch of 8 where the batch dim is free.
     primary = accuracy_batch(shape_set[0], signature)
     feeds = generated_batches(model, signature, primary, ACCURACY_BATCHES, seed=1)

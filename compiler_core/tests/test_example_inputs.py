@@ -9,6 +9,7 @@ import pytest
 
 from compiler_core import optimize
 from compiler_core.cli import main
+from compiler_core.calibration import example_inputs
 from compiler_core.errors import NeedsExampleInputs, OptimizationError
 from compiler_core.runtime import load_package
 
@@ -35,7 +36,8 @@ def test_with_example_inputs_it_optimizes_and_reports_their_source(tmp_path):
         np.savez(tmp_path / "examples" / f"{seed:03d}.npz", **models.expand_example_inputs(seed))
     report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
                       calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 2")
-    assert report["diagnosis"]["test_data_source"] == "example inputs of version 2 (3 batches)"
+    source = report["diagnosis"]["test_data_source"]
+    assert source == "example inputs of version 2 (2 batches judged; 1 other calibrates INT8)", source
     feeds = models.expand_example_inputs(7)
     expected = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
     np.testing.assert_allclose(load_package(tmp_path / "pkg").run(feeds)["y"], expected, rtol=1e-5, atol=1e-6)
@@ -66,17 +68,81 @@ def test_cli_names_its_flag_and_takes_examples(tmp_path, capsys):
 
 
 def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_path):
-    """Sixteen one-row examples: all sixteen are judged (not the first eight), and generated rows
-    bring the top-1 check to its few hundred: 8 of 8 agreeing rows once let a bf16 classifier
-    ship that changed 1 held-out answer in 32."""
+    """Thirty-two one-row examples: all sixteen of the judged half are judged (not the first eight), and
+    generated rows bring the top-1 check to its few hundred: 8 of 8 agreeing rows once let a bf16
+    classifier ship that changed 1 held-out answer in 32."""
     model = models.mlp(tmp_path / "m.onnx")
     (tmp_path / "examples").mkdir()
     rng = np.random.default_rng(0)
-    for index in range(16):
+    for index in range(32):
         np.savez(tmp_path / "examples" / f"{index:03d}.npz", x=rng.standard_normal((1, 64)).astype(np.float32))
     report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
                       calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 4")
     source = report["diagnosis"]["test_data_source"]
-    assert source.startswith("example inputs of version 4 (16 batches)"), source
+    assert source.startswith("example inputs of version 4 (16 batches judged; 16 others calibrate INT8)"), source
     rows = int(source.split("and ")[1].split(" generated rows")[0])
     assert 16 + rows >= 256, source
+
+
+def test_examples_split_between_the_check_and_calibration(tmp_path):
+    """Every other file in name order to each half, disjoint and together all of them; one file does both."""
+    (tmp_path / "one").mkdir()
+    np.savez(tmp_path / "one" / "only.npz", x=np.zeros((1, 64), np.float32))
+    single = example_inputs(tmp_path / "one")
+    assert single.shared and single.judged == single.calibration
+    assert "also calibrates INT8" in single.describe(1)
+    (tmp_path / "many").mkdir()
+    for name in ("cat_1", "cat_2", "cat_3", "dog_1", "dog_2"):
+        np.savez(tmp_path / "many" / f"{name}.npz", x=np.zeros((1, 64), np.float32))
+    split = example_inputs(tmp_path / "many")
+    assert [p.stem for p in split.judged] == ["cat_1", "cat_3", "dog_2"]
+    assert [p.stem for p in split.calibration] == ["cat_2", "dog_1"]
+    assert not split.shared and split.describe(3) == "3 batches judged; 2 others calibrate INT8"
+
+
+def _examples(directory, calibration_scale: float, seed: int = 0):
+    """Sixteen batches for models.mlp: the judged half (even positions) at the user's real range, the
+    calibration half scaled by calibration_scale."""
+    directory.mkdir()
+    rng = np.random.default_rng(seed)
+    for index in range(16):
+        scale = calibration_scale if index % 2 else 1.0
+        np.savez(directory / f"{index:03d}.npz", x=(rng.standard_normal((8, 64)) * scale).astype(np.float32))
+    return directory
+
+
+def _static_int8(report):
+    static = [c for c in report["candidates"] if c["name"] == "int8_static"]
+    assert static, [c["name"] for c in report["candidates"]]
+    return static[0]
+
+
+def test_int8_is_judged_on_examples_it_was_not_calibrated_on(tmp_path):
+    """Judged on its own calibration data, an INT8 graph passes where its ranges were fitted. Here the
+    calibration half holds inputs at 1/50 of the range the judged half has: static INT8 clips them and
+    is refused (the logits judged by cosine, which INT8 calibrated on the real range keeps). Calibrated
+    and judged on all sixteen, it passed."""
+    model = models.mlp(tmp_path / "m.onnx")
+    report = optimize(model, tmp_path / "pkg", recipe="int8", threads=1, output_kinds="logits=embedding",
+                      calibration_dir=_examples(tmp_path / "examples", 0.02),
+                      calibration_label="example inputs of version 5")
+    assert report["diagnosis"]["test_data_source"].startswith(
+        "example inputs of version 5 (8 batches judged; 8 others calibrate INT8"), report["diagnosis"]
+    static = _static_int8(report)
+    assert static["status"] == "rejected" and "cosine" in static["why_lost"], static
+
+
+def test_new_example_inputs_are_not_judged_by_the_old_verdicts(tmp_path):
+    """The tuning cache keyed verdicts on the model and options alone: a user who attached better
+    examples after a refusal had the refusal replayed from the cache."""
+    model = models.mlp(tmp_path / "m.onnx")
+    first = optimize(model, tmp_path / "pkg1", recipe="int8", threads=1, output_kinds="logits=embedding",
+                     calibration_dir=_examples(tmp_path / "narrow", 0.02))
+    assert _static_int8(first)["status"] == "rejected"
+    second = optimize(model, tmp_path / "pkg2", recipe="int8", threads=1, output_kinds="logits=embedding",
+                      calibration_dir=_examples(tmp_path / "real", 1.0))
+    assert not second["timing"]["cache_hit"] and not _static_int8(second).get("from_cache")
+    assert "accuracy" not in (_static_int8(second).get("why_lost") or ""), _static_int8(second)
+    again = optimize(model, tmp_path / "pkg3", recipe="int8", threads=1, output_kinds="logits=embedding",
+                     calibration_dir=tmp_path / "real")
+    assert again["timing"]["cache_hit"]  # the same examples again: the cache still serves
