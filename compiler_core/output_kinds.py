@@ -89,7 +89,8 @@ class OutputKind:
         """The fields a report's per-output verdict names the kind with."""
         return {"kind": self.kind, **({"kind_source": "set"} if self.source == "set" else {}),
                 **({"boxes_output": self.boxes_output} if self.boxes_output else {}),
-                **({"layout": self.layout()} if self.score_rows else {})}
+                **({"layout": self.layout(), "score_rows": list(self.score_rows), "anchors_first": self.anchors_first,
+                    "objectness": self.objectness} if self.score_rows else {})}
 
     def layout(self) -> str:
         """How a one-output detection head is read, in the words of its shape: the report shows it, so

@@ -152,6 +152,15 @@ class ReportOutputAccuracy(_Strict):
     layout: str | None = Field(
         default=None, description="detections in one output: how its rows were read, e.g. '[batch, anchors, box "
                                   "0, 1, 2, 3; objectness 4; class scores 5..84]'")
+    score_rows: list[int] | None = Field(
+        default=None, description="detections in one output: its score rows [start, stop) along the axis that is "
+                                  "not the anchors' (stop -1: to the end); the box is the first 4 others")
+    anchors_first: bool | None = Field(
+        default=None, description="detections in one output: [batch, anchors, columns] rather than [batch, rows, "
+                                  "anchors]")
+    objectness: bool | None = Field(
+        default=None, description="detections in one output: the first score row is objectness, and a detection's "
+                                  "score is objectness x class score (YOLOv5)")
     passes: bool = Field(description="whether this output meets the budget in its kind's metrics")
     cosine: float
     max_abs_diff: float | None = Field(description="null when infinite (an output missing or reshaped)")

@@ -49,6 +49,25 @@ describe("detections from a YOLO-style head", () => {
     scaled[0]!.box.forEach((value, i) => expect(value).toBeCloseTo([40, 40, 60, 60][i]!, 6));
   });
 
+  it("reads YOLOv5's objectness as the report does: a detection scores objectness x class score", () => {
+    // [1, anchors, 4 + objectness + 2 classes + 2 mask coefficients]: YOLOv5-seg, as the report read it.
+    const rows = [
+      [50, 50, 20, 20, 0.9, 0.9, 0.1, 7, -3], // an object of class 0: 0.81
+      [150, 100, 40, 30, 0.02, 0.1, 0.95, 5, 5], // class scores without an object: no detection
+      [120, 60, 10, 10, 0.5, 0.2, 0.8, 0, 0], // class 1 at 0.4
+    ];
+    const head = { scoreRows: [4, 7] as [number, number], anchorsFirst: true, objectness: true };
+    const layout = detectionLayout({ shape: [1, 3, 9] }, true, head)!;
+    expect(layout).toEqual({ anchorsFirst: true, anchors: 3, classes: 2, firstClass: 5, objectness: true });
+    const kept = decodeDetections(rows.flat(), layout, { width: 200, height: 200 }, 0.25, 0.45);
+    expect(kept.map((d) => [d.classIndex, Number(d.score.toFixed(3))])).toEqual([[0, 0.81], [1, 0.4]]);
+    // Without the report's layout, objectness (and the mask coefficients) would be classes of their own.
+    expect(detectionLayout({ shape: [1, 40, 9] }, true)).toEqual({ anchorsFirst: true, anchors: 40, classes: 5 });
+    // A transposed head the report read rows first is not guessed from its shape.
+    expect(detectionLayout({ shape: [1, 9, 3] }, true, { ...head, anchorsFirst: false })).toMatchObject({ anchorsFirst: false, anchors: 3 });
+    expect(detectionLayout({ shape: [1, 3, 6] }, true, head)).toBeNull(); // fewer columns than the report read
+  });
+
   it("does not take a sequence of logits for detections unless the report says so", () => {
     expect(detectionLayout({ shape: [1, 26, 37] }, false)).toBeNull();
     expect(detectionLayout({ shape: [1, 26, 37] }, true)).toEqual({ anchorsFirst: false, anchors: 37, classes: 22 });
@@ -83,7 +102,7 @@ describe("the detection overlay", () => {
     expect(screen.queryByTestId("detections-output0")).toBeNull();
     expect(screen.getByTestId("preview-output0")).toBeTruthy();
     unmount();
-    render(<InferenceOutputs outputs={[yoloOutput()]} labels={[]} outputKinds={{ output0: "detections" }} />);
+    render(<InferenceOutputs outputs={[yoloOutput()]} labels={[]} outputKinds={{ output0: { kind: "detections" } }} />);
     expect(screen.getByTestId("detections-output0")).toBeTruthy();
     expect(screen.queryByTestId("detection-overlay")).toBeNull();
     expect(screen.getByTestId("detection-count").textContent).toContain("3 detections");

@@ -3,7 +3,10 @@
 // else as a bounded preview with its shape and datatype. The raw response stays one click away.
 import { useState } from "react";
 import { DetectionView, type SentPicture } from "./DetectionOverlay";
-import { detectionLayout } from "./detections";
+import { detectionLayout, type DetectionHead } from "./detections";
+
+/** An output's kind as the job's report judged it, with the layout of a one-output detection head. */
+export type ReportedKind = { kind: string; head?: DetectionHead };
 
 /** Four significant digits, without exponent noise for ordinary magnitudes. */
 function formatNumber(value: number, digits: number): string {
@@ -161,13 +164,15 @@ export function InferenceOutputs({
   /** The picture the request was built from: a detections output is drawn on it. */
   picture?: SentPicture | null;
   /** Each output's kind from the job's report; `detections` is read as boxes even without a picture. */
-  outputKinds?: Record<string, string>;
+  outputKinds?: Record<string, ReportedKind>;
 }) {
   return (
     <div className="infer-outputs" data-testid="infer-outputs">
       {outputs.map((output) => {
-        const known = outputKinds[output.name] === "detections";
-        const detections = (picture || known) && isNumeric(output) ? detectionLayout(output, known) : null;
+        const reported = outputKinds[output.name];
+        const known = reported?.kind === "detections";
+        const detections =
+          (picture || known) && isNumeric(output) ? detectionLayout(output, known, known ? reported?.head : undefined) : null;
         if (detections) {
           return (
             <section key={output.name} className="infer-output" aria-label={`Output ${output.name}`}>

@@ -4,7 +4,8 @@ import { fakeServer } from "../test/fakeServer";
 import { deployment, job, listed, model, user } from "../test/fixtures";
 import { renderApp } from "../test/render";
 import { fixtureBytes } from "./npyFixtures.test-data";
-import { encodeTensors, inferenceRequestFor, matchArrays, MAX_JSON_BODY_BYTES } from "./TestInferenceForm";
+import type { Job } from "../api/types";
+import { encodeTensors, inferenceRequestFor, matchArrays, MAX_JSON_BODY_BYTES, outputKindsOf } from "./TestInferenceForm";
 import { generateTensor, type Tensor } from "./tensors";
 
 const INFER = "POST /v2/models/tiny-mlp-7/infer";
@@ -190,6 +191,18 @@ describe("test inference", () => {
     expect(screen.getByText(/\[2, 3\] INT64/)).toBeTruthy();
     const infer = requests.find((request) => request.path === "/v2/models/tiny-mlp-7/infer")!;
     expect(infer.body).toEqual(JSON.parse(pasted));
+  });
+
+  it("reads each output's kind, and a detection head's layout, from the served job's report", () => {
+    const served = { report: { accuracy: { per_output: {
+      output0: { kind: "detections", score_rows: [4, 11], anchors_first: true, objectness: true, layout: "…" },
+      logits: { kind: "class_scores" },
+    } } } } as unknown as Job;
+    expect(outputKindsOf(served)).toEqual({
+      output0: { kind: "detections", head: { scoreRows: [4, 11], anchorsFirst: true, objectness: true } },
+      logits: { kind: "class_scores" },
+    });
+    expect(outputKindsOf(undefined)).toEqual({});
   });
 
   it("matches numpy's positional names and refuses JSON bodies the tab cannot build", () => {

@@ -5,7 +5,8 @@ import type { Job, TensorSpec, TokenizerSummary } from "../api/types";
 import { formatBytes } from "../format/numbers";
 import type { SentPicture } from "./DetectionOverlay";
 import { ImageInput, targetSize, type ImageValue } from "./ImageInput";
-import { InferenceOutputs, responseOutputs, type V2Output } from "./InferenceOutputs";
+import type { DetectionHead } from "./detections";
+import { InferenceOutputs, responseOutputs, type ReportedKind, type V2Output } from "./InferenceOutputs";
 import { readLabelFile } from "./labels";
 import { parseNumpyFile } from "./npy";
 import { DEFAULT_IMAGE_SIDE, DEFAULT_PREPROCESSING, findImageInput, imageTensor, type Preprocessing } from "./preprocessing";
@@ -181,12 +182,21 @@ function readBytes(file: File): Promise<ArrayBuffer> {
   });
 }
 
-/** Each output's kind as the served job's report judged it (compiler_core/output_kinds.py). */
-export function outputKindsOf(job: Job | undefined): Record<string, string> {
-  const report = job?.report as { accuracy?: { per_output?: Record<string, { kind?: string | null }> | null } } | null;
-  const kinds: Record<string, string> = {};
+type ReportedVerdict = { kind?: string | null; score_rows?: number[] | null; anchors_first?: boolean | null; objectness?: boolean | null };
+
+/** Each output's kind as the served job's report judged it (compiler_core/output_kinds.py), with the
+ * layout it read a one-output detection head by. */
+export function outputKindsOf(job: Job | undefined): Record<string, ReportedKind> {
+  const report = job?.report as { accuracy?: { per_output?: Record<string, ReportedVerdict> | null } } | null;
+  const kinds: Record<string, ReportedKind> = {};
   for (const [name, verdict] of Object.entries(report?.accuracy?.per_output ?? {})) {
-    if (verdict && typeof verdict.kind === "string") kinds[name] = verdict.kind;
+    if (!verdict || typeof verdict.kind !== "string") continue;
+    const rows = verdict.score_rows;
+    const head: DetectionHead | undefined =
+      Array.isArray(rows) && rows.length === 2
+        ? { scoreRows: [rows[0]!, rows[1]!], anchorsFirst: verdict.anchors_first === true, objectness: verdict.objectness === true }
+        : undefined;
+    kinds[name] = { kind: verdict.kind, ...(head ? { head } : {}) };
   }
   return kinds;
 }

@@ -1,6 +1,7 @@
 // Detections out of a YOLO-style head: [1, 4+C, N] (YOLOv8's channels-first, as exported) or
-// [1, N, 4+C], each anchor a box (cx, cy, w, h) followed by C class scores. The same layout
-// compiler_core/output_kinds.py judges a `detections` output by.
+// [1, N, 4+C], each anchor a box (cx, cy, w, h) followed by C class scores; or, where the job's report
+// says so, any layout compiler_core/output_kinds.py judged the output by (YOLOv5's [1, N, 4+1+C] with
+// objectness, whose detections score objectness x class score).
 import type { V2Output } from "./InferenceOutputs";
 
 export const DEFAULT_SCORE_THRESHOLD = 0.25; // compiler_core/output_kinds.py DETECTION_SCORE
@@ -11,7 +12,17 @@ const MAX_DETECTIONS = 100;
 // Anchors over the threshold that go into NMS (quadratic in this), best first.
 const MAX_CANDIDATES = 3000;
 
-export type DetectionLayout = { anchorsFirst: boolean; anchors: number; classes: number };
+export type DetectionLayout = {
+  anchorsFirst: boolean;
+  anchors: number;
+  classes: number;
+  /** The row (or column) of the first class score; an objectness row sits just before it. */
+  firstClass?: number;
+  objectness?: boolean;
+};
+
+/** How the job's report judged a detections output: its verdict's layout fields. */
+export type DetectionHead = { scoreRows: [number, number]; anchorsFirst: boolean; objectness: boolean };
 
 export type Detection = {
   classIndex: number;
@@ -25,16 +36,32 @@ export type Detection = {
  * (from the job's report) any [1, a, b] with a or b >= 5 is read; without, only when an image was sent
  * and the anchors clearly outnumber the rows, so a [1, steps, vocabulary] sequence is not drawn as boxes.
  */
-export function detectionLayout(output: Pick<V2Output, "shape">, known: boolean): DetectionLayout | null {
+export function detectionLayout(
+  output: Pick<V2Output, "shape">,
+  known: boolean,
+  head?: DetectionHead,
+): DetectionLayout | null {
   const shape = output.shape;
   if (shape.length !== 3 || shape[0] !== 1) return null;
   const [, rows, columns] = shape as [number, number, number];
+  if (head) return reportedLayout(rows, columns, head);
   const rowsFirst = rows <= columns; // YOLOv8 [1, 84, 8400]
   const attributes = rowsFirst ? rows : columns;
   const anchors = rowsFirst ? columns : rows;
   if (attributes < BOX_ROWS + 1) return null;
   if (!known && anchors < 4 * attributes) return null;
   return { anchorsFirst: !rowsFirst, anchors, classes: attributes - BOX_ROWS };
+}
+
+/** The layout the report judged by: no guessing which axis holds the anchors, objectness where it is. */
+function reportedLayout(rows: number, columns: number, head: DetectionHead): DetectionLayout | null {
+  const anchors = head.anchorsFirst ? rows : columns;
+  const attributes = head.anchorsFirst ? columns : rows;
+  const [start, end] = head.scoreRows;
+  const stop = end === -1 ? attributes : end;
+  const firstClass = start + (head.objectness ? 1 : 0);
+  if (start < BOX_ROWS || stop > attributes || firstClass >= stop) return null;
+  return { anchorsFirst: head.anchorsFirst, anchors, classes: stop - firstClass, firstClass, objectness: head.objectness };
 }
 
 export function iou(a: Detection["box"], b: Detection["box"]): number {
@@ -58,15 +85,17 @@ export function decodeDetections(
   iouThreshold: number,
 ): Detection[] {
   const { anchors, classes, anchorsFirst } = layout;
-  const stride = BOX_ROWS + classes;
+  const firstClass = layout.firstClass ?? BOX_ROWS;
+  const stride = values.length / anchors; // every attribute, mask coefficients after the classes included
   const at = (anchor: number, attribute: number) =>
     Number(anchorsFirst ? values[anchor * stride + attribute] : values[attribute * anchors + anchor]);
   const candidates: Detection[] = [];
   for (let anchor = 0; anchor < anchors; anchor++) {
+    const objectness = layout.objectness ? at(anchor, firstClass - 1) : 1;
     let best = -Infinity;
     let classIndex = 0;
     for (let c = 0; c < classes; c++) {
-      const score = at(anchor, BOX_ROWS + c);
+      const score = objectness * at(anchor, firstClass + c);
       if (score > best) {
         best = score;
         classIndex = c;

@@ -2281,6 +2281,12 @@ export interface components {
              */
             agreement_bound?: number | null;
             /**
+             * Anchors First
+             * @description detections in one output: [batch, anchors, columns] rather than [batch, rows, anchors]
+             * @default null
+             */
+            anchors_first?: boolean | null;
+            /**
              * Boxes Output
              * @description detections whose boxes are another output (detections@BOXES): that output
              * @default null
@@ -2360,6 +2366,12 @@ export interface components {
              */
             object_agreement_bound?: number | null;
             /**
+             * Objectness
+             * @description detections in one output: the first score row is objectness, and a detection's score is objectness x class score (YOLOv5)
+             * @default null
+             */
+            objectness?: boolean | null;
+            /**
              * Objects
              * @description detections: how many objects the original detects after class-wise NMS (IoU 0.5)
              * @default null
@@ -2382,6 +2394,12 @@ export interface components {
              * @default null
              */
             score_cosine?: number | null;
+            /**
+             * Score Rows
+             * @description detections in one output: its score rows [start, stop) along the axis that is not the anchors' (stop -1: to the end); the box is the first 4 others
+             * @default null
+             */
+            score_rows?: number[] | null;
             /**
              * Step Agreement
              * @description sequence_logits: decoded symbols that agree
