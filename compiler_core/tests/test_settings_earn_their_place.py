@@ -144,3 +144,39 @@ def test_a_gain_the_runoffs_noise_hides_is_measured_once_more():
     # A gain already proved, or no gain worth shipping, needs no second run.
     assert not needs_another_runoff([hidden, _in_runoff(INT8_STATIC, _noisy(1.5, 0.05))])
     assert not needs_another_runoff([_in_runoff(INT8_STATIC, _noisy(1.01, 0.9))])
+
+
+def _confirming(monkeypatch, *runs: Comparison):
+    """_confirmed over measurements given in turn: each interleaved run returns the next of `runs`."""
+    from types import SimpleNamespace
+
+    from compiler_core.pipeline import runoff
+
+    given = list(runs)
+
+    def measured(runners, plan, should_cancel=None):
+        comparison = given.pop(0)
+        return ([comparison.baseline, comparison.candidate],
+                [list(comparison.baseline_blocks), list(comparison.candidate_blocks)])
+
+    monkeypatch.setattr(runoff, "interleaved_blocks", measured)
+    opt = SimpleNamespace(progress=lambda *a: None, should_cancel=None,
+                          deadline=SimpleNamespace(allows=lambda seconds: True))
+    result = _in_runoff(OPENVINO_INT8, 1.3)
+    confirmed = runoff._confirmed(opt, result, SimpleNamespace(run=None), {}, None)
+    return confirmed, result, given
+
+
+def test_a_confirmation_whose_noise_hides_the_gain_is_measured_once_more(monkeypatch):
+    """BlazeFace's openvino_f32 won the runoff at 1.31x and its confirmation read 1.26x, too noisy to
+    prove: the original shipped against a peer at 1.16x. A second run decides with the first."""
+    confirmed, result, left = _confirming(monkeypatch, _noisy(1.26, 0.9), _noisy(1.26, 0.05))
+    assert confirmed and not left and len(result.confirmation.candidate_blocks) == 30
+    # A confirmation that proves the gain, or reads none worth shipping, runs once.
+    confirmed, _, left = _confirming(monkeypatch, _noisy(1.26, 0.05), _noisy(1.26, 0.05))
+    assert confirmed and len(left) == 1
+    confirmed, _, left = _confirming(monkeypatch, _noisy(1.01, 0.9), _noisy(1.26, 0.05))
+    assert not confirmed and len(left) == 1
+    # A burst that made the first run read a gain fails the second too: noise twice is still noise.
+    confirmed, _, left = _confirming(monkeypatch, _noisy(1.26, 0.9), _noisy(1.0, 0.9))
+    assert not confirmed and not left
