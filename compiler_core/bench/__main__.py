@@ -304,6 +304,8 @@ def _verdict_cell(per_output: dict) -> str:
                        ("step_agreement", "detection_agreement", "top1_agreement", "thresholded_agreement",
                         "relative_error") if entry.get(key) is not None), "")
         extra = f", scores cos {entry['score_cosine']:.4f}" if "score_cosine" in entry else ""
+        if entry.get("object_agreement") is not None:
+            extra += f", objects {entry['object_agreement']:.4g} of {entry.get('objects', 0)}"
         mark = "ok" if entry.get("passes") else "**MISS**"
         cells.append(f"{name} ({entry.get('kind', 'values')}) {mark}: cos {entry.get('cosine', 0):.4f}"
                      f"{', ' + metric if metric else ''}{extra}{', ' + entry['error'] if entry.get('error') else ''}")

@@ -61,3 +61,14 @@ def test_the_top_up_is_bounded_when_batches_hold_few_decisions():
 
     feeds, _ = held_out(_batches(1, 32, rows=1), more, _plain, SCORES, BUDGET)
     assert asked == [MAX_HELD_OUT_BATCHES - 32] and len(feeds) == MAX_HELD_OUT_BATCHES
+
+
+def test_a_detection_verdict_names_its_objects():
+    """The table's verdict line gives the object agreement beside the anchors': it is what fails a
+    package that loses the small objects."""
+    from compiler_core.bench.__main__ import _verdict_cell
+
+    cell = _verdict_cell({"output0": {"kind": "detections", "passes": False, "cosine": 0.999, "score_cosine": 0.998,
+                                      "detection_agreement": 0.9938, "object_agreement": 0.8889, "objects": 27}})
+    assert cell == ("output0 (detections) **MISS**: cos 0.9990, detection 0.9938, scores cos 0.9980, "
+                    "objects 0.8889 of 27")
