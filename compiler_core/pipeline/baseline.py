@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import accuracy as acc
-from ..calibration import example_inputs, generated_batches, load_npz_files
+from ..calibration import generated_batches
 from ..candidates.base import ort_runtime
 from ..errors import NeedsExampleInputs, OptimizationError, runtime_error_brief
 from ..measure import single_latency_ms
@@ -77,7 +77,7 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     generated_labels = set(timing_feeds)
     if opt.calibration_dir and inspected.shapes_spec is None:
         # Real data beats generated data for timing too (token ids, masks, index tensors are right).
-        first = load_npz_files(example_inputs(opt.calibration_dir).judged[:1], signature)[0]
+        first = opt.examples(signature).first
         primary = dims_of(first, signature)
         shape_set = [primary] + [s for s in shape_set if s != primary]
         timing_feeds = {shape_label(primary): first,
@@ -184,8 +184,8 @@ def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bo
 def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms: float):
     if opt.calibration_dir:
         limit = int(min(MAX_EXAMPLE_BATCHES, max(MIN_EXAMPLE_BATCHES, EXAMPLES_CHECK_MS // max(primary_ms, 1e-3))))
-        examples = example_inputs(opt.calibration_dir)
-        batches = load_npz_files(examples.judged[:limit], signature)
+        examples = opt.examples(signature)
+        batches = examples.judged[:limit]
         source = opt.calibration_label or f"user data from {opt.calibration_dir}"
         return batches, f"{source} ({examples.describe(len(batches))})"
     # Top-1 agreement needs samples: prefer a batch of 8 where the batch dim is free.

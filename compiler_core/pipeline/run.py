@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import accuracy as acc
+from ..calibration import CALIBRATING_RECIPES, Examples, example_inputs
 from ..contracts.request import OptimizationRequest, request_from, terms
 from ..deadline import Deadline
 from ..errors import Cancelled, CompilerCoreError, OptimizationError, runtime_error_brief
@@ -53,6 +54,7 @@ class Optimization:
         self.calibration_dir = request.calibration
         # What the report calls the data of calibration_dir (the platform: "example inputs of version 3").
         self.calibration_label = request.calibration_label
+        self._examples: Examples | None = None
         self.deadline = Deadline(request.time_budget_s)
         self.threads = request.threads or usable_cpus()
         self._progress = progress
@@ -62,6 +64,16 @@ class Optimization:
         self.failures: list[dict] = []
         self.work_dir: Path | None = None
         self._last_percent = 0
+
+    def examples(self, signature: dict) -> Examples | None:
+        """The example inputs of calibration_dir, read and checked once (calibration.Examples), split
+        where the recipe has a candidate that calibrates; None without them."""
+        if not self.calibration_dir:
+            return None
+        if self._examples is None:
+            self._examples = example_inputs(self.calibration_dir, signature,
+                                            split=self.recipe in CALIBRATING_RECIPES)
+        return self._examples
 
     # -- the recipe -----------------------------------------------------------------------
     def run(self) -> dict:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import accuracy as acc
 from ..cache import TuningCache, cache_key
-from ..calibration import MAX_CALIBRATION_BATCHES, example_inputs, generated_batches, load_npz_files
+from ..calibration import MAX_CALIBRATION_BATCHES, generated_batches
 from ..candidates import (BuildContext, Candidate, CandidateSpec, CandidateUnavailable, apply_setting, build_graph,
                           search_specs, session_variants)
 from ..candidates.onnxruntime_fp32 import original_model
@@ -166,9 +166,9 @@ class Search:
             work_dir=opt.work_dir, threads=opt.threads, hardware=opt.hardware, workload=inspected.workload,
             calibration=self._calibration_batches, accuracy_budget=opt.budget, shape_set=baseline.shape_set,
         )
-        examples = example_inputs(opt.calibration_dir).digest() if opt.calibration_dir else None
+        examples = opt.examples(inspected.signature)
         self.key = cache_key(inspected.loaded.sha256, opt.recipe, opt.requested_budget, baseline.shape_set,
-                             opt.threads, inspected.output_kinds, examples)
+                             opt.threads, inspected.output_kinds, examples.digest if examples else None)
         self.cache = TuningCache()
         entry = self.cache.get(self.key)
         self.remembered = Remembered.from_entry(entry) if entry is not None else None
@@ -429,6 +429,5 @@ class Search:
     def _calibration_batches(self) -> list[dict]:
         opt, inspected = self.opt, self.inspected
         if opt.calibration_dir:  # the half of the examples the accuracy check does not judge
-            files = example_inputs(opt.calibration_dir).calibration[:MAX_CALIBRATION_BATCHES]
-            return load_npz_files(files, inspected.signature)
+            return opt.examples(inspected.signature).calibration[:MAX_CALIBRATION_BATCHES]
         return generated_batches(inspected.model, inspected.signature, self.baseline.shape_set[0], 16, seed=1000)

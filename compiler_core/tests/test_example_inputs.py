@@ -9,7 +9,7 @@ import pytest
 
 from compiler_core import optimize
 from compiler_core.cli import main
-from compiler_core.calibration import example_inputs
+from compiler_core.calibration import example_inputs, halves
 from compiler_core.errors import NeedsExampleInputs, OptimizationError
 from compiler_core.runtime import load_package
 
@@ -37,7 +37,7 @@ def test_with_example_inputs_it_optimizes_and_reports_their_source(tmp_path):
     report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
                       calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 2")
     source = report["diagnosis"]["test_data_source"]
-    assert source == "example inputs of version 2 (2 batches judged; 1 other calibrates INT8)", source
+    assert source == "example inputs of version 2 (3 batches)", source  # lossless: nothing calibrates
     feeds = models.expand_example_inputs(7)
     expected = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
     np.testing.assert_allclose(load_package(tmp_path / "pkg").run(feeds)["y"], expected, rtol=1e-5, atol=1e-6)
@@ -68,9 +68,9 @@ def test_cli_names_its_flag_and_takes_examples(tmp_path, capsys):
 
 
 def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_path):
-    """Thirty-two one-row examples: all sixteen of the judged half are judged (not the first eight), and
-    generated rows bring the top-1 check to its few hundred: 8 of 8 agreeing rows once let a bf16
-    classifier ship that changed 1 held-out answer in 32."""
+    """Thirty-two one-row examples: all of them are judged under a recipe with nothing to calibrate (not
+    the first eight), and generated rows bring the top-1 check to its few hundred: 8 of 8 agreeing
+    rows once let a bf16 classifier ship that changed 1 held-out answer in 32."""
     model = models.mlp(tmp_path / "m.onnx")
     (tmp_path / "examples").mkdir()
     rng = np.random.default_rng(0)
@@ -79,35 +79,83 @@ def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_pa
     report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
                       calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 4")
     source = report["diagnosis"]["test_data_source"]
-    assert source.startswith("example inputs of version 4 (16 batches judged; 16 others calibrate INT8)"), source
+    assert source.startswith("example inputs of version 4 (32 batches)"), source  # lossless: all are judged
     rows = int(source.split("and ")[1].split(" generated rows")[0])
-    assert 16 + rows >= 256, source
+    assert 32 + rows >= 256, source
+
+
+SIGNATURE = {"inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}], "outputs": []}
+
+
+def _save(directory, name, array):
+    directory.mkdir(exist_ok=True)
+    np.savez(directory / f"{name}.npz", x=array.astype(np.float32))
 
 
 def test_examples_split_between_the_check_and_calibration(tmp_path):
-    """Every other file in name order to each half, disjoint and together all of them; one file does both."""
-    (tmp_path / "one").mkdir()
-    np.savez(tmp_path / "one" / "only.npz", x=np.zeros((1, 64), np.float32))
-    single = example_inputs(tmp_path / "one")
-    assert single.shared and single.judged == single.calibration
-    assert "also calibrates INT8" in single.describe(1)
-    (tmp_path / "many").mkdir()
-    for name in ("cat_1", "cat_2", "cat_3", "dog_1", "dog_2"):
-        np.savez(tmp_path / "many" / f"{name}.npz", x=np.zeros((1, 64), np.float32))
-    split = example_inputs(tmp_path / "many")
-    assert [p.stem for p in split.judged] == ["cat_1", "cat_3", "dog_2"]
-    assert [p.stem for p in split.calibration] == ["cat_2", "dog_1"]
-    assert not split.shared and split.describe(3) == "3 batches judged; 2 others calibrate INT8"
+    """Disjoint halves that together hold every file, whatever the names' pattern: 000_cat, 000_dog,
+    001_cat... split by name order put every cat on one side and every dog on the other."""
+    rng = np.random.default_rng(0)
+    for index in range(8):
+        for animal, scale in (("cat", 1.0), ("dog", 5.0)):
+            _save(tmp_path / "many", f"{index:03d}_{animal}", rng.standard_normal((1, 64)) * scale)
+    split = example_inputs(tmp_path / "many", SIGNATURE, split=True)
+    assert len(split.judged) == len(split.calibration) == 8 and not split.shared
+    judged = {bool(np.abs(batch["x"]).mean() > 2.5) for batch in split.judged}
+    calibration = {bool(np.abs(batch["x"]).mean() > 2.5) for batch in split.calibration}
+    assert judged == calibration == {False, True}  # cats and dogs on both sides
+    assert split.describe(8) == "8 batches judged; 8 others kept for INT8's calibration"
+    assert np.array_equal(split.first["x"], np.load(tmp_path / "many" / "000_cat.npz")["x"])
+    # Without a calibrating recipe nothing is held back.
+    whole = example_inputs(tmp_path / "many", SIGNATURE, split=False)
+    assert len(whole.judged) == 16 and whole.describe(16) == "16 batches"
+
+
+def test_a_copy_of_an_example_is_not_both_judged_and_calibrated_on(tmp_path):
+    """Following "give two or more" by copying the one file put the same bytes on both sides."""
+    _save(tmp_path / "one", "a", np.ones((1, 64)))
+    (tmp_path / "one" / "b.npz").write_bytes((tmp_path / "one" / "a.npz").read_bytes())
+    copied = example_inputs(tmp_path / "one", SIGNATURE, split=True)
+    assert copied.shared and len(copied.judged) == 1
+    assert copied.describe(1) == ("1 batch, which also calibrates INT8: give two or more different files to judge "
+                                  "INT8 on examples it was not calibrated on; 1 file not read (duplicates, or "
+                                  "beyond 128)")
+
+
+def test_example_files_the_model_cannot_take_are_refused_by_name(tmp_path):
+    """Read up front, whichever half they would land in: a FIFO or a link to /dev/zero never ended the
+    hash, and a bad file in the calibration half failed INT8 quietly while the report said it calibrated."""
+    import os
+
+    makers = {"fifo": lambda path: os.mkfifo(path), "zero": lambda path: path.symlink_to("/dev/zero"),
+              "garbage": lambda path: path.write_bytes(b"not numpy"),
+              "shape": lambda path: np.savez(path, x=np.zeros((1, 32), np.float32)),
+              "missing": lambda path: np.savez(path, y=np.zeros((1, 64), np.float32))}
+    said = {"fifo": "not a regular file", "zero": "not a regular file", "garbage": "not a numpy .npz",
+            "shape": "is [1, 32], and the model takes", "missing": "lacks inputs"}
+    for name, make in makers.items():
+        directory = tmp_path / name
+        _save(directory, "000", np.ones((1, 64)))
+        make(directory / "001.npz")
+        with pytest.raises(OptimizationError, match="001.npz") as caught:
+            example_inputs(directory, SIGNATURE, split=True)
+        assert said[name] in str(caught.value), name
+    # Through the optimizer: refused before anything is measured, with the file's name.
+    model = models.mlp(tmp_path / "m.onnx")
+    with pytest.raises(OptimizationError, match="001.npz: input x is"):
+        optimize(model, tmp_path / "pkg", recipe="int8", threads=1, calibration_dir=tmp_path / "shape")
 
 
 def _examples(directory, calibration_scale: float, seed: int = 0):
-    """Sixteen batches for models.mlp: the judged half (even positions) at the user's real range, the
-    calibration half scaled by calibration_scale."""
+    """Sixteen batches for models.mlp: the judged half at the user's real range, the calibration half
+    (calibration.halves, by name) scaled by calibration_scale."""
     directory.mkdir()
     rng = np.random.default_rng(seed)
-    for index in range(16):
-        scale = calibration_scale if index % 2 else 1.0
-        np.savez(directory / f"{index:03d}.npz", x=(rng.standard_normal((8, 64)) * scale).astype(np.float32))
+    names = [f"{index:03d}.npz" for index in range(16)]
+    _, calibrating = halves(names)
+    for name in names:
+        scale = calibration_scale if name in calibrating else 1.0
+        np.savez(directory / name, x=(rng.standard_normal((8, 64)) * scale).astype(np.float32))
     return directory
 
 
@@ -127,7 +175,7 @@ def test_int8_is_judged_on_examples_it_was_not_calibrated_on(tmp_path):
                       calibration_dir=_examples(tmp_path / "examples", 0.02),
                       calibration_label="example inputs of version 5")
     assert report["diagnosis"]["test_data_source"].startswith(
-        "example inputs of version 5 (8 batches judged; 8 others calibrate INT8"), report["diagnosis"]
+        "example inputs of version 5 (8 batches judged; 8 others kept for INT8's calibration"), report["diagnosis"]
     static = _static_int8(report)
     assert static["status"] == "rejected" and "cosine" in static["why_lost"], static
 
