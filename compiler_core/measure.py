@@ -66,6 +66,11 @@ class Comparison:
     baseline_blocks: list[float]
     candidate_blocks: list[float]
 
+    @classmethod
+    def of(cls, stats: list[LatencyStats], blocks: list[list[float]]) -> "Comparison":
+        """From interleaved_blocks' answer for [baseline, candidate]."""
+        return cls(baseline=stats[0], candidate=stats[1], baseline_blocks=blocks[0], candidate_blocks=blocks[1])
+
     @property
     def speedup(self) -> float:
         """Ratio of the median block latencies taken in the same interleaved run.
@@ -259,5 +264,4 @@ def compare(
     plan: MeasurePlan,
     should_cancel: Callable[[], bool] | None = None,
 ) -> Comparison:
-    (base, cand), (base_blocks, cand_blocks) = interleaved_blocks([baseline, candidate], plan, should_cancel)
-    return Comparison(baseline=base, candidate=cand, baseline_blocks=base_blocks, candidate_blocks=cand_blocks)
+    return Comparison.of(*interleaved_blocks([baseline, candidate], plan, should_cancel))

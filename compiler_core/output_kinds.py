@@ -200,11 +200,7 @@ def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind
     static: dict[str, list] | None = None  # shape inference costs a pass over the graph: only for a concat head
 
     def source(name: str):
-        node = producers.get(name)
-        seen = 0
-        while node is not None and node.op_type in _PASS_THROUGH and seen < 16:
-            node, seen = producers.get(node.input[0]), seen + 1
-        return node
+        return _upstream(name, producers)
 
     kinds = {}
     for spec in signature["outputs"]:
@@ -303,11 +299,11 @@ def _detection_head(concat, transposed: bool | None, producers, source, static) 
         return None
     if rows is not None:
         return OutputKind("detections", rows.score_rows, anchors_first=transposed)
-    columns = _column_head(concat, producers, source, static)
+    columns = _column_head(concat, producers, static)
     if columns is None:  # not one level: the levels of an anchor-based YOLO, concatenated along the anchors
         axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
         levels = [source(name) for name in concat.input] if axis in (1, -2) else []
-        heads = {_column_head(level, producers, source, static) if level is not None and level.op_type == "Concat"
+        heads = {_column_head(level, producers, static) if level is not None and level.op_type == "Concat"
                  else None for level in levels}
         columns = heads.pop() if len(heads) == 1 else None
     if columns is None:
@@ -316,7 +312,7 @@ def _detection_head(concat, transposed: bool | None, producers, source, static) 
     return replace(columns, anchors_first=not transposed)
 
 
-def _column_head(concat, producers, source, static) -> OutputKind | None:
+def _column_head(concat, producers, static) -> OutputKind | None:
     """A head concatenated along its last axis ([..., anchors, 4 + scores]): box columns, then one
     run of score columns.
 
@@ -352,21 +348,25 @@ def _column_head(concat, producers, source, static) -> OutputKind | None:
     return OutputKind("detections", (start, stop), anchors_first=True)
 
 
+def _upstream(name: str, producers, through: set[str] = _PASS_THROUGH):
+    """The node that computes a tensor, looked through the ops in `through` (first input, 16 at most)."""
+    node, seen = producers.get(name), 0
+    while node is not None and node.op_type in through and seen < 16:
+        node, seen = producers.get(node.input[0]), seen + 1
+    return node
+
+
 def _score_source(name: str, producers):
     """The sigmoid or softmax a tensor is a slice of, through slicing and moving (YOLOv5's
     `x.sigmoid().split(...)`); None where it is not."""
-    node, seen = producers.get(name), 0
-    while node is not None and node.op_type in _PASS_THROUGH | {"Split", "Slice"} and seen < 16:
-        node, seen = producers.get(node.input[0]), seen + 1
+    node = _upstream(name, producers, _PASS_THROUGH | {"Split", "Slice"})
     return node if node is not None and node.op_type in ("Sigmoid", "Softmax") else None
 
 
 def _split_of(name: str, producers) -> int | None:
     """The id of the Split a score tensor was cut from, before or after its sigmoid (YOLOv5's
     `x.sigmoid().split(...)`, YOLOv5-seg's `conf.sigmoid()` of `x.split(...)`); None without one."""
-    node, seen = producers.get(name), 0
-    while node is not None and node.op_type in _PASS_THROUGH | {"Sigmoid", "Slice"} and seen < 16:
-        node, seen = producers.get(node.input[0]), seen + 1
+    node = _upstream(name, producers, _PASS_THROUGH | {"Sigmoid", "Slice"})
     return id(node) if node is not None and node.op_type == "Split" else None
 
 

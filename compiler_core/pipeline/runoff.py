@@ -136,8 +136,7 @@ def _confirmed(opt, result: "CandidateResult", baseline, feeds, plan: MeasurePla
     runs = [lambda: baseline.run(feeds), lambda: result.runner.run(feeds)]
     started = time.monotonic()
     stats, blocks = interleaved_blocks(runs, plan, opt.should_cancel)
-    confirmation = Comparison(baseline=stats[0], candidate=stats[1], baseline_blocks=blocks[0],
-                              candidate_blocks=blocks[1])
+    confirmation = Comparison.of(stats, blocks)
     repeated = True
     for _ in range(RUNOFF_EXTENSIONS):
         if not hides_a_gain(confirmation) or not opt.deadline.allows(time.monotonic() - started):
@@ -148,11 +147,9 @@ def _confirmed(opt, result: "CandidateResult", baseline, feeds, plan: MeasurePla
         # simulated with the real Comparison over 15 blocks, a runner no faster than the baseline is
         # confirmed 6.7-8.3% of the time against 5.5-6.6% with one run, and a real 1.15x gain 71% of
         # the time against 52% (42% to 68% under bursts of load). The runoff before it is the first gate.
-        repeated = Comparison(baseline=more_stats[0], candidate=more_stats[1], baseline_blocks=more_blocks[0],
-                              candidate_blocks=more_blocks[1]).speedup > 1.0 + MIN_MEANINGFUL_GAIN
+        repeated = Comparison.of(more_stats, more_blocks).speedup > 1.0 + MIN_MEANINGFUL_GAIN
         _extend(stats, blocks, more_stats, more_blocks)
-        confirmation = Comparison(baseline=stats[0], candidate=stats[1], baseline_blocks=blocks[0],
-                                  candidate_blocks=blocks[1])
+        confirmation = Comparison.of(stats, blocks)
     result.confirmation = confirmation
     return confirmation.significant_gain and repeated
 
