@@ -228,7 +228,8 @@ class ModelDetailPage(ConsolePage):
         """Upload a tokenizer.json in the Tokenizer section; returns what the section then says is attached."""
         summary = self.page.get_by_test_id("tokenizer-summary")
         self._upload_tokenizer(path)
-        expect(summary).to_contain_text("attached to", timeout=30_000)
+        # The empty state says "No tokenizer attached to v1.", so wait for this file's name, not the phrase.
+        expect(summary).to_contain_text(f"{path.name} attached to", timeout=30_000)
         expect(self.page.get_by_role("button", name="Uploading…")).to_have_count(0)
         return summary.inner_text()
 
