@@ -24,9 +24,7 @@ from .hardware import hardware_fingerprint
 # 4: the example inputs are part of the key (a digest of their bytes): they calibrate INT8 and are
 # what it is judged on, so verdicts on other examples are not this run's. Before, a user who attached
 # new examples after a refusal had the old refusals replayed. They are also split between the two now.
-# 5: beside examples, the top-1 check is topped up by rows near them (rows_near_examples.py), not by
-# random rows: a refusal on random rows is not this run's verdict.
-CACHE_VERSION = 5
+CACHE_VERSION = 4
 
 
 def cache_dir() -> Path:

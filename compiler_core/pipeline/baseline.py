@@ -19,7 +19,6 @@ from ..calibration import generated_batches
 from ..candidates.base import ort_runtime
 from ..errors import NeedsExampleInputs, OptimizationError, runtime_error_brief
 from ..measure import single_latency_ms
-from ..rows_near_examples import JITTER, rows_near_examples
 from ..runtime import open_model
 from ..shapes import dim_roles, shape_label
 from ..signature import dims_of, generate_inputs
@@ -95,14 +94,16 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     except Exception as exc:
         raise inputs_refused(opt, "reference outputs", exc, signature, generated=not opt.calibration_dir) from exc
     # Top-1 agreement needs a few hundred rows (acc.TOP1_MIN_ROWS); example inputs rarely hold them.
-    more, more_reference, what = _top1_rows(model, signature, accuracy_feeds, reference, runner,
-                                            examples_given=bool(opt.calibration_dir))
+    # These generated rows have seeds apart from the generated calibration batches (1000+); the user's
+    # example inputs, where given, are split between this check and INT8's calibration (Examples).
+    more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner,
+                                      generated_only=not opt.calibration_dir)
     if more:
         accuracy_feeds += more
         reference += more_reference
         if opt.calibration_dir:
             rows = sum(acc.top1_rows(r) for r in more_reference)
-            data_source += f", and {rows} {what} for the top-1 check"
+            data_source += f", and {rows} generated rows for the top-1 check"
     opt.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
     return Baseline(runtime=runtime, runner=runner, shape_set=shape_set, timing_feeds=timing_feeds, ms=baseline_ms,
                     accuracy_feeds=accuracy_feeds, reference=reference, data_source=data_source)
@@ -165,25 +166,19 @@ def _bound_shapes(opt: "Optimization", shape_set, baseline_ms, timing_feeds):
     return kept
 
 
-def _top1_rows(model, signature, feeds, reference, runner, *, examples_given: bool):
-    """Batches that bring the top-1 check to acc.TOP1_MIN_ROWS rows, their reference outputs, and
-    what they are. Beside example inputs, the examples with a little noise (rows_near_examples: random
-    rows judge data the model never sees); otherwise, or where no input is a float, generated rows,
-    with seeds apart from the generated calibration batches (1000+). Beside examples any of them is a
-    bonus: a model that refuses them (a state only its own outputs make) is judged on its examples alone."""
-    rows = [acc.top1_rows(r) for r in reference]
-    near = rows_near_examples(feeds, rows, signature, acc.TOP1_MIN_ROWS - sum(rows),
-                              max_batches=MAX_TOP1_BATCHES, seed=5000) if examples_given else []
-    what = (f"rows near them (each example again, its float inputs with noise at {JITTER:.0%} of their spread)"
-            if near else "generated rows")
+def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bool):
+    """Generated batches that bring the top-1 check to acc.TOP1_MIN_ROWS rows, with their reference
+    outputs. Beside example inputs they are a bonus: a model that refuses generated inputs (a state
+    only its own outputs make) is judged on its examples alone."""
     try:
-        more = near or top1_batches(model, signature, feeds, reference, seed=5000)
-        return more, [runner.run(f) for f in more], what
+        more = top1_batches(model, signature, feeds, reference, seed=5000)
+        return more, [runner.run(f) for f in more]
     except Exception:
-        if not examples_given:
+        if generated_only:
             raise
-        log.info("%s for the top-1 check were refused; judging on the example inputs alone", what, exc_info=True)
-        return [], [], what
+        log.info("generated rows for the top-1 check were refused; judging on the example inputs alone",
+                 exc_info=True)
+        return [], []
 
 
 def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms: float):
