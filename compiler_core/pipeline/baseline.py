@@ -87,8 +87,8 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     shape_set = _bound_shapes(opt, shape_set, baseline_ms, timing_feeds)
     opt.check_cancel()
 
-    accuracy_feeds, data_source = _accuracy_feeds(opt, model, signature, shape_set,
-                                                  baseline_ms[shape_label(shape_set[0])])
+    primary_ms = baseline_ms[shape_label(shape_set[0])]
+    accuracy_feeds, data_source = _accuracy_feeds(opt, model, signature, shape_set, primary_ms)
     try:
         reference = [runner.run(f) for f in accuracy_feeds]
     except Exception as exc:
@@ -99,11 +99,12 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner,
                                       generated_only=not opt.calibration_dir)
     if more:
-        accuracy_feeds += more
-        reference += more_reference
         if opt.calibration_dir:
             rows = sum(acc.top1_rows(r) for r in more_reference)
-            data_source += f", and {rows} generated rows for the top-1 check"
+            data_source += (f", and {rows} generated rows for the top-1 check ("
+                            f"{_examples_alone(opt, signature, reference, primary_ms)})")
+        accuracy_feeds += more
+        reference += more_reference
     opt.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
     return Baseline(runtime=runtime, runner=runner, shape_set=shape_set, timing_feeds=timing_feeds, ms=baseline_ms,
                     accuracy_feeds=accuracy_feeds, reference=reference, data_source=data_source)
@@ -181,9 +182,34 @@ def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bo
         return [], []
 
 
+def _examples_alone(opt: "Optimization", signature, reference: list[dict], primary_ms: float) -> str:
+    """What would judge the top-1 check on the example inputs alone, with no generated rows: random
+    rows judge data the model never sees (a 0/180 text-line classifier sits near its threshold on
+    random images far more often than on rendered lines), and only the user can give more real rows.
+    More files like these, where the check would run them; else batches of more rows."""
+    examples = opt.examples(signature)
+    rows = sum(acc.top1_rows(r) for r in reference)
+    text = f"{rows} of its {acc.TOP1_MIN_ROWS} rows come from the examples"
+    if not rows:
+        return text
+    limit = _judged_limit(primary_ms)
+    more_batches = math.ceil((acc.TOP1_MIN_ROWS - rows) / (rows / len(reference)))
+    if len(examples.judged) == len(reference) and len(reference) + more_batches <= limit:
+        # Under a calibrating recipe every other file is judged (calibration.halves).
+        files = more_batches * (2 if examples.split else 1)
+        return text + f": {files} more example files like these would judge it on them alone"
+    return text + (f": batches of more rows would judge it on them alone (the check runs {limit} batches "
+                   f"of examples at this model's speed)")
+
+
+def _judged_limit(primary_ms: float) -> int:
+    """How many example batches the check judges: as many as one pass runs in EXAMPLES_CHECK_MS."""
+    return int(min(MAX_EXAMPLE_BATCHES, max(MIN_EXAMPLE_BATCHES, EXAMPLES_CHECK_MS // max(primary_ms, 1e-3))))
+
+
 def _accuracy_feeds(opt: "Optimization", model, signature, shape_set, primary_ms: float):
     if opt.calibration_dir:
-        limit = int(min(MAX_EXAMPLE_BATCHES, max(MIN_EXAMPLE_BATCHES, EXAMPLES_CHECK_MS // max(primary_ms, 1e-3))))
+        limit = _judged_limit(primary_ms)
         examples = opt.examples(signature)
         batches = examples.judged[:limit]
         source = opt.calibration_label or f"user data from {opt.calibration_dir}"

@@ -153,3 +153,21 @@ def expand_example_inputs(seed: int = 0) -> dict[str, np.ndarray]:
     """One valid batch for expand_with_shape_input."""
     rng = np.random.default_rng(seed)
     return {"x": rng.standard_normal((3, 1)).astype(np.float32), "shape": np.array([3, 4], dtype=np.int64)}
+
+
+def boundary_classifier(path: Path, *, features: int = 64, seed: int = 0) -> tuple[Path, np.ndarray]:
+    """(batch, features) -> (batch, 2) logits x·w1, x·w2 with w2 a small step from w1: the margin is
+    a small difference of two large scores, so a few percent of rounding flips any row near the
+    boundary. Random normal rows sit near it; rows along the returned direction (w2 - w1, unit
+    length) sit far from it, as a trained model's real data does."""
+    rng = np.random.default_rng(seed)
+    w1 = rng.standard_normal(features)
+    step = rng.standard_normal(features) * 0.03
+    weights = np.stack([w1, w1 + step], axis=1).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["logits"])], "boundary_classifier",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", features])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 2])],
+        [numpy_helper.from_array(weights, "W")],
+    )
+    return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path), step / np.linalg.norm(step)

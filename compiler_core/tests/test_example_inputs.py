@@ -82,6 +82,9 @@ def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_pa
     assert source.startswith("example inputs of version 4 (32 batches)"), source  # lossless: all are judged
     rows = int(source.split("and ")[1].split(" generated rows")[0])
     assert 32 + rows >= 256, source
+    # 64 one-row batches at most are judged: more files would not do, bigger batches would.
+    assert source.endswith("(32 of its 256 rows come from the examples: batches of more rows would judge it on "
+                           "them alone (the check runs 64 batches of examples at this model's speed))"), source
 
 
 SIGNATURE = {"inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}], "outputs": []}
@@ -194,3 +197,36 @@ def test_new_example_inputs_are_not_judged_by_the_old_verdicts(tmp_path):
     again = optimize(model, tmp_path / "pkg3", recipe="int8", threads=1, output_kinds="logits=embedding",
                      calibration_dir=tmp_path / "real")
     assert again["timing"]["cache_hit"]  # the same examples again: the cache still serves
+
+
+def _rows_far_from_the_boundary(directory, direction, files: int, seed: int = 1):
+    """`files` batches of eight rows, each far along `direction` on one side or the other of the
+    boundary classifier's boundary, as a trained model's real data is."""
+    directory.mkdir()
+    rng = np.random.default_rng(seed)
+    for index in range(files):
+        side = np.where(rng.random((8, 1)) < 0.5, -1.0, 1.0)
+        rows = rng.standard_normal((8, direction.size)) + side * 6.0 * direction
+        np.savez(directory / f"{index:03d}.npz", x=rows.astype(np.float32))
+    return directory
+
+
+def test_examples_with_enough_rows_are_judged_alone_and_the_report_says_how_many_that_takes(tmp_path):
+    """Random rows judge data the model never sees: on them a classifier can sit near its boundary
+    where its real data never does (the bench's 0/180 text-line classifier lost bf16 to them). The
+    examples judge alone once they hold the check's 256 rows, and until then the report says how
+    many more files like them that takes."""
+    model, direction = models.boundary_classifier(tmp_path / "m.onnx")
+    few = optimize(model, tmp_path / "few", recipe="int8", threads=1,
+                   calibration_dir=_rows_far_from_the_boundary(tmp_path / "sixteen", direction, 16))
+    source = few["diagnosis"]["test_data_source"]
+    assert source.endswith("and 192 generated rows for the top-1 check (64 of its 256 rows come from the "
+                           "examples: 48 more example files like these would judge it on them alone)"), source
+    refused = next(c for c in few["candidates"] if c["name"] == "int8_dynamic")
+    assert refused["status"] == "rejected" and "top1 agreement" in refused["why_lost"], refused
+    # 48 more files, as the report said: 32 judged batches of 8 rows, and no generated rows.
+    enough = optimize(model, tmp_path / "enough", recipe="int8", threads=1,
+                      calibration_dir=_rows_far_from_the_boundary(tmp_path / "sixty-four", direction, 64))
+    assert "generated" not in enough["diagnosis"]["test_data_source"], enough["diagnosis"]
+    passed = next(c for c in enough["candidates"] if c["name"] == "int8_dynamic")["accuracy"]
+    assert passed["passes"] and passed["per_output"]["logits"]["decisions"] >= 256, passed
