@@ -189,7 +189,8 @@ def bench_model(bench, out: Path, budget: float, seconds: float, time_budget: fl
     }
 
 
-def bench_real_model(real, out: Path, budget: float, seconds: float, time_budget: float | None) -> dict:
+def bench_real_model(real, out: Path, budget: float, seconds: float, time_budget: float | None,
+                     example_batches: int = EXAMPLE_BATCHES) -> dict:
     """One trained model from a wheel: auto with example inputs and output kinds, the peers, each
     judged per output on held-out inputs. A step that fails is a row entry (`failures`), not a crash."""
     work = out / "work" / real.name
@@ -198,7 +199,7 @@ def bench_real_model(real, out: Path, budget: float, seconds: float, time_budget
     model_path = real.materialize(work)
     model = onnx.load(str(model_path))
     signature = signature_of(model)
-    given = real.inputs(EXAMPLE_SEED, EXAMPLE_BATCHES)
+    given = real.inputs(EXAMPLE_SEED, example_batches)
     examples = write_examples(given, work / "examples")
     held_out_feeds = real.inputs(HELD_OUT_SEED, HELD_OUT_BATCHES)
     feeds = held_out_feeds[0]
@@ -212,7 +213,7 @@ def bench_real_model(real, out: Path, budget: float, seconds: float, time_budget
     try:
         report = optimize(model_path, out / "packages" / real.name, recipe="auto", accuracy_budget=budget,
                           calibration_dir=examples, time_budget_s=time_budget, output_kinds=real.output_kinds,
-                          calibration_label=f"{EXAMPLE_BATCHES} generated example inputs")
+                          calibration_label=f"{example_batches} generated example inputs")
         runners["auto"] = load_package(out / "packages" / real.name).run
         runners["auto"](feeds)
     except Exception as exc:
@@ -335,11 +336,12 @@ def _peer_cells(result: dict) -> list[str]:
     return cells
 
 
-def markdown_real(results: list[dict], machine: dict, software: dict, budget: float) -> str:
+def markdown_real(results: list[dict], machine: dict, software: dict, budget: float,
+                  example_batches: int = EXAMPLE_BATCHES) -> str:
     lines = [
         "# Whetstone compiler_core benchmark: real models", "",
         *_machine_lines(machine, software),
-        f"Trained models from wheels, realistic inputs generated here. auto got {EXAMPLE_BATCHES} example batches "
+        f"Trained models from wheels, realistic inputs generated here. auto got {example_batches} example batches "
         f"(.npz, seed {EXAMPLE_SEED}) and the output kinds the graph cannot tell; every runner is judged per output "
         f"on {HELD_OUT_BATCHES} or more held-out batches (seeds {HELD_OUT_SEED} and {HELD_OUT_SEED + 1}) against "
         "plain onnxruntime fp32. " + _rule_sentence(budget) + " Speed-up = plain onnxruntime / candidate, one "
@@ -431,6 +433,8 @@ def main(argv=None) -> int:
     parser.add_argument("--accuracy-budget", type=float, default=DEFAULT_COSINE_BUDGET)
     parser.add_argument("--seconds", type=float, default=3.0, help="minimum interleaved timing per model")
     parser.add_argument("--time-budget", type=float, default=None, help="optimize() time budget per model")
+    parser.add_argument("--examples", type=int, default=EXAMPLE_BATCHES,
+                        help="real suite: example batches given to auto and the peers (the user's data)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     out = Path(args.out)
@@ -451,8 +455,11 @@ def main(argv=None) -> int:
             continue
         print(f"[bench] {bench.name}: {bench.description}", file=sys.stderr, flush=True)
         try:
-            run = bench_real_model if real else bench_model
-            row = run(bench, out, args.accuracy_budget, args.seconds, args.time_budget)
+            if real:
+                row = bench_real_model(bench, out, args.accuracy_budget, args.seconds, args.time_budget,
+                                       args.examples)
+            else:
+                row = bench_model(bench, out, args.accuracy_budget, args.seconds, args.time_budget)
         except Exception as exc:
             print(f"[bench] {bench.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             crashed[bench.name] = _brief(exc)
@@ -466,10 +473,11 @@ def main(argv=None) -> int:
     machine, software = describe_hardware(), software_context()
     (out / "results.json").write_text(json.dumps({
         "machine": machine, "host_class": host_class(machine), "software": software, "suite": args.suite,
+        "example_batches": args.examples if real else None,
         "results": results, "crashed": crashed,
         "geomean_auto": geomean([r["auto"].get("speedup") for r in results])}, indent=2))
     if real:
-        text = markdown_real(results, machine, software, args.accuracy_budget)
+        text = markdown_real(results, machine, software, args.accuracy_budget, args.examples)
         text += "".join(f"- {name}: the bench itself stopped: {why}\n" for name, why in crashed.items())
     else:
         text = markdown(results, machine, software, args.accuracy_budget)
