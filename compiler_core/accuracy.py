@@ -88,12 +88,23 @@ def looks_like_class_scores(array: np.ndarray, name: str = "") -> bool:
     return not (norms.size and np.allclose(norms, 1.0, atol=1e-3))
 
 
-def top1_rows(outputs: dict[str, np.ndarray]) -> int:
-    """The rows one batch of outputs gives the top-1 check (0: the budget is judged by cosine alone)."""
+def top1_rows(outputs: dict[str, np.ndarray], kinds: dict[str, OutputKind] | None = None) -> int:
+    """The rows one batch of outputs gives the top-1 check (0: the budget is judged by cosine alone).
+
+    By each output's kind where it has one, as `judge` counts them: class scores give a decision a row
+    whatever their values. Guessed from the values alone, a confident two-class softmax ([0.99, 0.01]
+    rows, of length about 1) read as a normalised embedding: PaddleOCR's line classifier was counted 12
+    rows of 48, and a batch of such rows first would have added no rows at all. Outputs judged by a
+    metric of their own (detections, steps, embeddings, regression) give none."""
     rows = []
     for name, array in outputs.items():
         array = np.asarray(array)
-        if looks_like_class_scores(array, name):
+        kind = (kinds or {}).get(name, OutputKind()).kind
+        if kind == "class_scores":
+            rows.append(int(np.prod(array.shape[:-1])) if array.ndim >= 2 else 0)
+        elif kind not in ("values", "mask"):
+            continue
+        elif looks_like_class_scores(array, name):
             rows.append(array.shape[0])
         elif array.ndim == 2 and array.shape[-1] == 1 and np.issubdtype(array.dtype, np.floating):
             # One score a row (a binary classifier's sigmoid): one decision a row, as rare as top-1's.

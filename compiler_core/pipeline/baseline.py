@@ -96,13 +96,14 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     # Top-1 agreement needs a few hundred rows (acc.TOP1_MIN_ROWS); example inputs rarely hold them.
     # These generated rows have seeds apart from the generated calibration batches (1000+); the user's
     # example inputs, where given, are split between this check and INT8's calibration (Examples).
-    more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner,
+    kinds = inspected.output_kinds
+    more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner, kinds,
                                       generated_only=not opt.calibration_dir)
     if more:
         if opt.calibration_dir:
-            rows = sum(acc.top1_rows(r) for r in more_reference)
+            rows = sum(acc.top1_rows(r, kinds) for r in more_reference)
             data_source += (f", and {rows} generated rows for the top-1 check ("
-                            f"{_examples_alone(opt, signature, reference, primary_ms)})")
+                            f"{_examples_alone(opt, signature, reference, kinds, primary_ms)})")
         accuracy_feeds += more
         reference += more_reference
     opt.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
@@ -167,12 +168,12 @@ def _bound_shapes(opt: "Optimization", shape_set, baseline_ms, timing_feeds):
     return kept
 
 
-def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bool):
+def _top1_rows(model, signature, feeds, reference, runner, kinds, *, generated_only: bool):
     """Generated batches that bring the top-1 check to acc.TOP1_MIN_ROWS rows, with their reference
     outputs. Beside example inputs they are a bonus: a model that refuses generated inputs (a state
     only its own outputs make) is judged on its examples alone."""
     try:
-        more = top1_batches(model, signature, feeds, reference, seed=5000)
+        more = top1_batches(model, signature, feeds, reference, seed=5000, kinds=kinds)
         return more, [runner.run(f) for f in more]
     except Exception:
         if generated_only:
@@ -182,13 +183,13 @@ def _top1_rows(model, signature, feeds, reference, runner, *, generated_only: bo
         return [], []
 
 
-def _examples_alone(opt: "Optimization", signature, reference: list[dict], primary_ms: float) -> str:
+def _examples_alone(opt: "Optimization", signature, reference: list[dict], kinds, primary_ms: float) -> str:
     """What would judge the top-1 check on the example inputs alone, with no generated rows: random
     rows judge data the model never sees (a 0/180 text-line classifier sits near its threshold on
     random images far more often than on rendered lines), and only the user can give more real rows.
     More files like these, where the check would run them; else batches of more rows."""
     examples = opt.examples(signature)
-    rows = sum(acc.top1_rows(r) for r in reference)
+    rows = sum(acc.top1_rows(r, kinds) for r in reference)
     text = f"{rows} of its {acc.TOP1_MIN_ROWS} rows come from the examples"
     if not rows:
         return text
@@ -232,11 +233,12 @@ def accuracy_batch(shape: dict[str, int], signature: dict) -> dict[str, int]:
                         if role == "batch" and shape.get(name) == 1}}
 
 
-def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict], seed: int) -> list[dict]:
+def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict], seed: int,
+                 kinds: dict | None = None) -> list[dict]:
     """More generated batches like the first, until the outputs that are judged by top-1
     agreement hold acc.TOP1_MIN_ROWS rows (at most MAX_TOP1_BATCHES more); none when no
     output is class scores or labels."""
-    per_batch = acc.top1_rows(reference[0]) if reference else 0
+    per_batch = acc.top1_rows(reference[0], kinds) if reference else 0
     if per_batch == 0:
         return []
     shape = dims_of(feeds[0], signature)
@@ -244,6 +246,6 @@ def top1_batches(model, signature: dict, feeds: list[dict], reference: list[dict
     bigger = accuracy_batch(shape, signature)
     if bigger != shape:
         shape, per_batch = bigger, per_batch * ACCURACY_BATCH_SIZE
-    missing = acc.TOP1_MIN_ROWS - sum(acc.top1_rows(r) for r in reference)
+    missing = acc.TOP1_MIN_ROWS - sum(acc.top1_rows(r, kinds) for r in reference)
     count = min(MAX_TOP1_BATCHES, max(0, math.ceil(missing / per_batch)))
     return generated_batches(model, signature, shape, count, seed=seed)

@@ -62,3 +62,27 @@ def test_class_scores_get_enough_rows_for_top1_and_embeddings_no_extra_batches(t
     assert top1_batches(model, signature, feeds, embeddings, seed=5000) == []
     labels = [{"label": np.zeros(300, np.int64)}]  # labels are judged element for element; 300 already
     assert top1_batches(model, signature, feeds[:1], labels, seed=5000) == []
+
+
+def test_confident_class_scores_count_as_rows_by_their_kind(tmp_path):
+    """A confident two-class softmax has rows of length about 1, which the values alone read as a
+    normalised embedding: PaddleOCR's line classifier was counted 12 rows of 48, and with such a batch
+    first no rows at all were added. Its kind (a Softmax's output: class scores) counts every row."""
+    from compiler_core.accuracy import top1_rows
+    from compiler_core.output_kinds import OutputKind
+
+    model = onnx.load(str(models.mlp(tmp_path / "mlp.onnx")))
+    signature = signature_of(model)
+    feeds = generated_batches(model, signature, {"batch": 8}, 3, seed=1)
+    confident = np.tile(np.array([[0.999, 0.001]], np.float32), (8, 1))
+    name = "save_infer_model/scale_0.tmp_1"  # paddle2onnx's: the name says nothing either
+    scores = [{name: confident}] * 3
+    kinds = {name: OutputKind("class_scores")}
+    assert top1_rows(scores[0]) == 0  # guessed from the values: an embedding
+    assert top1_rows(scores[0], kinds) == 8
+    assert top1_batches(model, signature, feeds, scores, seed=5000) == []
+    more = top1_batches(model, signature, feeds, scores, seed=5000, kinds=kinds)
+    assert 24 + 8 * len(more) >= TOP1_MIN_ROWS
+    # Outputs with a metric of their own give the top-1 check no rows, whatever their values.
+    for kind in ("embedding", "detections", "sequence_logits", "regression"):
+        assert top1_rows({"logits": _rows(0, n=8, width=10)}, {"logits": OutputKind(kind)}) == 0, kind
