@@ -92,6 +92,18 @@ class OutputKind:
                 **({"layout": self.layout(), "score_rows": list(self.score_rows), "anchors_first": self.anchors_first,
                     "objectness": self.objectness} if self.score_rows else {})}
 
+    @classmethod
+    def from_verdict(cls, verdict: dict[str, Any]) -> "OutputKind":
+        """The kind a report's per-output verdict names (describe_verdict's fields): an engine that
+        re-checks a package judges each output as the worker did. An unknown kind is `values`."""
+        kind = verdict.get("kind")
+        rows = verdict.get("score_rows")
+        return cls(kind if kind in KINDS else "values",
+                   score_rows=tuple(rows) if isinstance(rows, list) and len(rows) == 2 else None,
+                   source="set" if verdict.get("kind_source") == "set" else "inferred",
+                   boxes_output=verdict.get("boxes_output") or None,
+                   anchors_first=bool(verdict.get("anchors_first")), objectness=bool(verdict.get("objectness")))
+
     def layout(self) -> str:
         """How a one-output detection head is read, in the words of its shape: the report shows it, so
         that a user can see what was inferred (and set it where the graph misled)."""

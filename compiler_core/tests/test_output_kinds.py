@@ -283,3 +283,14 @@ def test_once_a_decision_changed_the_agreement_must_hold_with_confidence():
     many = _steps(rng, 2000)
     verdict = compare_outputs([{"probs": many}], [{"probs": _flip(many, 1)}], 0.9, kind)
     assert verdict.passes and verdict.per_output["probs"]["agreement_bound"] >= 0.99
+
+
+def test_a_reports_verdict_names_the_kind_it_was_judged_by():
+    """An engine that re-checks a package rebuilds each output's kind from the report."""
+    from compiler_core.output_kinds import OutputKind
+
+    for kind in (OutputKind("class_scores"), OutputKind("embedding", source="set"),
+                 OutputKind("detections", (4, 85), anchors_first=True, objectness=True),
+                 OutputKind("detections", boxes_output="regressors"), OutputKind("mask")):
+        assert OutputKind.from_verdict({**kind.describe_verdict(), "passes": True, "cosine": 1.0}) == kind
+    assert OutputKind.from_verdict({"kind": "something newer"}) == OutputKind()

@@ -7,7 +7,9 @@ f32 or rounds differently), so what the report promised may not hold where it is
 deploy task stages, beside the package, `reference/`: the fp32 original model (ONNX) and
 `reference.json` naming it, and the inputs to check on (`reference/inputs/*.npz`: the job's
 calibration data, or later the version's example inputs; without them, inputs generated from the
-signature at the report's primary shape, as the worker's own check does). The verdict is served
+signature at the report's primary shape, as the worker's own check does). Each output is judged
+by the kind the report's verdicts name (class scores by top-1, a detector's head by its detections...),
+as the worker judged it; a report without them leaves the kinds to the values. The verdict is served
 in the model's metadata (`parameters.accuracy_on_engine`), where the platform records it in the
 deployment.
 
@@ -49,6 +51,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     import onnxruntime
 
     from compiler_core.accuracy import DEFAULT_COSINE_BUDGET, TOP1_MIN_ROWS, compare_outputs, top1_rows
+    from compiler_core.output_kinds import OutputKind
     from compiler_core.calibration import generated_batches, load_npz_dir
     from compiler_core.hardware import describe_hardware
 
@@ -79,7 +82,11 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     session = onnxruntime.InferenceSession(str(original), providers=["CPUExecutionProvider"])
     names = [output.name for output in session.get_outputs()]
     expected = [dict(zip(names, session.run(None, feed))) for feed in feeds]
-    rows = top1_rows(expected[0]) if expected else 0
+    # Each output judged by the kind the worker judged it by (its report's verdicts), not guessed again.
+    kinds = {name: OutputKind.from_verdict(entry)
+             for name, entry in ((report.get("accuracy") or {}).get("per_output") or {}).items()
+             if name in names and isinstance(entry, dict)}
+    rows = top1_rows(expected[0], kinds) if expected else 0
     if rows and source == "inputs generated from the signature":
         # Top-1 agreement is a claim about flips per hundred rows: as in the worker's own check, it
         # takes TOP1_MIN_ROWS rows, or one near-tie in a few rows would refuse a package that holds.
@@ -88,7 +95,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
                                    seed=100 + len(feeds)) if wanted > len(feeds) else []
         expected += [dict(zip(names, session.run(None, feed))) for feed in feeds[len(expected):]]
     served = [{name: np.asarray(value) for name, value in runner.run(feed).items()} for feed in feeds]
-    result = compare_outputs(expected, served, budget)
+    result = compare_outputs(expected, served, budget, kinds)
     verdict.update(checked=True, passes=result.passes, cosine=round(result.cosine, 6), budget=budget,
                    top1_agreement=None if result.top1_agreement is None else round(result.top1_agreement, 6),
                    inputs=source, batches=len(feeds))

@@ -39,7 +39,8 @@ def engine_declaring_avx2(monkeypatch):
     hardware.describe_hardware.cache_clear()
 
 
-def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_reference: bool = True) -> Path:
+def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_reference: bool = True,
+                 per_output: dict | None = None) -> Path:
     package = tmp_path / "package"
     package.mkdir()
     quantize_dynamic(str(original), str(package / "model.onnx"), weight_type=QuantType.QInt8)
@@ -50,7 +51,7 @@ def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_r
         "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 10]}]}))
     (package / "report.json").write_text(json.dumps({
         "hardware_context": {"hardware_class": MEASURED_ON},
-        "accuracy": {"budget": budget},
+        "accuracy": {"budget": budget, **({"per_output": per_output} if per_output else {})},
         "overall": {"shape": "batch=4"},
         "shapes": [{"label": "batch=4", "shape": {"batch": 4}}],
     }))
@@ -117,3 +118,14 @@ def test_without_a_staged_original_the_verdict_says_it_was_not_checked(tmp_path,
     (tmp_path / "off").mkdir()
     model = load(int8_package(tmp_path / "off", mlp(tmp_path / "mlp.onnx")))
     assert model.accuracy_on_engine["checked"] is False and "switched off" in model.accuracy_on_engine["reason"]
+
+
+def test_each_output_is_judged_by_the_kind_the_report_names(tmp_path):
+    """The worker judged `logits` as an embedding (a user set it): the engine does too, by cosine
+    alone and on the generated batches as they are, where the values alone would read class scores
+    and take 64 batches for their top-1 check."""
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"),
+                           per_output={"logits": {"kind": "embedding", "kind_source": "set", "passes": True}})
+    verdict = load(package).accuracy_on_engine
+    assert verdict["passes"] and verdict["top1_agreement"] is None
+    assert verdict["batches"] == 4, verdict
