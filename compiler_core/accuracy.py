@@ -91,17 +91,19 @@ def looks_like_class_scores(array: np.ndarray, name: str = "") -> bool:
 def top1_rows(outputs: dict[str, np.ndarray], kinds: dict[str, OutputKind] | None = None) -> int:
     """The rows one batch of outputs gives the top-1 check (0: the budget is judged by cosine alone).
 
-    By each output's kind where it has one, as `judge` counts them: class scores give a decision a row
-    whatever their values. Guessed from the values alone, a confident two-class softmax ([0.99, 0.01]
-    rows, of length about 1) read as a normalised embedding: PaddleOCR's line classifier was counted 12
-    rows of 48, and a batch of such rows first would have added no rows at all. Outputs judged by a
-    metric of their own (detections, steps, embeddings, regression) give none."""
+    Class scores count a decision a row whatever their values, as `judge` counts them. Before kinds
+    were asked here, a confident two-class softmax ([0.99, 0.01] rows, of length about 1) read as a
+    normalised embedding: PaddleOCR's line classifier was counted 12 rows of 48, and a batch of such
+    rows first would have added no rows at all. Outputs judged by a metric of their own (detections,
+    steps, embeddings, regression) give none. The rest (`values`, `mask`) are read from the values:
+    (batch, classes) scores, one score a row, integer labels."""
     rows = []
     for name, array in outputs.items():
         array = np.asarray(array)
         kind = (kinds or {}).get(name, OutputKind()).kind
         if kind == "class_scores":
-            rows.append(int(np.prod(array.shape[:-1])) if array.ndim >= 2 else 0)
+            if array.ndim >= 2:  # a 1-D score vector is one decision a batch: no rows to count
+                rows.append(int(np.prod(array.shape[:-1])))
         elif kind not in ("values", "mask"):
             continue
         elif looks_like_class_scores(array, name):
@@ -253,10 +255,10 @@ def compare_outputs(
             boxes = ([r[kind.boxes_output] for r in references], [c[kind.boxes_output] for c in candidates])
         try:
             per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes)
-        except (ValueError, IndexError) as exc:  # a kind the user set that this output's shape cannot have
+        except (ValueError, IndexError, TypeError) as exc:  # a kind this output's shape cannot have
             try:
                 fallback = judge(OutputKind(), name, ref, got, budget)
-            except (ValueError, IndexError):  # not even as values: the verdict is the error, not a crash
+            except (ValueError, IndexError, TypeError):  # not even as values: the verdict is the error, not a crash
                 fallback = {"cosine": 0.0, "max_abs_diff": float("inf")}
             per_output[name] = {**fallback, "kind": kind.kind, "passes": False,
                                 "error": f"cannot be judged as {kind.kind}: {exc}"}

@@ -93,16 +93,23 @@ class OutputKind:
                     "objectness": self.objectness} if self.score_rows else {})}
 
     @classmethod
-    def from_verdict(cls, verdict: dict[str, Any]) -> "OutputKind":
+    def from_verdict(cls, verdict: Any, output_names: list[str]) -> "OutputKind":
         """The kind a report's per-output verdict names (describe_verdict's fields): an engine that
-        re-checks a package judges each output as the worker did. An unknown kind is `values`."""
-        kind = verdict.get("kind")
-        rows = verdict.get("score_rows")
-        return cls(kind if kind in KINDS else "values",
-                   score_rows=tuple(rows) if isinstance(rows, list) and len(rows) == 2 else None,
-                   source="set" if verdict.get("kind_source") == "set" else "inferred",
-                   boxes_output=verdict.get("boxes_output") or None,
-                   anchors_first=bool(verdict.get("anchors_first")), objectness=bool(verdict.get("objectness")))
+        re-checks a package judges each output as the worker did. The report is stored data, read
+        later by another program: anything it does not state in full and well typed is `values`
+        (judged by cosine), as a report from before kinds, or a detector's verdict from before its
+        layout was written (ce9e4dd), or a field of the wrong type, would otherwise stop the load."""
+        if not isinstance(verdict, dict) or not isinstance(verdict.get("kind"), str) or verdict["kind"] not in KINDS:
+            return cls()
+        rows, boxes = verdict.get("score_rows"), verdict.get("boxes_output")
+        rows = (tuple(rows) if isinstance(rows, list) and len(rows) == 2
+                and all(type(row) is int for row in rows) else None)
+        boxes = boxes if isinstance(boxes, str) and boxes in output_names else None
+        if verdict["kind"] == "detections" and rows is None and boxes is None:
+            return cls()  # a head whose layout the report does not give cannot be split
+        return cls(verdict["kind"], score_rows=rows, source="set" if verdict.get("kind_source") == "set" else "inferred",
+                   boxes_output=boxes, anchors_first=verdict.get("anchors_first") is True,
+                   objectness=verdict.get("objectness") is True)
 
     def layout(self) -> str:
         """How a one-output detection head is read, in the words of its shape: the report shows it, so

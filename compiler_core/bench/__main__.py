@@ -424,6 +424,13 @@ def markdown(results: list[dict], machine: dict, software: dict, budget: float) 
     return "\n".join(lines) + "\n"
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: give at least one example batch")
+    return value
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m compiler_core.bench")
     parser.add_argument("--out", default="bench-results")
@@ -433,7 +440,7 @@ def main(argv=None) -> int:
     parser.add_argument("--accuracy-budget", type=float, default=DEFAULT_COSINE_BUDGET)
     parser.add_argument("--seconds", type=float, default=3.0, help="minimum interleaved timing per model")
     parser.add_argument("--time-budget", type=float, default=None, help="optimize() time budget per model")
-    parser.add_argument("--examples", type=int, default=EXAMPLE_BATCHES,
+    parser.add_argument("--examples", type=_positive, default=EXAMPLE_BATCHES,
                         help="real suite: example batches given to auto and the peers (the user's data)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

@@ -97,15 +97,20 @@ def measure_baseline(opt: "Optimization", inspected: "Inspected") -> Baseline:
     # These generated rows have seeds apart from the generated calibration batches (1000+); the user's
     # example inputs, where given, are split between this check and INT8's calibration (Examples).
     kinds = inspected.output_kinds
-    more, more_reference = _top1_rows(model, signature, accuracy_feeds, reference, runner, kinds,
-                                      generated_only=not opt.calibration_dir)
-    if more:
-        if opt.calibration_dir:
+    more, more_reference, refused = _top1_rows(model, signature, accuracy_feeds, reference, runner, kinds,
+                                               generated_only=not opt.calibration_dir)
+    example_rows = sum(acc.top1_rows(r, kinds) for r in reference)
+    if opt.calibration_dir and 0 < example_rows < acc.TOP1_MIN_ROWS:
+        examples = opt.examples(signature)
+        advice = examples_alone(example_rows, len(reference), len(examples.judged), examples.split,
+                                _judged_limit(primary_ms))
+        if more:
             rows = sum(acc.top1_rows(r, kinds) for r in more_reference)
-            data_source += (f", and {rows} generated rows for the top-1 check ("
-                            f"{_examples_alone(opt, signature, reference, kinds, primary_ms)})")
-        accuracy_feeds += more
-        reference += more_reference
+            data_source += f", and {rows} generated rows for the top-1 check ({advice})"
+        elif refused:
+            data_source += f"; the model refuses generated rows, so the top-1 check has these alone ({advice})"
+    accuracy_feeds += more
+    reference += more_reference
     opt.progress("baseline", 15, "baseline: " + ", ".join(f"{k}: {v:.3f} ms" for k, v in baseline_ms.items()))
     return Baseline(runtime=runtime, runner=runner, shape_set=shape_set, timing_feeds=timing_feeds, ms=baseline_ms,
                     accuracy_feeds=accuracy_feeds, reference=reference, data_source=data_source)
@@ -169,38 +174,41 @@ def _bound_shapes(opt: "Optimization", shape_set, baseline_ms, timing_feeds):
 
 
 def _top1_rows(model, signature, feeds, reference, runner, kinds, *, generated_only: bool):
-    """Generated batches that bring the top-1 check to acc.TOP1_MIN_ROWS rows, with their reference
-    outputs. Beside example inputs they are a bonus: a model that refuses generated inputs (a state
-    only its own outputs make) is judged on its examples alone."""
+    """Generated batches that bring the top-1 check to acc.TOP1_MIN_ROWS rows, their reference outputs,
+    and whether the model refused them. Beside example inputs they are a bonus: a model that refuses
+    generated inputs (a state only its own outputs make) is judged on its examples alone."""
     try:
         more = top1_batches(model, signature, feeds, reference, seed=5000, kinds=kinds)
-        return more, [runner.run(f) for f in more]
+        return more, [runner.run(f) for f in more], False
     except Exception:
         if generated_only:
             raise
         log.info("generated rows for the top-1 check were refused; judging on the example inputs alone",
                  exc_info=True)
-        return [], []
+        return [], [], True
 
 
-def _examples_alone(opt: "Optimization", signature, reference: list[dict], kinds, primary_ms: float) -> str:
+def examples_alone(rows: int, judged: int, available: int, split: bool, limit: int) -> str:
     """What would judge the top-1 check on the example inputs alone, with no generated rows: random
     rows judge data the model never sees (a 0/180 text-line classifier sits near its threshold on
     random images far more often than on rendered lines), and only the user can give more real rows.
-    More files like these, where the check would run them; else batches of more rows."""
-    examples = opt.examples(signature)
-    rows = sum(acc.top1_rows(r, kinds) for r in reference)
+
+    `rows` came from `judged` batches of the `available` in the judged half (split: every other file
+    is judged, calibration.halves), of the `limit` the check runs (_judged_limit). More files like
+    these where the check would run them; bigger batches where it runs a fixed count (64 at most, 8
+    at least); where time bounds it, a bigger batch runs longer and nothing is promised."""
     text = f"{rows} of its {acc.TOP1_MIN_ROWS} rows come from the examples"
-    if not rows:
-        return text
-    limit = _judged_limit(primary_ms)
-    more_batches = math.ceil((acc.TOP1_MIN_ROWS - rows) / (rows / len(reference)))
-    if len(examples.judged) == len(reference) and len(reference) + more_batches <= limit:
-        # Under a calibrating recipe every other file is judged (calibration.halves).
-        files = more_batches * (2 if examples.split else 1)
+    more_batches = math.ceil((acc.TOP1_MIN_ROWS - rows) / (rows / judged))
+    if available == judged and judged + more_batches <= limit:
+        files = more_batches * (2 if split else 1)
         return text + f": {files} more example files like these would judge it on them alone"
-    return text + (f": batches of more rows would judge it on them alone (the check runs {limit} batches "
-                   f"of examples at this model's speed)")
+    if limit == MAX_EXAMPLE_BATCHES:
+        return text + f": batches of more rows would, since the check judges {limit} batches of examples at most"
+    if limit == MIN_EXAMPLE_BATCHES:
+        return text + (f": batches of more rows would, since the check judges {limit} batches of examples "
+                       "however slow the model")
+    return text + (f": the check judges the example batches one pass of about {EXAMPLES_CHECK_MS / 1000:g} s runs "
+                   f"({limit} at this model's speed)")
 
 
 def _judged_limit(primary_ms: float) -> int:

@@ -86,3 +86,6 @@ def test_confident_class_scores_count_as_rows_by_their_kind(tmp_path):
     # Outputs with a metric of their own give the top-1 check no rows, whatever their values.
     for kind in ("embedding", "detections", "sequence_logits", "regression"):
         assert top1_rows({"logits": _rows(0, n=8, width=10)}, {"logits": OutputKind(kind)}) == 0, kind
+    # A 1-D score vector beside real class scores has no rows to count, and does not zero theirs.
+    both = {"logits": _rows(0, n=8, width=10), "pooled": np.ones(10, np.float32)}
+    assert top1_rows(both, {"logits": OutputKind("class_scores"), "pooled": OutputKind("class_scores")}) == 8

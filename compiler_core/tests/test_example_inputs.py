@@ -37,7 +37,9 @@ def test_with_example_inputs_it_optimizes_and_reports_their_source(tmp_path):
     report = optimize(model, tmp_path / "pkg", recipe="lossless", time_budget_s=2, threads=1,
                       calibration_dir=tmp_path / "examples", calibration_label="example inputs of version 2")
     source = report["diagnosis"]["test_data_source"]
-    assert source == "example inputs of version 2 (3 batches)", source  # lossless: nothing calibrates
+    # lossless: nothing calibrates. The model refuses generated rows, and the report says what it has instead.
+    assert source.startswith("example inputs of version 2 (3 batches); the model refuses generated rows, so the "
+                             "top-1 check has these alone (9 of its 256 rows come from the examples: "), source
     feeds = models.expand_example_inputs(7)
     expected = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
     np.testing.assert_allclose(load_package(tmp_path / "pkg").run(feeds)["y"], expected, rtol=1e-5, atol=1e-6)
@@ -83,8 +85,8 @@ def test_every_example_batch_is_judged_and_top1_gets_its_few_hundred_rows(tmp_pa
     rows = int(source.split("and ")[1].split(" generated rows")[0])
     assert 32 + rows >= 256, source
     # 64 one-row batches at most are judged: more files would not do, bigger batches would.
-    assert source.endswith("(32 of its 256 rows come from the examples: batches of more rows would judge it on "
-                           "them alone (the check runs 64 batches of examples at this model's speed))"), source
+    assert source.endswith("(32 of its 256 rows come from the examples: batches of more rows would, since the "
+                           "check judges 64 batches of examples at most)"), source
 
 
 SIGNATURE = {"inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}], "outputs": []}
@@ -230,3 +232,19 @@ def test_examples_with_enough_rows_are_judged_alone_and_the_report_says_how_many
     assert "generated" not in enough["diagnosis"]["test_data_source"], enough["diagnosis"]
     passed = next(c for c in enough["candidates"] if c["name"] == "int8_dynamic")["accuracy"]
     assert passed["passes"] and passed["per_output"]["logits"]["decisions"] >= 256, passed
+
+
+def test_the_advice_on_examples_is_what_would_judge_the_top1_check_on_them_alone():
+    from compiler_core.pipeline.baseline import examples_alone
+
+    # Every judged file ran and more would: files like these, every other one judged where INT8 calibrates.
+    assert examples_alone(64, 8, 8, True, 64).endswith(": 48 more example files like these would judge it on them alone")
+    assert examples_alone(64, 8, 8, False, 64).endswith(": 24 more example files like these would judge it on them alone")
+    # The check runs 64 batches at most, or 8 however slow the model: bigger batches would do.
+    assert examples_alone(32, 32, 32, False, 64).endswith("batches of more rows would, since the check judges 64 "
+                                                          "batches of examples at most")
+    assert examples_alone(8, 8, 20, True, 8).endswith("since the check judges 8 batches of examples however slow "
+                                                      "the model")
+    # Time bounds it (20 batches in about 2 s): a bigger batch runs longer, so nothing is promised.
+    assert examples_alone(40, 20, 30, True, 20).endswith(": the check judges the example batches one pass of "
+                                                         "about 2 s runs (20 at this model's speed)")

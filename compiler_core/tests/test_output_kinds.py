@@ -287,10 +287,26 @@ def test_once_a_decision_changed_the_agreement_must_hold_with_confidence():
 
 def test_a_reports_verdict_names_the_kind_it_was_judged_by():
     """An engine that re-checks a package rebuilds each output's kind from the report."""
-    from compiler_core.output_kinds import OutputKind
-
     for kind in (OutputKind("class_scores"), OutputKind("embedding", source="set"),
                  OutputKind("detections", (4, 85), anchors_first=True, objectness=True),
                  OutputKind("detections", boxes_output="regressors"), OutputKind("mask")):
-        assert OutputKind.from_verdict({**kind.describe_verdict(), "passes": True, "cosine": 1.0}) == kind
-    assert OutputKind.from_verdict({"kind": "something newer"}) == OutputKind()
+        assert OutputKind.from_verdict({**kind.describe_verdict(), "passes": True, "cosine": 1.0},
+                                       ["regressors"]) == kind
+    assert OutputKind.from_verdict({"kind": "something newer"}, []) == OutputKind()
+
+
+def test_a_verdict_stated_in_part_or_badly_is_judged_as_values():
+    """The report is stored data, read later by the serving engine: a detector's verdict from before
+    its layout was written, or fields of the wrong type, once stopped the package's load."""
+    names = ["output0", "boxes"]
+    for verdict in ({"kind": "detections", "layout": "[batch, box 0, 1, 2, 3; class scores 4..end, anchors]"},
+                    {"kind": "detections", "score_rows": ["4", "-1"]}, {"kind": "detections", "boxes_output": ["b"]},
+                    {"kind": "detections", "boxes_output": "not an output"}, {"kind": ["class_scores"]},
+                    "class_scores", None, []):
+        kind = OutputKind.from_verdict(verdict, names)
+        assert kind == OutputKind(), verdict
+        head = np.random.default_rng(0).random((1, 84, 100)).astype(np.float32)
+        assert compare_outputs([{"output0": head}], [{"output0": head}], 0.99, {"output0": kind}).passes
+    assert OutputKind.from_verdict({"kind": "detections", "boxes_output": "boxes"}, names).boxes_output == "boxes"
+    assert OutputKind.from_verdict({"kind": "detections", "score_rows": [4, -1], "anchors_first": "yes"},
+                                   names) == OutputKind("detections", (4, -1))

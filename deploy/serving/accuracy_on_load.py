@@ -83,9 +83,9 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     names = [output.name for output in session.get_outputs()]
     expected = [dict(zip(names, session.run(None, feed))) for feed in feeds]
     # Each output judged by the kind the worker judged it by (its report's verdicts), not guessed again.
-    kinds = {name: OutputKind.from_verdict(entry)
-             for name, entry in ((report.get("accuracy") or {}).get("per_output") or {}).items()
-             if name in names and isinstance(entry, dict)}
+    verdicts = (report.get("accuracy") or {}).get("per_output") if isinstance(report.get("accuracy"), dict) else None
+    kinds = {name: OutputKind.from_verdict(entry, names)
+             for name, entry in (verdicts.items() if isinstance(verdicts, dict) else ()) if name in names}
     rows = top1_rows(expected[0], kinds) if expected else 0
     if rows and source == "inputs generated from the signature":
         # Top-1 agreement is a claim about flips per hundred rows: as in the worker's own check, it

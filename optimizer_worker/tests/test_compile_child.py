@@ -94,7 +94,8 @@ def test_a_model_that_rejects_generated_inputs_fails_as_needing_examples_then_ru
                       options={"recipe": "lossless", "time_budget_s": 10, "calibration": str(tmp_path / "examples"),
                                "calibration_label": "example inputs of version 4"}, **common)
     report = json.loads((tmp_path / "package" / "report.json").read_text())
-    assert report["diagnosis"]["test_data_source"] == "example inputs of version 4 (1 batch)"
+    assert report["diagnosis"]["test_data_source"].startswith(
+        "example inputs of version 4 (1 batch); the model refuses generated rows"), report["diagnosis"]
 
 
 def test_the_child_reads_the_jobs_options_through_the_request_contract_and_speaks_in_api_terms(tmp_path, capsys):
