@@ -51,9 +51,9 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     import onnxruntime
 
     from compiler_core.accuracy import DEFAULT_COSINE_BUDGET, TOP1_MIN_ROWS, compare_outputs, top1_rows
-    from compiler_core.output_kinds import OutputKind
     from compiler_core.calibration import generated_batches, load_npz_dir
     from compiler_core.hardware import describe_hardware
+    from compiler_core.output_kinds import OutputKind
 
     package_dir = Path(package_dir)
     report = json.loads((package_dir / "report.json").read_text()) if (package_dir / "report.json").is_file() else {}
