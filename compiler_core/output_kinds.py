@@ -254,7 +254,8 @@ _SCORE_WORDS = ("score", "class", "conf", "logit", "prob")
 
 def _split_detection_heads(signature: dict[str, Any], kinds: dict[str, OutputKind]) -> dict[str, OutputKind]:
     """A head that outputs its scores and its boxes apart, anchors along axis 1 of both (BlazeFace's
-    `classificators` [1, 896, 1] beside `regressors` [1, 896, 16]): read only when the names say so,
+    `classificators` [1, 896, 1] beside `regressors` [1, 896, 16], an SSD's softmax `scores` beside
+    `boxes`): read only when the names say so,
     exactly one output each, the anchor counts match and the boxes have the 4 values of a box. A
     mask judge would count a sparse head's background anchors, which agree whatever the faces do."""
     shapes = {spec["name"]: spec.get("shape") or [] for spec in signature["outputs"]}
@@ -271,7 +272,11 @@ def _split_detection_heads(signature: dict[str, Any], kinds: dict[str, OutputKin
     if not isinstance(anchors, int) or anchors != score_shape[1] or not (
             isinstance(box_shape[2], int) and box_shape[2] >= 4):
         return {}
-    if kinds.get(scores[0], OutputKind()).kind not in ("values", "mask"):
+    # A Softmax over the last axis reads as per-step logits (sequence_logits) until the boxes beside it
+    # say what it is: an SSD head's scores (Ultra-Light face detector's `scores` [1, 4420, 2] beside
+    # `boxes` [1, 4420, 4]), judged step by step, passed a package that lost a face among thousands of
+    # background anchors that agree whatever happens. Its background class is found by the judge.
+    if kinds.get(scores[0], OutputKind()).kind not in ("values", "mask", "sequence_logits"):
         return {}  # the graph said something more specific
     return {scores[0]: OutputKind("detections", boxes_output=boxes[0])}
 

@@ -310,3 +310,54 @@ def test_a_verdict_stated_in_part_or_badly_is_judged_as_values():
     assert OutputKind.from_verdict({"kind": "detections", "boxes_output": "boxes"}, names).boxes_output == "boxes"
     assert OutputKind.from_verdict({"kind": "detections", "score_rows": [4, -1], "anchors_first": "yes"},
                                    names) == OutputKind("detections", (4, -1))
+
+
+def _ssd_head(path):
+    """An SSD head as the Ultra-Light face detector exports it: per anchor a softmax over (background,
+    face) in `scores` [1, anchors, 2] and a box in `boxes` [1, anchors, 4], from two convolutions."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+    anchors = 8 * 8 * 2
+    nodes = [helper.make_node("Conv", ["image", "w_scores"], ["s"], pads=[1, 1, 1, 1]),
+             helper.make_node("Transpose", ["s"], ["s_t"], perm=[0, 2, 3, 1]),
+             helper.make_node("Reshape", ["s_t", "score_shape"], ["s_r"]),
+             helper.make_node("Softmax", ["s_r"], ["scores"], axis=2),
+             helper.make_node("Conv", ["image", "w_boxes"], ["b"], pads=[1, 1, 1, 1]),
+             helper.make_node("Transpose", ["b"], ["b_t"], perm=[0, 2, 3, 1]),
+             helper.make_node("Reshape", ["b_t", "box_shape"], ["boxes"])]
+    weights = [numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w_scores"),
+               numpy_helper.from_array(rng.standard_normal((8, 3, 3, 3)).astype(np.float32), "w_boxes"),
+               numpy_helper.from_array(np.array([1, anchors, 2], np.int64), "score_shape"),
+               numpy_helper.from_array(np.array([1, anchors, 4], np.int64), "box_shape")]
+    graph = helper.make_graph(nodes, "ssd_head", [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, anchors, 2]),
+                               helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, anchors, 4])], weights)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save(model, str(path))
+    return model
+
+
+def test_an_ssd_softmax_head_is_read_as_detections_and_a_lost_face_fails(tmp_path):
+    """Its softmax scores read as per-step logits: judged anchor by anchor over the 4,420 anchors of the
+    Ultra-Light detector, mostly background, a package that lost one of its two faces passed."""
+    model = _ssd_head(tmp_path / "ssd.onnx")
+    kinds = infer_output_kinds(model, signature_of(model))
+    assert kinds["scores"] == OutputKind("detections", boxes_output="boxes"), kinds
+
+    anchors = 4420
+    scores = np.tile(np.array([[0.97, 0.03]], np.float32), (1, anchors, 1))
+    boxes = np.tile(np.array([[0.5, 0.5, 0.2, 0.2]], np.float32), (1, anchors, 1))
+    faces = [10, 90]
+    scores[0, faces] = [0.05, 0.95]
+    boxes[0, faces[1]] = [0.1, 0.1, 0.3, 0.3]
+    lost = scores.copy()
+    lost[0, faces[0]] = [0.9, 0.1]
+    same = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": scores, "boxes": boxes}], 0.99, kinds)
+    assert same.passes
+    result = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": lost, "boxes": boxes}], 0.99, kinds)
+    assert not result.passes and "detection" in result.why_not(), result.per_output["scores"]
+    as_steps = compare_outputs([{"scores": scores, "boxes": boxes}], [{"scores": lost, "boxes": boxes}], 0.99,
+                               {"scores": OutputKind("sequence_logits")})
+    assert as_steps.passes and as_steps.per_output["scores"]["step_agreement"] == pytest.approx(4419 / 4420)
