@@ -3,8 +3,9 @@
 import numpy as np
 import onnx
 
-from compiler_core.accuracy import TOP1_MIN_ROWS, compare_outputs
+from compiler_core.accuracy import TOP1_MIN_ROWS, compare_outputs, top1_rows
 from compiler_core.calibration import generated_batches
+from compiler_core.output_kinds import OutputKind
 from compiler_core.pipeline import top1_batches
 from compiler_core.signature import signature_of
 
@@ -68,9 +69,6 @@ def test_confident_class_scores_count_as_rows_by_their_kind(tmp_path):
     """A confident two-class softmax has rows of length about 1, which the values alone read as a
     normalised embedding: PaddleOCR's line classifier was counted 12 rows of 48, and with such a batch
     first no rows at all were added. Its kind (a Softmax's output: class scores) counts every row."""
-    from compiler_core.accuracy import top1_rows
-    from compiler_core.output_kinds import OutputKind
-
     model = onnx.load(str(models.mlp(tmp_path / "mlp.onnx")))
     signature = signature_of(model)
     feeds = generated_batches(model, signature, {"batch": 8}, 3, seed=1)

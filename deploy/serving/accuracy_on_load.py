@@ -83,7 +83,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     names = [output.name for output in session.get_outputs()]
     expected = [dict(zip(names, session.run(None, feed))) for feed in feeds]
     # Each output judged by the kind the worker judged it by (its report's verdicts), not guessed again.
-    verdicts = (report.get("accuracy") or {}).get("per_output") if isinstance(report.get("accuracy"), dict) else None
+    verdicts = (report.get("accuracy") or {}).get("per_output")
     kinds = {name: OutputKind.from_verdict(entry, names)
              for name, entry in (verdicts.items() if isinstance(verdicts, dict) else ()) if name in names}
     rows = top1_rows(expected[0], kinds) if expected else 0
