@@ -28,7 +28,8 @@ way round) fails the output outright; the same NaN or infinity in both (a masked
   objects after class-wise NMS in each graph agree one to one >= TOP1_BUDGET (anchors alone let a
   package lose the small objects, which fire few). A detection just over the threshold that vanishes
   is a loss, not a coin toss. In a softmax head, a "no object" class (the confident best of more than
-  half the anchors: DETR, SSD) is not a detection.
+  half the anchors: DETR, SSD) is not a detection. YOLOX's raw head (cell offsets, log sizes) carries
+  its grid, and its boxes are decoded before they are judged.
   `detections@BOXES` is the same judge for a head whose scores and boxes are two outputs with the
   anchors along axis 1 (SSD, MediaPipe's BlazeFace: scores [batch, anchors, classes] here, boxes
   [batch, anchors, cx cy w h ...] in output BOXES); scores given as logits are judged after the sigmoid.
@@ -84,13 +85,18 @@ class OutputKind:
     anchors_first: bool = False
     # detections: the first score row is objectness, and a detection's score objectness x class score.
     objectness: bool = False
+    # detections whose box rows are raw (YOLOX exported without decode_in_inference): per level, in
+    # the order of the anchors, (grid height, grid width, stride); a box is (x + column) x stride,
+    # (y + row) x stride, exp(w) x stride, exp(h) x stride.
+    grid: tuple[tuple[int, int, int], ...] | None = None
 
     def describe_verdict(self) -> dict[str, Any]:
         """The fields a report's per-output verdict names the kind with."""
         return {"kind": self.kind, **({"kind_source": "set"} if self.source == "set" else {}),
                 **({"boxes_output": self.boxes_output} if self.boxes_output else {}),
                 **({"layout": self.layout(), "score_rows": list(self.score_rows), "anchors_first": self.anchors_first,
-                    "objectness": self.objectness} if self.score_rows else {})}
+                    "objectness": self.objectness} if self.score_rows else {}),
+                **({"grid": [list(level) for level in self.grid]} if self.grid else {})}
 
     @classmethod
     def from_verdict(cls, verdict: Any, output_names: list[str]) -> "OutputKind":
@@ -107,15 +113,22 @@ class OutputKind:
         boxes = boxes if isinstance(boxes, str) and boxes in output_names else None
         if verdict["kind"] == "detections" and rows is None and boxes is None:
             return cls()  # a head whose layout the report does not give cannot be split
+        grid = verdict.get("grid")
+        if grid is not None:
+            grid = _grid_levels(grid)
+            if grid is None:
+                return cls()  # raw boxes whose grid cannot be read cannot be decoded
         return cls(verdict["kind"], score_rows=rows, source="set" if verdict.get("kind_source") == "set" else "inferred",
                    boxes_output=boxes, anchors_first=verdict.get("anchors_first") is True,
-                   objectness=verdict.get("objectness") is True)
+                   objectness=verdict.get("objectness") is True, grid=grid)
 
     def layout(self) -> str:
         """How a one-output detection head is read, in the words of its shape: the report shows it, so
         that a user can see what was inferred (and set it where the graph misled)."""
         start, stop = self.score_rows
         rows = [f"box {', '.join(map(str, range(4)))}" if start == 4 else f"box rows before {start}"]
+        if self.grid:
+            rows[0] += " raw on grids " + ", ".join(f"{h}x{w} stride {s}" for h, w, s in self.grid)
         if self.objectness:
             rows.append(f"objectness {start}")
             start += 1
@@ -126,7 +139,8 @@ class OutputKind:
     def cache_material(self) -> list:
         """What of the kind changes a verdict, for the tuning cache's key."""
         return [self.kind, self.score_rows, *([self.boxes_output] if self.boxes_output else []),
-                *(["anchors_first"] if self.anchors_first else []), *(["objectness"] if self.objectness else [])]
+                *(["anchors_first"] if self.anchors_first else []), *(["objectness"] if self.objectness else []),
+                *([["grid", *map(list, self.grid)]] if self.grid else [])]
 
 
 class OutputKindError(ValueError):
@@ -139,6 +153,7 @@ def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKi
     For detections, `:N` says the first N rows along axis 1 are the box (4 for cx, cy, w, h), the rest
     class scores (YOLOv8's [1, 4+classes, anchors]); `:N+obj` that an objectness row follows the box;
     `,anchors-first` that the output is [batch, anchors, columns] (YOLOv5's `detections:4+obj,anchors-first`);
+    `,grid=HxW/S+...` that its boxes are raw, on these grids (YOLOX's; see _yolox_head);
     `@BOXES` says the boxes are another output (SSD, BlazeFace)."""
     if spec in (None, "", {}):
         return {}
@@ -174,18 +189,25 @@ def parse_output_kinds(spec: Any, output_names: list[str]) -> dict[str, OutputKi
 
 
 def _detection_spec(name: str, spec: str) -> OutputKind:
-    """`BOX[+obj][+CLASSES][,anchors-first]`: the box rows (4: cx, cy, w, h), an objectness row after
-    them, how many class rows follow (default: the rest; YOLOv5-seg's 32 mask coefficients come after
-    its classes, `4+obj+80`), and whether the output is [batch, anchors, columns]."""
-    count, anchors_first = "4", False
+    """`BOX[+obj][+CLASSES][,anchors-first][,grid=HxW/S+...]`: the box rows (4: cx, cy, w, h), an
+    objectness row after them, how many class rows follow (default: the rest; YOLOv5-seg's 32 mask
+    coefficients come after its classes, `4+obj+80`), whether the output is [batch, anchors, columns],
+    and for raw boxes (YOLOX without decode_in_inference) each level's grid and stride in the order of
+    the anchors (YOLOX-s at 640x640: `grid=80x80/8+40x40/16+20x20/32`)."""
+    count, anchors_first, grid = "4", False, None
     for token in filter(None, (t.strip() for t in spec.split(","))):
         if token == "anchors-first":
             anchors_first = True
+        elif token.startswith("grid="):
+            grid = _grid_levels([level.replace("/", "x").split("x") for level in token[5:].split("+")])
+            if grid is None:
+                raise OutputKindError(f"detections:{spec} for {name}: {token!r} should give each level's grid "
+                                      "and stride, as grid=80x80/8+40x40/16+20x20/32")
         elif token[:1].isdigit():
             count = token
         else:
             raise OutputKindError(f"detections:{spec} for {name}: {token!r} is neither a row count (4, 4+obj, "
-                                  "4+obj+80) nor anchors-first")
+                                  "4+obj+80), anchors-first nor grid=HxW/STRIDE+...")
     parts = count.split("+")
     objectness = len(parts) > 1 and parts[1] == "obj"
     classes = parts[2:] if objectness else parts[1:]
@@ -196,7 +218,34 @@ def _detection_spec(name: str, spec: str) -> OutputKind:
                               "number of class rows: 4, 4+obj or 4+obj+80")
     start = int(parts[0])
     stop = start + objectness + int(classes[0]) if classes else -1
-    return OutputKind("detections", (start, stop), source="set", anchors_first=anchors_first, objectness=objectness)
+    return OutputKind("detections", (start, stop), source="set", anchors_first=anchors_first, objectness=objectness,
+                      grid=grid)
+
+
+# A grid read from a report or a user is bounded: it sizes the arrays its decode builds.
+_MAX_LEVELS, _MAX_CELLS = 8, 1 << 22
+
+
+def _grid_levels(levels: Any) -> tuple[tuple[int, int, int], ...] | None:
+    """[[height, width, stride], ...] as a grid (numbers as ints or digit strings), or None where it is
+    not one: positive, at most _MAX_LEVELS levels and _MAX_CELLS cells in all."""
+    if not isinstance(levels, (list, tuple)) or not 0 < len(levels) <= _MAX_LEVELS:
+        return None
+    grid = []
+    for level in levels:
+        if not isinstance(level, (list, tuple)) or len(level) != 3:
+            return None
+        values = []
+        for value in level:
+            if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+                value = int(value)
+            if type(value) is not int or value <= 0:
+                return None
+            values.append(value)
+        grid.append(tuple(values))
+    if sum(h * w for h, w, _ in grid) > _MAX_CELLS:
+        return None
+    return tuple(grid)
 
 
 def _split_detections(name: str, value: str, output_names: list[str]) -> OutputKind:
@@ -281,7 +330,11 @@ def _split_detection_heads(signature: dict[str, Any], kinds: dict[str, OutputKin
     return {scores[0]: OutputKind("detections", boxes_output=boxes[0])}
 
 
-def _static_dims(model) -> dict[str, list]:
+# The key _static_dims keeps the model's image size under: no string, so that no tensor's name is it.
+_IMAGE_SIZE = object()
+
+
+def _static_dims(model) -> dict[Any, list]:
     import onnx
 
     try:
@@ -294,6 +347,14 @@ def _static_dims(model) -> dict[str, list]:
     for value in list(inferred.graph.value_info) + list(inferred.graph.output):
         shape = value.type.tensor_type.shape
         dims[value.name] = [d.dim_value if d.HasField("dim_value") else None for d in shape.dim]
+    # The image's height and width, where the model has one image input (NCHW) of a known size: a raw
+    # head's strides are that size over each level's grid.
+    initializers = {init.name for init in model.graph.initializer}
+    images = [[d.dim_value if d.HasField("dim_value") else None for d in value.type.tensor_type.shape.dim]
+              for value in model.graph.input if value.name not in initializers]
+    images = [shape for shape in images if len(shape) == 4]
+    if len(images) == 1 and all(images[0][2:]):
+        dims[_IMAGE_SIZE] = images[0][2:]
     return dims
 
 
@@ -323,6 +384,9 @@ def _detection_head(concat, transposed: bool | None, producers, source, static) 
         return None
     if rows is not None:
         return OutputKind("detections", rows.score_rows, anchors_first=transposed)
+    yolox = _yolox_head(concat, transposed, producers, static)
+    if yolox is not None:
+        return yolox
     columns = _column_head(concat, producers, static)
     if columns is None:  # not one level: the levels of an anchor-based YOLO, concatenated along the anchors
         axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
@@ -370,6 +434,68 @@ def _column_head(concat, producers, static) -> OutputKind | None:
     if any(score.op_type != "Sigmoid" for score in scores[boxes:run]):
         return None
     return OutputKind("detections", (start, stop), anchors_first=True)
+
+
+def _yolox_head(concat, transposed: bool, producers, static) -> OutputKind | None:
+    """YOLOX's head (Megvii's YOLOXHead at export): per level, cat([reg, obj.sigmoid(), cls.sigmoid()],
+    1), flattened and concatenated along the anchors, then permuted to [batch, anchors, 4 + 1 + C].
+
+    Exported without decode_in_inference (its export's default), the boxes are raw: offsets in their
+    cell and log sizes. Judged as they are, log sizes -0.5 and +0.5 read as one width (a box e times
+    the size passed), and NMS compares the boxes of different cells as if they sat in one; so the grid
+    of each level (its size, read from the graph's shapes, and its stride, the image's size over it)
+    goes with the kind, and the judge decodes as YOLOX does. Where the image's size is unknown, the raw head is left unread (`values`): it can be
+    set with its grid. Decoded in the graph (a concat along the columns of (xy + grid) x stride,
+    exp(wh) x stride and a slice of the raw head's scores), the head reads as YOLOv5's does."""
+    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    if axis in (-1, 2) and not transposed and len(concat.input) == 3:
+        # decoded: the last input a slice of the raw head from column 4 on, the others 2 columns each
+        raw = _upstream(concat.input[2], producers, _PASS_THROUGH | {"Slice"})
+        widths = [(static.get(name) or [None])[-1] for name in concat.input]
+        levels = _yolox_levels(raw, producers, static) if raw is not None and raw.op_type == "Concat" else None
+        if levels is None or widths[:2] != [2, 2] or widths[2] != 1 + levels[0]:
+            return None
+        return OutputKind("detections", (4, 5 + levels[0]), anchors_first=True, objectness=True)
+    levels = _yolox_levels(concat, producers, static)
+    if levels is None:
+        return None
+    classes, grid = levels
+    if grid is None:
+        return None
+    return OutputKind("detections", (4, 5 + classes), anchors_first=transposed, objectness=True, grid=grid)
+
+
+def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int, int], ...] | None] | None:
+    """(classes, grid) of a concat along the anchors ([batch, 4 + 1 + C, anchors]) of flattened YOLOX
+    levels, each a concat along the channels of a 4-channel box (no sigmoid), a sigmoid objectness
+    and C sigmoid class scores; None where it is not one. The grid is None where the image's size or
+    a level's is not known."""
+    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    if axis not in (-1, 2) or not concat.input:
+        return None
+    classes, cells = set(), []
+    for name in concat.input:
+        level = _upstream(name, producers)
+        if level is None or level.op_type != "Concat" or len(level.input) != 3 or next(
+                (a.i for a in level.attribute if a.name == "axis"), None) != 1:
+            return None
+        box, obj, cls = (_upstream(part, producers) for part in level.input)
+        channels = [(static.get(part) or [None, None])[1] for part in level.input]
+        if (box is None or box.op_type in ("Sigmoid", "Softmax") or obj is None or obj.op_type != "Sigmoid"
+                or cls is None or cls.op_type != "Sigmoid" or channels[:2] != [4, 1] or not channels[2]):
+            return None
+        classes.add(channels[2])
+        dims = static.get(level.output[0]) or []
+        cells.append(tuple(dims[2:]) if len(dims) == 4 and all(dims[2:]) else None)
+    if len(classes) != 1:
+        return None
+    image = static.get(_IMAGE_SIZE) or []
+    grid = None
+    if image and None not in cells:
+        grid = tuple((h, w, round(image[0] / h)) for h, w in cells)
+        if any(stride < 1 or round(image[1] / w) != stride for (h, w), (_, _, stride) in zip(cells, grid)):
+            grid = None
+    return classes.pop(), grid
 
 
 def _upstream(name: str, producers, through: set[str] = _PASS_THROUGH):
@@ -498,6 +624,9 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
     elif kind.kind == "detections":
         heads = [(*_split_rows(np.asarray(ref, np.float64), kind), *_split_rows(np.asarray(got, np.float64), kind))
                  for ref, got in zip(reference, candidate)]
+        if kind.grid:
+            heads = [(_decoded(ref_boxes, kind.grid), ref_scores, _decoded(got_boxes, kind.grid), got_scores)
+                     for ref_boxes, ref_scores, got_boxes, got_scores in heads]
         if kind.objectness:
             heads = [_with_confidences(*head) for head in heads]
         passes = passes and _judge_detections(heads, budget, entry)
@@ -559,6 +688,20 @@ def _split_rows(array: np.ndarray, kind: OutputKind) -> tuple[np.ndarray, np.nda
     scores = array[:, start:stop, :]
     boxes = np.concatenate([array[:, :start, :], array[:, stop:, :]], axis=1)[:, :4, :]
     return boxes.transpose(0, 2, 1), scores.transpose(0, 2, 1)
+
+
+def _decoded(boxes: np.ndarray, grid: tuple[tuple[int, int, int], ...]) -> np.ndarray:
+    """Raw boxes [batch, anchors, 4] (offsets in their cell, log sizes; YOLOX's) as cx, cy, w, h in the
+    image's pixels, as YOLOX's decode_outputs computes them: level by level, cells row by row."""
+    cells = sum(h * w for h, w, _ in grid)
+    if boxes.shape[1] != cells:
+        raise ValueError(f"a raw head on grids of {cells} cells has {boxes.shape[1]} anchors")
+    offsets = np.concatenate([np.stack(np.meshgrid(np.arange(w), np.arange(h)), -1).reshape(-1, 2)
+                              for h, w, _ in grid])
+    strides = np.concatenate([np.full(h * w, stride, np.float64) for h, w, stride in grid])[:, None]
+    # A size past e^30 strides is no box either graph draws; clipped, it cannot overflow to infinity.
+    return np.concatenate([(boxes[..., :2] + offsets) * strides,
+                           np.exp(np.minimum(boxes[..., 2:4], 30.0)) * strides], axis=-1)
 
 
 def _split_outputs(boxes: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -161,6 +161,11 @@ class ReportOutputAccuracy(_Strict):
     objectness: bool | None = Field(
         default=None, description="detections in one output: the first score row is objectness, and a detection's "
                                   "score is objectness x class score (YOLOv5)")
+    grid: list[list[int]] | None = Field(
+        default=None, description="detections in one output with raw boxes (YOLOX exported without "
+                                  "decode_in_inference): each level's [grid height, grid width, stride], in the "
+                                  "order of the anchors; the judge decodes a box as (x + column) x stride, (y + "
+                                  "row) x stride, exp(w) x stride, exp(h) x stride")
     passes: bool = Field(description="whether this output meets the budget in its kind's metrics")
     cosine: float
     max_abs_diff: float | None = Field(description="null when infinite (an output missing or reshaped)")

@@ -66,8 +66,9 @@ class OptimizationRequest(Contract):
         default=None,
         description="How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or "
                     "{name: kind}, kind one of class_scores, sequence_logits, "
-                    "detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first] (YOLOv8: detections:4; YOLOv5: "
-                    "detections:4+obj,anchors-first), detections@BOX_OUTPUT (scores and boxes in two outputs), "
+                    "detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first][,grid=HxW/STRIDE+...] (YOLOv8: "
+                    "detections:4; YOLOv5: detections:4+obj,anchors-first; raw YOLOX-s at 640x640: "
+                    "detections:4+obj,anchors-first,grid=80x80/8+40x40/16+20x20/32), detections@BOX_OUTPUT (scores and boxes in two outputs), "
                     "mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py).")
     time_budget_s: float | None = Field(
         default=None, gt=0, description="Seconds the search may take; default: no limit (every candidate is tried). "

@@ -68,6 +68,25 @@ describe("detections from a YOLO-style head", () => {
     expect(detectionLayout({ shape: [1, 3, 6] }, true, head)).toBeNull(); // fewer columns than the report read
   });
 
+  it("decodes YOLOX's raw boxes on the report's grid, and draws none on a grid that does not fit", () => {
+    // Two levels: a 2x2 grid at stride 8, then a 1x1 grid at stride 16; [cx, cy, log w, log h, obj, class].
+    const rows = [
+      [0, 0, 0, 0, 0.01, 0.9],
+      [0, 0, 0, 0, 0.01, 0.9],
+      [0, 0, 0, 0, 0.01, 0.9],
+      [0.5, 0.25, Math.log(2), 0, 0.9, 0.9], // row 1, column 1 at stride 8: centre (12, 10), 16 x 8
+      [0.5, 0.5, 0, Math.log(3), 0.8, 0.5], // the one cell at stride 16: centre (8, 8), 16 x 48
+    ];
+    const head = { scoreRows: [4, 6] as [number, number], anchorsFirst: true, objectness: true, grid: [[2, 2, 8], [1, 1, 16]] as [number, number, number][] };
+    const layout = detectionLayout({ shape: [1, 5, 6] }, true, head)!;
+    const kept = decodeDetections(rows.flat(), layout, { width: 32, height: 32 }, 0.25, 0.45);
+    expect(kept.map((d) => Number(d.score.toFixed(2)))).toEqual([0.81, 0.4]);
+    kept[0]!.box.forEach((value, i) => expect(value).toBeCloseTo([4, 6, 20, 14][i]!, 6));
+    kept[1]!.box.forEach((value, i) => expect(value).toBeCloseTo([0, -16, 16, 32][i]!, 6));
+    expect(detectionLayout({ shape: [1, 5, 6] }, true, { ...head, grid: [[2, 2, 8]] })).toBeNull();
+    expect(detectionLayout({ shape: [1, 5, 6] }, true, { ...head, grid: [] })).toBeNull();
+  });
+
   it("does not take a sequence of logits for detections unless the report says so", () => {
     expect(detectionLayout({ shape: [1, 26, 37] }, false)).toBeNull();
     expect(detectionLayout({ shape: [1, 26, 37] }, true)).toEqual({ anchorsFirst: false, anchors: 37, classes: 22 });

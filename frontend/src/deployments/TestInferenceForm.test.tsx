@@ -205,6 +205,15 @@ describe("test inference", () => {
     expect(outputKindsOf(undefined)).toEqual({});
   });
 
+  it("carries a raw YOLOX head's grid, and one it cannot read as a grid that fits no head", () => {
+    const verdict = { kind: "detections", score_rows: [4, 8], anchors_first: true, objectness: true };
+    const served = (grid: unknown) => ({ report: { accuracy: { per_output: { output: { ...verdict, grid } } } } }) as unknown as Job;
+    expect(outputKindsOf(served([[8, 12, 8], [4, 6, 16]])).output!.head!.grid).toEqual([[8, 12, 8], [4, 6, 16]]);
+    for (const bad of [[[8, 12]], [[8, 12, 0]], [[8, 12.5, 8]], "8x12/8", [["8", 12, 8]]]) {
+      expect(outputKindsOf(served(bad)).output!.head!.grid).toEqual([]);
+    }
+  });
+
   it("matches numpy's positional names and refuses JSON bodies the tab cannot build", () => {
     const arrays: Tensor[] = [generateTensor("arr_0", "FP64", [2], "ones"), generateTensor("arr_1", "UINT8", [1], "ones")];
     const { tensors, notes } = matchArrays(arrays, [

@@ -5,7 +5,7 @@ import type { Job, TensorSpec, TokenizerSummary } from "../api/types";
 import { formatBytes } from "../format/numbers";
 import type { SentPicture } from "./DetectionOverlay";
 import { ImageInput, targetSize, type ImageValue } from "./ImageInput";
-import type { DetectionHead } from "./detections";
+import type { DetectionHead, GridLevel } from "./detections";
 import { InferenceOutputs, responseOutputs, type ReportedKind, type V2Output } from "./InferenceOutputs";
 import { readLabelFile } from "./labels";
 import { parseNumpyFile } from "./npy";
@@ -182,7 +182,20 @@ function readBytes(file: File): Promise<ArrayBuffer> {
   });
 }
 
-type ReportedVerdict = { kind?: string | null; score_rows?: number[] | null; anchors_first?: boolean | null; objectness?: boolean | null };
+type ReportedVerdict = {
+  kind?: string | null;
+  score_rows?: number[] | null;
+  anchors_first?: boolean | null;
+  objectness?: boolean | null;
+  grid?: number[][] | null;
+};
+
+/** A report's grid, where every level is [height, width, stride] in positive whole numbers. */
+function gridOf(grid: ReportedVerdict["grid"]): GridLevel[] | undefined {
+  if (!Array.isArray(grid) || grid.length === 0) return undefined;
+  const valid = grid.every((level) => Array.isArray(level) && level.length === 3 && level.every((v) => Number.isInteger(v) && v > 0));
+  return valid ? (grid as GridLevel[]) : undefined;
+}
 
 /** Each output's kind as the served job's report judged it (compiler_core/output_kinds.py), with the
  * layout it read a one-output detection head by. */
@@ -196,6 +209,8 @@ export function outputKindsOf(job: Job | undefined): Record<string, ReportedKind
       Array.isArray(rows) && rows.length === 2
         ? { scoreRows: [rows[0]!, rows[1]!], anchorsFirst: verdict.anchors_first === true, objectness: verdict.objectness === true }
         : undefined;
+    // Raw boxes whose grid cannot be read are not drawn: an empty grid fits no head.
+    if (head && verdict.grid != null) head.grid = gridOf(verdict.grid) ?? [];
     kinds[name] = { kind: verdict.kind, ...(head ? { head } : {}) };
   }
   return kinds;

@@ -19,10 +19,14 @@ export type DetectionLayout = {
   /** The row (or column) of the first class score; an objectness row sits just before it. */
   firstClass?: number;
   objectness?: boolean;
+  /** Raw boxes (YOLOX exported without decoding): each level's [grid height, grid width, stride]. */
+  grid?: GridLevel[];
 };
 
+export type GridLevel = [number, number, number];
+
 /** How the job's report judged a detections output: its verdict's layout fields. */
-export type DetectionHead = { scoreRows: [number, number]; anchorsFirst: boolean; objectness: boolean };
+export type DetectionHead = { scoreRows: [number, number]; anchorsFirst: boolean; objectness: boolean; grid?: GridLevel[] };
 
 export type Detection = {
   classIndex: number;
@@ -61,7 +65,22 @@ function reportedLayout(rows: number, columns: number, head: DetectionHead): Det
   const stop = end === -1 ? attributes : end;
   const firstClass = start + (head.objectness ? 1 : 0);
   if (start < BOX_ROWS || stop > attributes || firstClass >= stop) return null;
-  return { anchorsFirst: head.anchorsFirst, anchors, classes: stop - firstClass, firstClass, objectness: head.objectness };
+  const layout: DetectionLayout = { anchorsFirst: head.anchorsFirst, anchors, classes: stop - firstClass, firstClass, objectness: head.objectness };
+  if (head.grid) {
+    // Raw boxes are drawn decoded or not at all: on another grid they would be noise in one corner.
+    if (head.grid.reduce((cells, [h, w]) => cells + h * w, 0) !== anchors) return null;
+    layout.grid = head.grid;
+  }
+  return layout;
+}
+
+/** Each anchor's cell (column, row) and stride, level by level, cells row by row (YOLOX's order). */
+function gridCells(grid: GridLevel[]): Array<[number, number, number]> {
+  const cells: Array<[number, number, number]> = [];
+  for (const [h, w, stride] of grid) {
+    for (let row = 0; row < h; row++) for (let column = 0; column < w; column++) cells.push([column, row, stride]);
+  }
+  return cells;
 }
 
 export function iou(a: Detection["box"], b: Detection["box"]): number {
@@ -89,6 +108,7 @@ export function decodeDetections(
   const stride = values.length / anchors; // every attribute, mask coefficients after the classes included
   const at = (anchor: number, attribute: number) =>
     Number(anchorsFirst ? values[anchor * stride + attribute] : values[attribute * anchors + anchor]);
+  const cells = layout.grid ? gridCells(layout.grid) : null;
   const candidates: Detection[] = [];
   for (let anchor = 0; anchor < anchors; anchor++) {
     const objectness = layout.objectness ? at(anchor, firstClass - 1) : 1;
@@ -102,7 +122,13 @@ export function decodeDetections(
       }
     }
     if (!(best >= scoreThreshold)) continue;
-    const [cx, cy, w, h] = [at(anchor, 0), at(anchor, 1), Math.abs(at(anchor, 2)), Math.abs(at(anchor, 3))];
+    let [cx, cy, w, h] = [at(anchor, 0), at(anchor, 1), Math.abs(at(anchor, 2)), Math.abs(at(anchor, 3))];
+    if (cells) {
+      // YOLOX's decode: offsets in the cell, log sizes, in strides.
+      const [column, row, stride] = cells[anchor]!;
+      [cx, cy] = [(at(anchor, 0) + column) * stride, (at(anchor, 1) + row) * stride];
+      [w, h] = [Math.exp(at(anchor, 2)) * stride, Math.exp(at(anchor, 3)) * stride];
+    }
     candidates.push({ classIndex, score: best, box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2] });
   }
   candidates.sort((a, b) => b.score - a.score);

@@ -1531,7 +1531,7 @@ export interface components {
              * @default null
              */
             hardware_class?: string | null;
-            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first] (YOLOv8: detections:4; YOLOv5: detections:4+obj,anchors-first), detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
+            /** @description How each output's accuracy is judged, where the graph does not say it: 'name=kind;...' or {name: kind}, kind one of class_scores, sequence_logits, detections[:BOX_ROWS[+obj][+CLASSES]][,anchors-first][,grid=HxW/STRIDE+...] (YOLOv8: detections:4; YOLOv5: detections:4+obj,anchors-first; raw YOLOX-s at 640x640: detections:4+obj,anchors-first,grid=80x80/8+40x40/16+20x20/32), detections@BOX_OUTPUT (scores and boxes in two outputs), mask, regression, embedding, values; default: read from the graph (compiler_core/output_kinds.py). */
             output_kinds?: string;
             /**
              * @description 0..9; higher runs sooner (e.g. a release pipeline).
@@ -2323,6 +2323,12 @@ export interface components {
              * @default null
              */
             foreground_iou?: number | null;
+            /**
+             * Grid
+             * @description detections in one output with raw boxes (YOLOX exported without decode_in_inference): each level's [grid height, grid width, stride], in the order of the anchors; the judge decodes a box as (x + column) x stride, (y + row) x stride, exp(w) x stride, exp(h) x stride
+             * @default null
+             */
+            grid?: number[][] | null;
             /**
              * Kind
              * @description absent for outputs that are not numbers
