@@ -318,7 +318,8 @@ def _machine_lines(machine: dict, software: dict) -> list[str]:
     flags = " ".join(k for k, v in machine["isa"].items() if v)
     return [
         f"Hardware class: **{machine['hardware_class']}** ({host_class(machine)}; compiler_core/hardware.py)", "",
-        f"Machine: {machine['cpu_model']} ({machine['vendor']}), {machine['usable_cpus']} usable CPUs, "
+        f"Machine: {machine['cpu_model']} ({machine['vendor']}"
+        f"{', ' + machine['cpu_generation'] if machine.get('cpu_generation') else ''}), {machine['usable_cpus']} usable CPUs, "
         f"{(machine.get('memory_bytes') or 0) / 2**30:.0f} GiB; ISA: {flags}",
         "Software: " + ", ".join(f"{k} {v}" for k, v in software.items() if v), "",
     ]

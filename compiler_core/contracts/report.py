@@ -53,6 +53,10 @@ class ReportModel(_Strict):
 
 class ReportHardwareContext(_Strict):
     cpu_model: str
+    cpu_generation: str | None = Field(
+        default=None, description="the CPU's family and model numbers, e.g. 'family 23 model 1' (AMD Zen 1): a "
+                                  "cloud guest's model name often hides them, and one hardware class holds several "
+                                  "generations, on which what wins can differ")
     vendor: str
     architecture: str
     logical_cpus: int

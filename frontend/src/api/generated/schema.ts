@@ -2101,6 +2101,12 @@ export interface components {
         ReportHardwareContext: {
             /** Architecture */
             architecture: string;
+            /**
+             * Cpu Generation
+             * @description the CPU's family and model numbers, e.g. 'family 23 model 1' (AMD Zen 1): a cloud guest's model name often hides them, and one hardware class holds several generations, on which what wins can differ
+             * @default null
+             */
+            cpu_generation?: string | null;
             /** Cpu Model */
             cpu_model: string;
             /**
