@@ -255,10 +255,10 @@ def compare_outputs(
             boxes = ([r[kind.boxes_output] for r in references], [c[kind.boxes_output] for c in candidates])
         try:
             per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes)
-        except (ValueError, IndexError, TypeError) as exc:  # a kind this output's shape cannot have
+        except (ValueError, IndexError, TypeError, ArithmeticError) as exc:  # a kind this output cannot have
             try:
                 fallback = judge(OutputKind(), name, ref, got, budget)
-            except (ValueError, IndexError, TypeError):  # not even as values: the verdict is the error, not a crash
+            except (ValueError, IndexError, TypeError, ArithmeticError):  # the verdict is the error, not a crash
                 fallback = {"cosine": 0.0, "max_abs_diff": float("inf")}
             per_output[name] = {**fallback, "kind": kind.kind, "passes": False,
                                 "error": f"cannot be judged as {kind.kind}: {exc}"}

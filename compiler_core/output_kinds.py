@@ -199,7 +199,7 @@ def _detection_spec(name: str, spec: str) -> OutputKind:
         if token == "anchors-first":
             anchors_first = True
         elif token.startswith("grid="):
-            grid = _grid_levels([level.replace("/", "x").split("x") for level in token[5:].split("+")])
+            grid = _spec_grid(token[5:])
             if grid is None:
                 raise OutputKindError(f"detections:{spec} for {name}: {token!r} should give each level's grid "
                                       "and stride, as grid=80x80/8+40x40/16+20x20/32")
@@ -222,30 +222,36 @@ def _detection_spec(name: str, spec: str) -> OutputKind:
                       grid=grid)
 
 
-# A grid read from a report or a user is bounded: it sizes the arrays its decode builds.
-_MAX_LEVELS, _MAX_CELLS = 8, 1 << 22
+# A grid read from a graph, a report or a user is bounded: it sizes the arrays its decode builds, and
+# a stride scales boxes (10**400 overflowed the judge).
+_MAX_LEVELS, _MAX_CELLS, _MAX_SIDE, _MAX_STRIDE = 8, 1 << 22, 1 << 16, 1 << 12
 
 
 def _grid_levels(levels: Any) -> tuple[tuple[int, int, int], ...] | None:
-    """[[height, width, stride], ...] as a grid (numbers as ints or digit strings), or None where it is
-    not one: positive, at most _MAX_LEVELS levels and _MAX_CELLS cells in all."""
+    """[[height, width, stride], ...] as a grid, or None where it is not one: whole numbers, positive,
+    sides up to _MAX_SIDE, strides up to _MAX_STRIDE, at most _MAX_LEVELS levels and _MAX_CELLS cells."""
     if not isinstance(levels, (list, tuple)) or not 0 < len(levels) <= _MAX_LEVELS:
         return None
     grid = []
     for level in levels:
-        if not isinstance(level, (list, tuple)) or len(level) != 3:
+        if (not isinstance(level, (list, tuple)) or len(level) != 3 or any(type(v) is not int for v in level)
+                or not (0 < level[0] <= _MAX_SIDE and 0 < level[1] <= _MAX_SIDE and 0 < level[2] <= _MAX_STRIDE)):
             return None
-        values = []
-        for value in level:
-            if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-                value = int(value)
-            if type(value) is not int or value <= 0:
-                return None
-            values.append(value)
-        grid.append(tuple(values))
+        grid.append(tuple(level))
     if sum(h * w for h, w, _ in grid) > _MAX_CELLS:
         return None
     return tuple(grid)
+
+
+def _spec_grid(text: str) -> tuple[tuple[int, int, int], ...] | None:
+    """`80x80/8+40x40/16+20x20/32` as a grid, or None."""
+    levels = []
+    for level in text.split("+"):
+        parts = level.replace("/", "x").split("x")
+        if not all(part.isascii() and part.isdigit() and len(part) <= 6 for part in parts):
+            return None
+        levels.append([int(part) for part in parts])
+    return _grid_levels(levels)
 
 
 def _split_detections(name: str, value: str, output_names: list[str]) -> OutputKind:
@@ -280,6 +286,9 @@ def infer_output_kinds(model, signature: dict[str, Any]) -> dict[str, OutputKind
         if op == "Concat" and rank == 3:
             static = _static_dims(model) if static is None else static
             kind = _detection_head(node, _transposed(producers, name), producers, source, static) or kind
+        elif op == "ScatterND" and rank == 3:
+            static = _static_dims(model) if static is None else static
+            kind = _scattered_yolox_head(node, producers, static) or kind
         elif op in ("Softmax", "LogSoftmax"):
             kind = OutputKind({2: "class_scores", 3: "sequence_logits"}.get(rank, "values"))
         elif op == "Sigmoid":
@@ -443,33 +452,62 @@ def _yolox_head(concat, transposed: bool, producers, static) -> OutputKind | Non
     Exported without decode_in_inference (its export's default), the boxes are raw: offsets in their
     cell and log sizes. Judged as they are, log sizes -0.5 and +0.5 read as one width (a box e times
     the size passed), and NMS compares the boxes of different cells as if they sat in one; so the grid
-    of each level (its size, read from the graph's shapes, and its stride, the image's size over it)
-    goes with the kind, and the judge decodes as YOLOX does. Where the image's size is unknown, the raw head is left unread (`values`): it can be
-    set with its grid. Decoded in the graph (a concat along the columns of (xy + grid) x stride,
-    exp(wh) x stride and a slice of the raw head's scores), the head reads as YOLOv5's does."""
+    of each level (its size, read from the graph's shapes, and its stride: see _stride) goes with the
+    kind, and the judge decodes as YOLOX does. Where the image's size is unknown, the raw head is left
+    unread (`values`): it can be set with its grid. Decoded in the graph, the head reads as YOLOv5's
+    does: as the unreleased master writes it (a concat along the columns of (xy + grid) x stride,
+    exp(wh) x stride and a slice of the raw head's scores), here; as every release (0.1.0-0.3.0)
+    writes it (in place, two ScatterND), in _scattered_yolox_head."""
     axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
     if axis in (-1, 2) and not transposed and len(concat.input) == 3:
         # decoded: the last input a slice of the raw head from column 4 on, the others 2 columns each
         raw = _upstream(concat.input[2], producers, _PASS_THROUGH | {"Slice"})
         widths = [(static.get(name) or [None])[-1] for name in concat.input]
         levels = _yolox_levels(raw, producers, static) if raw is not None and raw.op_type == "Concat" else None
-        if levels is None or widths[:2] != [2, 2] or widths[2] != 1 + levels[0]:
-            return None
-        return OutputKind("detections", (4, 5 + levels[0]), anchors_first=True, objectness=True)
+        if levels is not None and widths[:2] == [2, 2] and widths[2] == 1 + levels[0]:
+            return OutputKind("detections", (4, 5 + levels[0]), anchors_first=True, objectness=True)
     levels = _yolox_levels(concat, producers, static)
-    if levels is None:
+    if levels is None or levels[1] is None:
         return None
     classes, grid = levels
-    if grid is None:
-        return None
     return OutputKind("detections", (4, 5 + classes), anchors_first=transposed, objectness=True, grid=grid)
+
+
+def _scattered_yolox_head(scatter, producers, static) -> OutputKind | None:
+    """A raw YOLOX head, permuted to anchors first, decoded in place as the released decode_outputs
+    does (`outputs[..., :2] = (outputs[..., :2] + grids) * strides`, then the same with exp for 2:4):
+    two ScatterND over it, the second's updates computed through an Exp."""
+    first = _upstream(scatter.input[0], producers, {"Identity", "Cast"})
+    if first is None or first.op_type != "ScatterND" or not _through_exp(scatter.input[2], producers):
+        return None
+    transpose = producers.get(first.input[0])
+    perm = next((list(a.ints) for a in transpose.attribute if a.name == "perm"), None) if transpose else None
+    if transpose is None or transpose.op_type != "Transpose" or perm != [0, 2, 1]:
+        return None
+    raw = _upstream(transpose.input[0], producers)
+    levels = _yolox_levels(raw, producers, static) if raw is not None and raw.op_type == "Concat" else None
+    return None if levels is None else OutputKind("detections", (4, 5 + levels[0]), anchors_first=True,
+                                                  objectness=True)
+
+
+def _through_exp(name: str, producers, depth: int = 16) -> bool:
+    """Is an Exp among the ops within `depth` steps up from a tensor?"""
+    seen, frontier = set(), [name]
+    for _ in range(depth):
+        nodes = [producers[t] for t in frontier if t in producers and id(producers[t]) not in seen]
+        if any(node.op_type == "Exp" for node in nodes):
+            return True
+        seen.update(id(node) for node in nodes)
+        frontier = [t for node in nodes for t in node.input]
+    return False
 
 
 def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int, int], ...] | None] | None:
     """(classes, grid) of a concat along the anchors ([batch, 4 + 1 + C, anchors]) of flattened YOLOX
-    levels, each a concat along the channels of a 4-channel box (no sigmoid), a sigmoid objectness
-    and C sigmoid class scores; None where it is not one. The grid is None where the image's size or
-    a level's is not known."""
+    levels, each a concat along the channels of a 4-channel convolution (reg_preds: an FCOS head's
+    relu(reg) x stride is distances, not log sizes), a sigmoid objectness and C sigmoid class scores;
+    None where it is not one. The grid is None where the image's size, a level's or a stride is not
+    known."""
     axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
     if axis not in (-1, 2) or not concat.input:
         return None
@@ -481,7 +519,7 @@ def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int,
             return None
         box, obj, cls = (_upstream(part, producers) for part in level.input)
         channels = [(static.get(part) or [None, None])[1] for part in level.input]
-        if (box is None or box.op_type in ("Sigmoid", "Softmax") or obj is None or obj.op_type != "Sigmoid"
+        if (box is None or box.op_type != "Conv" or obj is None or obj.op_type != "Sigmoid"
                 or cls is None or cls.op_type != "Sigmoid" or channels[:2] != [4, 1] or not channels[2]):
             return None
         classes.add(channels[2])
@@ -490,12 +528,18 @@ def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int,
     if len(classes) != 1:
         return None
     image = static.get(_IMAGE_SIZE) or []
+    strides = [_stride(image, cell) for cell in cells] if image and None not in cells else [None]
     grid = None
-    if image and None not in cells:
-        grid = tuple((h, w, round(image[0] / h)) for h, w in cells)
-        if any(stride < 1 or round(image[1] / w) != stride for (h, w), (_, _, stride) in zip(cells, grid)):
-            grid = None
+    if None not in strides and all(a < b for a, b in zip(strides, strides[1:])):
+        grid = _grid_levels([(h, w, stride) for (h, w), stride in zip(cells, strides)])
     return classes.pop(), grid
+
+
+def _stride(image: list[int], cell: tuple[int, int]) -> int | None:
+    """The level's stride: the power of two s with ceil(H / s), ceil(W / s) its grid, as YOLOX's
+    stride-2 convolutions round up (a 346x346 image's last level is 11x11 at stride 32, not 31)."""
+    fits = [2 ** k for k in range(11) if -(-image[0] // 2 ** k) == cell[0] and -(-image[1] // 2 ** k) == cell[1]]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _upstream(name: str, producers, through: set[str] = _PASS_THROUGH):
@@ -629,7 +673,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
                      for ref_boxes, ref_scores, got_boxes, got_scores in heads]
         if kind.objectness:
             heads = [_with_confidences(*head) for head in heads]
-        passes = passes and _judge_detections(heads, budget, entry)
+        passes = passes and _judge_detections(heads, budget, entry, centres=bool(kind.grid))
     entry["passes"] = bool(passes)
     return entry
 
@@ -695,11 +739,13 @@ def _decoded(boxes: np.ndarray, grid: tuple[tuple[int, int, int], ...]) -> np.nd
     image's pixels, as YOLOX's decode_outputs computes them: level by level, cells row by row."""
     cells = sum(h * w for h, w, _ in grid)
     if boxes.shape[1] != cells:
-        raise ValueError(f"a raw head on grids of {cells} cells has {boxes.shape[1]} anchors")
+        raise ValueError(f"a raw head on grids of {cells} cells has {boxes.shape[1]} anchors here: its grid fits "
+                         "images of one size; judge it at that size, or export the head decoded")
     offsets = np.concatenate([np.stack(np.meshgrid(np.arange(w), np.arange(h)), -1).reshape(-1, 2)
                               for h, w, _ in grid])
     strides = np.concatenate([np.full(h * w, stride, np.float64) for h, w, stride in grid])[:, None]
-    # A size past e^30 strides is no box either graph draws; clipped, it cannot overflow to infinity.
+    # A size past e^30 strides is no box either graph draws; clipped (and strides bounded, _grid_levels),
+    # it cannot overflow to infinity.
     return np.concatenate([(boxes[..., :2] + offsets) * strides,
                            np.exp(np.minimum(boxes[..., 2:4], 30.0)) * strides], axis=-1)
 
@@ -737,9 +783,10 @@ def _probabilities(reference: np.ndarray, candidate: np.ndarray) -> tuple[np.nda
     return sigmoid(reference), sigmoid(candidate)
 
 
-def _judge_detections(heads, budget, entry) -> bool:
+def _judge_detections(heads, budget, entry, centres: bool = False) -> bool:
     """`heads`: per batch, (reference boxes, reference scores, candidate boxes, candidate scores) as
-    [batch, anchors, 4] and [batch, anchors, classes].
+    [batch, anchors, 4] and [batch, anchors, classes]. `centres`: the boxes are cx, cy, w, h for
+    certain (decoded here), not guessed by _corners: one large object left of the centre reads as corners.
 
     Three checks, all of which must hold:
     - the score rows' own cosine;
@@ -771,7 +818,7 @@ def _judge_detections(heads, budget, entry) -> bool:
             got_scores[..., background] = 0.0
         ref_best, got_best = ref_scores.max(-1), got_scores.max(-1)
         original += int((ref_best >= high).sum())
-        corners = _corners(ref_boxes[ref_best >= low])
+        corners = not centres and _corners(ref_boxes[ref_best >= low])
         ref_xyxy, got_xyxy = (ref_boxes, got_boxes) if corners else (_xyxy(ref_boxes), _xyxy(got_boxes))
         sure = ((ref_best >= high) | (got_best >= high) | ((ref_best >= DETECTION_SCORE) & (got_best < low))
                 | ((got_best >= DETECTION_SCORE) & (ref_best < low)))

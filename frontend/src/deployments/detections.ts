@@ -127,7 +127,8 @@ export function decodeDetections(
       // YOLOX's decode: offsets in the cell, log sizes, in strides.
       const [column, row, stride] = cells[anchor]!;
       [cx, cy] = [(at(anchor, 0) + column) * stride, (at(anchor, 1) + row) * stride];
-      [w, h] = [Math.exp(at(anchor, 2)) * stride, Math.exp(at(anchor, 3)) * stride];
+      // Clipped as the judge clips them: a size past e^30 strides is no box, and no Infinity.
+      [w, h] = [Math.exp(Math.min(at(anchor, 2), 30)) * stride, Math.exp(Math.min(at(anchor, 3), 30)) * stride];
     }
     candidates.push({ classIndex, score: best, box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2] });
   }
