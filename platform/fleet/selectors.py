@@ -55,6 +55,7 @@ def hardware_overview() -> list[dict]:
         entry["workers" if member.kind == FleetMember.Kind.WORKER else "engines"].append({
             "name": member.name,
             "cpu_model": hw.get("cpu_model", ""),
+            "cpu_generation": hw.get("cpu_generation") if isinstance(hw.get("cpu_generation"), str) else None,
             "detected_hardware_class": hw.get("detected_hardware_class", member.hardware_class),
             "usable_cpus": hw.get("usable_cpus"),
             "queues": member.queues if member.kind == FleetMember.Kind.WORKER else [],

@@ -10,6 +10,7 @@ function MemberList({ members, kind }: { members: FleetMember[]; kind: "worker" 
       {members.map((member) => (
         <li key={member.name}>
           <code>{member.name}</code> — {member.cpu_model || "unknown CPU"}
+          {member.cpu_generation && <span className="muted"> ({member.cpu_generation})</span>}
           {member.detected_hardware_class !== undefined && (
             <span className="muted"> (CPU class {member.detected_hardware_class})</span>
           )}
@@ -19,8 +20,15 @@ function MemberList({ members, kind }: { members: FleetMember[]; kind: "worker" 
   );
 }
 
+/** The CPU generations the class's members report, each once. */
+function generationsOf(entry: HardwareClass): string[] {
+  const all = [...entry.workers, ...entry.engines].map((member) => member.cpu_generation);
+  return [...new Set(all.filter((generation): generation is string => !!generation))].sort();
+}
+
 function ClassCard({ entry }: { entry: HardwareClass }) {
   const waitsForWorker = entry.workers.length === 0;
+  const generations = generationsOf(entry);
   return (
     <section className="card" aria-labelledby={`class-${entry.hardware_class}`} data-testid="hardware-class">
       <h2 id={`class-${entry.hardware_class}`}>
@@ -29,6 +37,14 @@ function ClassCard({ entry }: { entry: HardwareClass }) {
       {waitsForWorker && (
         <p className="muted" data-testid="no-worker">
           Jobs for this class wait until a worker of the class is online.
+        </p>
+      )}
+      {generations.length > 1 && (
+        // Same flags, other speeds: on a Zen 1 host OpenVINO ran a YOLOv8n at par with onnxruntime, on a
+        // Zen 3 host of the same class 1.7x faster (compiler_core/BENCHMARKS.md).
+        <p className="bad-text" data-testid="mixed-generations">
+          This class holds {generations.length} CPU generations ({generations.join(", ")}): a package measured on
+          one may not keep its speed-up on another.
         </p>
       )}
       <h3>Workers ({entry.workers.length})</h3>

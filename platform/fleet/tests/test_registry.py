@@ -13,7 +13,7 @@ from fleet.services import engine_probe, member_gone, member_heartbeat
 pytestmark = pytest.mark.django_db
 
 AVX2 = {"hardware_class": "x86_64-amd-avx2", "detected_hardware_class": "x86_64-amd-avx512vnni-bf16",
-        "cpu_model": "AMD EPYC 9B14", "usable_cpus": 4}
+        "cpu_model": "AMD EPYC 9B14", "cpu_generation": "family 23 model 1", "usable_cpus": 4}
 AVX512 = {"hardware_class": "x86_64-amd-avx512vnni-bf16", "detected_hardware_class": "x86_64-amd-avx512vnni-bf16",
           "cpu_model": "AMD EPYC 9B14", "usable_cpus": 4}
 
@@ -38,7 +38,10 @@ def test_hardware_lists_each_class_with_its_online_workers_and_engines(api, user
     assert [e["name"] for e in by_class["x86_64-amd-avx512vnni-bf16"]["engines"]] == ["http://engine:8081"]
     # Machines only: no job, model or owner of anyone in it.
     assert set(by_class["x86_64-amd-avx2"]["workers"][0]) == {
-        "name", "cpu_model", "detected_hardware_class", "usable_cpus", "queues", "started_at", "last_seen_at"}
+        "name", "cpu_model", "cpu_generation", "detected_hardware_class", "usable_cpus", "queues", "started_at",
+        "last_seen_at"}
+    assert by_class["x86_64-amd-avx2"]["workers"][0]["cpu_generation"] == "family 23 model 1"
+    assert by_class["x86_64-amd-avx512vnni-bf16"]["engines"][0]["cpu_generation"] is None  # not reported
 
 
 def test_a_user_who_is_not_staff_sees_no_internal_address(api):

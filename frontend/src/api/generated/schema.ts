@@ -1067,6 +1067,8 @@ export interface components {
             files: string[];
         };
         FleetMember: {
+            /** @description The CPU's family and model numbers (e.g. 'family 23 model 1', AMD's Zen 1), where it reports them: one class can hold several generations, and what wins on one may not on another. */
+            cpu_generation: string | null;
             cpu_model: string;
             /** @description The class the CPU has; the member's class is narrower when its operator declared one. */
             detected_hardware_class: string;
