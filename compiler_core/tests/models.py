@@ -96,11 +96,11 @@ def openvino_cannot_convert(path: Path) -> Path:
     return path
 
 
-def mlp_with_outlier_layer(path: Path, seed: int = 0) -> Path:
+def mlp_with_outlier_layer(path: Path, seed: int = 0, output: str = "logits") -> Path:
     """Four named MatMuls; one weight matrix holds a row of huge values that never matter in fp32
     (they multiply a unit a ReLU always zeroes) but set its INT8 scale, per tensor and per output
     channel alike, so every other weight of that layer rounds to zero: only that node is
-    sensitive to INT8."""
+    sensitive to INT8. `output`: the output's name, which decides its kind (logits: class scores)."""
     rng = np.random.default_rng(seed)
     def dense(rows, cols):
         return (rng.standard_normal((rows, cols)) / np.sqrt(rows)).astype(np.float32)
@@ -116,14 +116,14 @@ def mlp_with_outlier_layer(path: Path, seed: int = 0) -> Path:
         helper.make_node("Relu", ["h2"], ["r2"], name="relu_2"),
         helper.make_node("MatMul", ["r2", "w3"], ["h3"], name="dense_3"),
         helper.make_node("Relu", ["h3"], ["r3"], name="relu_3"),
-        helper.make_node("MatMul", ["r3", "w4"], ["logits"], name="dense_4"),
+        helper.make_node("MatMul", ["r3", "w4"], [output], name="dense_4"),
     ]
     weights = [numpy_helper.from_array(w, n) for w, n in ((w1, "w1"), (w2, "w2"), (w3, "w3"), (w4, "w4"))]
     weights.append(numpy_helper.from_array(dead_unit_bias, "b1"))
     graph = helper.make_graph(
         nodes, "outlier_mlp",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 64])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])],
+        [helper.make_tensor_value_info(output, TensorProto.FLOAT, ["batch", 10])],
         weights,
     )
     return _save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)

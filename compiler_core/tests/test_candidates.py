@@ -17,7 +17,10 @@ def _entry(report, name):
 @pytest.fixture(scope="module")
 def int8_report(tmp_path_factory):
     root = tmp_path_factory.mktemp("int8")
-    model = models.mlp_with_outlier_layer(root / "outlier.onnx")
+    # Judged by cosine (an embedding, by its name): what falls back is then what the outlier breaks. As
+    # class scores, random logits' near-ties flip under the 7-bit weights of hosts without VNNI
+    # (reduce_range), and dense_1 fell back too on an AVX2 host: the fallback set followed the host.
+    model = models.mlp_with_outlier_layer(root / "outlier.onnx", output="features")
     return model, root / "pkg", optimize(model, root / "pkg", recipe="int8", shapes="batch=8")
 
 
@@ -34,7 +37,7 @@ def test_int8_package_meets_the_budget_when_served(int8_report):
     model, package, report = int8_report
     x = np.random.default_rng(7).standard_normal((16, 64)).astype(np.float32)
     expected = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
-    got = load_package(package).run({"x": x})["logits"]
+    got = load_package(package).run({"x": x})["features"]
     cosine = float(np.dot(got.ravel(), expected.ravel()) / (np.linalg.norm(got) * np.linalg.norm(expected)))
     assert cosine >= 0.99
     assert report["overall"]["speedup"] >= 1.0  # never slower than the baseline
