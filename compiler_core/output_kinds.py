@@ -398,7 +398,7 @@ def _detection_head(concat, transposed: bool | None, producers, source, static) 
         return yolox
     columns = _column_head(concat, producers, static)
     if columns is None:  # not one level: the levels of an anchor-based YOLO, concatenated along the anchors
-        axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+        axis = _axis(concat)
         levels = [source(name) for name in concat.input] if axis in (1, -2) else []
         heads = {_column_head(level, producers, static) if level is not None and level.op_type == "Concat"
                  else None for level in levels}
@@ -422,7 +422,7 @@ def _column_head(concat, producers, static) -> OutputKind | None:
     dims = [static.get(name) for name in concat.input]
     if not dims or any(not d or d[-1] is None for d in dims):
         return None
-    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    axis = _axis(concat)
     if axis not in (-1, len(dims[0]) - 1):
         return None
     scores = [_score_source(name, producers) for name in concat.input]
@@ -458,7 +458,7 @@ def _yolox_head(concat, transposed: bool, producers, static) -> OutputKind | Non
     does: as the unreleased master writes it (a concat along the columns of (xy + grid) x stride,
     exp(wh) x stride and a slice of the raw head's scores), here; as every release (0.1.0-0.3.0)
     writes it (in place, two ScatterND), in _scattered_yolox_head."""
-    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    axis = _axis(concat)
     if axis in (-1, 2) and not transposed and len(concat.input) == 3:
         # decoded: the last input a slice of the raw head from column 4 on, the others 2 columns each
         raw = _upstream(concat.input[2], producers, _PASS_THROUGH | {"Slice"})
@@ -478,29 +478,15 @@ def _scattered_yolox_head(scatter, producers, static) -> OutputKind | None:
     does (`outputs[..., :2] = (outputs[..., :2] + grids) * strides`, then the same with exp for 2:4):
     two ScatterND over it, the second's updates computed through an Exp."""
     first = _upstream(scatter.input[0], producers, {"Identity", "Cast"})
-    if first is None or first.op_type != "ScatterND" or not _through_exp(scatter.input[2], producers):
+    if first is None or first.op_type != "ScatterND" or not any(
+            node.op_type == "Exp" for node in _ancestor_nodes(scatter.input[2], producers, depth=16)):
         return None
-    transpose = producers.get(first.input[0])
-    perm = (next((list(a.ints) for a in transpose.attribute if a.name == "perm"), None)
-            if transpose is not None else None)
-    if transpose is None or transpose.op_type != "Transpose" or perm != [0, 2, 1]:
+    if _transposed(producers, first.input[0]) is not True:
         return None
-    raw = _upstream(transpose.input[0], producers)
+    raw = _upstream(first.input[0], producers)
     levels = _yolox_levels(raw, producers, static) if raw is not None and raw.op_type == "Concat" else None
     return None if levels is None else OutputKind("detections", (4, 5 + levels[0]), anchors_first=True,
                                                   objectness=True)
-
-
-def _through_exp(name: str, producers, depth: int = 16) -> bool:
-    """Is an Exp among the ops within `depth` steps up from a tensor?"""
-    seen, frontier = set(), [name]
-    for _ in range(depth):
-        nodes = [producers[t] for t in frontier if t in producers and id(producers[t]) not in seen]
-        if any(node.op_type == "Exp" for node in nodes):
-            return True
-        seen.update(id(node) for node in nodes)
-        frontier = [t for node in nodes for t in node.input]
-    return False
 
 
 def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int, int], ...] | None] | None:
@@ -509,14 +495,13 @@ def _yolox_levels(concat, producers, static) -> tuple[int, tuple[tuple[int, int,
     relu(reg) x stride is distances, not log sizes), a sigmoid objectness and C sigmoid class scores;
     None where it is not one. The grid is None where the image's size, a level's or a stride is not
     known."""
-    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    axis = _axis(concat)
     if axis not in (-1, 2) or not concat.input:
         return None
     classes, cells = set(), []
     for name in concat.input:
         level = _upstream(name, producers)
-        if level is None or level.op_type != "Concat" or len(level.input) != 3 or next(
-                (a.i for a in level.attribute if a.name == "axis"), None) != 1:
+        if level is None or level.op_type != "Concat" or len(level.input) != 3 or _axis(level) != 1:
             return None
         box, obj, cls = (_upstream(part, producers) for part in level.input)
         channels = [(static.get(part) or [None, None])[1] for part in level.input]
@@ -567,13 +552,24 @@ def _split_of(name: str, producers) -> int | None:
 
 def _ancestors(name: str, producers, depth: int = 8) -> set[int]:
     """The ids of the nodes within `depth` steps up from a tensor, through every input."""
-    found, frontier = set(), [name]
+    return {id(node) for node in _ancestor_nodes(name, producers, depth)}
+
+
+def _ancestor_nodes(name: str, producers, depth: int = 8) -> list:
+    """The nodes within `depth` steps up from a tensor, through every input, each once."""
+    found, seen, frontier = [], set(), [name]
     for _ in range(depth):
         nodes = [producers[tensor] for tensor in frontier if tensor in producers]
-        nodes = [node for node in nodes if id(node) not in found]
-        found.update(id(node) for node in nodes)
+        nodes = [node for node in nodes if id(node) not in seen]
+        seen.update(id(node) for node in nodes)
+        found.extend(nodes)
         frontier = [tensor for node in nodes for tensor in node.input]
     return found
+
+
+def _axis(node) -> int | None:
+    """A node's `axis` attribute (a Concat's), None where it has none."""
+    return next((a.i for a in node.attribute if a.name == "axis"), None)
 
 
 def _detection_layout(concat, source, static) -> OutputKind | None:
@@ -583,7 +579,7 @@ def _detection_layout(concat, source, static) -> OutputKind | None:
     Not a concat of several score levels along the anchors (RetinaNet's [1, anchors, classes] per
     level): read as a head, its anchors were taken for classes and every lost detection passed. All
     sigmoid, it is a mask: each anchor's class decision judged, its foreground by IoU."""
-    axis = next((a.i for a in concat.attribute if a.name == "axis"), None)
+    axis = _axis(concat)
     if axis not in (1, -2):
         return None
     offset, score_runs, anchors, sigmoids = 0, [], set(), 0
