@@ -450,10 +450,22 @@ def cmd_deploy(args) -> int:
     # A refused update leaves the deployment ready on its old job (or on the same job, when
     # that was sent again) with the reason in `message`, which a load or update that worked clears.
     if deployment["status"] != "ready" or deployment["job"] != chosen or deployment.get("message"):
+        if _served_but_slower(deployment, chosen):
+            # It serves, as asked; what failed is the promise: it is slower there than the original.
+            err(f"deployment {deployment['id']} ready on job {chosen}, but {deployment['message']}")
+            return EXIT_THRESHOLD
         err(f"deployment {deployment['id']} {deployment['status']} on job {deployment['job']}: "
             f"{deployment.get('message') or 'no reason given'}")
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _served_but_slower(deployment: dict, chosen: int) -> bool:
+    """Ready on the job asked for, its message the engine's finding that the package runs slower there
+    than its fp32 original (not a refused update, which leaves the old job or says so)."""
+    speed = deployment.get("speed_on_engine") or {}
+    return (deployment["status"] == "ready" and deployment["job"] == chosen and speed.get("slower_than_original") is True
+            and (deployment.get("message") or "").startswith("On this engine ("))  # speed_on_load.describe_speed's
 
 
 def _deployment_line(deployment: dict) -> str:
@@ -588,7 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--allow-other-class", action="store_true",
                         help="deploy a package measured on another hardware class than the serving engine's "
                              "(refused otherwise); the deployment is marked measured_on_other_class")
-    _waiting(deploy, "until the deployment is ready: exit 2 if it failed, or if an update was refused", 600)
+    _waiting(deploy, "until the deployment is ready: exit 2 if it failed, or if an update was refused; exit 1 "
+                     "if it serves but the engine found the package slower there than its fp32 original", 600)
     deploy.set_defaults(func=cmd_deploy)
 
     deployments = commands.add_parser("deployments", help="your deployments").add_subparsers(

@@ -35,12 +35,27 @@ MAX_INPUT_BATCHES = 16
 MISSES_BUDGET = "misses its accuracy budget"
 
 
-def _primary_shape(report: dict) -> dict[str, int]:
+def primary_shape(report: dict) -> dict[str, int]:
     label = (report.get("overall") or {}).get("shape")
     for entry in report.get("shapes") or []:
         if entry.get("label") == label and isinstance(entry.get("shape"), dict):
             return entry["shape"]
     return {}
+
+
+def package_report(package_dir: Path) -> dict:
+    path = Path(package_dir) / "report.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def staged_reference(package_dir: Path, switch: str) -> tuple[dict | None, str]:
+    """What `reference.json` says of the staged original, or None and why a check by `switch` cannot run."""
+    if not switched_on(switch):
+        return None, f"the check is switched off on this engine ({switch}=0)"
+    described = Path(package_dir) / REFERENCE_DIR / REFERENCE_FILE
+    if not described.is_file():
+        return None, "no fp32 original was staged with the package (a model that is not ONNX, or a package staged by hand)"
+    return json.loads(described.read_text()), ""
 
 
 def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
@@ -56,17 +71,14 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     from compiler_core.output_kinds import OutputKind
 
     package_dir = Path(package_dir)
-    report = json.loads((package_dir / "report.json").read_text()) if (package_dir / "report.json").is_file() else {}
+    report = package_report(package_dir)
     measured_on = (report.get("hardware_context") or {}).get("hardware_class")
     verdict: dict[str, Any] = {"hardware_class": describe_hardware()["hardware_class"], "measured_on": measured_on,
                                "checked": False, "passes": None}
-    if not switched_on(SWITCH_ENV):
-        return {**verdict, "reason": f"the check is switched off on this engine ({SWITCH_ENV}=0)"}
+    reference, why_not = staged_reference(package_dir, SWITCH_ENV)
+    if reference is None:
+        return {**verdict, "reason": why_not}
     reference_dir = package_dir / REFERENCE_DIR
-    if not (reference_dir / REFERENCE_FILE).is_file():
-        return {**verdict, "reason": "no fp32 original was staged with the package (a model that is not ONNX, "
-                                     "or a package staged by hand)"}
-    reference = json.loads((reference_dir / REFERENCE_FILE).read_text())
     original = reference_dir / reference["model"]
     budget = float((report.get("accuracy") or {}).get("budget") or DEFAULT_COSINE_BUDGET)
     signature = runner.signature
@@ -76,7 +88,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
         source = reference.get("inputs", "the inputs staged with the package")
     else:
         model = onnx.load(str(original), load_external_data=False)
-        feeds = generated_batches(model, signature, _primary_shape(report), GENERATED_BATCHES)
+        feeds = generated_batches(model, signature, primary_shape(report), GENERATED_BATCHES)
         source = "inputs generated from the signature"
     # The original as the worker's baseline ran it: plain onnxruntime, fp32, on the CPU.
     session = onnxruntime.InferenceSession(str(original), providers=["CPUExecutionProvider"])
@@ -91,7 +103,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
         # Top-1 agreement is a claim about flips per hundred rows: as in the worker's own check, it
         # takes TOP1_MIN_ROWS rows, or one near-tie in a few rows would refuse a package that holds.
         wanted = min(MAX_GENERATED_BATCHES, -(-TOP1_MIN_ROWS // rows))
-        feeds += generated_batches(model, signature, _primary_shape(report), wanted - len(feeds),
+        feeds += generated_batches(model, signature, primary_shape(report), wanted - len(feeds),
                                    seed=100 + len(feeds)) if wanted > len(feeds) else []
         expected += [dict(zip(names, session.run(None, feed))) for feed in feeds[len(expected):]]
     served = [{name: np.asarray(value) for name, value in runner.run(feed).items()} for feed in feeds]

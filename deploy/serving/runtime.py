@@ -23,6 +23,7 @@ from mlserver.utils import get_model_uri
 from compiler_core.runtime import PackageRunner, load_package
 
 from .accuracy_on_load import check_package_on_this_engine, describe_verdict
+from .speed_on_load import measure_package_on_this_engine
 from .datatypes import v2_datatype, v2_shape
 from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
@@ -57,6 +58,8 @@ class WhetstoneRuntime(MLModel):
             raise PackageLoadFailed(self.name, exc) from exc
         if self.accuracy_on_engine.get("passes") is False:
             raise PackageLoadFailed(self.name, describe_verdict(self.accuracy_on_engine))
+        # Before it serves: is the package faster here than the original it replaces?
+        self.speed_on_engine = await asyncio.to_thread(_speed_on_engine, Path(package_dir), self._runner)
         self._placement = RunPlacement(self._runner.run, self._runner.runtime, self.name)
         self.input_decoder = InputDecoder(self._runner.signature.get("inputs", []))
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
@@ -76,6 +79,7 @@ class WhetstoneRuntime(MLModel):
         verdict = getattr(self, "accuracy_on_engine", None) or {}
         setattr(parameters, "hardware_class", verdict.get("hardware_class"))
         setattr(parameters, "accuracy_on_engine", verdict)
+        setattr(parameters, "speed_on_engine", getattr(self, "speed_on_engine", None) or {})
         metadata.parameters = parameters
         return metadata
 
@@ -143,6 +147,15 @@ class WhetstoneRuntime(MLModel):
             id=payload.id,
             outputs=encode_outputs(outputs, signature.get("outputs", [])),
         )
+
+
+def _speed_on_engine(package_dir: Path, runner: PackageRunner) -> dict[str, Any]:
+    # The package holds its accuracy here; what its speed is here is news, not a reason to refuse
+    # it, so a measurement that breaks (an original that refuses the generated batch, say) is said.
+    try:
+        return measure_package_on_this_engine(package_dir, runner)
+    except Exception as exc:  # noqa: BLE001 - the verdict says why nothing was measured
+        return {"checked": False, "slower_than_original": None, "reason": f"{type(exc).__name__}: {exc}"}
 
 
 def _metadata(tensors: list[dict[str, Any]]) -> list[MetadataTensor]:

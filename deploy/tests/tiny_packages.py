@@ -39,6 +39,40 @@ def tiny_classifier(seed: int) -> onnx.ModelProto:
     return model
 
 
+def with_a_slow_branch(model: onnx.ModelProto, *, features: int, input: str = "x", output: str = "logits",
+                       products: int = 20, width: int = 512) -> onnx.ModelProto:
+    """`model` with `products` tanh(512x512 matrix products) of `input` added to `output` times zero: its
+    outputs are the same to the bit (tanh keeps the branch finite: 0 * inf would be NaN), and it runs
+    hundreds of times slower than a tiny model. The package a slower engine or a worse kernel would be."""
+    slow = onnx.ModelProto()
+    slow.CopyFrom(model)
+    rng = np.random.default_rng(0)
+    slow.graph.initializer.extend([
+        numpy_helper.from_array((rng.standard_normal((features, width)) / np.sqrt(features)).astype(np.float32), "slow_in"),
+        numpy_helper.from_array((rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32), "slow_w"),
+        numpy_helper.from_array(np.zeros(1, np.float32), "slow_zero"),
+        numpy_helper.from_array(np.array([1], np.int64), "slow_axes"),
+    ])
+    branch = [helper.make_node("MatMul", [input, "slow_in"], ["slow_0"])]
+    for step in range(products):
+        branch += [helper.make_node("MatMul", [f"slow_{step}", "slow_w"], [f"slow_{step}_mm"]),
+                   helper.make_node("Tanh", [f"slow_{step}_mm"], [f"slow_{step + 1}"])]
+    branch += [helper.make_node("ReduceSum", [f"slow_{products}", "slow_axes"], ["slow_sum"], keepdims=1),
+               helper.make_node("Mul", ["slow_sum", "slow_zero"], ["slow_nothing"]),
+               helper.make_node("Add", [f"{output}_fast", "slow_nothing"], [output])]
+    nodes = []
+    for node in slow.graph.node:  # the branch joins where `output` is made, before its consumers
+        made_here = output in node.output
+        if made_here:
+            node.output[list(node.output).index(output)] = f"{output}_fast"
+        nodes.append(node)
+        nodes += branch if made_here else []
+    del slow.graph.node[:]
+    slow.graph.node.extend(nodes)
+    onnx.checker.check_model(slow)
+    return slow
+
+
 SIGNATURE = {
     "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", FEATURES]}],
     "outputs": [
@@ -66,10 +100,13 @@ def runtime_json(engine: str, threads: int = 1) -> dict:
     }
 
 
-def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime", threads: int = 1) -> Path:
-    """`threads`: intra-op threads of each run (0: as many as the engine likes)."""
+def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime", threads: int = 1,
+                       slow: bool = False) -> Path:
+    """`threads`: intra-op threads of each run (0: as many as the engine likes); `slow`: the classifier
+    with a slow branch that changes nothing (with_a_slow_branch)."""
     package_dir.mkdir(parents=True, exist_ok=True)
-    onnx.save(tiny_classifier(seed), str(package_dir / "model.onnx"))
+    model = tiny_classifier(seed)
+    onnx.save(with_a_slow_branch(model, features=FEATURES) if slow else model, str(package_dir / "model.onnx"))
     (package_dir / "runtime.json").write_text(json.dumps(runtime_json(engine, threads), indent=2))
     (package_dir / "signature.json").write_text(json.dumps(SIGNATURE, indent=2))
     (package_dir / "report.json").write_text(json.dumps({"overall": {"speedup": 1.0}}))

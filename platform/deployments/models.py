@@ -41,6 +41,9 @@ class Deployment(models.Model):
                                  "speed-up and accuracy describe another machine.")
     accuracy_on_engine = models.JSONField(
         null=True, blank=True, help_text="The engine's re-check of the package's accuracy on its own hardware.")
+    speed_on_engine = models.JSONField(
+        null=True, blank=True, help_text="The engine's timing of the package against its fp32 original on its own "
+                                         "hardware, when it loaded it.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

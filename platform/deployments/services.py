@@ -440,8 +440,9 @@ def _first_load(deployment_id: int) -> None:
         raise
     # A load that worked clears the message (the CLI and the console read a message on a ready
     # deployment as a problem); the verdict and the class are in their own fields.
-    verdict = _verdict_on_engine(deployment.name)
-    if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY, accuracy_on_engine=verdict):
+    accuracy, speed = _verdicts_on_engine(deployment.name)
+    if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY, _speed_warning(speed),
+                   accuracy_on_engine=accuracy, speed_on_engine=speed):
         # Stopped while it loaded: the unload may have run before the load finished.
         deployment_unload(deployment_id=deployment_id, force=True)
 
@@ -487,9 +488,9 @@ def _roll_out(deployment_id: int) -> None:
         if not isinstance(exc, ServingError):
             raise
         return
-    verdict = _verdict_on_engine(deployment.name)
-    if not _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY, "", job=target,
-                   target_job=None, accuracy_on_engine=verdict):
+    accuracy, speed = _verdicts_on_engine(deployment.name)
+    if not _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY, _speed_warning(speed), job=target,
+                   target_job=None, accuracy_on_engine=accuracy, speed_on_engine=speed):
         # Stopped while the new package loaded: the undeploy may have run before
         # the engine loaded it, and then nothing would unload it.
         deployment_unload(deployment_id=deployment_id, force=True)
@@ -543,16 +544,24 @@ def stage_reference(job: Job, package_dir: Path) -> None:
     (reference / REFERENCE_FILE).write_text(json.dumps(described))
 
 
-def _verdict_on_engine(name: str) -> dict | None:
-    """The engine's accuracy re-check of the model it just loaded (its metadata); None when the
-    engine does not say (an engine older than the check)."""
+def _verdicts_on_engine(name: str) -> tuple[dict | None, dict | None]:
+    """The engine's re-checks of the model it just loaded (its metadata): accuracy and speed against
+    the fp32 original on its own hardware; None for what the engine does not say (an engine older
+    than the check)."""
     from deploy.serving.repository import ServingError
 
     try:
         parameters = _repository_client(HEALTH_TIMEOUT_S * 5).metadata(name).get("parameters") or {}
     except (ServingError, ValueError):
-        return None
-    return parameters.get("accuracy_on_engine") or None
+        return None, None
+    return parameters.get("accuracy_on_engine") or None, parameters.get("speed_on_engine") or None
+
+
+def _speed_warning(speed: dict | None) -> str:
+    """A ready deployment's message: empty unless the package is slower on the engine than its original."""
+    from deploy.serving.speed_on_load import describe_speed
+
+    return describe_speed(speed) if speed and speed.get("slower_than_original") is True else ""
 
 
 def _refused_verdict(deployment: Deployment, exc) -> dict | None:

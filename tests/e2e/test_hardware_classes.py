@@ -147,6 +147,10 @@ def test_all_fans_out_and_deploy_picks_the_package_built_for_the_engines_class(a
     assert state["hardware_class"] == OWN and state["package_hardware_class"] == OWN
     assert state["measured_on_other_class"] is False
     assert state["accuracy_on_engine"]["checked"] and state["accuracy_on_engine"]["passes"]
+    # Timed on the engine against its original too, and read beside what its own report claimed.
+    speed = state["speed_on_engine"]
+    assert speed["checked"] and speed["hardware_class"] == OWN and speed["rounds"] >= 5, speed
+    assert speed["claimed_speedup"] == jobs[OWN]["report"]["overall"]["speedup"]
 
 
 def test_a_package_of_another_class_answers_409_unless_overridden_then_is_marked(api, fleet, tmp_path_factory):

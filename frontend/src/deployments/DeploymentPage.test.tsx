@@ -18,6 +18,7 @@ describe("DeploymentPage", () => {
     expect(screen.getByTestId("snippet-python").textContent).toContain("requests.post");
     expect(screen.queryByTestId("token-required")).toBeNull();
     expect(screen.getByTestId("deployment-batching").textContent).toBe("off");
+    expect(screen.getByTestId("deployment-speed-on-engine").textContent).toBe("not measured yet");
   });
 
   it("says how adaptive batching is set: the window is the longest a request waits", async () => {
@@ -40,6 +41,17 @@ describe("DeploymentPage", () => {
           package_hardware_class: "x86_64-amd-avx512vnni-bf16",
           measured_on_other_class: true,
           accuracy_on_engine: { checked: true, passes: true, cosine: 0.9991, budget: 0.99, hardware_class: "x86_64-amd-avx2" },
+          speed_on_engine: {
+            checked: true,
+            speedup: 0.82,
+            noise: 0.03,
+            slower_than_original: true,
+            claimed_speedup: 1.7,
+            hardware_class: "x86_64-amd-avx2",
+            cpu_generation: "family 23 model 1",
+            measured_on: "x86_64-amd-avx512vnni-bf16",
+            measured_on_generation: "family 25 model 17",
+          },
         }),
       },
       "GET /api/v1/models/3/": { body: model },
@@ -51,6 +63,12 @@ describe("DeploymentPage", () => {
     expect(screen.getByTestId("deployment-accuracy-on-engine").textContent).toBe(
       "holds: cosine 0.9991 within the budget 0.99 on x86_64-amd-avx2",
     );
+    const speed = screen.getByTestId("deployment-speed-on-engine");
+    expect(speed.textContent).toBe(
+      "slower here: 0.82x the fp32 original (±3%) on x86_64-amd-avx2, family 23 model 1; " +
+        "the report's 1.70x was measured on x86_64-amd-avx512vnni-bf16, family 25 model 17",
+    );
+    expect(speed.className).toBe("form-error");
   });
 
   it("says a token is needed when the page no longer has it", async () => {

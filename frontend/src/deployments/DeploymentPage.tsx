@@ -13,6 +13,7 @@ import { HealthPanel, RedeployForm } from "./DeploymentControls";
 import { TrafficPanel } from "./TrafficPanel";
 import { TestInferenceForm } from "./TestInferenceForm";
 import { acceptsText } from "./TextInput";
+import { describeAccuracy, describeSpeed } from "./engineChecks";
 
 /**
  * The token arrives once, in the answer that created the deployment (see JobPage). It is
@@ -106,6 +107,7 @@ export function DeploymentPage() {
   const { data } = deployment;
   const live = data.status === "ready" || isDeploymentSettling(data);
   const auth: EndpointAuth = { required: data.access_token_required, token: newToken };
+  const speed = describeSpeed(data.speed_on_engine);
   return (
     <div className="page deployment-page">
       <PageTitle title={`Deployment ${data.name} (${data.status})`} />
@@ -154,7 +156,13 @@ export function DeploymentPage() {
         </div>
         <div>
           <dt>Accuracy on the engine</dt>
-          <dd data-testid="deployment-accuracy-on-engine">{describeVerdict(data.accuracy_on_engine)}</dd>
+          <dd data-testid="deployment-accuracy-on-engine">{describeAccuracy(data.accuracy_on_engine)}</dd>
+        </div>
+        <div>
+          <dt>Speed on the engine</dt>
+          <dd data-testid="deployment-speed-on-engine" className={speed.slower ? "form-error" : undefined}>
+            {speed.text}
+          </dd>
         </div>
         <div>
           <dt>Adaptive batching</dt>
@@ -202,22 +210,4 @@ export function DeploymentPage() {
       )}
     </div>
   );
-}
-
-type EngineVerdict = {
-  checked?: boolean;
-  passes?: boolean | null;
-  cosine?: number;
-  budget?: number;
-  reason?: string;
-  hardware_class?: string;
-};
-
-/** The engine's re-check of the package against its fp32 original, on the engine's own hardware. */
-function describeVerdict(verdict: unknown): string {
-  if (!verdict || typeof verdict !== "object") return "not checked yet";
-  const v = verdict as EngineVerdict;
-  if (!v.checked) return `not checked: ${v.reason ?? "no reason given"}`;
-  if (v.passes) return `holds: cosine ${v.cosine} within the budget ${v.budget} on ${v.hardware_class}`;
-  return `misses the budget: ${v.reason ?? ""}`;
 }

@@ -150,6 +150,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     package_hardware_class: "x86_64-amd-avx2",
     measured_on_other_class: false,
     accuracy_on_engine: null,
+    speed_on_engine: null,
     tokenizer: null,
     created_at: "2026-11-25T10:05:00Z",
     updated_at: "2026-11-25T10:05:00Z",

@@ -53,6 +53,12 @@ class DeploymentSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True,
         help_text="The engine's re-check of the package against its fp32 original on the engine's own hardware, "
                   "when it loaded it: checked, passes, cosine, budget, inputs, hardware_class; null before.")
+    speed_on_engine = serializers.JSONField(
+        read_only=True, allow_null=True,
+        help_text="The engine's timing of the package against its fp32 original (and an A/A control) on the "
+                  "engine's own hardware, when it loaded it: checked, speedup, noise, control, slower_than_original "
+                  "(true only when more than 5% slower beyond the noise; null when nothing was timed), claimed_speedup (the "
+                  "report's), hardware_class, cpu_generation, measured_on, measured_on_generation; null before.")
     access_token = serializers.SerializerMethodField(
         help_text="The endpoint's access token, in the response that created the deployment only (it is stored "
                   "hashed); null everywhere else.")
@@ -64,7 +70,8 @@ class DeploymentSerializer(serializers.ModelSerializer):
         model = Deployment
         fields = ["id", "name", "job", "target_job", "model", "model_name", "status", "message", "endpoint_url",
                   "access_token_required", "access_token", "max_batch_size", "max_batch_time", "hardware_class",
-                  "package_hardware_class", "measured_on_other_class", "accuracy_on_engine", "tokenizer", "created_at", "updated_at"]
+                  "package_hardware_class", "measured_on_other_class", "accuracy_on_engine", "speed_on_engine",
+                  "tokenizer", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_package_hardware_class(self, deployment: Deployment) -> str:

@@ -72,7 +72,9 @@ class DeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                     "package served is the one built for the serving engine's hardware class: the job's own, or "
                     "a sibling of the same model version and recipe; a package measured on another class answers "
                     "409 unless allow_other_class. The engine re-checks the package's accuracy when it loads it "
-                    "(`accuracy_on_engine`) and refuses one that misses its budget there.",
+                    "(`accuracy_on_engine`) and refuses one that misses its budget there; it also times the package "
+                    "against that original (`speed_on_engine`), and a package slower there than the original, "
+                    "beyond the noise, is served with a warning in `message`.",
         request=DeploymentRequestSerializer,
         responses={202: DeploymentSerializer, 409: OpenApiTypes.OBJECT},
     )

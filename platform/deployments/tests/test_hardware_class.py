@@ -39,9 +39,10 @@ def engine_reports(settings, hardware_class):
 
 
 def packaged_job(user, tmp_path, *, measured_on: str, version: ModelVersion | None = None, package_seed: int = 0,
-                 request_group: str = "") -> Job:
-    """A succeeded job whose package (the tiny classifier of `package_seed`) was measured on `measured_on`;
-    its model version holds the fp32 original (the tiny classifier of seed 0)."""
+                 request_group: str = "", slow: bool = False, claimed: float = 1.0) -> Job:
+    """A succeeded job whose package (the tiny classifier of `package_seed`; `slow`: with a branch that
+    slows it and changes nothing) was measured on `measured_on`, at a speed-up of `claimed`; its model
+    version holds the fp32 original (the tiny classifier of seed 0)."""
     if version is None:
         model = RegisteredModel.objects.create(owner=user, name=f"model-{RegisteredModel.objects.count()}")
         version = ModelVersion.objects.create(model=model, number=1, storage_key=f"models/{model.pk}/v1/model.onnx",
@@ -51,9 +52,9 @@ def packaged_job(user, tmp_path, *, measured_on: str, version: ModelVersion | No
         objectstore.put_stream(version.storage_key, original.open("rb"))
     job = Job.objects.create(owner=user, model_version=version, recipe="auto", status=Job.Status.SUCCEEDED,
                              hardware_class=measured_on, request_group=request_group)
-    package = write_tiny_package(tmp_path / f"package-{job.pk}", seed=package_seed)
+    package = write_tiny_package(tmp_path / f"package-{job.pk}", seed=package_seed, slow=slow)
     report = {"hardware_context": {"hardware_class": measured_on}, "accuracy": {"budget": 0.99},
-              "overall": {"speedup": 1.0, "shape": "batch=4"}, "shapes": [{"label": "batch=4", "shape": {"batch": 4}}]}
+              "overall": {"speedup": claimed, "shape": "batch=4"}, "shapes": [{"label": "batch=4", "shape": {"batch": 4}}]}
     (package / "report.json").write_text(json.dumps(report))
     job.package_prefix, job.report = f"packages/{job.pk}/attempt-1", report
     job.save(update_fields=["package_prefix", "report"])
@@ -148,6 +149,9 @@ def test_the_engine_rechecks_accuracy_on_load_and_the_deployment_records_it(api,
     verdict = deployment.accuracy_on_engine
     assert verdict["checked"] and verdict["passes"] and verdict["hardware_class"] == declared
     assert verdict["measured_on"] == measured_on
+    speed = deployment.speed_on_engine
+    assert speed["checked"] and speed["hardware_class"] == declared and speed["claimed_speedup"] == 1.0
+    assert speed["slower_than_original"] is False, speed  # the package is the original's graph
     assert deployment.message == ""  # a load that worked says nothing more; the fields above say it all
 
     # A package that does not answer like its original (another classifier's weights) is refused there.
@@ -158,6 +162,24 @@ def test_the_engine_rechecks_accuracy_on_load_and_the_deployment_records_it(api,
     assert deployment.status == Deployment.Status.FAILED
     assert "misses its accuracy budget against the fp32 original" in deployment.message
     assert deployment.accuracy_on_engine["passes"] is False
+
+
+def test_a_package_slower_on_the_engine_than_its_original_is_served_with_a_warning(api, user, tmp_path, serving, sent):
+    """Its report claimed 1.8x where it was measured; on this engine it runs hundreds of times slower
+    than the original it replaces. It holds its accuracy, so it serves; the deployment says so and
+    what to do, and the API gives the engine's figures beside the report's."""
+    declared = serving
+    job = packaged_job(user, tmp_path, measured_on=declared, slow=True, claimed=1.8)
+    body = api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()
+    deployment_load(deployment_id=body["id"])
+    state = api.get(f"/api/v1/deployments/{body['id']}/").json()
+    assert state["status"] == "ready" and state["accuracy_on_engine"]["passes"] is True
+    speed = state["speed_on_engine"]
+    assert speed["slower_than_original"] is True and speed["speedup"] < 0.5, speed
+    assert speed["claimed_speedup"] == 1.8 and speed["measured_on"] == declared
+    assert f"On this engine ({declared}" in state["message"]
+    assert "slower than the model it replaces; its report's 1.80x was measured on" in state["message"]
+    assert "Optimize the model on a worker of this engine's class and generation" in state["message"]
 
 
 def test_the_load_refuses_another_class_it_learns_of_only_then(api, user, tmp_path, serving, sent):
@@ -240,6 +262,21 @@ def test_the_cli_follows_the_package_the_server_chose_and_passes_the_override(tm
         assert "allow_other_class" not in sent[0]
         assert main(["deploy", "7", "--allow-other-class"]) == 0
         assert sent[-1]["allow_other_class"] is True
+
+        # Served, but slower on the engine than its original (the message and verdict as
+        # test_a_package_slower_on_the_engine_than_its_original_is_served_with_a_warning has the
+        # platform write them): exit 1, a missed threshold, not 2, a failure.
+        slower = "On this engine (B) the package runs 0.40x the speed of its fp32 original (noise ±2%): slower ..."
+        answers[("GET", "/api/v1/deployments/5/")] = (200, {"id": 5, "job": 9, "status": "ready", "message": slower,
+                                                            "speed_on_engine": {"slower_than_original": True}})
+        capsys.readouterr()
+        assert main(["deploy", "7", "--wait", "--poll", "0.05"]) == 1
+        assert f"deployment 5 ready on job 9, but {slower}" in capsys.readouterr().err
+        # A refused update that leaves the same job serving is still a failure, whatever its speed.
+        refused = "Update to job 9 refused, still serving job 9: the engine could not load the package"
+        answers[("GET", "/api/v1/deployments/5/")] = (200, {"id": 5, "job": 9, "status": "ready", "message": refused,
+                                                            "speed_on_engine": {"slower_than_original": True}})
+        assert main(["deploy", "7", "--wait", "--poll", "0.05"]) == 2
     finally:
         server.shutdown()
         server.server_close()

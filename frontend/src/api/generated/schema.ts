@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy a job's optimized package
-         * @description Status goes pending → loading → ready | failed (the engine's reason in `message`). The package served is the one built for the serving engine's hardware class: the job's own, or a sibling of the same model version and recipe; a package measured on another class answers 409 unless allow_other_class. The engine re-checks the package's accuracy when it loads it (`accuracy_on_engine`) and refuses one that misses its budget there.
+         * @description Status goes pending → loading → ready | failed (the engine's reason in `message`). The package served is the one built for the serving engine's hardware class: the job's own, or a sibling of the same model version and recipe; a package measured on another class answers 409 unless allow_other_class. The engine re-checks the package's accuracy when it loads it (`accuracy_on_engine`) and refuses one that misses its budget there; it also times the package against that original (`speed_on_engine`), and a package slower there than the original, beyond the noise, is served with a warning in `message`.
          */
         post: operations["deployments_create"];
         delete?: never;
@@ -955,6 +955,8 @@ export interface components {
             readonly name: string;
             /** @description The hardware class the served package was measured on (its report's hardware_context). */
             readonly package_hardware_class: string;
+            /** @description The engine's timing of the package against its fp32 original (and an A/A control) on the engine's own hardware, when it loaded it: checked, speedup, noise, control, slower_than_original (true only when more than 5% slower beyond the noise; null when nothing was timed), claimed_speedup (the report's), hardware_class, cpu_generation, measured_on, measured_on_generation; null before. */
+            readonly speed_on_engine: unknown;
             readonly status: components["schemas"]["DeploymentStatusEnum"];
             /** @description While updating: the job whose package is being loaded. */
             readonly target_job: number | null;
