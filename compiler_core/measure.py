@@ -232,11 +232,18 @@ def interleaved_blocks(
     runs: list[Run],
     plan: MeasurePlan,
     should_cancel: Callable[[], bool] | None = None,
+    *,
+    blocks_of_equal_time: bool = False,
 ) -> tuple[list[LatencyStats], list[list[float]]]:
-    """Per-runner latency stats, and per-runner block medians (one per round) for paired ratios."""
+    """Per-runner latency stats, and per-runner block medians (one per round) for paired ratios.
+
+    Blocks hold the same number of runs, sized by the fastest runner; `blocks_of_equal_time` sizes
+    each runner's block by its own latency instead, so that a runner hundreds of times slower than
+    the others does not make a round last hundreds of times longer (the engine's check on load)."""
     warm_up(runs, plan.warmup_seconds)
-    typical_ms = max(1e-3, min(time_block(run, 1)[0] for run in runs))
-    block = int(min(BLOCK_MAX_RUNS, max(1, round(BLOCK_TARGET_MS / typical_ms))))
+    typical = [max(1e-3, time_block(run, 1)[0]) for run in runs]
+    sizes = [int(min(BLOCK_MAX_RUNS, max(1, round(BLOCK_TARGET_MS / ms))))
+             for ms in (typical if blocks_of_equal_time else [min(typical)] * len(runs))]
     # One untimed call re-warms caches for this model after the previous runner's block.
     flush = 1 if len(runs) > 1 else 0
     stats = [LatencyStats() for _ in runs]
@@ -251,7 +258,7 @@ def interleaved_blocks(
         order = list(range(len(runs)))
         shift = rounds % len(runs)
         for index in order[shift:] + order[:shift]:
-            samples = time_block(runs[index], block, flush)
+            samples = time_block(runs[index], sizes[index], flush)
             stats[index].samples_ms.extend(samples)
             block_medians[index].append(float(np.median(samples)))
         rounds += 1

@@ -463,8 +463,9 @@ def cmd_deploy(args) -> int:
 def _served_but_slower(deployment: dict, chosen: int) -> bool:
     """Ready on the job asked for, its message the engine's finding that the package runs slower there
     than its fp32 original (not a refused update, which leaves the old job or says so)."""
-    speed = deployment.get("speed_on_engine") or {}
-    return (deployment["status"] == "ready" and deployment["job"] == chosen and speed.get("slower_than_original") is True
+    speed = deployment.get("speed_on_engine")
+    return (isinstance(speed, dict) and speed.get("slower_than_original") is True
+            and deployment["status"] == "ready" and deployment["job"] == chosen
             and (deployment.get("message") or "").startswith("On this engine ("))  # speed_on_load.describe_speed's
 
 
@@ -657,4 +658,6 @@ def main(argv: list[str] | None = None) -> int:
         err(str(exc))
     except KeyboardInterrupt:
         err("interrupted")
+    except Exception as exc:  # noqa: BLE001 - Python's own exit status for a crash, 1, is a missed threshold here
+        err(f"{type(exc).__name__}: {exc}")
     return EXIT_ERROR

@@ -52,10 +52,16 @@ def staged_reference(package_dir: Path, switch: str) -> tuple[dict | None, str]:
     """What `reference.json` says of the staged original, or None and why a check by `switch` cannot run."""
     if not switched_on(switch):
         return None, f"the check is switched off on this engine ({switch}=0)"
-    described = Path(package_dir) / REFERENCE_DIR / REFERENCE_FILE
+    reference_dir = Path(package_dir) / REFERENCE_DIR
+    described = reference_dir / REFERENCE_FILE
     if not described.is_file():
         return None, "no fp32 original was staged with the package (a model that is not ONNX, or a package staged by hand)"
-    return json.loads(described.read_text()), ""
+    reference = json.loads(described.read_text())
+    model = reference.get("model") if isinstance(reference, dict) else None
+    # The platform writes it; a package from anywhere else must not make the engine open another file.
+    if not isinstance(model, str) or not (reference_dir / model).resolve().is_relative_to(reference_dir.resolve()):
+        return None, f"{REFERENCE_FILE} does not name a model inside {REFERENCE_DIR}/"
+    return reference, ""
 
 
 def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:

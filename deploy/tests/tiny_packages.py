@@ -46,25 +46,29 @@ def with_a_slow_branch(model: onnx.ModelProto, *, features: int, input: str = "x
     hundreds of times slower than a tiny model. The package a slower engine or a worse kernel would be."""
     slow = onnx.ModelProto()
     slow.CopyFrom(model)
+    taken = {init.name for init in slow.graph.initializer} | {name for node in slow.graph.node for name in node.output}
+    p = "slow"
+    while any(name.startswith(f"{p}_") for name in taken):  # a model slowed once already
+        p += "er"
     rng = np.random.default_rng(0)
     slow.graph.initializer.extend([
-        numpy_helper.from_array((rng.standard_normal((features, width)) / np.sqrt(features)).astype(np.float32), "slow_in"),
-        numpy_helper.from_array((rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32), "slow_w"),
-        numpy_helper.from_array(np.zeros(1, np.float32), "slow_zero"),
-        numpy_helper.from_array(np.array([1], np.int64), "slow_axes"),
+        numpy_helper.from_array((rng.standard_normal((features, width)) / np.sqrt(features)).astype(np.float32), f"{p}_in"),
+        numpy_helper.from_array((rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32), f"{p}_w"),
+        numpy_helper.from_array(np.zeros(1, np.float32), f"{p}_zero"),
+        numpy_helper.from_array(np.array([1], np.int64), f"{p}_axes"),
     ])
-    branch = [helper.make_node("MatMul", [input, "slow_in"], ["slow_0"])]
+    branch = [helper.make_node("MatMul", [input, f"{p}_in"], [f"{p}_0"])]
     for step in range(products):
-        branch += [helper.make_node("MatMul", [f"slow_{step}", "slow_w"], [f"slow_{step}_mm"]),
-                   helper.make_node("Tanh", [f"slow_{step}_mm"], [f"slow_{step + 1}"])]
-    branch += [helper.make_node("ReduceSum", [f"slow_{products}", "slow_axes"], ["slow_sum"], keepdims=1),
-               helper.make_node("Mul", ["slow_sum", "slow_zero"], ["slow_nothing"]),
-               helper.make_node("Add", [f"{output}_fast", "slow_nothing"], [output])]
+        branch += [helper.make_node("MatMul", [f"{p}_{step}", f"{p}_w"], [f"{p}_{step}_mm"]),
+                   helper.make_node("Tanh", [f"{p}_{step}_mm"], [f"{p}_{step + 1}"])]
+    branch += [helper.make_node("ReduceSum", [f"{p}_{products}", f"{p}_axes"], [f"{p}_sum"], keepdims=1),
+               helper.make_node("Mul", [f"{p}_sum", f"{p}_zero"], [f"{p}_nothing"]),
+               helper.make_node("Add", [f"{output}_{p}_fast", f"{p}_nothing"], [output])]
     nodes = []
     for node in slow.graph.node:  # the branch joins where `output` is made, before its consumers
         made_here = output in node.output
         if made_here:
-            node.output[list(node.output).index(output)] = f"{output}_fast"
+            node.output[list(node.output).index(output)] = f"{output}_{p}_fast"
         nodes.append(node)
         nodes += branch if made_here else []
     del slow.graph.node[:]

@@ -561,7 +561,13 @@ def _speed_warning(speed: dict | None) -> str:
     """A ready deployment's message: empty unless the package is slower on the engine than its original."""
     from deploy.serving.speed_on_load import describe_speed
 
-    return describe_speed(speed) if speed and speed.get("slower_than_original") is True else ""
+    if not isinstance(speed, dict) or speed.get("slower_than_original") is not True:
+        return ""
+    try:
+        return describe_speed(speed)
+    except Exception:  # noqa: BLE001 - an engine's odd verdict must not leave the row loading
+        logger.warning("could not describe the engine's speed verdict %r", speed, exc_info=True)
+        return "On this engine (see speed_on_engine) the package runs slower than its fp32 original."
 
 
 def _refused_verdict(deployment: Deployment, exc) -> dict | None:

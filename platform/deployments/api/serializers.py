@@ -58,7 +58,8 @@ class DeploymentSerializer(serializers.ModelSerializer):
         help_text="The engine's timing of the package against its fp32 original (and an A/A control) on the "
                   "engine's own hardware, when it loaded it: checked, speedup, noise, control, slower_than_original "
                   "(true only when more than 5% slower beyond the noise; null when nothing was timed), claimed_speedup (the "
-                  "report's), hardware_class, cpu_generation, measured_on, measured_on_generation; null before.")
+                  "report's), hardware_class, cpu_generation, measured_on, measured_on_generation, rounds, baseline_threads; "
+                  "`reason` when nothing was timed; null before.")
     access_token = serializers.SerializerMethodField(
         help_text="The endpoint's access token, in the response that created the deployment only (it is stored "
                   "hashed); null everywhere else.")
