@@ -36,16 +36,28 @@ MISSES_BUDGET = "misses its accuracy budget"
 
 
 def primary_shape(report: dict) -> dict[str, int]:
-    label = (report.get("overall") or {}).get("shape")
-    for entry in report.get("shapes") or []:
-        if entry.get("label") == label and isinstance(entry.get("shape"), dict):
-            return entry["shape"]
+    label = section(report, "overall").get("shape")
+    shapes = report.get("shapes")
+    for entry in shapes if isinstance(shapes, list) else []:
+        shape = entry.get("shape") if isinstance(entry, dict) else None
+        if entry.get("label") == label and isinstance(shape, dict) and all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in shape.items()):
+            return shape
     return {}
 
 
 def package_report(package_dir: Path) -> dict:
+    """The package's report.json, or {} (the engine reads it for figures and kinds, and must not fail
+    on one that is not what the worker writes)."""
     path = Path(package_dir) / "report.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
+    report = json.loads(path.read_text()) if path.is_file() else {}
+    return report if isinstance(report, dict) else {}
+
+
+def section(report: dict, key: str) -> dict:
+    """One of the report's objects, or {} where it is something else."""
+    value = report.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def staged_reference(package_dir: Path, switch: str) -> tuple[dict | None, str]:
@@ -78,7 +90,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
 
     package_dir = Path(package_dir)
     report = package_report(package_dir)
-    measured_on = (report.get("hardware_context") or {}).get("hardware_class")
+    measured_on = section(report, "hardware_context").get("hardware_class")
     verdict: dict[str, Any] = {"hardware_class": describe_hardware()["hardware_class"], "measured_on": measured_on,
                                "checked": False, "passes": None}
     reference, why_not = staged_reference(package_dir, SWITCH_ENV)
@@ -86,7 +98,9 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
         return {**verdict, "reason": why_not}
     reference_dir = package_dir / REFERENCE_DIR
     original = reference_dir / reference["model"]
-    budget = float((report.get("accuracy") or {}).get("budget") or DEFAULT_COSINE_BUDGET)
+    budget = section(report, "accuracy").get("budget")
+    budget = float(budget) if isinstance(budget, (int, float)) and not isinstance(budget, bool) and 0 < budget <= 1 \
+        else DEFAULT_COSINE_BUDGET
     signature = runner.signature
     inputs_dir = reference_dir / INPUTS_DIR
     if inputs_dir.is_dir() and any(inputs_dir.glob("*.npz")):
@@ -101,7 +115,7 @@ def check_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
     names = [output.name for output in session.get_outputs()]
     expected = [dict(zip(names, session.run(None, feed))) for feed in feeds]
     # Each output judged by the kind the worker judged it by (its report's verdicts), not guessed again.
-    verdicts = (report.get("accuracy") or {}).get("per_output")
+    verdicts = section(report, "accuracy").get("per_output")
     kinds = {name: OutputKind.from_verdict(entry, names)
              for name, entry in (verdicts.items() if isinstance(verdicts, dict) else ()) if name in names}
     rows = top1_rows(expected[0], kinds) if expected else 0

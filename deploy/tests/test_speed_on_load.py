@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ from compiler_core.candidates.base import ort_runtime
 from compiler_core.hardware import usable_cpus
 from compiler_core.tests.models import mlp
 from deploy.serving.accuracy_on_load import REFERENCE_DIR, REFERENCE_FILE
-from deploy.serving.speed_on_load import describe_speed
+from deploy.serving import speed_on_load
+from deploy.serving.speed_on_load import describe_speed, measure_package_on_this_engine
 from deploy.tests.test_accuracy_on_load import ENGINE_CLASS, MEASURED_ON, engine_declaring_avx2, load  # noqa: F401
 from deploy.tests.tiny_packages import with_a_slow_branch
 
@@ -88,8 +90,8 @@ def test_a_package_a_little_slower_is_called_slower_too(tmp_path):
 
 
 def test_the_original_served_as_its_own_package_is_not_called_slower(tmp_path):
-    """A package that is the original's graph under the worker's own session settings (what auto ships
-    when nothing wins), of a model that runs long enough for threads to matter."""
+    """A package that is the original's graph under the worker's own session settings: what auto ships
+    when nothing wins."""
     original = slowed(tmp_path, mlp(tmp_path / "mlp.onnx"), 8)
     verdict = load(fp32_package(tmp_path, original)).speed_on_engine
     assert verdict["checked"] and verdict["slower_than_original"] is False, verdict
@@ -118,14 +120,51 @@ def _with_inputs(package: Path, source: Path) -> Path:
     return package
 
 
-def test_a_model_too_slow_to_time_in_the_time_allowed_is_not_timed_and_says_so(tmp_path, monkeypatch):
-    """Five rounds of three runners at about 60 ms each are 0.9 s, over 5 x 0.01 s: nothing beyond the
-    first run of each is spent, and the load goes on."""
-    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD_S", "0.01")
-    original = mlp(tmp_path / "mlp.onnx")
-    verdict = load(fp32_package(tmp_path, original, slowed(tmp_path, original, 20))).speed_on_engine
+class SleepingPackage:
+    """A package runner that takes `seconds` a run: the latencies of the time limits' tests are known."""
+
+    signature = {"inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}],
+                 "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 10]}]}
+    runtime: dict = {}
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def run(self, feed):
+        time.sleep(self.seconds)
+        return {"logits": np.zeros((4, 10), np.float32)}
+
+
+def test_a_package_too_slow_for_the_full_measurement_is_still_caught_by_single_runs(tmp_path, monkeypatch):
+    """Eighteen quiet waits alone may take 4.5 s, over the 0.5 s allowed: three alternating single runs
+    are timed instead, and a package hundreds of times slower than its original is called so."""
+    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD_MAX_S", "0.5")
+    package = fp32_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    verdict = measure_package_on_this_engine(package, SleepingPackage(0.04))
+    assert verdict["checked"] and verdict["coarse"] and verdict["slower_than_original"] is True, verdict
+    assert verdict["rounds"] == 3 and verdict["speedup"] < 0.1 and verdict["noise"] is None
+    assert "3 alternating single runs were timed instead" in verdict["reason"]
+    assert "(a coarse timing of single runs)" in describe_speed(verdict)
+
+
+def test_a_package_too_slow_even_for_single_runs_is_not_timed_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD_MAX_S", "0.5")
+    package = fp32_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    started = time.perf_counter()
+    verdict = measure_package_on_this_engine(package, SleepingPackage(0.3))
+    assert time.perf_counter() - started < 1.5  # its first run, and nothing more
     assert verdict["checked"] is False and verdict["slower_than_original"] is None
-    assert verdict["reason"].startswith("not timed: one run took") and "over the 0.05 s a load may spend" in verdict["reason"]
+    assert "even 3 pairs would not fit the time allowed" in verdict["reason"]
+
+
+def test_a_check_waits_for_another_only_within_its_time(tmp_path, monkeypatch):
+    """At its start an engine loads every model at once; checks take turns, and one that cannot have
+    its turn in time says so instead of holding the load."""
+    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD_MAX_S", "0.2")
+    package = fp32_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    with speed_on_load._ONE_AT_A_TIME:
+        verdict = measure_package_on_this_engine(package, SleepingPackage(0.0))
+    assert verdict["checked"] is False and "other models' checks held the engine" in verdict["reason"]
 
 
 def test_without_an_original_or_switched_off_nothing_is_timed_and_the_verdict_says_why(tmp_path, monkeypatch):

@@ -520,9 +520,12 @@ def stage_reference(job: Job, package_dir: Path) -> None:
     from whetstone import objectstore
 
     version = job.model_version
+    reference = Path(package_dir) / REFERENCE_DIR
+    # Only what is staged here is the reference: a package that came with a reference/ of its own
+    # (a compile child that went wrong) would choose what the engine's checks compare it with.
+    shutil.rmtree(reference, ignore_errors=True)
     if version.format != "onnx":
         return
-    reference = Path(package_dir) / REFERENCE_DIR
     try:
         objectstore.get_dir(version.storage_prefix, reference / "model")
         main = Path("model") / version.storage_key[len(version.storage_prefix) + 1:]

@@ -20,6 +20,11 @@ describe("describeSpeed", () => {
     });
   });
 
+  it("says when only single runs were timed (a model too slow for the full measurement)", () => {
+    const reading = describeSpeed({ ...measured, speedup: 0.1, noise: null, slower_than_original: true, claimed_speedup: null });
+    expect(reading).toEqual({ text: "slower here: 0.10x the fp32 original (single runs only) on x86_64-amd-avx2", slower: true });
+  });
+
   it("says why nothing was measured, and reads what is not a verdict as not measured", () => {
     expect(describeSpeed({ checked: false, reason: "the check is switched off" }).text).toBe(
       "not measured: the check is switched off",

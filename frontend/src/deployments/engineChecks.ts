@@ -16,7 +16,7 @@ type AccuracyVerdict = {
 type SpeedVerdict = {
   checked?: boolean;
   speedup?: number;
-  noise?: number;
+  noise?: number | null;
   slower_than_original?: boolean | null;
   claimed_speedup?: number | null;
   measured_on?: string | null;
@@ -49,7 +49,8 @@ export function describeSpeed(verdict: unknown): SpeedReading {
   if (!v.checked || typeof v.speedup !== "number") {
     return { text: `not measured: ${v.reason ?? "no reason given"}`, slower: false };
   }
-  const here = `${v.speedup.toFixed(2)}x the fp32 original (±${Math.round((v.noise ?? 0) * 100)}%) on ${machine(v.hardware_class, v.cpu_generation)}`;
+  const spread = typeof v.noise === "number" ? `±${Math.round(v.noise * 100)}%` : "single runs only";
+  const here = `${v.speedup.toFixed(2)}x the fp32 original (${spread}) on ${machine(v.hardware_class, v.cpu_generation)}`;
   const claimed =
     typeof v.claimed_speedup === "number"
       ? `; the report's ${v.claimed_speedup.toFixed(2)}x was measured on ${machine(v.measured_on, v.measured_on_generation)}`

@@ -56,10 +56,11 @@ class DeploymentSerializer(serializers.ModelSerializer):
     speed_on_engine = serializers.JSONField(
         read_only=True, allow_null=True,
         help_text="The engine's timing of the package against its fp32 original (and an A/A control) on the "
-                  "engine's own hardware, when it loaded it: checked, speedup, noise, control, slower_than_original "
-                  "(true only when more than 5% slower beyond the noise; null when nothing was timed), claimed_speedup (the "
-                  "report's), hardware_class, cpu_generation, measured_on, measured_on_generation, rounds, baseline_threads; "
-                  "`reason` when nothing was timed; null before.")
+                  "engine's own hardware, when it loaded it: checked, speedup, noise, control_speedup, rounds, "
+                  "slower_than_original (true only when more than 10% slower beyond the noise; null when nothing "
+                  "was timed), coarse (single runs only: a model too slow for the full measurement), "
+                  "claimed_speedup (the report's), baseline_threads, hardware_class, cpu_generation, measured_on, "
+                  "measured_on_generation; `reason` when nothing, or only a coarse timing, was done; null before.")
     access_token = serializers.SerializerMethodField(
         help_text="The endpoint's access token, in the response that created the deployment only (it is stored "
                   "hashed); null everywhere else.")

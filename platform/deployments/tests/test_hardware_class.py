@@ -151,7 +151,7 @@ def test_the_engine_rechecks_accuracy_on_load_and_the_deployment_records_it(api,
     assert verdict["measured_on"] == measured_on
     speed = deployment.speed_on_engine
     assert speed["checked"] and speed["hardware_class"] == declared and speed["claimed_speedup"] == 1.0
-    assert speed["slower_than_original"] is False, speed  # the package is the original's graph
+    assert speed["slower_than_original"] is False, speed  # the package is the original's graph, at 1 thread
     assert deployment.message == ""  # a load that worked says nothing more; the fields above say it all
 
     # A package that does not answer like its original (another classifier's weights) is refused there.
@@ -207,8 +207,11 @@ def test_the_original_and_the_jobs_calibration_data_are_staged_for_the_engines_c
     job.options = {"calibration_prefix": f"models/{job.model_version.model_id}/calibration/job-{job.pk}",
                    "calibration_source": "model version examples"}
     package = tmp_path / "staged"
-    package.mkdir()
+    (package / "reference" / "inputs").mkdir(parents=True)  # what a package must not bring along
+    (package / "reference" / "inputs" / "chosen-by-the-package.npz").write_bytes(b"x")
+    (package / "reference" / "reference.json").write_text(json.dumps({"model": "forged.onnx"}))
     stage_reference(job, package)
+    assert not (package / "reference" / "inputs" / "chosen-by-the-package.npz").exists()
     described = json.loads((package / "reference" / "reference.json").read_text())
     assert (package / "reference" / described["model"]).is_file()
     assert onnx.load(str(package / "reference" / described["model"])).graph.name == "tiny_classifier"
@@ -217,7 +220,8 @@ def test_the_original_and_the_jobs_calibration_data_are_staged_for_the_engines_c
     # A model that is not ONNX has no original the engine could run: nothing is staged.
     job.model_version.format = "torchscript"
     other = tmp_path / "other"
-    other.mkdir()
+    (other / "reference").mkdir(parents=True)
+    (other / "reference" / "reference.json").write_text(json.dumps({"model": "forged.onnx"}))
     stage_reference(job, other)
     assert not (other / "reference").exists()
 

@@ -955,7 +955,7 @@ export interface components {
             readonly name: string;
             /** @description The hardware class the served package was measured on (its report's hardware_context). */
             readonly package_hardware_class: string;
-            /** @description The engine's timing of the package against its fp32 original (and an A/A control) on the engine's own hardware, when it loaded it: checked, speedup, noise, control, slower_than_original (true only when more than 5% slower beyond the noise; null when nothing was timed), claimed_speedup (the report's), hardware_class, cpu_generation, measured_on, measured_on_generation, rounds, baseline_threads; `reason` when nothing was timed; null before. */
+            /** @description The engine's timing of the package against its fp32 original (and an A/A control) on the engine's own hardware, when it loaded it: checked, speedup, noise, control_speedup, rounds, slower_than_original (true only when more than 10% slower beyond the noise; null when nothing was timed), coarse (single runs only: a model too slow for the full measurement), claimed_speedup (the report's), baseline_threads, hardware_class, cpu_generation, measured_on, measured_on_generation; `reason` when nothing, or only a coarse timing, was done; null before. */
             readonly speed_on_engine: unknown;
             readonly status: components["schemas"]["DeploymentStatusEnum"];
             /** @description While updating: the job whose package is being loaded. */
