@@ -44,6 +44,10 @@ class Deployment(models.Model):
     speed_on_engine = models.JSONField(
         null=True, blank=True, help_text="The engine's timing of the package against its fp32 original on its own "
                                          "hardware, when it loaded it.")
+    verdicts_engine_started_at = models.FloatField(
+        null=True, blank=True, help_text="The start (Unix seconds) of the engine process whose verdicts the row "
+                                         "holds, as the traffic sampler read it: a new process checks the model "
+                                         "again, and the row takes its verdicts.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -303,18 +303,19 @@ def deployment_traffic_sample(*, now=None) -> dict[str, int]:
     and drop the samples older than WHETSTONE_TRAFFIC_RETENTION_S. The reaper runs it every
     WHETSTONE_TRAFFIC_SAMPLE_INTERVAL_S; an engine that does not answer leaves a gap (no sample),
     which the history shows as minutes without figures. A model the engine has not counted yet
-    is recorded at zero, so its first calls show as an increase."""
+    is recorded at zero, so its first calls show as an increase. A new engine process's verdicts on
+    the models it loaded again are taken into their rows (_follow_engine_restarts)."""
     now = now or timezone.now()
     pruned, _ = TrafficSample.objects.filter(
         observed_at__lt=now - timedelta(seconds=settings.WHETSTONE_TRAFFIC_RETENTION_S)).delete()
     served = list(Deployment.objects.filter(status__in=_SERVED).values_list("pk", "name"))
     if not served:
-        return {"sampled": 0, "pruned": pruned}
+        return {"sampled": 0, "pruned": pruned, "rechecked": 0}
     try:
         page = engine_counts(fetch_metrics(settings.SERVING_METRICS_URL))
     except (MetricsUnavailable, ValueError) as exc:
         logger.debug("no traffic sample: %s", exc)
-        return {"sampled": 0, "pruned": pruned}
+        return {"sampled": 0, "pruned": pruned, "rechecked": 0}
     samples = []
     for pk, name in served:
         counts = page.models.get(name)
@@ -325,7 +326,49 @@ def deployment_traffic_sample(*, now=None) -> dict[str, int]:
             latency_buckets=dict(counts.buckets) if counts else {},
         ))
     TrafficSample.objects.bulk_create(samples)
-    return {"sampled": len(samples), "pruned": pruned}
+    return {"sampled": len(samples), "pruned": pruned, "rechecked": _follow_engine_restarts(page.started_at)}
+
+
+def _follow_engine_restarts(started_at: float | None) -> int:
+    """A new engine process loaded its models again and checked them again, perhaps on another machine
+    (a pod moved to a node of another CPU generation): each ready row takes that process's verdicts,
+    once the model answers for them (until then the next sample tries again). A row loaded since the
+    last sample learns which process holds its verdicts. Returns how many rows took new verdicts."""
+    if started_at is None:
+        return 0
+    Deployment.objects.filter(status__in=_SERVED, verdicts_engine_started_at__isnull=True).update(
+        verdicts_engine_started_at=started_at)
+    stale = Deployment.objects.filter(status=Deployment.Status.READY).exclude(
+        verdicts_engine_started_at=started_at).values_list("pk", "name")
+    return sum(_take_verdicts_again(pk, name, started_at) for pk, name in stale)
+
+
+def _take_verdicts_again(pk: int, name: str, started_at: float) -> bool:
+    """The row takes the engine's verdicts. A speed check that did not run this time (at an engine's
+    start the checks take turns, and the last may run out of time) leaves the last one measured on the
+    same machine. A ready row's message follows the speed verdict only where it was empty or that
+    verdict's own warning."""
+    accuracy, speed = _verdicts_on_engine(name)
+    if accuracy is None and speed is None:
+        return False
+    with transaction.atomic():
+        row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY).first()
+        if row is None or row.verdicts_engine_started_at is None:  # gone, or loaded since: its own verdicts
+            return False
+        fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
+        if accuracy is not None:
+            fields["accuracy_on_engine"] = accuracy
+        if speed is not None and (speed.get("checked") or not _same_machine(row.speed_on_engine, speed)):
+            if row.message in ("", _speed_warning(row.speed_on_engine)):
+                fields["message"] = _speed_warning(speed)
+            fields["speed_on_engine"] = speed
+        Deployment.objects.filter(pk=pk).update(**fields)
+    return True
+
+
+def _same_machine(before, after: dict) -> bool:
+    return isinstance(before, dict) and all(before.get(key) == after.get(key)
+                                            for key in ("hardware_class", "cpu_generation"))
 
 
 def deployment_load(*, deployment_id: int) -> None:
@@ -442,7 +485,7 @@ def _first_load(deployment_id: int) -> None:
     # deployment as a problem); the verdict and the class are in their own fields.
     accuracy, speed = _verdicts_on_engine(deployment.name)
     if not _finish(deployment, Deployment.Status.LOADING, Deployment.Status.READY, _speed_warning(speed),
-                   accuracy_on_engine=accuracy, speed_on_engine=speed):
+                   accuracy_on_engine=accuracy, speed_on_engine=speed, verdicts_engine_started_at=None):
         # Stopped while it loaded: the unload may have run before the load finished.
         deployment_unload(deployment_id=deployment_id, force=True)
 
@@ -490,7 +533,8 @@ def _roll_out(deployment_id: int) -> None:
         return
     accuracy, speed = _verdicts_on_engine(deployment.name)
     if not _finish(deployment, Deployment.Status.UPDATING, Deployment.Status.READY, _speed_warning(speed), job=target,
-                   target_job=None, accuracy_on_engine=accuracy, speed_on_engine=speed):
+                   target_job=None, accuracy_on_engine=accuracy, speed_on_engine=speed,
+                   verdicts_engine_started_at=None):
         # Stopped while the new package loaded: the undeploy may have run before
         # the engine loaded it, and then nothing would unload it.
         deployment_unload(deployment_id=deployment_id, force=True)

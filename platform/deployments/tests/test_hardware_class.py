@@ -114,14 +114,18 @@ def test_redeploy_follows_the_same_rule(api, user, tmp_path, settings, sent):
     assert response.status_code == 409
 
 
+def declared_baseline() -> str:
+    from compiler_core.hardware import normalise_architecture, normalise_vendor
+
+    hardware = describe_hardware()
+    return f"{normalise_architecture(hardware['architecture'])}-{normalise_vendor(hardware['vendor'])}-baseline"
+
+
 @pytest.fixture(scope="module")
 def engine_declaring_baseline(tmp_path_factory):
     """A real engine declaring the lowest class of this machine's architecture and vendor: one every
     host can serve, and never the class the packages below were measured on."""
-    from compiler_core.hardware import normalise_architecture, normalise_vendor
-
-    hardware = describe_hardware()
-    declared = f"{normalise_architecture(hardware['architecture'])}-{normalise_vendor(hardware['vendor'])}-baseline"
+    declared = declared_baseline()
     env = {**os.environ, "WHETSTONE_HARDWARE_CLASS": declared}
     running = launch_engine(tmp_path_factory.mktemp("engine"), env=env)
     yield running, declared
@@ -180,6 +184,62 @@ def test_a_package_slower_on_the_engine_than_its_original_is_served_with_a_warni
     assert f"On this engine ({declared}" in state["message"]
     assert "slower than the model it replaces; its report's 1.80x was measured on" in state["message"]
     assert "Optimize the model on a worker of this engine's class and generation" in state["message"]
+
+
+def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts(api, user, tmp_path, settings,
+                                                                                 sent):
+    """A serving pod moved to another node (here: the same machine, declaring another class) loads its
+    models again and checks them there; the traffic sampler notices the new process, and the
+    deployment shows what the new machine found. A new process whose speed check did not run leaves
+    the last figure measured on that machine."""
+    import time
+
+    from deployments.services import deployment_traffic_sample
+
+    baseline_class = declared_baseline()
+    own = describe_hardware()["hardware_class"]
+    root = tmp_path / "engine"
+
+    def start(**env):
+        running = launch_engine(root, env={**os.environ, **env})
+        settings.SERVING_URL = settings.SERVING_PUBLIC_URL = running.base_url
+        settings.SERVING_MODEL_ROOT = running.models_root
+        settings.SERVING_ADMIN_TOKEN = running.admin_token or ""
+        settings.SERVING_METRICS_URL = running.metrics_url
+        return running
+
+    def restart(running, **env):
+        stop_server(running.process)
+        running = start(**env)
+        deadline = time.monotonic() + 60
+        while not running.client.ready(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return running
+
+    engine = start(WHETSTONE_HARDWARE_CLASS=baseline_class)
+    try:
+        job = packaged_job(user, tmp_path, measured_on=baseline_class, slow=True, claimed=1.8)
+        body = api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()
+        name = body["name"]
+        deployment_load(deployment_id=body["id"])
+        assert deployment_traffic_sample()["rechecked"] == 0  # the first sample learns which process checked
+        assert Deployment.objects.get(pk=body["id"]).speed_on_engine["hardware_class"] == baseline_class
+
+        engine = restart(engine)  # its own class now
+        assert deployment_traffic_sample()["rechecked"] == 1
+        row = Deployment.objects.get(pk=body["id"])
+        assert row.accuracy_on_engine["hardware_class"] == own and row.accuracy_on_engine["passes"] is True
+        assert row.speed_on_engine["hardware_class"] == own and row.speed_on_engine["slower_than_original"] is True
+        assert row.message.startswith(f"On this engine ({own}")
+        assert deployment_traffic_sample()["rechecked"] == 0  # once per process
+
+        engine = restart(engine, WHETSTONE_SPEED_ON_LOAD="0")
+        assert deployment_traffic_sample()["rechecked"] == 1  # its accuracy verdict
+        row = Deployment.objects.get(pk=body["id"])
+        assert row.speed_on_engine["checked"] is True and row.speed_on_engine["hardware_class"] == own
+        assert row.message.startswith(f"On this engine ({own}")
+    finally:
+        stop_server(engine.process)
 
 
 def test_the_load_refuses_another_class_it_learns_of_only_then(api, user, tmp_path, serving, sent):

@@ -177,7 +177,7 @@ def test_the_sampler_records_every_served_deployment_from_one_read_of_the_engine
     quiet = make_deployment(user, "quiet-2", status=Deployment.Status.UPDATING)  # no call counted yet
     make_deployment(user, "gone-1", status=Deployment.Status.STOPPED)
 
-    assert deployment_traffic_sample() == {"sampled": 2, "pruned": 0}
+    assert deployment_traffic_sample() == {"sampled": 2, "pruned": 0, "rechecked": 0}
 
     assert server.paths == ["/metrics"]
     samples = {sample.deployment_id: sample for sample in TrafficSample.objects.all()}
@@ -202,7 +202,7 @@ def test_samples_older_than_the_retention_are_pruned_and_an_unreachable_engine_l
     (closed_port,) = free_ports(1)
     settings.SERVING_METRICS_URL = f"http://127.0.0.1:{closed_port}/metrics"
 
-    assert deployment_traffic_sample(now=now) == {"sampled": 0, "pruned": 1}
+    assert deployment_traffic_sample(now=now) == {"sampled": 0, "pruned": 1, "rechecked": 0}
 
     assert list(TrafficSample.objects.values_list("observed_at", flat=True)) == [now - timedelta(seconds=3500)]
 
