@@ -466,7 +466,7 @@ def _served_but_slower(deployment: dict, chosen: int) -> bool:
     speed = deployment.get("speed_on_engine")
     return (isinstance(speed, dict) and speed.get("slower_than_original") is True
             and deployment["status"] == "ready" and deployment["job"] == chosen
-            and (deployment.get("message") or "").startswith("On this engine ("))  # speed_on_load.describe_speed's
+            and (deployment.get("message") or "").startswith("On this engine ("))  # speed_on_load.WARNING_PREFIX
 
 
 def _deployment_line(deployment: dict) -> str:

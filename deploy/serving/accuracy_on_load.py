@@ -39,7 +39,9 @@ def primary_shape(report: dict) -> dict[str, int]:
     label = section(report, "overall").get("shape")
     shapes = report.get("shapes")
     for entry in shapes if isinstance(shapes, list) else []:
-        shape = entry.get("shape") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        shape = entry.get("shape")
         if entry.get("label") == label and isinstance(shape, dict) and all(
                 isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in shape.items()):
             return shape
@@ -50,7 +52,10 @@ def package_report(package_dir: Path) -> dict:
     """The package's report.json, or {} (the engine reads it for figures and kinds, and must not fail
     on one that is not what the worker writes)."""
     path = Path(package_dir) / "report.json"
-    report = json.loads(path.read_text()) if path.is_file() else {}
+    try:
+        report = json.loads(path.read_text()) if path.is_file() else {}
+    except (ValueError, OSError):
+        return {}
     return report if isinstance(report, dict) else {}
 
 

@@ -76,10 +76,13 @@ class WhetstoneRuntime(MLModel):
         accuracy check on load (deploy/serving/accuracy_on_load.py), for the platform to record."""
         metadata = await super().metadata()
         parameters = metadata.parameters or Parameters()
-        verdict = getattr(self, "accuracy_on_engine", None) or {}
+        # MLServer answers for a model while load() still runs (at an engine's start, its speed check
+        # may wait its turn): verdicts only once both are in, or the platform would take half of them.
+        loaded = bool(getattr(self, "ready", False))
+        verdict = (getattr(self, "accuracy_on_engine", None) or {}) if loaded else {}
         setattr(parameters, "hardware_class", verdict.get("hardware_class"))
         setattr(parameters, "accuracy_on_engine", verdict)
-        setattr(parameters, "speed_on_engine", getattr(self, "speed_on_engine", None) or {})
+        setattr(parameters, "speed_on_engine", (getattr(self, "speed_on_engine", None) or {}) if loaded else {})
         metadata.parameters = parameters
         return metadata
 
@@ -155,7 +158,11 @@ def _speed_on_engine(package_dir: Path, runner: PackageRunner) -> dict[str, Any]
     try:
         return measure_package_on_this_engine(package_dir, runner)
     except Exception as exc:  # noqa: BLE001 - the verdict says why nothing was measured
-        return {"checked": False, "slower_than_original": None, "reason": f"{type(exc).__name__}: {exc}"}
+        from compiler_core.hardware import describe_hardware
+
+        here = describe_hardware()  # the machine it was not measured on, as a measured verdict names it
+        return {"hardware_class": here["hardware_class"], "cpu_generation": here.get("cpu_generation"),
+                "checked": False, "slower_than_original": None, "reason": f"{type(exc).__name__}: {exc}"}
 
 
 def _metadata(tensors: list[dict[str, Any]]) -> list[MetadataTensor]:

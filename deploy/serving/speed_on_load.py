@@ -61,6 +61,8 @@ COARSE_FACTOR = 2.0
 CONTROL_SESSION_MAX_BYTES = 512 * 2**20
 
 _ONE_AT_A_TIME = threading.Lock()
+# How a slower package's warning begins: the platform and the CLI tell it from other messages by it.
+WARNING_PREFIX = "On this engine ("
 
 
 def measure_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
@@ -95,31 +97,38 @@ def measure_package_on_this_engine(package_dir: Path, runner) -> dict[str, Any]:
 def _timed(reference_dir: Path, original: str, runner, report: dict, deadline: float) -> dict[str, Any]:
     from compiler_core.candidates.base import ort_runtime
     from compiler_core.errors import Cancelled
-    from compiler_core.measure import BLOCK_MAX_RUNS, BLOCK_TARGET_MS, QUIET_MAX_WAIT_S, Comparison, MeasurePlan, interleaved_blocks
+    from compiler_core.measure import (BLOCK_MAX_RUNS, BLOCK_TARGET_MS, Comparison, MeasurePlan, interleaved_blocks,
+                                       wait_until_quiet)
     from compiler_core.runtime import open_model
 
     threads = _baseline_threads(report, runner)
     path = reference_dir / original
     baseline = open_model(path, ort_runtime(threads), runner.signature)
-    small = path.stat().st_size <= CONTROL_SESSION_MAX_BYTES
-    control = open_model(path, ort_runtime(threads), runner.signature) if small else baseline
     feed, source = _one_batch(reference_dir, original, runner.signature, report)
-    runs = [lambda: baseline.run(feed), lambda: runner.run(feed), lambda: control.run(feed)]
     timed = {"inputs": source, "shape": {name: list(getattr(value, "shape", ())) for name, value in feed.items()},
-             "baseline_threads": threads, "control": "a second session of the original" if small else
-             "the baseline's own session (the original is too large to open twice)"}
-    first_ms = [_ms(run) for run in runs]  # also each runner's first, untimed-quality call
+             "baseline_threads": threads}
+    pair = [lambda: baseline.run(feed), lambda: runner.run(feed)]
+    first_ms = [_ms(run) for run in pair]  # each one's first, untimed-quality call
+    quiet_s = max(0.01, wait_until_quiet())  # what a wait after a block costs here now (live traffic: more)
+    first_ms.append(first_ms[0])  # the control is the original again
     left_s = deadline - time.perf_counter()
-    # What interleaved_blocks will spend: a warm-up pass and a latency probe, then each round an
-    # untimed call and a block (about BLOCK_TARGET_MS) of each runner, and a quiet wait after each block.
+    # What interleaved_blocks spends: a warm-up pass and a latency probe, then each round an untimed
+    # call and a block (about BLOCK_TARGET_MS) of each runner, each block followed by a quiet wait.
     blocks_ms = [min(BLOCK_MAX_RUNS * ms, max(BLOCK_TARGET_MS, ms)) for ms in first_ms]
-    rounds = MIN_ROUNDS + 1  # the deadline is read at the start of a round: one may overrun it
-    full_s = (2 * sum(first_ms) + rounds * (sum(first_ms) + sum(blocks_ms))) / 1000 \
-        + (rounds * len(runs)) * QUIET_MAX_WAIT_S
+    fixed_s = 2 * (sum(first_ms) / 1000 + len(first_ms) * quiet_s)
+    round_s = (sum(first_ms) + sum(blocks_ms)) / 1000 + len(first_ms) * quiet_s
+    full_s = fixed_s + (MIN_ROUNDS + 1) * round_s  # the deadline is read as a round starts: one may overrun
     if full_s > left_s:
-        return {**timed, **_coarse(runs[0], runs[1], first_ms, left_s, full_s)}
-    plan = MeasurePlan(seconds=min(_seconds(SECONDS_ENV, DEFAULT_SECONDS), left_s), min_rounds=MIN_ROUNDS,
-                       warmup_seconds=0.0)
+        return {**timed, **_coarse(*pair, first_ms, left_s, full_s)}
+    # A second session of the original, opened apart, where the machine can hold it twice.
+    small = _staged_bytes(reference_dir) <= CONTROL_SESSION_MAX_BYTES
+    control = open_model(path, ort_runtime(threads), runner.signature) if small else baseline
+    timed["control"] = ("a second session of the original" if small
+                        else "the baseline's own session (the original is too large to open twice)")
+    runs = [*pair, lambda: control.run(feed)]
+    left_s = deadline - time.perf_counter()
+    plan = MeasurePlan(seconds=max(0.0, min(_seconds(SECONDS_ENV, DEFAULT_SECONDS), left_s - fixed_s - round_s)),
+                       min_rounds=MIN_ROUNDS, warmup_seconds=0.0)
     try:
         stats, blocks = interleaved_blocks(runs, plan, lambda: time.perf_counter() > deadline,
                                            blocks_of_equal_time=True)
@@ -135,6 +144,12 @@ def _timed(reference_dir: Path, original: str, runner, report: dict, deadline: f
     slower = speedup * (1.0 + noise) < 1.0 / (1.0 + SLOWER_MARGIN)
     return {**timed, "checked": True, "speedup": round(speedup, 4), "noise": round(noise, 4),
             "control_speedup": round(control_ratio, 4), "slower_than_original": slower, "rounds": len(blocks[0])}
+
+
+def _staged_bytes(reference_dir: Path) -> int:
+    """The original as staged, its external data included (the whole model folder: an upper bound)."""
+    return sum(path.stat().st_size for path in reference_dir.rglob("*")
+               if path.is_file() and INPUTS_DIR not in path.relative_to(reference_dir).parts[:1])
 
 
 def _coarse(original, package, first_ms: list[float], left_s: float, full_s: float) -> dict[str, Any]:
@@ -177,7 +192,7 @@ def describe_speed(verdict: dict[str, Any]) -> str:
     report = f"; its report's {claimed:.2f}x was measured on {measured_on}" if claimed else ""
     speedup, noise = _number(verdict.get("speedup")) or 0.0, _number(verdict.get("noise"))
     how = f"noise ±{noise:.0%}" if noise is not None else "a coarse timing of single runs"
-    return (f"On this engine ({where}) the package runs {speedup:.2f}x the speed of its fp32 original "
+    return (f"{WARNING_PREFIX}{where}) the package runs {speedup:.2f}x the speed of its fp32 original "
             f"({how}): slower than the model it replaces{report}. Optimize the model on a "
             f"worker of this engine's class and generation, or deploy the original.")
 

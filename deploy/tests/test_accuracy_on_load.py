@@ -70,7 +70,7 @@ def load(package: Path):
 
     model = WhetstoneRuntime(ModelSettings(name="m", implementation=WhetstoneRuntime,
                                            parameters=ModelParameters(uri=str(package))))
-    asyncio.run(model.load())
+    model.ready = asyncio.run(model.load())  # as MLServer's registry does
     return model
 
 

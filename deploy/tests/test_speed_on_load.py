@@ -77,6 +77,11 @@ def test_a_package_slower_here_than_its_original_is_served_and_called_slower(tmp
     assert verdict["inputs"] == "a batch generated at the report's primary shape" and verdict["shape"] == {"x": [4, 64]}
     metadata = asyncio.run(model.metadata())
     assert metadata.parameters.speed_on_engine["slower_than_original"] is True
+    # While load() runs (an engine's start, the speed check waiting its turn), MLServer already answers
+    # for the model: no verdicts then, or the platform would take the accuracy one alone.
+    model.ready = False
+    parameters = asyncio.run(model.metadata()).parameters
+    assert parameters.speed_on_engine == {} and parameters.accuracy_on_engine == {}
     message = describe_speed(verdict)
     assert f"On this engine ({ENGINE_CLASS}" in message and "slower than the model it replaces" in message
     assert f"its report's 1.70x was measured on {MEASURED_ON}, family 25 model 17" in message
@@ -206,3 +211,11 @@ def test_a_verdict_with_odd_values_still_reads_as_one_line():
     line = describe_speed({"hardware_class": 7, "cpu_generation": ["a", "b"], "measured_on": {"x": 1},
                            "claimed_speedup": float("nan"), "speedup": "fast", "noise": None})
     assert line.startswith("On this engine (this engine) the package runs 0.00x") and "report's" not in line
+
+
+def test_a_report_of_odd_shapes_and_sections_reads_as_none_given():
+    from deploy.serving.accuracy_on_load import primary_shape
+
+    assert primary_shape({"overall": {"shape": "a"}, "shapes": ["x", None, {"label": "a", "shape": {"b": True}}]}) == {}
+    assert primary_shape({"overall": ["a"], "shapes": {"a": 1}}) == {}
+    assert primary_shape({"overall": {"shape": "a"}, "shapes": [{"label": "a", "shape": {"batch": 2}}]}) == {"batch": 2}

@@ -329,41 +329,57 @@ def deployment_traffic_sample(*, now=None) -> dict[str, int]:
     return {"sampled": len(samples), "pruned": pruned, "rechecked": _follow_engine_restarts(page.started_at)}
 
 
+# Rows whose verdicts a sample reads again at most (one metadata call each): the reaper's pass stays short.
+RECHECKS_PER_SAMPLE = 20
+
+
 def _follow_engine_restarts(started_at: float | None) -> int:
     """A new engine process loaded its models again and checked them again, perhaps on another machine
     (a pod moved to a node of another CPU generation): each ready row takes that process's verdicts,
-    once the model answers for them (until then the next sample tries again). A row loaded since the
-    last sample learns which process holds its verdicts. Returns how many rows took new verdicts."""
+    once the model answers with them (until then the next sample tries again). A row loaded since the
+    last sample reads them once too, and so learns which process holds them. Returns how many rows
+    took verdicts."""
     if started_at is None:
         return 0
-    Deployment.objects.filter(status__in=_SERVED, verdicts_engine_started_at__isnull=True).update(
-        verdicts_engine_started_at=started_at)
-    stale = Deployment.objects.filter(status=Deployment.Status.READY).exclude(
-        verdicts_engine_started_at=started_at).values_list("pk", "name")
-    return sum(_take_verdicts_again(pk, name, started_at) for pk, name in stale)
+    stale = (Deployment.objects.filter(status=Deployment.Status.READY)
+             .exclude(verdicts_engine_started_at=started_at).order_by("pk")
+             .values_list("pk", "name", "job_id")[:RECHECKS_PER_SAMPLE])
+    return sum(_take_verdicts_again(pk, name, job_id, started_at) for pk, name, job_id in stale)
 
 
-def _take_verdicts_again(pk: int, name: str, started_at: float) -> bool:
-    """The row takes the engine's verdicts. A speed check that did not run this time (at an engine's
-    start the checks take turns, and the last may run out of time) leaves the last one measured on the
-    same machine. A ready row's message follows the speed verdict only where it was empty or that
-    verdict's own warning."""
+def _take_verdicts_again(pk: int, name: str, job_id: int, started_at: float) -> bool:
+    """The row takes the engine's verdicts, unless it moved on meanwhile (an update, a stop). On the
+    same machine, a speed verdict replaces only one of its kind or a lesser one (a full measurement
+    is not replaced by single runs, nor by a check that did not run: at an engine's start the checks
+    take turns, and the last may run out of time). A ready row's message follows the speed verdict
+    only where it was empty or a speed warning."""
+    from deploy.serving.speed_on_load import WARNING_PREFIX
+
     accuracy, speed = _verdicts_on_engine(name)
     if accuracy is None and speed is None:
         return False
     with transaction.atomic():
-        row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY).first()
-        if row is None or row.verdicts_engine_started_at is None:  # gone, or loaded since: its own verdicts
+        row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY,
+                                                             job_id=job_id).first()
+        if row is None:
             return False
         fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
         if accuracy is not None:
             fields["accuracy_on_engine"] = accuracy
-        if speed is not None and (speed.get("checked") or not _same_machine(row.speed_on_engine, speed)):
-            if row.message in ("", _speed_warning(row.speed_on_engine)):
+        if speed is not None and (not _same_machine(row.speed_on_engine, speed)
+                                  or _depth(speed) >= _depth(row.speed_on_engine)):
+            if not row.message or row.message.startswith(WARNING_PREFIX):
                 fields["message"] = _speed_warning(speed)
             fields["speed_on_engine"] = speed
         Deployment.objects.filter(pk=pk).update(**fields)
     return True
+
+
+def _depth(verdict) -> int:
+    """How much a speed verdict measured: 2 the full interleaved measurement, 1 single runs, 0 nothing."""
+    if not isinstance(verdict, dict) or verdict.get("checked") is not True:
+        return 0
+    return 1 if verdict.get("coarse") else 2
 
 
 def _same_machine(before, after: dict) -> bool:
@@ -566,8 +582,12 @@ def stage_reference(job: Job, package_dir: Path) -> None:
     version = job.model_version
     reference = Path(package_dir) / REFERENCE_DIR
     # Only what is staged here is the reference: a package that came with a reference/ of its own
-    # (a compile child that went wrong) would choose what the engine's checks compare it with.
-    shutil.rmtree(reference, ignore_errors=True)
+    # (a compile child that went wrong) would choose what the engine's checks compare it with, or,
+    # as a file, make the staging fail and both checks say "nothing staged".
+    if reference.is_symlink() or reference.is_file():
+        reference.unlink()
+    elif reference.exists():
+        shutil.rmtree(reference)
     if version.format != "onnx":
         return
     try:
@@ -598,15 +618,18 @@ def _verdicts_on_engine(name: str) -> tuple[dict | None, dict | None]:
     from deploy.serving.repository import ServingError
 
     try:
-        parameters = _repository_client(HEALTH_TIMEOUT_S * 5).metadata(name).get("parameters") or {}
+        metadata = _repository_client(HEALTH_TIMEOUT_S * 5).metadata(name)
     except (ServingError, ValueError):
         return None, None
-    return parameters.get("accuracy_on_engine") or None, parameters.get("speed_on_engine") or None
+    parameters = metadata.get("parameters") if isinstance(metadata, dict) else None
+    parameters = parameters if isinstance(parameters, dict) else {}
+    return tuple(parameters.get(key) if isinstance(parameters.get(key), dict) and parameters.get(key) else None
+                 for key in ("accuracy_on_engine", "speed_on_engine"))
 
 
 def _speed_warning(speed: dict | None) -> str:
     """A ready deployment's message: empty unless the package is slower on the engine than its original."""
-    from deploy.serving.speed_on_load import describe_speed
+    from deploy.serving.speed_on_load import WARNING_PREFIX, describe_speed
 
     if not isinstance(speed, dict) or speed.get("slower_than_original") is not True:
         return ""
@@ -614,7 +637,7 @@ def _speed_warning(speed: dict | None) -> str:
         return describe_speed(speed)
     except Exception:  # noqa: BLE001 - an engine's odd verdict must not leave the row loading
         logger.warning("could not describe the engine's speed verdict %r", speed, exc_info=True)
-        return "On this engine (see speed_on_engine) the package runs slower than its fp32 original."
+        return f"{WARNING_PREFIX}see speed_on_engine) the package runs slower than its fp32 original."
 
 
 def _refused_verdict(deployment: Deployment, exc) -> dict | None:

@@ -190,8 +190,8 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
                                                                                  sent):
     """A serving pod moved to another node (here: the same machine, declaring another class) loads its
     models again and checks them there; the traffic sampler notices the new process, and the
-    deployment shows what the new machine found. A new process whose speed check did not run leaves
-    the last figure measured on that machine."""
+    deployment shows what the new machine found. A new process that could time only single runs
+    leaves the full measurement made on that machine."""
     import time
 
     from deployments.services import deployment_traffic_sample
@@ -222,7 +222,8 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         body = api.post("/api/v1/deployments/", {"job": job.pk}, format="json").json()
         name = body["name"]
         deployment_load(deployment_id=body["id"])
-        assert deployment_traffic_sample()["rechecked"] == 0  # the first sample learns which process checked
+        assert deployment_traffic_sample()["rechecked"] == 1  # read once more, to learn which process checked
+        assert deployment_traffic_sample()["rechecked"] == 0
         assert Deployment.objects.get(pk=body["id"]).speed_on_engine["hardware_class"] == baseline_class
 
         engine = restart(engine)  # its own class now
@@ -233,11 +234,13 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         assert row.message.startswith(f"On this engine ({own}")
         assert deployment_traffic_sample()["rechecked"] == 0  # once per process
 
-        engine = restart(engine, WHETSTONE_SPEED_ON_LOAD="0")
+        # Too little time for the full measurement: single runs, which do not replace it on this machine.
+        engine = restart(engine, WHETSTONE_SPEED_ON_LOAD_MAX_S="0.3")
+        assert engine.client.metadata(name)["parameters"]["speed_on_engine"]["coarse"] is True
         assert deployment_traffic_sample()["rechecked"] == 1  # its accuracy verdict
         row = Deployment.objects.get(pk=body["id"])
-        assert row.speed_on_engine["checked"] is True and row.speed_on_engine["hardware_class"] == own
-        assert row.message.startswith(f"On this engine ({own}")
+        assert row.speed_on_engine["hardware_class"] == own and row.speed_on_engine["rounds"] >= 5
+        assert "coarse" not in row.speed_on_engine and row.message.startswith(f"On this engine ({own}")
     finally:
         stop_server(engine.process)
 
@@ -277,6 +280,13 @@ def test_the_original_and_the_jobs_calibration_data_are_staged_for_the_engines_c
     assert onnx.load(str(package / "reference" / described["model"])).graph.name == "tiny_classifier"
     assert (package / "reference" / "inputs" / "batch-000.npz").is_file()
     assert described["inputs"] == "the job's calibration data (model version examples)"
+    # A reference that is a file, not a folder, is replaced as well: left, it made the staging fail and
+    # both checks say "nothing staged".
+    as_file = tmp_path / "as-file"
+    as_file.mkdir()
+    (as_file / "reference").write_text("not a folder")
+    stage_reference(job, as_file)
+    assert (as_file / "reference" / "reference.json").is_file()
     # A model that is not ONNX has no original the engine could run: nothing is staged.
     job.model_version.format = "torchscript"
     other = tmp_path / "other"
