@@ -130,6 +130,31 @@ def engine_server_class():
 
                 rest._get_config = config_answering_infer_first
 
+        async def start(self, models_settings=()):
+            # MLServer's own start stops the whole engine when one model fails to load at startup.
+            # An engine that restarts on another machine (a pod moved to another node) re-checks
+            # every staged package there, and one the new machine refuses must not take every other
+            # deployment down with it, again at each restart: it stays unloaded, and says why.
+            servers = [self._rest_server.start(), self._grpc_server.start()]
+            if self._metrics_server:
+                servers.append(self._metrics_server.start())
+            if self._kafka_server:
+                servers.append(self._kafka_server.start())
+            servers_task = asyncio.gather(*servers)
+            try:
+                await asyncio.gather(*[self._load_alone(model) for model in models_settings])
+            finally:
+                await servers_task
+
+        async def _load_alone(self, model_settings):
+            from mlserver.logging import logger
+
+            try:
+                await self._model_registry.load(model_settings)
+            except Exception as exc:  # noqa: BLE001 - the others go on; the log says why this one did not
+                logger.error(f"Model {model_settings.name} was not loaded at the engine's start, the others are "
+                             f"served: {exc}")
+
         def _create_model_registry(self):
             registry = super()._create_model_registry()
             # Reload hooks run before the new model's load(), like load hooks do.

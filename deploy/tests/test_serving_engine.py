@@ -334,6 +334,28 @@ def test_restart_reloads_deployed_packages_and_forgets_removed_ones(launched_eng
     )
 
 
+def test_a_package_refused_at_the_engines_start_leaves_the_others_served(launched_engines, tmp_path):
+    """MLServer stops the whole engine when one model fails at startup: an engine restarted on another
+    machine, whose re-check refuses one staged package there, took every deployment down, at each
+    restart. Now that one stays unloaded and the log says why."""
+    root = tmp_path / "serving"
+    models_root = root / "models"
+    kept = write_tiny_package(tmp_path / "kept", seed=6)
+    stage_package(kept, models_root, "kept")
+    stage_package(write_corrupt_package(tmp_path / "broken"), models_root, "broken")
+
+    engine = launched_engines(root)
+
+    engine.client.wait_until_ready("kept", ENGINE_START_TIMEOUT_S)
+    assert engine.process.poll() is None
+    assert {item["name"]: item.get("state") for item in engine.client.index()}.get("broken") != "READY"
+    x = batch(2)
+    assert_same_outputs(
+        engine.client.infer("kept", {"x": x}), load_package(kept).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE
+    )
+    assert "Model broken was not loaded at the engine's start, the others are served" in engine.log()
+
+
 def test_cli_runs_the_engine_in_the_foreground_on_the_given_ports(tmp_path):
     http_port, grpc_port, metrics_port = free_ports(3)
     root = tmp_path / "serving"
