@@ -97,6 +97,10 @@ def engine_server_class():
     from .repository_access import GuardedGRPCServer, ModelDetailsGuard, RepositoryAccess, RepositoryGuard
 
     class WhetstoneMLServer(MLServer):
+        # The KServe container (one model, no settings.json) has nothing to serve without it; the
+        # platform's engine still takes deployments with none of its staged models loaded.
+        stop_when_nothing_loads = False
+
         def _create_servers(self):
             super()._create_servers()
             access = RepositoryAccess.from_environment()
@@ -142,18 +146,24 @@ def engine_server_class():
                 servers.append(self._kafka_server.start())
             servers_task = asyncio.gather(*servers)
             try:
-                await asyncio.gather(*[self._load_alone(model) for model in models_settings])
+                loaded = await asyncio.gather(*[self._load_alone(model) for model in models_settings])
+                if self.stop_when_nothing_loads and models_settings and not any(loaded):
+                    # The KServe container's one model: stop, as MLServer does, so that the failure
+                    # shows as a container that does not start, not a healthy one answering 404.
+                    await self.stop()
             finally:
                 await servers_task
 
-        async def _load_alone(self, model_settings):
+        async def _load_alone(self, model_settings) -> bool:
             from mlserver.logging import logger
 
             try:
                 await self._model_registry.load(model_settings)
-            except Exception as exc:  # noqa: BLE001 - the others go on; the log says why this one did not
-                logger.error(f"Model {model_settings.name} was not loaded at the engine's start, the others are "
-                             f"served: {exc}")
+            except Exception:  # noqa: BLE001 - the others go on; the log says why this one did not
+                logger.exception(f"Model {model_settings.name} was not loaded at the engine's start; any other "
+                                 f"model that loaded is served")
+                return False
+            return True
 
         def _create_model_registry(self):
             registry = super()._create_model_registry()
@@ -184,6 +194,7 @@ async def serve(root: Path) -> None:
     if settings.load_models_at_startup:
         models = await ModelRepositoryFactory.resolve_model_repository(settings).list()
     server = engine_server_class()(settings)
+    server.stop_when_nothing_loads = not settings_path.is_file()
     await server.start(models)
 
 

@@ -140,9 +140,9 @@ def deploy_package(
 ) -> Path:
     """Stage a package and have the engine load it; a package the engine refuses is unstaged.
 
-    MLServer loads every staged model at start-up and shuts down if any fails,
-    so a refused package left on disk would take the whole server down at its
-    next restart.
+    The engine loads every staged model at start-up (a refused one is left unloaded,
+    engine.WhetstoneMLServer.start), so a refused package left on disk would be
+    tried, and refused, again at each restart.
     """
     staged = stage_package(
         package_dir, models_root, name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s,
@@ -223,6 +223,13 @@ class ServingClient:
     def live(self) -> bool:
         try:
             return self._request("GET", "/v2/health/live", check=False).status_code == 200
+        except ServingError:
+            return False
+
+    def all_ready(self) -> bool:
+        """Whether every model the engine has is ready: after a start, that its start-up loads are done."""
+        try:
+            return self._request("GET", "/v2/health/ready", check=False).status_code == 200
         except ServingError:
             return False
 

@@ -36,6 +36,7 @@ WHETSTONE_SPEED_ON_LOAD=0 switches the check off (the verdict then says so).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -129,9 +130,15 @@ def _timed(reference_dir: Path, original: str, runner, report: dict, deadline: f
     left_s = deadline - time.perf_counter()
     plan = MeasurePlan(seconds=max(0.0, min(_seconds(SECONDS_ENV, DEFAULT_SECONDS), left_s - fixed_s - round_s)),
                        min_rounds=MIN_ROUNDS, warmup_seconds=0.0)
+    rounds_begun = itertools.count()
+
+    def out_of_time() -> bool:
+        # Asked as each round begins. Once MIN_ROUNDS are in, the plan's time ends the loop instead: a
+        # measurement that has its rounds is not thrown away for a round that ran over.
+        return next(rounds_begun) < MIN_ROUNDS and time.perf_counter() > deadline
+
     try:
-        stats, blocks = interleaved_blocks(runs, plan, lambda: time.perf_counter() > deadline,
-                                           blocks_of_equal_time=True)
+        stats, blocks = interleaved_blocks(runs, plan, out_of_time, blocks_of_equal_time=True)
     except Cancelled:
         return {**timed, "reason": f"not timed: {MIN_ROUNDS} rounds did not finish in the time allowed "
                                    f"({MAX_SECONDS_ENV})"}

@@ -25,7 +25,7 @@ from deploy.local.processes import free_ports
 from deploy.serving.repository import ServingClient
 from deploy.serving.server import engine_environment, stop_server, wait_until_live
 from deploy.tests.engines import ENGINE_START_TIMEOUT_S
-from deploy.tests.tiny_packages import CLASSES, FEATURES, write_tiny_package
+from deploy.tests.tiny_packages import CLASSES, FEATURES, write_corrupt_package, write_tiny_package
 
 from google.protobuf import text_format
 
@@ -216,10 +216,9 @@ def test_inference_service_refuses_names_and_uris_kubernetes_or_kserve_would_rej
         inference_service_manifest(name, storage_uri)
 
 
-def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it(tmp_path):
-    """Runs the ClusterServingRuntime's command and env on this machine, with the
-    package folder standing in for /mnt/models, as KServe's pod would."""
-    package = write_tiny_package(tmp_path / "package", seed=7)
+def serving_runtime_container(tmp_path, package):
+    """The ClusterServingRuntime's command and env, run on this machine with the package folder
+    standing in for /mnt/models, as KServe's pod would: (process, base URL)."""
     container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
     http_port, grpc_port, metrics_port = free_ports(3)
     env = engine_environment()
@@ -231,14 +230,29 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
     command = [sys.executable if part == "python" else str(package) if part == MODEL_MOUNT else part
                for part in container["command"]]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"http://127.0.0.1:{http_port}"
+
+
+def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it(tmp_path):
+    package = write_tiny_package(tmp_path / "package", seed=7)
+    process, base_url = serving_runtime_container(tmp_path, package)
     try:
-        base_url = f"http://127.0.0.1:{http_port}"
         wait_until_live(base_url, ENGINE_START_TIMEOUT_S, process=process)
         client = ServingClient(base_url)
         client.wait_until_ready("from-s3", ENGINE_START_TIMEOUT_S)
         x = np.ones((2, FEATURES), np.float32)
         served = client.infer("from-s3", {"x": x})
         np.testing.assert_array_equal(served["label"], load_package(package).run({"x": x})["label"])
+    finally:
+        stop_server(process)
+
+
+def test_serving_runtime_container_whose_one_package_fails_stops_rather_than_serve_nothing(tmp_path):
+    """The platform's engine stays up when a staged package fails at its start; the KServe container
+    has that one model only, and must not look healthy while it answers 404 to every call."""
+    process, _ = serving_runtime_container(tmp_path, write_corrupt_package(tmp_path / "package"))
+    try:
+        process.wait(timeout=ENGINE_START_TIMEOUT_S)
     finally:
         stop_server(process)
 

@@ -341,8 +341,9 @@ def _follow_engine_restarts(started_at: float | None) -> int:
     took verdicts."""
     if started_at is None:
         return 0
+    # In no fixed order: rows whose models are still loading must not hold the places of the others.
     stale = (Deployment.objects.filter(status=Deployment.Status.READY)
-             .exclude(verdicts_engine_started_at=started_at).order_by("pk")
+             .exclude(verdicts_engine_started_at=started_at).order_by("?")
              .values_list("pk", "name", "job_id")[:RECHECKS_PER_SAMPLE])
     return sum(_take_verdicts_again(pk, name, job_id, started_at) for pk, name, job_id in stale)
 
@@ -352,26 +353,62 @@ def _take_verdicts_again(pk: int, name: str, job_id: int, started_at: float) -> 
     same machine, a speed verdict replaces only one of its kind or a lesser one (a full measurement
     is not replaced by single runs, nor by a check that did not run: at an engine's start the checks
     take turns, and the last may run out of time). A ready row's message follows the speed verdict
-    only where it was empty or a speed warning."""
+    only where it was empty or one of these notes. The engine's class is the row's again, and a
+    package now served on another class than it was measured on says so. A model the new process
+    did not load (once its start-up loads are done) ends the row failed, with the reason."""
+    from deploy.serving.repository import ServingError
     from deploy.serving.speed_on_load import WARNING_PREFIX
 
-    accuracy, speed = _verdicts_on_engine(name)
-    if accuracy is None and speed is None:
+    try:
+        accuracy, speed = _verdicts_on_engine(name, raise_errors=True)
+    except ServingError as exc:
+        if exc.status_code == HTTP_NOT_FOUND and _repository_client(HEALTH_TIMEOUT_S).all_ready():
+            return _not_loaded_after_restart(pk, job_id, started_at)
         return False
+    if accuracy is None and speed is None:
+        return False  # still loading: the next sample asks again
+    with transaction.atomic():
+        row = Deployment.objects.select_for_update().select_related("job").filter(
+            pk=pk, status=Deployment.Status.READY, job_id=job_id).first()
+        if row is None:
+            return False
+        fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
+        ours = not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX))
+        if accuracy is not None:
+            fields["accuracy_on_engine"] = accuracy
+        if speed is not None and (not _same_machine(row.speed_on_engine, speed)
+                                  or _depth(speed) >= _depth(row.speed_on_engine)):
+            fields["speed_on_engine"] = speed
+            if ours:
+                fields["message"] = _speed_warning(speed)
+        engine = next((v["hardware_class"] for v in (accuracy, speed)
+                       if isinstance(v, dict) and isinstance(v.get("hardware_class"), str)), "")
+        if engine:
+            measured_on = package_hardware_class(row.job)
+            fields["hardware_class"] = engine
+            fields["measured_on_other_class"] = bool(measured_on and measured_on != engine)
+            if fields["measured_on_other_class"] and not row.allow_other_class and ours:
+                fields["message"] = (f"{OTHER_CLASS_PREFIX}{engine}, and this package was measured on {measured_on}: "
+                                     f"its report's figures describe another machine. Deploy a package optimized "
+                                     f"for {engine}, or redeploy with allow_other_class.")
+        Deployment.objects.filter(pk=pk).update(**fields)
+    return True
+
+
+# How the note on a deployment whose engine moved to another class begins (see _take_verdicts_again).
+OTHER_CLASS_PREFIX = "The serving engine is now "
+
+
+def _not_loaded_after_restart(pk: int, job_id: int, started_at: float) -> bool:
     with transaction.atomic():
         row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY,
                                                              job_id=job_id).first()
         if row is None:
             return False
-        fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
-        if accuracy is not None:
-            fields["accuracy_on_engine"] = accuracy
-        if speed is not None and (not _same_machine(row.speed_on_engine, speed)
-                                  or _depth(speed) >= _depth(row.speed_on_engine)):
-            if not row.message or row.message.startswith(WARNING_PREFIX):
-                fields["message"] = _speed_warning(speed)
-            fields["speed_on_engine"] = speed
-        Deployment.objects.filter(pk=pk).update(**fields)
+        _set(row, Deployment.Status.FAILED,
+             "The serving engine restarted and did not load this deployment's package: it may have refused it "
+             "on its hardware (the engine's log says why). Redeploy a package optimized for the engine's class, "
+             "or stop the deployment.", verdicts_engine_started_at=started_at)
     return True
 
 
@@ -474,7 +511,7 @@ def _first_load(deployment_id: int) -> None:
             package_dir = get_package(deployment.job, Path(workdir) / "package")
             stage_reference(deployment.job, package_dir)
             # Stages and loads; a package the engine refuses is unstaged again, so
-            # that it cannot stop the engine at its next start.
+            # that it is not tried again at each start of the engine.
             deploy_package(_load_client(), package_dir, settings.SERVING_MODEL_ROOT,
                            deployment.name, **_engine_options(deployment))
     except ServingError as exc:
@@ -611,15 +648,20 @@ def stage_reference(job: Job, package_dir: Path) -> None:
     (reference / REFERENCE_FILE).write_text(json.dumps(described))
 
 
-def _verdicts_on_engine(name: str) -> tuple[dict | None, dict | None]:
+def _verdicts_on_engine(name: str, *, raise_errors: bool = False) -> tuple[dict | None, dict | None]:
     """The engine's re-checks of the model it just loaded (its metadata): accuracy and speed against
     the fp32 original on its own hardware; None for what the engine does not say (an engine older
-    than the check)."""
+    than the check, a model still loading). `raise_errors`: the engine's refusal (a ServingError)
+    is the caller's to read."""
     from deploy.serving.repository import ServingError
 
     try:
         metadata = _repository_client(HEALTH_TIMEOUT_S * 5).metadata(name)
-    except (ServingError, ValueError):
+    except ValueError:
+        return None, None
+    except ServingError:
+        if raise_errors:
+            raise
         return None, None
     parameters = metadata.get("parameters") if isinstance(metadata, dict) else None
     parameters = parameters if isinstance(parameters, dict) else {}

@@ -212,7 +212,9 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         stop_server(running.process)
         running = start(**env)
         deadline = time.monotonic() + 60
-        while not running.client.ready(name) and time.monotonic() < deadline:
+        # Its start-up loads done: the model loaded, or refused (unavailable, or gone from the index).
+        while time.monotonic() < deadline and not (running.client.all_ready() and (
+                {m["name"]: m.get("state") for m in running.client.index()}.get(name) in ("READY", "UNAVAILABLE", None))):
             time.sleep(0.2)
         return running
 
@@ -231,16 +233,30 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         row = Deployment.objects.get(pk=body["id"])
         assert row.accuracy_on_engine["hardware_class"] == own and row.accuracy_on_engine["passes"] is True
         assert row.speed_on_engine["hardware_class"] == own and row.speed_on_engine["slower_than_original"] is True
-        assert row.message.startswith(f"On this engine ({own}")
+        # The engine's class is the row's again, and the package was measured on another, unasked.
+        assert row.hardware_class == own and row.measured_on_other_class is True
+        assert row.message.startswith(f"The serving engine is now {own}, and this package was measured on "
+                                      f"{baseline_class}")
         assert deployment_traffic_sample()["rechecked"] == 0  # once per process
 
-        # Too little time for the full measurement: single runs, which do not replace it on this machine.
+        # Too little time for the full measurement: single runs (or none), which do not replace it here.
         engine = restart(engine, WHETSTONE_SPEED_ON_LOAD_MAX_S="0.3")
-        assert engine.client.metadata(name)["parameters"]["speed_on_engine"]["coarse"] is True
+        lesser = engine.client.metadata(name)["parameters"]["speed_on_engine"]
+        assert lesser.get("coarse") is True or lesser["checked"] is False, lesser
         assert deployment_traffic_sample()["rechecked"] == 1  # its accuracy verdict
         row = Deployment.objects.get(pk=body["id"])
         assert row.speed_on_engine["hardware_class"] == own and row.speed_on_engine["rounds"] >= 5
-        assert "coarse" not in row.speed_on_engine and row.message.startswith(f"On this engine ({own}")
+        assert "coarse" not in row.speed_on_engine
+
+        # A new process that does not load the package (here: its model file broke) fails the row, with why.
+        staged_model = settings.SERVING_MODEL_ROOT / name / "model.onnx"
+        staged_model.write_bytes(staged_model.read_bytes()[:37])
+        engine = restart(engine)
+        assert engine.process.poll() is None  # the platform's engine stays up with nothing loaded
+        assert deployment_traffic_sample()["rechecked"] == 1
+        row = Deployment.objects.get(pk=body["id"])
+        assert row.status == Deployment.Status.FAILED
+        assert row.message.startswith("The serving engine restarted and did not load this deployment's package")
     finally:
         stop_server(engine.process)
 
