@@ -100,6 +100,7 @@ def engine_server_class():
         # The KServe container (one model, no settings.json) has nothing to serve without it; the
         # platform's engine still takes deployments with none of its staged models loaded.
         stop_when_nothing_loads = False
+        nothing_loaded = False
 
         def _create_servers(self):
             super()._create_servers()
@@ -147,7 +148,8 @@ def engine_server_class():
             servers_task = asyncio.gather(*servers)
             try:
                 loaded = await asyncio.gather(*[self._load_alone(model) for model in models_settings])
-                if self.stop_when_nothing_loads and models_settings and not any(loaded):
+                self.nothing_loaded = bool(models_settings) and not any(loaded)
+                if self.stop_when_nothing_loads and self.nothing_loaded:
                     # The KServe container's one model: stop, as MLServer does, so that the failure
                     # shows as a container that does not start, not a healthy one answering 404.
                     await self.stop()
@@ -180,7 +182,8 @@ def served_app(server):
     return server._rest_server._get_config().app
 
 
-async def serve(root: Path) -> None:
+async def serve(root: Path) -> bool:
+    """Serve until stopped; True when it stopped because its one model did not load (KServe)."""
     from mlserver.repository.factory import ModelRepositoryFactory
     from mlserver.settings import Settings
 
@@ -196,6 +199,7 @@ async def serve(root: Path) -> None:
     server = engine_server_class()(settings)
     server.stop_when_nothing_loads = not settings_path.is_file()
     await server.start(models)
+    return server.stop_when_nothing_loads and server.nothing_loaded
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -219,7 +223,8 @@ def main(argv: list[str] | None = None) -> None:
     configure_logger()
     install_uvloop_event_loop()
     install_protocol_error_bodies()
-    asyncio.run(serve(root))
+    if asyncio.run(serve(root)):
+        raise SystemExit("serving engine: its model did not load (the log above says why)")
 
 
 if __name__ == "__main__":

@@ -216,7 +216,7 @@ def test_inference_service_refuses_names_and_uris_kubernetes_or_kserve_would_rej
         inference_service_manifest(name, storage_uri)
 
 
-def serving_runtime_container(tmp_path, package):
+def serving_runtime_container(tmp_path, package, *, log: Path | None = None):
     """The ClusterServingRuntime's command and env, run on this machine with the package folder
     standing in for /mnt/models, as KServe's pod would: (process, base URL)."""
     container = cluster_serving_runtime_manifest("whetstone:test")["spec"]["containers"][0]
@@ -229,7 +229,8 @@ def serving_runtime_container(tmp_path, package):
                 "MLSERVER_MODEL_URI": str(package)})
     command = [sys.executable if part == "python" else str(package) if part == MODEL_MOUNT else part
                for part in container["command"]]
-    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{http_port}"
 
 
@@ -250,11 +251,13 @@ def test_serving_runtime_container_serves_a_package_mounted_where_kserve_puts_it
 def test_serving_runtime_container_whose_one_package_fails_stops_rather_than_serve_nothing(tmp_path):
     """The platform's engine stays up when a staged package fails at its start; the KServe container
     has that one model only, and must not look healthy while it answers 404 to every call."""
-    process, _ = serving_runtime_container(tmp_path, write_corrupt_package(tmp_path / "package"))
+    process, _ = serving_runtime_container(tmp_path, write_corrupt_package(tmp_path / "package"), log=tmp_path / "log")
     try:
-        process.wait(timeout=ENGINE_START_TIMEOUT_S)
+        assert process.wait(timeout=ENGINE_START_TIMEOUT_S) != 0
     finally:
         stop_server(process)
+    log = (tmp_path / "log").read_text(errors="replace")
+    assert "was not loaded at the engine's start" in log and "its model did not load" in log
 
 
 def test_serving_runtime_can_close_the_repository_api_with_an_optional_secret():

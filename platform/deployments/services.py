@@ -344,18 +344,19 @@ def _follow_engine_restarts(started_at: float | None) -> int:
     # In no fixed order: rows whose models are still loading must not hold the places of the others.
     stale = (Deployment.objects.filter(status=Deployment.Status.READY)
              .exclude(verdicts_engine_started_at=started_at).order_by("?")
-             .values_list("pk", "name", "job_id")[:RECHECKS_PER_SAMPLE])
-    return sum(_take_verdicts_again(pk, name, job_id, started_at) for pk, name, job_id in stale)
+             .values_list("pk", "name", "updated_at")[:RECHECKS_PER_SAMPLE])
+    return sum(_take_verdicts_again(pk, name, updated_at, started_at) for pk, name, updated_at in stale)
 
 
-def _take_verdicts_again(pk: int, name: str, job_id: int, started_at: float) -> bool:
+def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> bool:
     """The row takes the engine's verdicts, unless it moved on meanwhile (an update, a stop). On the
     same machine, a speed verdict replaces only one of its kind or a lesser one (a full measurement
     is not replaced by single runs, nor by a check that did not run: at an engine's start the checks
     take turns, and the last may run out of time). A ready row's message follows the speed verdict
     only where it was empty or one of these notes. The engine's class is the row's again, and a
     package now served on another class than it was measured on says so. A model the new process
-    did not load (once its start-up loads are done) ends the row failed, with the reason."""
+    did not load (once its start-up loads are done) is said in the message; the row's status is left
+    alone, since an engine started on another model folder would answer so for every deployment."""
     from deploy.serving.repository import ServingError
     from deploy.serving.speed_on_load import WARNING_PREFIX
 
@@ -363,17 +364,18 @@ def _take_verdicts_again(pk: int, name: str, job_id: int, started_at: float) -> 
         accuracy, speed = _verdicts_on_engine(name, raise_errors=True)
     except ServingError as exc:
         if exc.status_code == HTTP_NOT_FOUND and _repository_client(HEALTH_TIMEOUT_S).all_ready():
-            return _not_loaded_after_restart(pk, job_id, started_at)
+            return _not_loaded_after_restart(pk, updated_at, started_at)
         return False
     if accuracy is None and speed is None:
         return False  # still loading: the next sample asks again
     with transaction.atomic():
+        # As listed: an update, a stop or a load since then has verdicts and a message of its own.
         row = Deployment.objects.select_for_update().select_related("job").filter(
-            pk=pk, status=Deployment.Status.READY, job_id=job_id).first()
+            pk=pk, status=Deployment.Status.READY, updated_at=updated_at).first()
         if row is None:
             return False
         fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
-        ours = not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX))
+        ours = not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED))
         if accuracy is not None:
             fields["accuracy_on_engine"] = accuracy
         if speed is not None and (not _same_machine(row.speed_on_engine, speed)
@@ -388,27 +390,34 @@ def _take_verdicts_again(pk: int, name: str, job_id: int, started_at: float) -> 
             fields["hardware_class"] = engine
             fields["measured_on_other_class"] = bool(measured_on and measured_on != engine)
             if fields["measured_on_other_class"] and not row.allow_other_class and ours:
-                fields["message"] = (f"{OTHER_CLASS_PREFIX}{engine}, and this package was measured on {measured_on}: "
-                                     f"its report's figures describe another machine. Deploy a package optimized "
-                                     f"for {engine}, or redeploy with allow_other_class.")
+                # Before the speed warning, which stays in the message where there is one.
+                fields["message"] = " ".join(filter(None, (
+                    f"{OTHER_CLASS_PREFIX}{engine}, and this package was measured on {measured_on}: its report's "
+                    f"figures describe another machine; redeploy a package optimized for {engine}.",
+                    fields.get("message", row.message if row.message.startswith(WARNING_PREFIX) else ""))))
         Deployment.objects.filter(pk=pk).update(**fields)
     return True
 
 
-# How the note on a deployment whose engine moved to another class begins (see _take_verdicts_again).
+# How the notes the sampler writes begin (see _take_verdicts_again): it replaces only these, and its own.
 OTHER_CLASS_PREFIX = "The serving engine is now "
+NOT_LOADED = "The serving engine restarted and has not loaded this deployment's package"
 
 
-def _not_loaded_after_restart(pk: int, job_id: int, started_at: float) -> bool:
+def _not_loaded_after_restart(pk: int, updated_at, started_at: float) -> bool:
+    from deploy.serving.speed_on_load import WARNING_PREFIX
+
     with transaction.atomic():
         row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY,
-                                                             job_id=job_id).first()
+                                                             updated_at=updated_at).first()
         if row is None:
             return False
-        _set(row, Deployment.Status.FAILED,
-             "The serving engine restarted and did not load this deployment's package: it may have refused it "
-             "on its hardware (the engine's log says why). Redeploy a package optimized for the engine's class, "
-             "or stop the deployment.", verdicts_engine_started_at=started_at)
+        fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
+        if not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED)):
+            fields["message"] = (f"{NOT_LOADED}: it may have refused it on its hardware, or it serves another "
+                                 "model folder (the engine's log says which). Redeploy a package optimized for the "
+                                 "engine's class, or stop the deployment.")
+        Deployment.objects.filter(pk=pk).update(**fields)
     return True
 
 
