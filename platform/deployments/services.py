@@ -381,8 +381,8 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
         if speed is not None and (not _same_machine(row.speed_on_engine, speed)
                                   or _depth(speed) >= _depth(row.speed_on_engine)):
             fields["speed_on_engine"] = speed
-            if ours:
-                fields["message"] = _speed_warning(speed)
+        if ours:  # what the verdicts kept say now (an earlier process's note goes with it)
+            fields["message"] = _speed_warning(fields.get("speed_on_engine", row.speed_on_engine))
         engine = next((v["hardware_class"] for v in (accuracy, speed)
                        if isinstance(v, dict) and isinstance(v.get("hardware_class"), str)), "")
         if engine:
@@ -394,7 +394,7 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
                 fields["message"] = " ".join(filter(None, (
                     f"{OTHER_CLASS_PREFIX}{engine}, and this package was measured on {measured_on}: its report's "
                     f"figures describe another machine; redeploy a package optimized for {engine}.",
-                    fields.get("message", row.message if row.message.startswith(WARNING_PREFIX) else ""))))
+                    fields["message"])))
         Deployment.objects.filter(pk=pk).update(**fields)
     return True
 

@@ -265,7 +265,8 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         # A new process that does not load the package (here: its model file broke) is said. The status
         # stays: an engine started on another model folder would answer so for every deployment.
         staged_model = settings.SERVING_MODEL_ROOT / name / "model.onnx"
-        staged_model.write_bytes(staged_model.read_bytes()[:37])
+        good = staged_model.read_bytes()
+        staged_model.write_bytes(good[:37])
         engine = restart(engine)
         assert engine.process.poll() is None  # the platform's engine stays up with nothing loaded
         assert deployment_traffic_sample()["rechecked"] == 1
@@ -273,6 +274,13 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         assert row.status == Deployment.Status.READY
         assert row.message.startswith("The serving engine restarted and has not loaded this deployment's package")
         assert deployment_traffic_sample()["rechecked"] == 0  # said once per process
+
+        # Loaded again by the next process: the note goes, and what holds is said again.
+        staged_model.write_bytes(good)
+        engine = restart(engine)
+        assert deployment_traffic_sample()["rechecked"] == 1
+        row = Deployment.objects.get(pk=body["id"])
+        assert row.message.startswith(f"The serving engine is now {own}") and "has not loaded" not in row.message
     finally:
         stop_server(engine.process)
 
