@@ -72,8 +72,8 @@ class WhetstoneRuntime(MLModel):
         return True
 
     async def metadata(self) -> MetadataModelResponse:
-        """MLServer's metadata, plus the hardware class this engine serves and the verdict of the
-        accuracy check on load (deploy/serving/accuracy_on_load.py), for the platform to record."""
+        """MLServer's metadata, plus the hardware class this engine serves and the verdicts of the
+        checks on load (accuracy_on_load.py, speed_on_load.py), for the platform to record."""
         metadata = await super().metadata()
         parameters = metadata.parameters or Parameters()
         # MLServer answers for a model while load() still runs (at an engine's start, its speed check
