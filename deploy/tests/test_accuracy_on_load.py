@@ -39,20 +39,22 @@ def engine_declaring_avx2(monkeypatch):
     hardware.describe_hardware.cache_clear()
 
 
-def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_reference: bool = True,
-                 per_output: dict | None = None) -> Path:
+def mlp_package(tmp_path: Path, original: Path, write_model, runtime: dict, *, hardware_context: dict,
+                accuracy: dict, overall: dict | None = None, with_reference: bool = True) -> Path:
+    """A package of the test MLP (x [batch, 64] -> logits [batch, 10]) whose primary shape is batch=4:
+    `write_model(path)` writes its model.onnx, and the fp32 `original` is staged beside it as the
+    platform stages it (unless `with_reference` is False)."""
     package = tmp_path / "package"
     package.mkdir()
-    quantize_dynamic(str(original), str(package / "model.onnx"), weight_type=QuantType.QInt8)
-    (package / "runtime.json").write_text(json.dumps({**runtime_json("onnxruntime"), "precision": "int8"}))
-    features = 64
+    write_model(package / "model.onnx")
+    (package / "runtime.json").write_text(json.dumps(runtime))
     (package / "signature.json").write_text(json.dumps({
-        "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", features]}],
+        "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}],
         "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 10]}]}))
     (package / "report.json").write_text(json.dumps({
-        "hardware_context": {"hardware_class": MEASURED_ON},
-        "accuracy": {"budget": budget, **({"per_output": per_output} if per_output else {})},
-        "overall": {"shape": "batch=4"},
+        "hardware_context": hardware_context,
+        "accuracy": accuracy,
+        "overall": {"shape": "batch=4", **(overall or {})},
         "shapes": [{"label": "batch=4", "shape": {"batch": 4}}],
     }))
     if with_reference:
@@ -61,6 +63,15 @@ def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_r
         shutil.copy(original, reference / "original.onnx")
         (reference / REFERENCE_FILE).write_text(json.dumps({"model": "original.onnx"}))
     return package
+
+
+def int8_package(tmp_path: Path, original: Path, *, budget: float = 0.99, with_reference: bool = True,
+                 per_output: dict | None = None) -> Path:
+    return mlp_package(
+        tmp_path, original, lambda path: quantize_dynamic(str(original), str(path), weight_type=QuantType.QInt8),
+        {**runtime_json("onnxruntime"), "precision": "int8"}, hardware_context={"hardware_class": MEASURED_ON},
+        accuracy={"budget": budget, **({"per_output": per_output} if per_output else {})},
+        with_reference=with_reference)
 
 
 def load(package: Path):

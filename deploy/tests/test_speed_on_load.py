@@ -24,7 +24,8 @@ from compiler_core.tests.models import mlp
 from deploy.serving.accuracy_on_load import REFERENCE_DIR, REFERENCE_FILE
 from deploy.serving import speed_on_load
 from deploy.serving.speed_on_load import describe_speed, measure_package_on_this_engine
-from deploy.tests.test_accuracy_on_load import ENGINE_CLASS, MEASURED_ON, engine_declaring_avx2, load  # noqa: F401
+from deploy.tests.test_accuracy_on_load import (ENGINE_CLASS, MEASURED_ON, engine_declaring_avx2,  # noqa: F401
+                                                 load, mlp_package)
 from deploy.tests.tiny_packages import with_a_slow_branch
 
 CLAIMED = 1.7
@@ -44,24 +45,10 @@ def slowed(tmp_path: Path, original: Path, products: int) -> Path:
 def fp32_package(tmp_path: Path, original: Path, model: Path | None = None, *, with_reference: bool = True) -> Path:
     """`model` (else the original) packaged as the worker packages an fp32 graph: onnxruntime with as
     many threads as the machine may use, as the original is timed."""
-    package = tmp_path / "package"
-    package.mkdir()
-    shutil.copy(model or original, package / "model.onnx")
-    (package / "runtime.json").write_text(json.dumps(ort_runtime(usable_cpus())))
-    (package / "signature.json").write_text(json.dumps({
-        "inputs": [{"name": "x", "dtype": "float32", "shape": ["batch", 64]}],
-        "outputs": [{"name": "logits", "dtype": "float32", "shape": ["batch", 10]}]}))
-    (package / "report.json").write_text(json.dumps({
-        "hardware_context": {"hardware_class": MEASURED_ON, "cpu_generation": "family 25 model 17"},
-        "accuracy": {"budget": 0.99},
-        "overall": {"shape": "batch=4", "speedup": CLAIMED},
-        "shapes": [{"label": "batch=4", "shape": {"batch": 4}}],
-    }))
-    if with_reference:
-        (package / REFERENCE_DIR).mkdir()
-        shutil.copy(original, package / REFERENCE_DIR / "original.onnx")
-        (package / REFERENCE_DIR / REFERENCE_FILE).write_text(json.dumps({"model": "original.onnx"}))
-    return package
+    return mlp_package(
+        tmp_path, original, lambda path: shutil.copy(model or original, path), ort_runtime(usable_cpus()),
+        hardware_context={"hardware_class": MEASURED_ON, "cpu_generation": "family 25 model 17"},
+        accuracy={"budget": 0.99}, overall={"speedup": CLAIMED}, with_reference=with_reference)
 
 
 def test_a_package_slower_here_than_its_original_is_served_and_called_slower(tmp_path):
