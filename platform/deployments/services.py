@@ -358,7 +358,6 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
     did not load (once its start-up loads are done) is said in the message; the row's status is left
     alone, since an engine started on another model folder would answer so for every deployment."""
     from deploy.serving.repository import ServingError
-    from deploy.serving.speed_on_load import WARNING_PREFIX
 
     try:
         accuracy, speed = _verdicts_on_engine(name, raise_errors=True)
@@ -369,13 +368,11 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
     if accuracy is None and speed is None:
         return False  # still loading: the next sample asks again
     with transaction.atomic():
-        # As listed: an update, a stop or a load since then has verdicts and a message of its own.
-        row = Deployment.objects.select_for_update().select_related("job").filter(
-            pk=pk, status=Deployment.Status.READY, updated_at=updated_at).first()
+        row = _locked_as_listed(pk, updated_at)
         if row is None:
             return False
         fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
-        ours = not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED))
+        ours = _sampler_may_rewrite(row.message)
         if accuracy is not None:
             fields["accuracy_on_engine"] = accuracy
         if speed is not None and (not _same_machine(row.speed_on_engine, speed)
@@ -404,16 +401,27 @@ OTHER_CLASS_PREFIX = "The serving engine is now "
 NOT_LOADED = "The serving engine restarted and has not loaded this deployment's package"
 
 
-def _not_loaded_after_restart(pk: int, updated_at, started_at: float) -> bool:
+def _locked_as_listed(pk: int, updated_at) -> Deployment | None:
+    """The ready row, locked, if it is as the sampler listed it: an update, a stop or a load since then
+    has verdicts and a message of its own."""
+    return (Deployment.objects.select_for_update().select_related("job")
+            .filter(pk=pk, status=Deployment.Status.READY, updated_at=updated_at).first())
+
+
+def _sampler_may_rewrite(message: str) -> bool:
+    """Empty, or one of the sampler's own notes or the speed warning: anything else is another's."""
     from deploy.serving.speed_on_load import WARNING_PREFIX
 
+    return not message or message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED))
+
+
+def _not_loaded_after_restart(pk: int, updated_at, started_at: float) -> bool:
     with transaction.atomic():
-        row = Deployment.objects.select_for_update().filter(pk=pk, status=Deployment.Status.READY,
-                                                             updated_at=updated_at).first()
+        row = _locked_as_listed(pk, updated_at)
         if row is None:
             return False
         fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
-        if not row.message or row.message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED)):
+        if _sampler_may_rewrite(row.message):
             fields["message"] = (f"{NOT_LOADED}: it may have refused it on its hardware, or it serves another "
                                  "model folder (the engine's log says which). Redeploy a package optimized for the "
                                  "engine's class, or stop the deployment.")
@@ -673,9 +681,9 @@ def _verdicts_on_engine(name: str, *, raise_errors: bool = False) -> tuple[dict 
             raise
         return None, None
     parameters = metadata.get("parameters") if isinstance(metadata, dict) else None
-    parameters = parameters if isinstance(parameters, dict) else {}
-    return tuple(parameters.get(key) if isinstance(parameters.get(key), dict) and parameters.get(key) else None
-                 for key in ("accuracy_on_engine", "speed_on_engine"))
+    verdicts = [parameters.get(key) if isinstance(parameters, dict) else None
+                for key in ("accuracy_on_engine", "speed_on_engine")]
+    return tuple(verdict if isinstance(verdict, dict) and verdict else None for verdict in verdicts)
 
 
 def _speed_warning(speed: dict | None) -> str:
