@@ -192,12 +192,13 @@ def time_block(run: Run, runs: int, flush: int = 0) -> list[float]:
     """`flush` untimed calls, then `runs` timed ones (ms each); then wait for the threads to go quiet."""
     for _ in range(flush):
         run()
-    samples = [_timed(run) for _ in range(runs)]
+    samples = [timed_ms(run) for _ in range(runs)]
     wait_until_quiet()
     return samples
 
 
-def _timed(run: Run) -> float:
+def timed_ms(run: Run) -> float:
+    """One call of `run`, in milliseconds."""
     start = time.perf_counter()
     run()
     return (time.perf_counter() - start) * 1000.0

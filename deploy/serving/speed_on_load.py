@@ -99,7 +99,7 @@ def _timed(reference_dir: Path, original: str, runner, report: dict, deadline: f
     from compiler_core.candidates.base import ort_runtime
     from compiler_core.errors import Cancelled
     from compiler_core.measure import (BLOCK_MAX_RUNS, BLOCK_TARGET_MS, Comparison, MeasurePlan, interleaved_blocks,
-                                       wait_until_quiet)
+                                       timed_ms, wait_until_quiet)
     from compiler_core.runtime import open_model
 
     threads = _baseline_threads(report, runner)
@@ -109,7 +109,7 @@ def _timed(reference_dir: Path, original: str, runner, report: dict, deadline: f
     timed = {"inputs": source, "shape": {name: list(getattr(value, "shape", ())) for name, value in feed.items()},
              "baseline_threads": threads}
     pair = [lambda: baseline.run(feed), lambda: runner.run(feed)]
-    first_ms = [_ms(run) for run in pair]  # each one's first, untimed-quality call
+    first_ms = [timed_ms(run) for run in pair]  # each one's first, untimed-quality call
     quiet_s = max(0.01, wait_until_quiet())  # what a wait after a block costs here now (live traffic: more)
     first_ms.append(first_ms[0])  # the control is the original again
     left_s = deadline - time.perf_counter()
@@ -162,12 +162,14 @@ def _staged_bytes(reference_dir: Path) -> int:
 def _coarse(original, package, first_ms: list[float], left_s: float, full_s: float) -> dict[str, Any]:
     """Alternating single runs, where the full measurement does not fit: enough to catch a package
     several times slower, nothing finer."""
+    from compiler_core.measure import timed_ms
+
     why = f"the full measurement would take about {full_s:.0f} s"
     if COARSE_PAIRS * (first_ms[0] + first_ms[1]) / 1000 > left_s:
         return {"reason": f"not timed: one run of the original took {first_ms[0]:.0f} ms and one of the package "
                           f"{first_ms[1]:.0f} ms; {why}, and even {COARSE_PAIRS} pairs would not fit the time "
                           f"allowed ({MAX_SECONDS_ENV})"}
-    ratios = sorted(_ms(original) / max(1e-6, _ms(package)) for _ in range(COARSE_PAIRS))
+    ratios = sorted(timed_ms(original) / max(1e-6, timed_ms(package)) for _ in range(COARSE_PAIRS))
     slower = ratios[-1] < 1.0 / COARSE_FACTOR
     return {"checked": True, "coarse": True, "speedup": round(ratios[len(ratios) // 2], 4), "noise": None,
             "slower_than_original": slower, "rounds": COARSE_PAIRS,
@@ -211,12 +213,6 @@ def _text(value) -> str | None:
 def _number(value) -> float | None:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     return value if ok else None
-
-
-def _ms(run) -> float:
-    started = time.perf_counter()
-    run()
-    return (time.perf_counter() - started) * 1000
 
 
 def _seconds(variable: str, default: float) -> float:
