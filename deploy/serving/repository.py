@@ -221,15 +221,16 @@ class ServingClient:
         self._model_details_headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
 
     def live(self) -> bool:
-        try:
-            return self._request("GET", "/v2/health/live", check=False).status_code == 200
-        except ServingError:
-            return False
+        return self._healthy("/v2/health/live")
 
     def all_ready(self) -> bool:
         """Whether every model the engine has is ready: after a start, that its start-up loads are done."""
+        return self._healthy("/v2/health/ready")
+
+    def _healthy(self, path: str) -> bool:
+        """The engine answers 200 at a health path; False when it answers otherwise or not at all."""
         try:
-            return self._request("GET", "/v2/health/ready", check=False).status_code == 200
+            return self._request("GET", path, check=False).status_code == 200
         except ServingError:
             return False
 
