@@ -152,15 +152,16 @@ def _verdict(entry: dict, budget: float) -> str:
     if entry.get("error"):
         return entry["error"]
     bound = entry.get("agreement_bound")
+    confidence = entry.get("agreement_confidence", AGREEMENT_CONFIDENCE)
     if bound is not None and bound < TOP1_BUDGET:
         metric = next(m for m in ("step_agreement", "detection_agreement", "thresholded_agreement", "top1_agreement")
                       if entry.get(m) is not None)
         return (f"{metric.replace('_', ' ')} {entry[metric]:.4f} over {entry['decisions']} decisions, "
-                f"{bound:.4f} at {AGREEMENT_CONFIDENCE:.0%} confidence < {TOP1_BUDGET}")
+                f"{bound:.4f} at {confidence:.0%} confidence < {TOP1_BUDGET}")
     objects = entry.get("object_agreement")
     if objects is not None and (objects < TOP1_BUDGET or entry.get("object_agreement_bound", 1.0) < TOP1_BUDGET):
         return (f"object agreement {objects:.4f} over {entry['objects']} objects of the original"
-                + (f", {entry['object_agreement_bound']:.4f} at {AGREEMENT_CONFIDENCE:.0%} confidence"
+                + (f", {entry['object_agreement_bound']:.4f} at {confidence:.0%} confidence"
                    if "object_agreement_bound" in entry else "") + f" < {TOP1_BUDGET}")
     for metric, limit, worse in (("step_agreement", TOP1_BUDGET, "<"), ("detection_agreement", TOP1_BUDGET, "<"),
                                  ("thresholded_agreement", TOP1_BUDGET, "<"), ("top1_agreement", TOP1_BUDGET, "<"),
@@ -217,14 +218,21 @@ class AccuracyResult:
         }
 
 
+def changed_a_row(result: AccuracyResult) -> bool:
+    """Whether some output judged by top-1 rows changed one (its pass then rests on a confidence bound)."""
+    return any(entry.get("top1_agreement") is not None and "agreement_bound" in entry
+               for entry in result.per_output.values())
+
+
 def compare_outputs(
     references: list[dict[str, np.ndarray]],
     candidates: list[dict[str, np.ndarray]],
     budget: float,
     kinds: dict[str, OutputKind] | None = None,
+    confidence: float = AGREEMENT_CONFIDENCE,
 ) -> AccuracyResult:
     """Metrics over all batches, each output judged by its kind (output_kinds.py); every output
-    must pass."""
+    must pass. `confidence`: what an agreement with a changed decision must hold at."""
     kinds = kinds or {}
     per_output: dict[str, dict] = {}
     names = list(references[0]) if references else []
@@ -254,10 +262,10 @@ def compare_outputs(
                 c.get(kind.boxes_output) is not None for c in candidates):
             boxes = ([r[kind.boxes_output] for r in references], [c[kind.boxes_output] for c in candidates])
         try:
-            per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes)
+            per_output[name] = judge(kind, name, ref, got, budget, boxes=boxes, confidence=confidence)
         except (ValueError, IndexError, TypeError, ArithmeticError) as exc:  # a kind this output cannot have
             try:
-                fallback = judge(OutputKind(), name, ref, got, budget)
+                fallback = judge(OutputKind(), name, ref, got, budget, confidence=confidence)
             except (ValueError, IndexError, TypeError, ArithmeticError):  # the verdict is the error, not a crash
                 fallback = {"cosine": 0.0, "max_abs_diff": float("inf")}
             per_output[name] = {**fallback, "kind": kind.kind, "passes": False,

@@ -9,7 +9,8 @@ scores) or set by the user, and a judge for that kind; the budget must hold for 
 
 Kinds and their judges. Every output must also keep cosine >= budget over all its values (the promise
 the budget always made); a kind adds the check its task needs on top. Where a decision changed, an
-agreement must hold at AGREEMENT_CONFIDENCE over the decisions counted (`decisions`, `agreement_bound`):
+agreement must hold at AGREEMENT_CONFIDENCE over the decisions counted (`decisions`, `agreement_bound`,
+`agreement_confidence`; a caller may judge at another confidence, as the search's second look does):
 
 Before any kind: a NaN or an infinity in the candidate where the original has a number (or the other
 way round) fails the output outright; the same NaN or infinity in both (a masked class) is no difference.
@@ -44,6 +45,7 @@ way round) fails the output outright; the same NaN or infinity in both (a masked
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -57,7 +59,6 @@ TOP1_BUDGET = 0.99
 # 80% lets one changed row in the top-1 check's 256 pass and rejects two; at 90% one already failed,
 # which held a budget of 99% to about 99.8%.
 AGREEMENT_CONFIDENCE = 0.80
-_AGREEMENT_Z = 0.8416  # the standard normal's 80th percentile
 # Detections: a score at least this is a detection; the two graphs' boxes must overlap this much.
 DETECTION_SCORE = 0.25
 DETECTION_IOU = 0.5
@@ -611,14 +612,16 @@ def _detection_layout(concat, source, static) -> OutputKind | None:
 # --- judges ------------------------------------------------------------------------------------------
 
 def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: list[np.ndarray],
-          budget: float, boxes: tuple[list[np.ndarray], list[np.ndarray]] | None = None) -> dict[str, Any]:
+          budget: float, boxes: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+          confidence: float = AGREEMENT_CONFIDENCE) -> dict[str, Any]:
     """The metrics of one output over all batches, with `passes`; the kind's own metric decides.
-    `boxes`: the reference and candidate batches of the output `kind.boxes_output` names."""
+    `boxes`: the reference and candidate batches of the output `kind.boxes_output` names; `confidence`:
+    what a changed decision's agreement must hold at."""
     from .accuracy import finite_cosine, looks_like_class_scores, non_finite_mismatches, top1_over_batches
 
     def holds(metric: str, agreement: float, decisions: int) -> bool:
         entry[metric] = agreement
-        return _agreement_holds(entry, agreement, decisions)
+        return _agreement_holds(entry, agreement, decisions, confidence)
 
     flat_ref = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for r in reference])
     flat_got = np.concatenate([np.asarray(g, dtype=np.float64).ravel() for g in candidate])
@@ -661,7 +664,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
             raise ValueError(f"its boxes, output {kind.boxes_output}, are missing")
         heads = [(*_split_outputs(box_ref, score_ref), *_split_outputs(box_got, score_got))
                  for box_ref, score_ref, box_got, score_got in zip(boxes[0], reference, boxes[1], candidate)]
-        passes = passes and _judge_detections(heads, budget, entry)
+        passes = passes and _judge_detections(heads, budget, entry, confidence)
     elif kind.kind == "detections":
         heads = [(*_split_rows(np.asarray(ref, np.float64), kind), *_split_rows(np.asarray(got, np.float64), kind))
                  for ref, got in zip(reference, candidate)]
@@ -670,7 +673,7 @@ def judge(kind: OutputKind, name: str, reference: list[np.ndarray], candidate: l
                      for ref_boxes, ref_scores, got_boxes, got_scores in heads]
         if kind.objectness:
             heads = [_with_confidences(*head) for head in heads]
-        passes = passes and _judge_detections(heads, budget, entry, centres=bool(kind.grid))
+        passes = passes and _judge_detections(heads, budget, entry, confidence, centres=bool(kind.grid))
     entry["passes"] = bool(passes)
     return entry
 
@@ -696,16 +699,20 @@ def _foreground_iou(ref: np.ndarray, got: np.ndarray) -> float:
     return 1.0 if union == 0 else float(np.count_nonzero(ref_fg & got_fg)) / union
 
 
-def _agreement_holds(entry: dict[str, Any], agreement: float, decisions: int) -> bool:
-    """agreement >= TOP1_BUDGET; once a decision changed, at AGREEMENT_CONFIDENCE (Wilson's lower
-    bound over `decisions`). Records `decisions`, and `agreement_bound` where it applies."""
+def _agreement_holds(entry: dict[str, Any], agreement: float, decisions: int,
+                     confidence: float = AGREEMENT_CONFIDENCE) -> bool:
+    """agreement >= TOP1_BUDGET; once a decision changed, at `confidence` (Wilson's lower bound over
+    `decisions`). Records `decisions`, and `agreement_bound` with its `agreement_confidence` where it
+    applies."""
     entry["decisions"] = decisions
     if decisions == 0 or agreement >= 1.0:
         return True
-    z2 = _AGREEMENT_Z ** 2
+    z = NormalDist().inv_cdf(confidence)  # one-sided: a lower bound
+    z2 = z ** 2
     centre = agreement + z2 / (2 * decisions)
-    spread = _AGREEMENT_Z * np.sqrt(agreement * (1 - agreement) / decisions + z2 / (4 * decisions ** 2))
+    spread = z * np.sqrt(agreement * (1 - agreement) / decisions + z2 / (4 * decisions ** 2))
     entry["agreement_bound"] = float((centre - spread) / (1 + z2 / decisions))
+    entry["agreement_confidence"] = confidence
     return agreement >= TOP1_BUDGET and entry["agreement_bound"] >= TOP1_BUDGET
 
 
@@ -780,7 +787,8 @@ def _probabilities(reference: np.ndarray, candidate: np.ndarray) -> tuple[np.nda
     return sigmoid(reference), sigmoid(candidate)
 
 
-def _judge_detections(heads, budget, entry, centres: bool = False) -> bool:
+def _judge_detections(heads, budget, entry, confidence: float = AGREEMENT_CONFIDENCE,
+                      centres: bool = False) -> bool:
     """`heads`: per batch, (reference boxes, reference scores, candidate boxes, candidate scores) as
     [batch, anchors, 4] and [batch, anchors, classes]. `centres`: the boxes are cx, cy, w, h for
     certain (decoded here), not guessed by _corners: an image whose only box is wider than its centre's
@@ -832,14 +840,15 @@ def _judge_detections(heads, budget, entry, centres: bool = False) -> bool:
     entry["score_cosine"] = float(min(score_cosines)) if score_cosines else 1.0
     entry["detections"] = original
     entry["detection_agreement"] = float(matched / total) if total else None
-    holds = _agreement_holds(entry, entry["detection_agreement"], total) if total else True
+    holds = _agreement_holds(entry, entry["detection_agreement"], total, confidence) if total else True
     entry["objects"] = objects["original"]
     entry["object_agreement"] = objects["agreed"] / objects["decisions"] if objects["decisions"] else None
     if objects["decisions"]:
         bound: dict[str, Any] = {}
-        holds = _agreement_holds(bound, entry["object_agreement"], objects["decisions"]) and holds
+        holds = _agreement_holds(bound, entry["object_agreement"], objects["decisions"], confidence) and holds
         if "agreement_bound" in bound:
             entry["object_agreement_bound"] = bound["agreement_bound"]
+            entry["agreement_confidence"] = confidence
     if total == 0:
         entry["note"] = (f"no detection scored above {DETECTION_SCORE} on these inputs: attach example inputs "
                          "with objects in them to judge detections")

@@ -116,6 +116,27 @@ def dims_of(feeds: dict[str, np.ndarray], signature: dict[str, Any]) -> dict[str
     return values
 
 
+GENERATED_DRAW_BYTES = 8
+GENERATED_TEXT_BYTES = 128
+
+
+def generated_bytes(signature: dict[str, Any], dim_values: dict[str, int]) -> int:
+    """What one generate_inputs batch at `dim_values` takes, known before anything is allocated: a
+    caller that took the dims from a file it does not trust (the engine, from a package's report)
+    can refuse a batch of a terabyte."""
+    total = 0
+    for spec in signature["inputs"]:
+        count = 1
+        for dim in concrete_shape(spec, dim_values):
+            count *= max(int(dim), 0)
+        dtype = np.dtype(spec["dtype"]) if spec["dtype"] in np.sctypeDict else np.dtype("float32")
+        # The draw itself is float64 or int64, then cast; a text or object dtype holds far more
+        # than its itemsize says (numpy's str of a float is 32 characters of 4 bytes).
+        each = GENERATED_DRAW_BYTES + (dtype.itemsize if dtype.kind in "biufc" else GENERATED_TEXT_BYTES)
+        total += count * each * (SEQUENCE_LENGTH if spec.get("type") == "sequence" else 1)
+    return total
+
+
 def generate_inputs(
     model: onnx.ModelProto,
     signature: dict[str, Any],

@@ -191,8 +191,8 @@ class ReportOutputAccuracy(_Strict):
                                   "detect, same class, boxes at IoU >= 0.5, of those either detects; null when "
                                   "there are none")
     object_agreement_bound: float | None = Field(
-        default=None, description="where an object changed: object_agreement's lower bound at 80% confidence "
-                                  "(Wilson), which must reach 0.99 too")
+        default=None, description="where an object changed: object_agreement's lower bound at "
+                                  "agreement_confidence (Wilson), which must reach 0.99 too")
     thresholded_agreement: float | None = Field(default=None, description="mask: thresholded values that agree")
     foreground_iou: float | None = Field(
         default=None, description="mask: intersection over union of the thresholded foreground (1.0 when the "
@@ -202,8 +202,12 @@ class ReportOutputAccuracy(_Strict):
         default=None, description="how many decisions (rows, steps, decisive elements, detections) the "
                                   "agreement is measured over")
     agreement_bound: float | None = Field(
-        default=None, description="where some decision changed: the agreement's lower bound at 80% confidence "
-                                  "(Wilson), which must reach 0.99 too")
+        default=None, description="where some decision changed: the agreement's lower bound at "
+                                  "agreement_confidence (Wilson), which must reach 0.99 too")
+    agreement_confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="the confidence of agreement_bound and object_agreement_bound: 0.8, or 0.95 where the "
+                    "search judged a pass that changed a top-1 row again on more generated rows")
     note: str | None = None
     error: str | None = None
 

@@ -39,6 +39,16 @@ DECIDING_ROUNDS_BELOW_MS = 50.0
 RUNOFF_EXTENSIONS = 1
 
 
+def deciding_plan(plan: MeasurePlan, ms: float) -> MeasurePlan:
+    """`plan` (a candidate's measurement at latency `ms`) for the runs that decide: the runoff, its
+    confirmation and the duels. Twice the seconds, and DECIDING_ROUNDS rounds at least below
+    DECIDING_ROUNDS_BELOW_MS; the search's reserve for them (search.runoff_seconds) plans by it too."""
+    plan.seconds = plan.seconds * 2
+    if ms < DECIDING_ROUNDS_BELOW_MS:
+        plan.min_rounds = max(plan.min_rounds, DECIDING_ROUNDS)
+    return plan
+
+
 def decide(opt: "Optimization", results: list["CandidateResult"],
            baseline: "Baseline") -> tuple["CandidateResult | None", "CandidateResult | None"]:
     """The package's default (the best candidate safe at every shape, confirmed) and, when one that is
@@ -65,10 +75,7 @@ def _runoff(opt, results, baseline):
         return None, None
     feeds = baseline.timing_feeds[label]
     opt.progress("candidates", 85, "final runoff: " + ", ".join(r.name for r in contenders))
-    plan = opt.plan(baseline.ms[label], 1, 1)
-    plan.seconds = plan.seconds * 2
-    if baseline.ms[label] < DECIDING_ROUNDS_BELOW_MS:
-        plan.min_rounds = max(plan.min_rounds, DECIDING_ROUNDS)
+    plan = deciding_plan(opt.plan(baseline.ms[label], 1, 1), baseline.ms[label])
     runs = [lambda: baseline.run(feeds)] + [lambda r=r: r.runner.run(feeds) for r in contenders]
     started = time.monotonic()
     stats, blocks = interleaved_blocks(runs, plan, opt.should_cancel)

@@ -110,3 +110,11 @@ def test_int8_fallback_stops_when_the_time_budget_has_no_room_left(tmp_path):
     _, kept = fallback_until_budget(SpentPipeline(), result, candidate, ctx, feeds, reference, runner)
     assert kept.extra["fallback_nodes"] == [] and kept.extra["fallback_stopped_by_time_budget"]
     assert result.detail.endswith("fallback stopped by the time budget")
+
+    # Time left, but all of it the runoff's: no step starts into it either (an OpenVINO INT8 fallback
+    # took all-MiniLM-L6's search from 56 s to 84 s of 90, and its runoff to 106 s).
+    class ReservedPipeline(SpentPipeline):
+        deadline = Deadline(60.0)
+
+    _, kept = fallback_until_budget(ReservedPipeline(), result, candidate, ctx, feeds, reference, runner, reserve_s=60.0)
+    assert kept.extra["fallback_nodes"] == [] and kept.extra["fallback_stopped_by_time_budget"]

@@ -111,7 +111,10 @@ def test_the_primary_shape_changes_hands_only_when_the_challenger_won_the_same_r
     about_the_same.runoff = _comparison(10, 4.9)
     assert beats_in_runoff(faster, default)
     assert not beats_in_runoff(about_the_same, default)
-    assert beats_in_runoff(about_the_same, None)  # against the original, a clear gain is enough
+    assert beats_in_runoff(about_the_same, None)  # against the original, a clear gain by the margin
+    a_little = CandidateResult(name="a little", status="passed")
+    a_little.runoff = _comparison(10, 9.55)  # 1.047x, proven, but less than a second graph is worth
+    assert a_little.runoff.significant_gain and not beats_in_runoff(a_little, None)
 
 
 def test_session_tuning_tries_the_lower_graph_levels(tmp_path):

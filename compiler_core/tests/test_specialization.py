@@ -42,3 +42,19 @@ def test_specialized_package_answers_every_shape_like_the_original(tmp_path):
                                    rtol=1e-4, atol=1e-5)
     # Signature stays dynamic: the package still accepts any batch.
     assert runner.signature["inputs"][0]["shape"][0] == "N"
+
+
+def test_a_package_written_over_another_keeps_none_of_its_specializations_files(tmp_path):
+    """A fallback written where the chosen package failed its check left the specializations' external
+    weights behind, and a package with a file it does not name is refused at publish."""
+    from compiler_core.package_policy import check_package
+
+    model_path = models.conv_net(tmp_path / "cnn.onnx")
+    ctx = _context(tmp_path, model_path)
+    write_package(tmp_path / "pkg", specialize(original_model(ctx), ctx, [{"N": 1}]), ctx.signature, {"note": "test"})
+    runtime = json.loads((tmp_path / "pkg" / "runtime.json").read_text())
+    (tmp_path / "pkg" / (runtime["specializations"][0]["model"] + ".data")).write_bytes(b"weights")  # as for > 1.5 GB
+
+    write_package(tmp_path / "pkg", original_model(ctx), ctx.signature, {"note": "the fallback"})
+
+    assert sorted(check_package(tmp_path / "pkg")) == ["model.onnx", "report.json", "runtime.json", "signature.json"]

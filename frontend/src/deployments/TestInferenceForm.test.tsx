@@ -28,7 +28,10 @@ function routes(theModel: object, answer: object, extra: Record<string, object> 
 
 async function openForm() {
   renderApp("/deployments/11");
-  await waitFor(() => expect(screen.getByTestId("deployment-health").textContent).toContain("model ready"));
+  // The first render of the app in a file loads its routes: on a busy 2-core CI machine, over the
+  // 1 s waitFor allows by default (the page tests wait 4 s for the same reason).
+  await waitFor(() => expect(screen.getByTestId("deployment-health").textContent).toContain("model ready"),
+    { timeout: 4000 });
   return userEvent.setup();
 }
 

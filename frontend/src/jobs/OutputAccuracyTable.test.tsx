@@ -32,6 +32,12 @@ describe("OutputAccuracyTable", () => {
     expect(screen.getByTestId("agreement-bound").textContent).toBe("98.63% at 80% confidence over 640 decisions");
   });
 
+  it("says the confidence the search's second look held a changed row to", () => {
+    render(<OutputAccuracyTable perOutput={{ logits: { kind: "class_scores", passes: false, cosine: 0.999, max_abs_diff: 0.1,
+      top1_agreement: 0.9927, decisions: 2048, agreement_bound: 0.9887, agreement_confidence: 0.95 } }} />);
+    expect(screen.getByTestId("agreement-bound").textContent).toBe("98.87% at 95% confidence over 2,048 decisions");
+  });
+
   it("shows nothing for a report without per-output verdicts", () => {
     const { container } = render(<OutputAccuracyTable perOutput={undefined} />);
     expect(container.textContent).toBe("");

@@ -6,6 +6,8 @@ import { ResponsiveTable } from "../components/ResponsiveTable";
 type OutputVerdict = Record<string, unknown>;
 
 const percent = (value: unknown) => (isNumber(value) ? `${(value * 100).toFixed(2)}%` : MISSING);
+// A report from before `agreement_confidence` was written held every bound at 80%.
+const confidence = (value: unknown) => `${Math.round((isNumber(value) ? value : 0.8) * 100)}%`;
 
 /**
  * The figure each output kind is judged by (compiler_core/output_kinds.py); cosine and max abs
@@ -76,7 +78,8 @@ export function OutputAccuracyTable({ perOutput }: { perOutput: unknown }) {
               {kindMetric(verdict)}
               {isNumber(verdict.agreement_bound) && isNumber(verdict.decisions) && (
                 <div className="muted small" data-testid="agreement-bound">
-                  {percent(verdict.agreement_bound)} at 80% confidence over {formatCount(verdict.decisions)} decisions
+                  {percent(verdict.agreement_bound)} at {confidence(verdict.agreement_confidence)} confidence over{" "}
+                  {formatCount(verdict.decisions)} decisions
                 </div>
               )}
             </td>

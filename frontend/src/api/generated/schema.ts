@@ -2286,10 +2286,16 @@ export interface components {
         ReportOutputAccuracy: {
             /**
              * Agreement Bound
-             * @description where some decision changed: the agreement's lower bound at 80% confidence (Wilson), which must reach 0.99 too
+             * @description where some decision changed: the agreement's lower bound at agreement_confidence (Wilson), which must reach 0.99 too
              * @default null
              */
             agreement_bound?: number | null;
+            /**
+             * Agreement Confidence
+             * @description the confidence of agreement_bound and object_agreement_bound: 0.8, or 0.95 where the search judged a pass that changed a top-1 row again on more generated rows
+             * @default null
+             */
+            agreement_confidence?: number | null;
             /**
              * Anchors First
              * @description detections in one output: [batch, anchors, columns] rather than [batch, rows, anchors]
@@ -2377,7 +2383,7 @@ export interface components {
             object_agreement?: number | null;
             /**
              * Object Agreement Bound
-             * @description where an object changed: object_agreement's lower bound at 80% confidence (Wilson), which must reach 0.99 too
+             * @description where an object changed: object_agreement's lower bound at agreement_confidence (Wilson), which must reach 0.99 too
              * @default null
              */
             object_agreement_bound?: number | null;
