@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +34,8 @@ def write_package(out_dir: Path, candidate: Candidate, signature: dict, report: 
         raise PackageError(str(exc)) from exc
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_model(candidate.model_path, out_dir / MODEL_FILE)
-    for stale in out_dir.glob("*.static*.onnx"):
-        stale.unlink()  # specializations of an earlier package in the same directory
+    for stale in [*out_dir.glob("*.static*.onnx"), *out_dir.glob("*.static*.onnx.data")]:
+        stale.unlink()  # specializations (and their weights) of an earlier package in the same directory
     for name in (spec["model"] for spec in runtime.get("specializations") or []):
         _copy_model(candidate.extra["package_files"][name], out_dir / name)
     (out_dir / RUNTIME_FILE).write_text(to_json(runtime))

@@ -3,7 +3,8 @@
 `runtime.json` is the contract between the worker that measured a package and the
 engine that serves it: the session options recorded there are the ones applied
 here, so the speed measured on the worker is the speed served. Both serving
-(deploy/serving) and `python -m compiler_core run` go through `load_package`.
+(deploy/serving) and `python -m compiler_core run` go through `load_package`, which first holds
+what the package names to running its graphs (package_policy.py): a package is data.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -23,11 +24,17 @@ SIGNATURE_FILE = "signature.json"
 REPORT_FILE = "report.json"
 
 
+# A runner calls it, before a run, with the function that stops that run (a watchdog's hook).
+CancelHook = Callable[[Callable[[], None]], Any]
+
+
 class PackageRunner(Protocol):
     signature: dict[str, Any]
     runtime: dict[str, Any]
 
-    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
+    def run(self, inputs: dict[str, np.ndarray], cancel_with: CancelHook | None = None) -> dict[str, np.ndarray]:
+        """The outputs for `inputs`. With `cancel_with`, the run can be stopped from another thread:
+        it is handed the stop function first, and a stopped run raises the engine's error."""
 
 
 @dataclass
@@ -37,8 +44,15 @@ class OnnxRuntimeRunner:
     runtime: dict[str, Any]
     output_names: list[str] = field(default_factory=list)
 
-    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        outputs = self.session.run(self.output_names, inputs)
+    def run(self, inputs: dict[str, np.ndarray], cancel_with: CancelHook | None = None) -> dict[str, np.ndarray]:
+        if cancel_with is None:
+            outputs = self.session.run(self.output_names, inputs)
+        else:
+            import onnxruntime as ort
+
+            options = ort.RunOptions()
+            cancel_with(lambda: setattr(options, "terminate", True))  # checked between nodes
+            outputs = self.session.run(self.output_names, inputs, options)
         return dict(zip(self.output_names, outputs))
 
 
@@ -51,10 +65,12 @@ class OpenVinoRunner:
     # inference, and a request must not be shared between concurrent callers.
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
-    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def run(self, inputs: dict[str, np.ndarray], cancel_with: CancelHook | None = None) -> dict[str, np.ndarray]:
         request = getattr(self._local, "request", None)
         if request is None:
             request = self._local.request = self.compiled.create_infer_request()
+        if cancel_with is not None:
+            cancel_with(request.cancel)
         results = request.infer(inputs)
         return {name: np.asarray(results[index]) for index, name in enumerate(self._output_names())}
 
@@ -120,9 +136,9 @@ class ShapeDispatchRunner:
     def key(shapes: dict[str, Any]) -> tuple:
         return tuple(sorted((name, tuple(int(d) for d in shape)) for name, shape in shapes.items()))
 
-    def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def run(self, inputs: dict[str, np.ndarray], cancel_with: CancelHook | None = None) -> dict[str, np.ndarray]:
         runner = self.by_shapes.get(self.key({k: np.shape(v) for k, v in inputs.items()}), self.fallback)
-        return runner.run(inputs)
+        return runner.run(inputs, cancel_with)
 
 
 def open_model(model_path: str | Path, runtime: dict[str, Any], signature: dict[str, Any]) -> PackageRunner:
@@ -179,10 +195,10 @@ def load_package(package_dir: str | Path) -> PackageRunner:
     """Open the package in `package_dir` with the engine and options its runtime.json names."""
     package_dir = Path(package_dir)
     from .contracts import Runtime, Signature
+    from .package_policy import check_runtime
 
     runtime = read_json(package_dir / RUNTIME_FILE, Runtime)
     signature = read_json(package_dir / SIGNATURE_FILE, Signature)
-    model_path = package_dir / runtime.get("model", MODEL_FILE)
-    if not model_path.is_file():
-        raise PackageError(f"package is missing its model file {model_path.name}")
-    return open_model(model_path, runtime, signature)
+    # A package is data: nothing it names may load code, write a file or leave its folder.
+    check_runtime(runtime, package_dir)
+    return open_model(package_dir / runtime.get("model", MODEL_FILE), runtime, signature)

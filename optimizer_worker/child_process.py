@@ -128,6 +128,7 @@ def run_compile_child(
         # Whatever it left is read by the worker with the worker's rights, so a link in it would
         # have the upload read (and publish) files outside the job.
         _refuse_links(child_out)
+        _refuse_what_a_package_may_not_ask(child_out)
         if owner_id is not None:
             tuning_cache.take_back(owner_id=owner_id, lent=lent_cache)
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -173,6 +174,31 @@ def _refuse_links(package: Path) -> None:
                                   "a special file, not a regular file; nothing is published")
 
 
+def _refuse_what_a_package_may_not_ask(package: Path) -> None:
+    """The serving engine holds every package to compiler_core.package_policy when it loads one;
+    a package that asks for more (a library to load, a file to write) fails its job here instead
+    of being published for a deploy to refuse."""
+    from compiler_core.contracts import ReportV2
+    from compiler_core.errors import PackageError
+    from compiler_core.package_policy import check_package
+    from pydantic import ValidationError
+
+    try:
+        check_package(package)
+    except PackageError as exc:
+        raise ChildFailed(f"the optimizer's package was refused: {exc}; nothing is published") from exc
+    # The report goes into the job's row whole, and the console and the API show it.
+    report = package / "report.json"
+    if not report.is_file() or report.stat().st_size > MAX_REPORT_BYTES:
+        raise ChildFailed(f"the optimizer's package has no report.json of at most {MAX_REPORT_BYTES >> 20} MiB; "
+                          "nothing is published")
+    try:
+        ReportV2.from_json(report.read_bytes())
+    except ValidationError as exc:
+        raise ChildFailed(f"the optimizer's report does not match its contract ({exc.error_count()} errors, the "
+                          f"first: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}); nothing is published") from exc
+
+
 def _parse_event(text: str) -> dict | None:
     """One line of the child's protocol, held to its shape and sizes: the child is untrusted, and
     what it says goes into the job's row (stage, progress, log) and error."""
@@ -191,6 +217,9 @@ def _parse_event(text: str) -> dict | None:
             "percent": percent, "message": str(event.get("message", ""))[:MAX_MESSAGE_CHARS],
             "peak_rss_bytes": peak}
 
+
+# A real report is tens of kilobytes; it is stored in the job's row.
+MAX_REPORT_BYTES = 8 << 20
 
 # The most a child may say its time budget is: the longest job time limit is hours, not weeks.
 MAX_TIME_BUDGET_S = 7 * 86400

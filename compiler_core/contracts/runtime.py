@@ -4,9 +4,10 @@ The candidate that won wrote it (`candidates.base.ort_runtime` / `openvino_runti
 tuning, specialization and shape routing); `package.write_package` validates it strictly against
 this contract before writing; `compiler_core.runtime.load_package` (and so serving and `python -m
 compiler_core run`), the Triton export and serving's thread placement read it through
-`Runtime.from_json`, leniently: fields a newer writer added are kept (a session option this version
-does not name is still applied, or refused by the engine by name), and fields the readers have
-always defaulted may be absent. The report's `runtime` is this contract too.
+`Runtime.from_json`, leniently: fields a newer writer added are kept, and fields the readers have
+always defaulted may be absent. What a package may ask of the engine that opens it (session
+options, config entries, providers, OpenVINO properties, libraries) is held to the lists in
+`compiler_core.package_policy`, whatever this contract admits. The report's `runtime` is this contract too.
 """
 
 from __future__ import annotations

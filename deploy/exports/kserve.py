@@ -119,7 +119,7 @@ def cluster_serving_runtime_manifest(
                 {
                     "name": "kserve-container",
                     "image": image,
-                    "command": ["python", "-m", "deploy.serving.engine", MODEL_MOUNT],
+                    "command": ["python", "-m", "deploy.serving.engine", "--one-package", MODEL_MOUNT],
                     "env": serving_container_env() + [ADMIN_TOKEN_FROM_SECRET],
                     "ports": [{"containerPort": HTTP_PORT, "protocol": "TCP"}],
                     "resources": {

@@ -43,6 +43,15 @@ def check_model_name(name: str) -> None:
         )
 
 
+def text_string(value: str, what: str) -> str:
+    """`value` as a protobuf text-format string: a tensor name comes from the package's signature.json,
+    which the compile child wrote, and a quote in it would have added fields of its choosing to the
+    config Triton reads (another model file, a thousand instances)."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise ValueError(f"{what} name {value!r} holds a control character, which Triton's config cannot carry")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def triton_data_type(dtype: str) -> str:
     if str(dtype).strip().lower() in BFLOAT16_SPELLINGS:
         return "TYPE_BF16"
@@ -88,7 +97,8 @@ def config_pbtxt(
                 )
             data_type = triton_data_type(tensor["dtype"])
             lines.append(
-                f'{section} {{ name: "{tensor["name"]}" data_type: {data_type} dims: [ {dims_text} ]{reshape} }}'
+                f'{section} {{ name: {text_string(tensor["name"], section)} data_type: {data_type} '
+                f'dims: [ {dims_text} ]{reshape} }}'
             )
     if batched:
         lines.append("dynamic_batching { }")

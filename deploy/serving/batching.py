@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import RunTimedOut
+
 Arrays = dict[str, np.ndarray]
 # A batch at an idle model waits for the largest crowd of this many last spells: a spell
 # can end while requests are still being read (a 1 MB JSON body takes 1.5 ms), and one
@@ -147,6 +149,9 @@ class AdaptiveBatcher:
             self._observe(len(group))
             try:
                 outputs = await self._run(joined)
+            except RunTimedOut as exc:
+                # Run each again and each could take as long: every caller hears of the deadline now.
+                return [(waiting, None, exc) for waiting in group]
             except Exception:
                 outputs = None  # one request may be what the engine refused: answer each on its own
             total = sum(w.rows for w in group)

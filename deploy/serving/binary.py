@@ -23,9 +23,7 @@ protocol's `{"error": "..."}` body.
 
 from __future__ import annotations
 
-import gzip
 import struct
-import zlib
 from contextvars import ContextVar
 from math import prod
 from typing import Any
@@ -227,11 +225,16 @@ class BinaryTensorData:
         if header_length is None:
             await self.app(scope, receive, send)
             return
-        body = await read_body(receive)
+        from .errors import RequestTooLarge
+
+        body = await read_body(receive)  # within request_limits.BodyLimit's, outside this layer
         try:
             request, blobs = split_binary_body(scope, body, header_length)
         except InvalidBinaryRequest as exc:
-            await _send_error(send, f"invalid request: {exc}")
+            await send_error(send, f"invalid request: {exc}")
+            return
+        except RequestTooLarge as exc:
+            await send_error(send, str(exc), status=exc.status_code)
             return
         default, chosen = binary_outputs_wanted(request)
         binary_out = default or any(chosen.values())
@@ -312,14 +315,18 @@ def _binary_header_length(scope) -> str | None:
 
 
 def _decompressed(scope, body: bytes) -> bytes:
+    """The body as sent, inflated (request_limits.inflate: never past WHETSTONE_MAX_REQUEST_MB, or a
+    gzip bomb of a few hundred kilobytes would take gigabytes from every tenant's engine). In the
+    engine, request_limits.BodyLimit has already inflated the body and dropped the header; this holds
+    for a layer mounted without it (defence in depth, and the in-process tests)."""
+    from .request_limits import InvalidEncoding, inflate, max_request_bytes  # the engine's side only (MLServer)
+
     encoding = next((v.decode("latin-1").strip().lower() for k, v in scope["headers"] if k.lower() == b"content-encoding"), "")
-    try:
-        if encoding == "gzip":
-            return gzip.decompress(body)
-        if encoding == "deflate":
-            return zlib.decompress(body)
-    except (OSError, zlib.error, EOFError) as exc:
-        raise InvalidBinaryRequest(f"the body is not valid {encoding} ({exc})") from exc
+    if encoding in ("gzip", "deflate"):
+        try:
+            return inflate(body, encoding, max_request_bytes())
+        except InvalidEncoding as exc:
+            raise InvalidBinaryRequest(str(exc)) from exc
     if encoding not in ("", "identity"):
         raise InvalidBinaryRequest(f"Content-Encoding {encoding!r} is not supported; use gzip, deflate or none")
     return body
@@ -342,8 +349,10 @@ async def read_body(receive, max_bytes: int | None = None) -> bytes | None:
     return b"".join(chunks)
 
 
-async def _send_error(send, message: str) -> None:
+async def send_error(send, message: str, status: int = HTTP_BAD_REQUEST, *, close: bool = False) -> None:
+    """A JSON error reply, MLServer's shape; `close` ends the connection (a body left unread)."""
     body = orjson.dumps({"error": message})
-    await send({"type": "http.response.start", "status": HTTP_BAD_REQUEST,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status,
+                "headers": headers + ([(b"connection", b"close")] if close else [])})
     await send({"type": "http.response.body", "body": body, "more_body": False})

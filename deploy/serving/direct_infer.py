@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-import os
 import random
 import re
 import time
@@ -78,6 +77,7 @@ from .binary import (
 from .datatypes import v2_datatype
 from .errors import InvalidInferenceRequest, RequestTooLarge
 from .json_request import JsonRequestReader
+from .request_limits import max_request_bytes
 from .runtime import WhetstoneRuntime
 from .tensors import ordered_outputs, parse_wire_inputs, text_values
 
@@ -93,10 +93,6 @@ VERSIONED_INFER_ROUTE = "/v2/models/{model_name}/versions/{model_version}/infer"
 JSON_CONTENT = [(b"content-type", b"application/json")]
 CE_ID = CLOUDEVENTS_HEADER_ID.lower().encode()
 CE_REQUEST_ID = CLOUDEVENTS_HEADER_REQUEST_ID.lower().encode()
-# The largest request body read, in MB: a 3x1024x1024 FP32 image is about 60 MB as JSON.
-MAX_REQUEST_ENV = "WHETSTONE_MAX_REQUEST_MB"
-DEFAULT_MAX_REQUEST_MB = 256
-
 # Beside MLServer's own metrics: which calls this path answered, so an operator
 # (and the engine's tests) can see that it serves the traffic it should.
 ANSWERED = Counter("whetstone_direct_infer", "V2 infer calls answered by DirectInfer", ["model", "version"])
@@ -124,7 +120,7 @@ class DirectInfer:
         # MLServer's response cache and tracing live in its own path.
         self._enabled = not settings.cache_enabled and not settings.tracing_server
         self._json = JsonRequestReader()
-        self._max_body = int(float(os.environ.get(MAX_REQUEST_ENV, DEFAULT_MAX_REQUEST_MB)) * 2**20)
+        self._max_body = max_request_bytes()
         # Per loaded model object: a redeploy brings a new one, with its own settings.
         self._served: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -207,7 +203,8 @@ class DirectInfer:
 
     async def _read_body(self, headers: dict[bytes, bytes], receive) -> bytes:
         """The whole body, refused as soon as it is known to be over the limit: from its
-        Content-Length before reading, or while reading a body sent in chunks."""
+        Content-Length before reading, or while reading a body sent in chunks. In the engine,
+        request_limits.BodyLimit in front has held it to the same limit; this holds without it."""
         declared = headers.get(b"content-length", b"").strip()
         body = None if declared.isdigit() and int(declared) > self._max_body else await read_body(receive, self._max_body)
         if body is None:
@@ -221,6 +218,10 @@ class DirectInfer:
         return await served.batcher.infer(arrays)
 
     async def _infer(self, model: WhetstoneRuntime, served: _Served, headers: dict[bytes, bytes], scope, body: bytes):
+        # The token first: a caller without it gets nothing parsed or decoded for it (BodyLimit, in
+        # front, has already held the body to the limit and inflated it).
+        authorization = headers.get(b"authorization")
+        model.check_access_token(authorization.decode("latin-1") if authorization is not None else None)
         header_length = _binary_header_length(scope)
         try:
             if header_length is None:
@@ -233,8 +234,6 @@ class DirectInfer:
         request_id = request.get("id")
         if not isinstance(request_id, str):
             request_id = new_request_id()
-        authorization = headers.get(b"authorization")
-        model.check_access_token(authorization.decode("latin-1") if authorization is not None else None)
 
         arrays = model.input_decoder.decode(inputs, blobs)
         outputs = ordered_outputs(await self._run(model, served, arrays), served.signature_outputs)

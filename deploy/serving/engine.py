@@ -33,12 +33,25 @@ these ways, all on purpose:
   (deploy/serving/repository_access.py), over REST and gRPC alike. MLServer
   serves it, open, on the port users call for inference. A token-protected
   model's metadata and readiness answer its token (or the platform) only.
+* MLServer stops the whole engine when one model fails to load at its start; here
+  the others are served, and the repository index gives the refused one's reason
+  (the `reason` field MLServer leaves empty).
+* Models are found by deploy/serving/model_folders.py, one level deep, never by
+  MLServer's recursive scan, which imports the class any model-settings.json below
+  its root names (and below it lie the users' staged originals). With
+  --one-package (KServe) the one model comes from the environment alone.
+* Every request body, on every path, passes request_limits.BodyLimit first: held to
+  WHETSTONE_MAX_REQUEST_MB, and inflated there, bounded, so that no later layer
+  (MLServer's own inflates without a limit) sees a compressed body.
+* Every run has a deadline (run_deadline.py), and a run on the event loop a short
+  one of its own (run_placement.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +65,10 @@ SETTINGS_FILE = "settings.json"
 # the benchmark's comparison, and an operator's way out should the two ever differ.
 DIRECT_INFER_ENV = "WHETSTONE_DIRECT_INFER"
 HTTP_BAD_REQUEST = 400
+# Set by the KServe serving runtime (deploy/exports/kserve.py), never by the platform's engine.
+ONE_MODEL_ENV = "MLSERVER_MODEL_IMPLEMENTATION"
+# A start-up refusal's reason, as the repository index gives it: the engine's words, not a log.
+MAX_REFUSAL_CHARS = 2000
 
 
 async def answer_invalid_request(request: Request, exc: RequestValidationError):
@@ -87,14 +104,36 @@ async def install_batching_on_reload(old_model, new_model):
 
 
 def engine_server_class():
+    from mlserver.handlers.model_repository import ModelRepositoryHandlers
     from mlserver.server import MLServer
+    from mlserver.types import State
     from mlserver.rest.app import PrometheusMiddleware  # the metrics layer MLServer adds
     from starlette.middleware import Middleware
 
     from .binary import BinaryTensorData
+    from .request_limits import BodyLimit
     from .hardware_report import HardwareReport
     from .direct_infer import DirectInfer, HttpMetrics
     from .repository_access import GuardedGRPCServer, ModelDetailsGuard, RepositoryAccess, RepositoryGuard
+
+    class IndexWithReasons(ModelRepositoryHandlers):
+        """The repository index, with the `reason` MLServer leaves empty (KServe v2's index has the
+        field): a staged model this engine refused at its start is UNAVAILABLE with the engine's
+        words, so the platform can say why a deployment is not served after a restart."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.refused_at_start: dict[str, str] = {}
+
+        async def _to_item(self, model_settings):
+            item = await super()._to_item(model_settings)
+            if item.state == State.UNAVAILABLE:
+                item.reason = self.refused_at_start.get(model_settings.name, "")
+            return item
+
+        async def load(self, name: str) -> bool:
+            self.refused_at_start.pop(name, None)  # a later load (a redeploy) has its own answer
+            return await super().load(name)
 
     class WhetstoneMLServer(MLServer):
         # The KServe container (one model, no settings.json) has nothing to serve without it; the
@@ -103,6 +142,8 @@ def engine_server_class():
         nothing_loaded = False
 
         def _create_servers(self):
+            self._model_repository_handlers = IndexWithReasons(repository=self._model_repository,
+                                                               model_registry=self._model_registry)
             super()._create_servers()
             access = RepositoryAccess.from_environment()
             self._grpc_server = GuardedGRPCServer(self._settings, self._data_plane,
@@ -120,20 +161,23 @@ def engine_server_class():
             stack.insert(at, Middleware(BinaryTensorData))
             stack.insert(at, Middleware(ModelDetailsGuard, access=access, registry=self._model_registry))
             stack.insert(at, Middleware(RepositoryGuard, access=access))
+            # In front of the whole FastAPI app, where uvicorn calls it (the app itself stays
+            # MLServer's: its custom-handler routes are added to it): the body limit on every path,
+            # then DirectInfer.
+            front = app
             if direct_infer_enabled():
-                # In front of the whole FastAPI app, where uvicorn calls it: the app itself
-                # stays MLServer's (its custom-handler routes are added to it).
                 http_metrics = HttpMetrics(stack[metrics[0]].kwargs) if metrics else None
-                direct = DirectInfer(app, settings=self._settings, model_registry=self._model_registry,
-                                     data_plane=self._data_plane, http_metrics=http_metrics)
-                uvicorn_config = rest._get_config
+                front = DirectInfer(app, settings=self._settings, model_registry=self._model_registry,
+                                    data_plane=self._data_plane, http_metrics=http_metrics)
+            front = BodyLimit(front)
+            uvicorn_config = rest._get_config
 
-                def config_answering_infer_first():
-                    config = uvicorn_config()
-                    config.app = direct
-                    return config
+            def config_with_our_front():
+                config = uvicorn_config()
+                config.app = front
+                return config
 
-                rest._get_config = config_answering_infer_first
+            rest._get_config = config_with_our_front
 
         async def start(self, models_settings=()):
             # MLServer's own start stops the whole engine when one model fails to load at startup.
@@ -161,9 +205,11 @@ def engine_server_class():
 
             try:
                 await self._model_registry.load(model_settings)
-            except Exception:  # noqa: BLE001 - the others go on; the log says why this one did not
+            except Exception as exc:  # noqa: BLE001 - the others go on; the log and the index say why not
                 logger.exception(f"Model {model_settings.name} was not loaded at the engine's start; any other "
                                  f"model that loaded is served")
+                self._model_repository_handlers.refused_at_start[model_settings.name] = \
+                    str(exc)[:MAX_REFUSAL_CHARS]
                 return False
             return True
 
@@ -177,29 +223,45 @@ def engine_server_class():
 
 
 def served_app(server):
-    """The ASGI app a started engine's uvicorn serves: DirectInfer in front of MLServer's
-    FastAPI app, or that app alone with the direct path off (bench/serving_path.py calls it)."""
+    """The ASGI app a started engine's uvicorn serves: the body limit, then DirectInfer in front of
+    MLServer's FastAPI app, or that app alone with the direct path off (bench/serving_path.py calls it)."""
     return server._rest_server._get_config().app
 
 
-async def serve(root: Path) -> bool:
-    """Serve until stopped; True when it stopped because its one model did not load (KServe)."""
-    from mlserver.repository.factory import ModelRepositoryFactory
+async def serve(root: Path, *, one_package: bool = False) -> bool:
+    """Serve until stopped; True when it stopped because its one model did not load (KServe).
+
+    The platform's engine: ROOT/settings.json (written by server.write_settings) and the models
+    staged in its model folder. With `one_package` (the KServe container), ROOT is the package, and
+    no file in it is read as settings: the server's settings and the one model come from the
+    MLSERVER_* environment variables. Either way the models are found by model_folders, never by
+    MLServer's own scan, which imports whatever a model-settings.json anywhere below ROOT names."""
     from mlserver.settings import Settings
 
-    settings_path = root / SETTINGS_FILE
-    if settings_path.is_file():
-        # Keyword arguments, so MLSERVER_* environment variables still fill what the file leaves unset.
-        settings = Settings(**json.loads(settings_path.read_text()))
+    repository = "deploy.serving.model_folders." + ("OnePackage" if one_package else "StagedModels")
+    if one_package:
+        settings = Settings(model_repository_root=str(root), model_repository_implementation=repository)
     else:
-        settings = Settings(model_repository_root=str(root))
+        # Keyword arguments, so MLSERVER_* environment variables still fill what the file leaves unset.
+        written = json.loads((root / SETTINGS_FILE).read_text())
+        settings = Settings(**{**written, "model_repository_implementation": repository,
+                               "model_repository_implementation_args": {}})
     models = []
     if settings.load_models_at_startup:
-        models = await ModelRepositoryFactory.resolve_model_repository(settings).list()
+        models = await settings.model_repository_implementation(root=settings.model_repository_root).list()
     server = engine_server_class()(settings)
-    server.stop_when_nothing_loads = not settings_path.is_file()
+    server.stop_when_nothing_loads = one_package
     await server.start(models)
     return server.stop_when_nothing_loads and server.nothing_loaded
+
+
+def serves_one_package(root: Path, flags: list[str]) -> bool:
+    """The KServe container's mode: asked for (--one-package), or told by the serving runtime's
+    MLSERVER_MODEL_IMPLEMENTATION (runtimes installed before the flag), or a ROOT without the
+    settings.json the platform writes. Never chosen by a file of ROOT's alone: in KServe, ROOT is the
+    package, and a package's settings.json would have become the server's settings."""
+    return ("--one-package" in flags or bool(os.environ.get(ONE_MODEL_ENV))
+            or not (root / SETTINGS_FILE).is_file())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -207,9 +269,11 @@ def main(argv: list[str] | None = None) -> None:
     from mlserver.utils import install_uvloop_event_loop
 
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        raise SystemExit("usage: python -m deploy.serving.engine ROOT  (ROOT holds settings.json, or is the model folder)")
-    root = Path(args[0]).resolve()
+    flags, paths = [a for a in args if a.startswith("--")], [a for a in args if not a.startswith("--")]
+    if len(paths) != 1 or set(flags) - {"--one-package"}:
+        raise SystemExit("usage: python -m deploy.serving.engine [--one-package] ROOT  (ROOT holds settings.json; "
+                         "with --one-package, ROOT is the one package to serve, as KServe mounts it)")
+    root = Path(paths[0]).resolve()
     if not root.is_dir():
         raise SystemExit(f"{root} is not a folder")
     from compiler_core.hardware import HardwareClassRefused, this_hardware_class
@@ -223,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logger()
     install_uvloop_event_loop()
     install_protocol_error_bodies()
-    if asyncio.run(serve(root)):
+    if asyncio.run(serve(root, one_package=serves_one_package(root, flags))):
         raise SystemExit("serving engine: its model did not load (the log above says why)")
 
 

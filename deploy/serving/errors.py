@@ -11,6 +11,7 @@ HTTP_BAD_REQUEST = 400
 HTTP_UNAUTHORIZED = 401
 HTTP_PAYLOAD_TOO_LARGE = 413
 HTTP_UNPROCESSABLE_ENTITY = 422
+HTTP_GATEWAY_TIMEOUT = 504
 
 
 class InvalidInferenceRequest(MLServerError):
@@ -45,3 +46,14 @@ class AccessTokenRequired(MLServerError):
 
     def __init__(self, message: str):
         super().__init__(message, HTTP_UNAUTHORIZED)
+
+
+class RunTimedOut(MLServerError):
+    """A model run went past the engine's deadline (WHETSTONE_RUN_TIMEOUT_S) and was stopped."""
+
+    def __init__(self, seconds: float, env: str):
+        super().__init__(
+            f"the model's run took longer than this engine allows ({seconds:.3g} s; the engine's {env} sets it) "
+            "and was stopped: send smaller inputs, or ask the operator for a longer deadline",
+            HTTP_GATEWAY_TIMEOUT,
+        )

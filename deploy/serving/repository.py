@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +23,9 @@ import numpy as np
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from compiler_core.package_policy import check_package
+
+from .accuracy_on_load import REFERENCE_DIR
 from .binary import decode_response, encode_request
 from .datatypes import V2_TO_NUMPY, v2_datatype
 
@@ -104,10 +109,17 @@ def stage_package(
     models_root.mkdir(parents=True, exist_ok=True)
     # Copy beside the target and swap it in, so the engine never scans a half-copied
     # package; the leading dot keeps MLServer's recursive scan out of the scratch copy.
+    # A package is data, and only its own files are staged (package_policy.package_files), with the
+    # reference the platform put beside them for the engine's checks on load (stage_reference).
+    files = check_package(package_dir, folders_beside=frozenset({REFERENCE_DIR}))
     scratch = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=models_root))
     try:
         staged = scratch / "package"
-        shutil.copytree(package_dir, staged)
+        staged.mkdir()
+        for file in files:
+            _copy_regular_file(package_dir / file, staged / file)
+        if (package_dir / REFERENCE_DIR).is_dir():
+            shutil.copytree(package_dir / REFERENCE_DIR, staged / REFERENCE_DIR, ignore=_all_but_files_and_folders)
         settings = model_settings(
             name, max_batch_size=max_batch_size, max_batch_time_s=max_batch_time_s,
             access_token_sha256=access_token_sha256,
@@ -120,6 +132,33 @@ def stage_package(
         return target
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _copy_regular_file(source: Path, target: Path) -> None:
+    """Copy what is at `source` now, refusing a link (check_package looked at it a moment ago: a file
+    swapped for a link since then is not followed, nor copied as a link)."""
+    from compiler_core.errors import PackageError
+
+    try:
+        descriptor = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise PackageError(f"the package's {source.name!r} could not be read as a regular file ({exc.strerror})") from exc
+    with os.fdopen(descriptor, "rb") as reading:
+        if not stat.S_ISREG(os.fstat(reading.fileno()).st_mode):
+            raise PackageError(f"the package's {source.name!r} is not a regular file")
+        with open(target, "wb") as writing:
+            shutil.copyfileobj(reading, writing, 1 << 20)
+
+
+def _all_but_files_and_folders(folder: str, names: list[str]) -> list[str]:
+    """What a staged reference leaves out: a link (the engine would read what it points at) or a
+    special file. The platform writes regular files only; this holds whatever else stages one."""
+    left_out = []
+    for name in names:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            left_out.append(name)
+    return left_out
 
 
 def remove_staged(models_root: Path, name: str) -> None:

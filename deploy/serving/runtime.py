@@ -25,10 +25,11 @@ from compiler_core.runtime import PackageRunner, load_package
 from .accuracy_on_load import check_package_on_this_engine, describe_verdict
 from .speed_on_load import measure_package_on_this_engine
 from .datatypes import v2_datatype, v2_shape
-from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed
+from .errors import AccessTokenRequired, InvalidInferenceRequest, PackageLoadFailed, RunTimedOut
 from .repository import ACCESS_TOKEN_HASH_KEY, access_token_hash
 from .binary import binary_inputs
-from .run_placement import RunPlacement
+from .run_deadline import WATCHDOG, run_timeout_s, stops_mid_run
+from .run_placement import LOOP_RUN_DEADLINE_S, RunPlacement
 from .tensors import InputDecoder, encode_outputs, keep_decoded, wire_inputs
 
 
@@ -60,7 +61,9 @@ class WhetstoneRuntime(MLModel):
             raise PackageLoadFailed(self.name, describe_verdict(self.accuracy_on_engine))
         # Before it serves: is the package faster here than the original it replaces?
         self.speed_on_engine = await asyncio.to_thread(_speed_on_engine, Path(package_dir), self._runner)
-        self._placement = RunPlacement(self._runner.run, self._runner.runtime, self.name)
+        self._placement = RunPlacement(WATCHDOG.bounded(self._runner.run, run_timeout_s()), self._runner.runtime,
+                                       self.name, loop_run=WATCHDOG.bounded(self._runner.run, LOOP_RUN_DEADLINE_S),
+                                       stoppable=stops_mid_run(self._runner))
         self.input_decoder = InputDecoder(self._runner.signature.get("inputs", []))
         self.inputs = _metadata(self._runner.signature.get("inputs", []))
         self.outputs = _metadata(self._runner.signature.get("outputs", []))
@@ -134,6 +137,8 @@ class WhetstoneRuntime(MLModel):
         for a quick model that fills every core, on the event loop (run_placement)."""
         try:
             return await self._placement.run(arrays)
+        except RunTimedOut:
+            raise  # the engine's deadline (run_deadline.py), not the request's fault
         except Exception as exc:
             # Inputs already match the signature's names, ranks and dtypes; what
             # is left for the engine to refuse is request content (e.g. two

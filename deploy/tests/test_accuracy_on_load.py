@@ -14,6 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
+import onnx
 import pytest
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -140,3 +141,120 @@ def test_each_output_is_judged_by_the_kind_the_report_names(tmp_path):
     verdict = load(package).accuracy_on_engine
     assert verdict["passes"] and verdict["top1_agreement"] is None
     assert verdict["batches"] == 4, verdict
+
+
+def test_a_report_shape_too_large_to_generate_is_not_checked_rather_than_allocated(tmp_path):
+    """The primary shape is the package's word (its report): batch=10^9 rows of 64 floats would have
+    been allocated, four times over, in the engine every tenant shares."""
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    report = json.loads((package / "report.json").read_text())
+    report["overall"]["shape"], report["shapes"] = "batch=huge", [{"label": "batch=huge", "shape": {"batch": 10**9}}]
+    (package / "report.json").write_text(json.dumps(report))
+
+    model = load(package)
+
+    assert model.ready
+    for verdict in (model.accuracy_on_engine, model.speed_on_engine):
+        assert verdict["checked"] is False, verdict
+        assert "would take" in verdict["reason"] and "more than the engine's checks generate" in verdict["reason"]
+    assert model.accuracy_on_engine["reason"].startswith("not checked")
+    assert model.speed_on_engine["reason"].startswith("not timed")
+
+
+@pytest.mark.parametrize("dtype", ["str", "bytes", "object", "int8", "float16"])
+def test_what_generated_inputs_would_take_is_counted_as_they_are_made(dtype):
+    """A dtype whose itemsize is 0 (str, bytes) counted nothing, and int8 or float16 counted a
+    quarter of the float64 draw they are cast from: the limit on generated inputs was no limit."""
+    from compiler_core.signature import generate_inputs, generated_bytes
+
+    signature = {"inputs": [{"name": "x", "dtype": dtype, "shape": ["batch", 1000]}]}
+    model = onnx.helper.make_model(onnx.helper.make_graph([], "empty", [], []))
+    made = generate_inputs(model, signature, {"batch": 64})["x"]
+    counted = generated_bytes(signature, {"batch": 64})
+
+    draw = 64 * 1000 * 8
+    held = made.nbytes + (sum(len(str(v)) for v in made.ravel()) if made.dtype.kind == "O" else 0)
+    assert counted >= draw + held
+
+
+def test_checks_on_load_take_turns(monkeypatch, tmp_path):
+    """At an engine's start every staged model loads at once: their checks, each holding an
+    original's session, inputs and outputs, run one at a time."""
+    import threading
+    import time
+
+    from deploy.serving import accuracy_on_load
+
+    running, most = [0], [0]
+
+    def check(package_dir, runner, deadline):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        running[0] -= 1
+        return {}
+
+    monkeypatch.setattr(accuracy_on_load, "_checked", check)
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    threads = [threading.Thread(target=accuracy_on_load.check_package_on_this_engine, args=(package, None))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+
+
+def test_a_check_whose_runs_pass_the_engines_deadline_is_not_checked_and_the_load_goes_on(tmp_path, monkeypatch):
+    """A package built to run long held the check, and so every later model's load, for as long as
+    it liked: its runs are held to the engine's run deadline."""
+    from deploy.tests.tiny_packages import with_a_slow_branch
+
+    monkeypatch.setenv("WHETSTONE_RUN_TIMEOUT_S", "0.01")
+    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD", "0")
+    original = mlp(tmp_path / "mlp.onnx")
+    slow = lambda path: onnx.save(with_a_slow_branch(onnx.load(str(original)), features=64, products=2000,  # noqa: E731
+                                                     output="logits"), str(path))
+    package = mlp_package(tmp_path, original, slow, runtime_json("onnxruntime"),
+                          hardware_context={"hardware_class": MEASURED_ON}, accuracy={"budget": 0.99})
+
+    model = load(package)
+
+    assert model.ready
+    verdict = model.accuracy_on_engine
+    assert verdict["checked"] is False and verdict["passes"] is None
+    assert "WHETSTONE_RUN_TIMEOUT_S" in verdict["reason"]
+
+
+def test_a_check_that_waits_past_its_time_for_its_turn_is_not_checked(tmp_path, monkeypatch):
+    import threading
+
+    from deploy.serving import accuracy_on_load
+
+    monkeypatch.setenv(accuracy_on_load.MAX_SECONDS_ENV, "0.2")
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with accuracy_on_load._ONE_AT_A_TIME:
+            held.set()
+            release.wait(10)
+
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        verdict = accuracy_on_load.check_package_on_this_engine(package, None)
+    finally:
+        release.set()
+        holder.join()
+    assert verdict["checked"] is False and "other models' checks held the engine" in verdict["reason"]
+
+
+def test_a_package_with_no_original_staged_says_so_without_waiting_for_its_turn(tmp_path, monkeypatch):
+    from deploy.serving import accuracy_on_load
+
+    package = int8_package(tmp_path, mlp(tmp_path / "mlp.onnx"), with_reference=False)
+    with accuracy_on_load._ONE_AT_A_TIME:  # another model's check holds the turn
+        verdict = accuracy_on_load.check_package_on_this_engine(package, None)
+    assert verdict["checked"] is False and verdict["reason"].startswith("no fp32 original was staged")

@@ -228,3 +228,21 @@ def test_a_batch_at_an_idle_model_closes_once_its_crowd_came(monkeypatch):
         np.testing.assert_array_equal(answer["y"], request(1, 12.0)["x"])
 
     asyncio.run(main())
+
+
+def test_a_batch_past_the_run_deadline_is_not_run_again_request_by_request():
+    """Each request run again on its own could take as long as the whole batch did: every caller
+    hears of the deadline at once instead."""
+    from deploy.serving.errors import RunTimedOut
+
+    calls = []
+
+    async def run(inputs):
+        calls.append(inputs["x"].shape[0])
+        raise RunTimedOut(0.3, "WHETSTONE_RUN_TIMEOUT_S")
+
+    batcher = AdaptiveBatcher(run, max_batch_size=8, max_batch_time_s=0.05)
+    answers = gather(batcher, [request(1, 1.0), request(2, 2.0)])
+
+    assert calls == [3]
+    assert all(isinstance(answer, RunTimedOut) for answer in answers)

@@ -274,3 +274,29 @@ def test_cli_prints_manifests_kubectl_can_read(tmp_path):
     ).stdout
 
     assert yaml.safe_load(printed) == inference_service_manifest("bert-int8", "s3://whetstone/p/1")
+
+
+def test_a_tensor_name_cannot_add_fields_to_the_triton_config(tmp_path):
+    """signature.json is the compile child's: a quote in a tensor name closed the string and added
+    fields of its choosing (another model file, a thousand instances) to the config Triton reads."""
+    package = write_tiny_package(tmp_path / "package")
+    signature = json.loads((package / "signature.json").read_text())
+    hostile = 'logits" data_type: TYPE_FP32 dims: [ -1 ] } instance_group { kind: KIND_CPU count: 1000 } output { name: "z\\'
+    signature["outputs"][0]["name"] = hostile
+    (package / "signature.json").write_text(json.dumps(signature))
+
+    config = parse_config(triton_model_repository(package, tmp_path / "triton", name="classifier"))
+
+    assert [t.name for t in config.output] == [hostile, "label"]  # the name, whole, as Triton reads it
+    assert [group.count for group in config.instance_group] == [1]
+
+
+def test_a_tensor_name_with_a_line_break_is_refused_for_triton(tmp_path):
+    package = write_tiny_package(tmp_path / "package")
+    signature = json.loads((package / "signature.json").read_text())
+    signature["inputs"][0]["name"] = 'x"\ndefault_model_filename: "../../other/1/model.onnx'
+    (package / "signature.json").write_text(json.dumps(signature))
+
+    with pytest.raises(ValueError, match="control character"):
+        triton_model_repository(package, tmp_path / "triton", name="classifier")
+    assert not (tmp_path / "triton" / "classifier").exists()

@@ -10,10 +10,19 @@ import asyncio
 import threading
 import time
 
+import numpy as np
+import onnx
 import pytest
+from onnx import TensorProto, helper
+from prometheus_client import REGISTRY
 
+from compiler_core.candidates.base import openvino_runtime, ort_runtime
+from compiler_core.runtime import open_model
 from deploy.serving import run_placement
+from deploy.serving.errors import RunTimedOut
+from deploy.serving.run_deadline import RunWatchdog, stops_mid_run
 from deploy.serving.run_placement import QUICK_RUN_S, RunPlacement, fills_every_core, threads_per_run
+from deploy.tests.tiny_packages import tiny_classifier
 
 CORES = 4
 
@@ -184,3 +193,139 @@ def test_a_run_that_fails_in_a_thread_is_no_longer_counted_as_running():
     with pytest.raises(ValueError, match="refused"):
         asyncio.run(placement.run({"x": 1}))
     assert RunPlacement.wanted == 0
+
+
+def test_a_call_of_shapes_no_quick_run_had_goes_to_a_thread():
+    """A caller who sent small inputs until the model looked quick, then one of a larger shape (or
+    of the same bytes in another shape), had that run block the loop (every tenant's calls, the
+    probes) for as long as it took."""
+    model = Model()
+    placement = RunPlacement(model.run, onnxruntime(CORES), "m")
+    small, large, turned = np.zeros((1, 16), np.float32), np.zeros((1, 1 << 16), np.float32), np.zeros((16, 1))
+
+    async def main():
+        for _ in range(4):
+            await placement.run({"x": small})
+        await placement.run({"x": large})
+        await placement.run({"x": turned.astype(np.float32)})
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(main())
+    assert model.threads[2:4] == [loop_thread, loop_thread]  # quick, on the loop
+    assert loop_thread not in model.threads[4:]  # shapes no quick run had: in a thread
+
+
+def test_a_run_that_holds_the_loop_past_its_deadline_is_answered_from_a_thread_and_leaves_the_loop():
+    """Some graphs' work hangs on their inputs' values (a Loop's trip count), not their shapes."""
+    model = Model()
+    stopped = []
+
+    def loop_run(inputs):
+        if inputs["x"] == 2:  # the same shape, a value that takes long
+            stopped.append(threading.get_ident())
+            raise RunTimedOut(run_placement.LOOP_RUN_DEADLINE_S, "the loop's deadline")
+        return model.run(inputs)
+
+    placement = RunPlacement(model.run, onnxruntime(CORES), "m-stopped", loop_run=loop_run)
+
+    async def main():
+        answers = [await placement.run({"x": value}) for value in (1, 1, 1, 2, 1)]
+        return answers, threading.get_ident()
+
+    before = {place: REGISTRY.get_sample_value("whetstone_model_runs_total", {"model": "m-stopped", "place": place})
+              or 0 for place in ("event_loop", "worker_thread")}
+    answers, loop_thread = asyncio.run(main())
+    assert [a["y"] for a in answers] == [1, 1, 1, 2, 1]  # every call answered, the stopped one too
+    assert stopped == [loop_thread]
+    assert model.threads[2] == loop_thread and loop_thread not in model.threads[3:]  # off the loop for good
+    counted = {place: REGISTRY.get_sample_value("whetstone_model_runs_total", {"model": "m-stopped", "place": place})
+               - before[place] for place in before}
+    assert counted == {"event_loop": 2, "worker_thread": 3}  # five calls, each counted once
+
+
+def test_the_real_watchdog_stops_a_loop_on_the_event_loop_and_the_call_is_answered(tmp_path):
+    """A Loop whose trip count is an input, on onnxruntime, through the engine's own watchdog."""
+    runner = open_model(_loop_model(tmp_path / "loop.onnx"), ort_runtime(CORES), {"inputs": [], "outputs": []})
+    watchdog = RunWatchdog()
+    placement = RunPlacement(watchdog.bounded(runner.run, 60), ort_runtime(CORES), "loop",
+                             loop_run=watchdog.bounded(runner.run, 0.2))
+    feed = {"c": np.array(True), "v0": np.zeros(1, np.float32)}
+
+    async def main():
+        for _ in range(3):
+            await placement.run({**feed, "n": np.array(3, np.int64)})  # quick: the next goes on the loop
+        return await placement.run({**feed, "n": np.array(3_000_000, np.int64)})
+
+    answer = asyncio.run(main())
+    assert answer["v"].tolist() == [3_000_000.0]  # answered, from a thread, after the loop's run was stopped
+    assert placement._may_run_on_loop is False
+
+
+def test_a_model_whose_runs_cannot_be_stopped_never_runs_on_the_loop():
+    assert places_of(RunPlacement(Model().run, onnxruntime(CORES), "m", stoppable=False), 4) == ["thread"] * 4
+
+
+def places_of(placement: RunPlacement, calls: int) -> list[str]:
+    model_threads = []
+    inner = placement._run
+
+    def recording(inputs):
+        model_threads.append(threading.get_ident())
+        return inner(inputs)
+
+    placement._run = placement._loop_run = recording
+
+    async def main():
+        await one_at_a_time(placement, calls)
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(main())
+    return ["loop" if ident == loop_thread else "thread" for ident in model_threads]
+
+
+def _loop_model(path):
+    """v = v0 + n: a Loop whose trip count is the input n."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]), helper.make_node("Add", ["v_in", "one"], ["v_out"])],
+        "body", [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+                 helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+                 helper.make_tensor_value_info("v_in", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_out", TensorProto.FLOAT, [1])],
+        [helper.make_tensor("one", TensorProto.FLOAT, [1], [1.0])])
+    graph = helper.make_graph([helper.make_node("Loop", ["n", "c", "v0"], ["v"], body=body)], "counts",
+                              [helper.make_tensor_value_info("n", TensorProto.INT64, []),
+                               helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+                               helper.make_tensor_value_info("v0", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("v", TensorProto.FLOAT, [1])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+    return path
+
+
+@pytest.mark.parametrize("engine, stops", [("onnxruntime", True), ("openvino", False)])
+def test_which_runs_a_stop_reaches_before_they_end(tmp_path, engine, stops):
+    """onnxruntime checks its terminate flag inside a Loop's body; OpenVINO's cancel waits for the loop."""
+    runtime = ort_runtime(1) if engine == "onnxruntime" else openvino_runtime(1, "f32", "fp32")
+    signature = {"inputs": [], "outputs": []}
+    assert stops_mid_run(open_model(_loop_model(tmp_path / "loop.onnx"), runtime, signature)) is stops
+    plain = tmp_path / "plain.onnx"
+    onnx.save(tiny_classifier(0), str(plain))
+    assert stops_mid_run(open_model(plain, runtime, signature)) is True
+    # A package whose dynamic graph is onnxruntime's and whose graph for one shape is OpenVINO's loop.
+    loop = tmp_path / "loop.onnx"
+    mixed = open_model(plain, {**ort_runtime(1), "specializations": [
+        {"shape": "n", "input_shapes": {}, "model": loop.name, "runtime": runtime}]}, signature)
+    assert stops_mid_run(mixed) is stops
+
+
+def test_onnxruntime_stops_a_loop_whose_trip_count_is_an_input(tmp_path):
+    runner = open_model(_loop_model(tmp_path / "loop.onnx"), ort_runtime(1), {"inputs": [], "outputs": []})
+    bounded = RunWatchdog().bounded(runner.run, 0.2)
+    feed = {"c": np.array(True), "v0": np.zeros(1, np.float32)}
+    assert bounded({**feed, "n": np.array(3, np.int64)})["v"].tolist() == [3.0]
+    began = time.monotonic()
+    with pytest.raises(RunTimedOut):
+        bounded({**feed, "n": np.array(10**9, np.int64)})
+    assert time.monotonic() - began < 5

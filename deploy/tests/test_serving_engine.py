@@ -348,12 +348,22 @@ def test_a_package_refused_at_the_engines_start_leaves_the_others_served(launche
 
     engine.client.wait_until_ready("kept", ENGINE_START_TIMEOUT_S)
     assert engine.process.poll() is None
-    assert {item["name"]: item.get("state") for item in engine.client.index()}.get("broken") != "READY"
+    broken = {item["name"]: item for item in engine.client.index()}["broken"]
+    assert broken["state"] == "UNAVAILABLE"
+    # The engine's own words, for the platform to put in the deployment's message.
+    assert "model 'broken' could not be loaded" in broken["reason"] and "INVALID_PROTOBUF" in broken["reason"]
     x = batch(2)
     assert_same_outputs(
         engine.client.infer("kept", {"x": x}), load_package(kept).run({"x": x}), JSON_ROUND_TRIP_TOLERANCE
     )
     assert "Model broken was not loaded at the engine's start; any other model that loaded is served" in engine.log()
+
+    # A redeploy that loads has its own answer: the old refusal is gone from the index.
+    remove_staged(models_root, "broken")
+    stage_package(write_tiny_package(tmp_path / "fixed", seed=7), models_root, "broken")
+    engine.client.load("broken")
+    assert {item["name"]: item for item in engine.client.index()}["broken"] == {
+        **broken, "state": "READY", "reason": ""}
 
 
 def test_cli_runs_the_engine_in_the_foreground_on_the_given_ports(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from compiler_core.candidates.base import ort_runtime
 from compiler_core.tests.models import mlp
 from deploy.serving.accuracy_on_load import REFERENCE_DIR, REFERENCE_FILE
 from deploy.serving import speed_on_load
+from deploy.serving.runtime import _speed_on_engine
 from deploy.serving.speed_on_load import describe_speed, measure_package_on_this_engine
 from deploy.tests.test_accuracy_on_load import (ENGINE_CLASS, MEASURED_ON, engine_declaring_avx2,  # noqa: F401
                                                  load, mlp_package)
@@ -85,13 +87,20 @@ def test_a_package_a_little_slower_is_called_slower_too(tmp_path):
     assert verdict["slower_than_original"] is True and 0.5 < verdict["speedup"] < 0.85, verdict
 
 
-def test_the_original_served_as_its_own_package_is_not_called_slower(tmp_path):
+def test_the_original_served_as_its_own_package_is_not_called_slower(tmp_path, monkeypatch):
     """A package that is the original's graph under the worker's own session settings: what auto ships
-    when nothing wins."""
+    when nothing wins. Timed for the engine's default time: in 0.5 s (5 rounds) CI's load made this
+    package read 0.75x, its verdict's noise wide enough to say nothing, and a reading that far off is
+    what a user would see as the engine's word on a package."""
+    monkeypatch.setenv(speed_on_load.SECONDS_ENV, str(speed_on_load.DEFAULT_SECONDS))
     original = slowed(tmp_path, mlp(tmp_path / "mlp.onnx"), 8)
     verdict = load(fp32_package(tmp_path, original)).speed_on_engine
     assert verdict["checked"] and verdict["slower_than_original"] is False, verdict
-    assert 0.8 < verdict["speedup"] < 1.25 and verdict["rounds"] >= 5
+    assert 0.8 < verdict["speedup"] < 1.25 and verdict["rounds"] >= 5, verdict
+    # The reading is as honest as it says: the truth (1.0) lies within its stated noise, give or take
+    # the margin the verdict allows itself.
+    band = (1 + verdict["noise"]) * (1 + speed_on_load.SLOWER_MARGIN)
+    assert verdict["speedup"] / band <= 1.0 <= verdict["speedup"] * band, verdict
 
 
 def test_it_times_the_first_staged_input_where_it_has_the_headlines_shape(tmp_path):
@@ -126,8 +135,12 @@ class SleepingPackage:
     def __init__(self, seconds: float):
         self.seconds = seconds
 
-    def run(self, feed):
-        time.sleep(self.seconds)
+    def run(self, feed, cancel_with=None):
+        stopped = threading.Event()
+        if cancel_with is not None:
+            cancel_with(stopped.set)
+        if stopped.wait(self.seconds):
+            raise RuntimeError("stopped")
         return {"logits": np.zeros((4, 10), np.float32)}
 
 
@@ -210,3 +223,79 @@ def test_a_report_of_odd_shapes_and_sections_reads_as_none_given():
     assert primary_shape({"overall": {"shape": "a"}, "shapes": ["x", None, {"label": "a", "shape": {"b": True}}]}) == {}
     assert primary_shape({"overall": ["a"], "shapes": {"a": 1}}) == {}
     assert primary_shape({"overall": {"shape": "a"}, "shapes": [{"label": "a", "shape": {"batch": 2}}]}) == {"batch": 2}
+
+
+def test_a_package_whose_first_run_never_ends_is_not_timed_and_lets_the_next_check_go(tmp_path, monkeypatch):
+    """The first runs were not held to anything: a package whose run never ended held this load,
+    and the speed check of every model behind it, for good."""
+    monkeypatch.setenv("WHETSTONE_SPEED_ON_LOAD_MAX_S", "0.5")
+    package = fp32_package(tmp_path, mlp(tmp_path / "mlp.onnx"))
+
+    began = time.monotonic()
+    verdict = _speed_on_engine(package, SleepingPackage(3600))
+
+    assert time.monotonic() - began < 10
+    assert verdict["checked"] is False, verdict
+    assert "RunTimedOut" in verdict["reason"] and "the engine's WHETSTONE_SPEED_ON_LOAD_MAX_S sets it" in verdict["reason"]
+    assert measure_package_on_this_engine(package, SleepingPackage(0.001))["checked"]  # the lock is free again
+
+
+class HeldUp:
+    """A package runner held up 20 ms on the calls numbered in `calls` (from 1), as a run preempted on
+    a busy host is: the check's first run is call 1, the warm-up's call 2, and the latency probe
+    follows."""
+
+    def __init__(self, runner, calls: set[int]):
+        self.runner, self.calls, self.made = runner, calls, 0
+        self.signature, self.runtime = runner.signature, runner.runtime
+
+    def run(self, feed, cancel_with=None):
+        self.made += 1
+        if self.made in self.calls:
+            time.sleep(0.02)
+        return self.runner.run(feed, cancel_with=cancel_with)
+
+
+def test_a_package_held_up_while_its_latency_is_probed_is_not_called_slower(tmp_path):
+    """CI at 01be71f: a package identical to its 18 us original, served with two threads, was called
+    0.76x (noise +-3%). One held-up run had sized its blocks at a few runs against the original's
+    hundred (measure.interleaved_blocks), and the first runs of each block, which wake the session's
+    threads, then weighed in its medians."""
+    from compiler_core.runtime import load_package
+
+    package = mlp_package(tmp_path, mlp(tmp_path / "mlp.onnx"), lambda path: shutil.copy(tmp_path / "mlp.onnx", path),
+                          ort_runtime(2), hardware_context={"hardware_class": MEASURED_ON},
+                          accuracy={"budget": 0.99}, overall={"speedup": 1.0})
+    verdict = measure_package_on_this_engine(package, HeldUp(load_package(package), {3, 4}))
+    assert verdict["checked"] and verdict["slower_than_original"] is False, verdict
+    assert 0.8 < verdict["speedup"] < 1.25, verdict
+
+
+class Padded:
+    """A package runner that spends `ms` more a run than the package it wraps."""
+
+    def __init__(self, runner, ms: float):
+        self.runner, self.seconds = runner, ms / 1000
+        self.signature, self.runtime = runner.signature, runner.runtime
+
+    def run(self, feed, cancel_with=None):
+        end = time.perf_counter() + self.seconds
+        while time.perf_counter() < end:
+            pass
+        return self.runner.run(feed, cancel_with=cancel_with)
+
+
+def test_a_package_slower_by_microseconds_only_is_not_called_slower(tmp_path):
+    """The engine's own path adds 0.3-0.4 ms to a call: a package a few microseconds slower a run than
+    a microseconds-fast original changes no caller's latency, however large the ratio reads."""
+    from compiler_core.runtime import load_package
+
+    package = mlp_package(tmp_path, mlp(tmp_path / "mlp.onnx"), lambda path: shutil.copy(tmp_path / "mlp.onnx", path),
+                          ort_runtime(THREADS), hardware_context={"hardware_class": MEASURED_ON},
+                          accuracy={"budget": 0.99}, overall={"speedup": 1.0})
+    runner = load_package(package)
+    barely = measure_package_on_this_engine(package, Padded(runner, 0.02))
+    assert barely["checked"] and barely["slower_than_original"] is False, barely
+    assert barely["extra_ms"] < speed_on_load.SLOWER_MIN_MS
+    clearly = measure_package_on_this_engine(package, Padded(runner, 0.5))
+    assert clearly["slower_than_original"] is True and clearly["extra_ms"] > speed_on_load.SLOWER_MIN_MS, clearly

@@ -121,3 +121,35 @@ sleep 3
     with pytest.raises((ChildCancelled, ChildFailed)):
         _run(tmp_path, model, progress=lambda *a: started.append(a), cancel_requested=lambda: bool(started))
     assert not outside.exists() and not os.path.lexists(outside)
+
+
+def test_a_package_that_asks_its_engine_to_load_a_library_is_never_published(tmp_path, monkeypatch):
+    """Code in the child writes runtime.json too; the engine would dlopen what it names."""
+    model = _hostile_child(tmp_path, monkeypatch, """
+mkdir -p "$4"
+cp "$3" "$4/model.onnx"
+echo '{"engine": "onnxruntime", "model": "model.onnx", "precision": "fp32",
+       "custom_op_libraries": ["/tmp/planted.so"]}' > "$4/runtime.json"
+echo '{"overall": {}}' > "$4/report.json"
+echo '{"event": "done"}'
+""")
+
+    with pytest.raises(ChildFailed, match="package was refused.*planted.so.*loads no code"):
+        _run(tmp_path, model)
+    assert not (tmp_path / "job" / "package").exists()
+
+
+def test_a_report_that_breaks_its_contract_is_never_published(tmp_path, monkeypatch):
+    """The report goes into the job's row, the console and the API: the child's word, checked."""
+    model = _hostile_child(tmp_path, monkeypatch, """
+mkdir -p "$4"
+cp "$3" "$4/model.onnx"
+echo '{"engine": "onnxruntime", "model": "model.onnx", "precision": "fp32"}' > "$4/runtime.json"
+echo '{"inputs": [], "outputs": []}' > "$4/signature.json"
+echo '{"overall": {"speedup": "fast"}, "hardware_context": {"hardware_class": "x86_64-intel-amx"}}' > "$4/report.json"
+echo '{"event": "done"}'
+""")
+
+    with pytest.raises(ChildFailed, match="report does not match its contract"):
+        _run(tmp_path, model)
+    assert not (tmp_path / "job" / "package").exists()

@@ -101,8 +101,10 @@ def _check_batching(job: Job, batching: Batching) -> None:
 
 
 def package_hardware_class(job: Job) -> str:
-    """The class a job's package was measured on: its report's, else the class the job targeted."""
-    return ((job.report or {}).get("hardware_context") or {}).get("hardware_class") or job.hardware_class
+    """The class a job's package was measured on: the job's own (the queue of its class, which only
+    workers of that class take), else, for jobs queued before classes existed, its report's. The
+    report is what the compile child wrote, and code that ran there could claim any class."""
+    return job.hardware_class or ((job.report or {}).get("hardware_context") or {}).get("hardware_class") or ""
 
 
 def _other_class_reason(job: Job, engine_class: str) -> str:
@@ -362,8 +364,9 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
     try:
         accuracy, speed = _verdicts_on_engine(name, raise_errors=True)
     except ServingError as exc:
-        if exc.status_code == HTTP_NOT_FOUND and _repository_client(HEALTH_TIMEOUT_S).all_ready():
-            return _not_loaded_after_restart(pk, updated_at, started_at)
+        client = _repository_client(HEALTH_TIMEOUT_S)
+        if exc.status_code == HTTP_NOT_FOUND and client.all_ready():
+            return _not_loaded_after_restart(pk, updated_at, started_at, _refused_at_start(client, name))
         return False
     if accuracy is None and speed is None:
         return False  # still loading: the next sample asks again
@@ -396,6 +399,10 @@ def _take_verdicts_again(pk: int, name: str, updated_at, started_at: float) -> b
     return True
 
 
+# How a deployment's message begins when the package's own files were refused before any load
+# (compiler_core.package_policy, applied when it is staged).
+PACKAGE_REFUSED = "The package was refused before it was loaded"
+
 # How the notes the sampler writes begin (see _take_verdicts_again): it replaces only these, and its own.
 OTHER_CLASS_PREFIX = "The serving engine is now "
 NOT_LOADED = "The serving engine restarted and has not loaded this deployment's package"
@@ -415,16 +422,29 @@ def _sampler_may_rewrite(message: str) -> bool:
     return not message or message.startswith((WARNING_PREFIX, OTHER_CLASS_PREFIX, NOT_LOADED))
 
 
-def _not_loaded_after_restart(pk: int, updated_at, started_at: float) -> bool:
+def _refused_at_start(client, name: str) -> str:
+    """The engine's reason for not loading `name` at its start (its repository index), or ""."""
+    from deploy.serving.repository import ServingError
+
+    try:
+        items = client.index()
+    except (ServingError, ValueError):
+        return ""
+    reason = next((item.get("reason") for item in items if isinstance(item, dict) and item.get("name") == name), "")
+    return reason if isinstance(reason, str) else ""
+
+
+def _not_loaded_after_restart(pk: int, updated_at, started_at: float, refused: str) -> bool:
     with transaction.atomic():
         row = _locked_as_listed(pk, updated_at)
         if row is None:
             return False
         fields = {"verdicts_engine_started_at": started_at, "updated_at": timezone.now()}
         if _sampler_may_rewrite(row.message):
-            fields["message"] = (f"{NOT_LOADED}: it may have refused it on its hardware, or it serves another "
-                                 "model folder (the engine's log says which). Redeploy a package optimized for the "
-                                 "engine's class, or stop the deployment.")
+            why = (f"it refused it there: {refused.rstrip('.')}." if refused else
+                   "it did not say why, so it serves another model folder or lost the staged copy (its log says).")
+            fields["message"] = (f"{NOT_LOADED}: {why} The staged copy is tried again at each start; redeploy a "
+                                 "package optimized for the engine's class, or stop the deployment.")
         Deployment.objects.filter(pk=pk).update(**fields)
     return True
 
@@ -513,6 +533,7 @@ def _unloaded(problem: str) -> str:
 
 
 def _first_load(deployment_id: int) -> None:
+    from compiler_core.errors import PackageError
     from deploy.serving.repository import ServingError, deploy_package, remove_staged
 
     deployment = _claim(deployment_id, (Deployment.Status.PENDING, Deployment.Status.LOADING),
@@ -543,6 +564,9 @@ def _first_load(deployment_id: int) -> None:
         _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, message,
                 accuracy_on_engine=_refused_verdict(deployment, exc))
         return
+    except PackageError as exc:  # staging refused it (package_policy): nothing was staged or sent
+        _finish(deployment, Deployment.Status.LOADING, Deployment.Status.FAILED, f"{PACKAGE_REFUSED}: {exc}")
+        return
     except Exception as exc:  # noqa: BLE001 - the row must say why, whatever broke
         # E.g. the task's time limit, mid-load: the load may go on as above, and
         # deploy_package unstages only what the engine refused.
@@ -561,6 +585,7 @@ def _first_load(deployment_id: int) -> None:
 
 
 def _roll_out(deployment_id: int) -> None:
+    from compiler_core.errors import PackageError
     from deploy.serving.repository import ServingError, redeploy_package
 
     deployment = Deployment.objects.select_related("job", "target_job").filter(pk=deployment_id).first()
@@ -593,12 +618,14 @@ def _roll_out(deployment_id: int) -> None:
             redeploy_package(client, package_dir, settings.SERVING_MODEL_ROOT,
                              deployment.name, **_engine_options(deployment))
     except Exception as exc:  # noqa: BLE001 - the old package still serves; the row says why the new did not
-        reason = exc if isinstance(exc, ServingError) else f"{type(exc).__name__}: {exc}"
+        answered = isinstance(exc, (ServingError, PackageError))  # the engine's refusal, or staging's
+        reason = (f"{PACKAGE_REFUSED}: {exc}" if isinstance(exc, PackageError) else exc if answered
+                  else f"{type(exc).__name__}: {exc}")
         # Anything but the engine's answer that comes after the load was sent (the task's time
         # limit, say) leaves that load going on in the engine, as a timeout does.
-        cut_short = _load_cut_short(exc) or (not isinstance(exc, ServingError) and bool(loads_sent))
+        cut_short = _load_cut_short(exc) or (not answered and bool(loads_sent))
         _roll_back(deployment, target, reason, cut_short=cut_short, served=served)
-        if not isinstance(exc, ServingError):
+        if not answered:
             raise
         return
     accuracy, speed = _verdicts_on_engine(deployment.name)

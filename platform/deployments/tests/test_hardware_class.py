@@ -272,7 +272,9 @@ def test_a_new_engine_process_checks_again_and_the_deployment_takes_its_verdicts
         assert deployment_traffic_sample()["rechecked"] == 1
         row = Deployment.objects.get(pk=body["id"])
         assert row.status == Deployment.Status.READY
-        assert row.message.startswith("The serving engine restarted and has not loaded this deployment's package")
+        assert row.message.startswith("The serving engine restarted and has not loaded this deployment's package: "
+                                      f"it refused it there: model '{name}' could not be loaded: ")
+        assert "INVALID_PROTOBUF" in row.message  # the engine's own words, not only its log's
         assert deployment_traffic_sample()["rechecked"] == 0  # said once per process
 
         # Loaded again by the next process: the note goes, and what holds is said again.

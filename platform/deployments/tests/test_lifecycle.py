@@ -8,6 +8,7 @@ real one on loopback.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import threading
@@ -565,3 +566,35 @@ def test_a_stop_the_engine_refuses_stays_stopping(api, user, tmp_path, settings,
     deployment_unload(deployment_id=row.pk)
     row.refresh_from_db()
     assert row.status == "stopped" and not engine_with_admin_token.client.ready(row.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_package_with_files_of_its_own_is_refused_at_deploy_and_at_redeploy_and_says_why(api, user, tmp_path,
+                                                                                          serving, sent):
+    """A package is only its own files (compiler_core.package_policy): one that carries a folder (here
+    a model-settings.json and module, which MLServer's own scan would import) is refused when it is
+    staged, and the row says so instead of a bare exception."""
+    def with_a_folder_of_its_own(job):
+        objectstore.put_stream(f"{job.package_prefix}/x/model-settings.json",
+                               io.BytesIO(b'{"name": "x", "implementation": "planted.Model"}'))
+        return job
+
+    hostile = with_a_folder_of_its_own(make_job(user, tmp_path, seed=4))
+    created = api.post("/api/v1/deployments/", {"job": hostile.pk}, format="json").json()
+    deployment_load(deployment_id=created["id"])
+    row = Deployment.objects.get(pk=created["id"])
+    assert row.status == Deployment.Status.FAILED
+    assert row.message.startswith("The package was refused before it was loaded: the package holds 'x'")
+    assert not (serving.models_root / row.name).exists()
+
+    good = make_job(user, tmp_path, seed=5, model=hostile.model_version.model)
+    created = api.post("/api/v1/deployments/", {"job": good.pk}, format="json").json()
+    deployment_load(deployment_id=created["id"])
+    hostile_again = with_a_folder_of_its_own(make_job(user, tmp_path, seed=6, model=hostile.model_version.model))
+    assert api.post(f"/api/v1/deployments/{created['id']}/redeploy/", {"job": hostile_again.pk},
+                    format="json").status_code == 202
+    deployment_load(deployment_id=created["id"])
+    row = Deployment.objects.get(pk=created["id"])
+    assert (row.status, row.job_id) == (Deployment.Status.READY, good.pk)
+    assert f"Update to job {hostile_again.pk} failed" in row.message and "the package holds 'x'" in row.message
+    assert not (serving.models_root / row.name / "x").exists()
