@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Webhook(models.Model):
@@ -33,7 +34,16 @@ class WebhookDelivery(models.Model):
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # When the next attempt is due. A message that reaches a worker well before it is a copy of one
+    # already acted on, and does nothing; one long overdue was lost, and the reaper sends it again.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Until when an attempt in progress holds the delivery, so that two copies of its message never
+    # POST twice; a worker that died mid-attempt leaves a claim that runs out.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # How often the reaper has sent the current attempt's message again (services.webhook_reap).
+    redispatches = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [models.UniqueConstraint(fields=["webhook", "job", "event"], name="one_delivery_per_event")]

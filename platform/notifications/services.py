@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
+from datetime import timedelta
 
 import requests
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
@@ -23,6 +27,13 @@ EVENTS_QUEUE = "events"
 DELIVERY_TIMEOUT_S = 10
 MAX_ATTEMPTS = 6  # backoff 2, 4, 8, 16, 32 s between them
 SIGNATURE_HEADER = "X-Whetstone-Signature"
+# An attempt holds its delivery for the POST's own timeout and a margin to record the answer.
+CLAIM_S = DELIVERY_TIMEOUT_S + 20
+# A message that reaches a worker more than this before its attempt is due is a copy of one that was
+# already acted on (the clocks of the machines that wrote and read the time may differ this much).
+EARLY_TOLERANCE_S = 2.0
+
+logger = logging.getLogger(__name__)
 
 
 class WebhookRejected(Exception):
@@ -100,11 +111,15 @@ def webhook_retry_later(*, delivery_id: int, countdown: float) -> None:
 
 
 def webhook_deliver(*, delivery_id: int) -> float | None:
-    """POST the delivery once. Returns the seconds to wait before the next
-    attempt, or None when it is done (delivered, or out of attempts)."""
-    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    if delivery.status != WebhookDelivery.Status.PENDING:
+    """Make the delivery's next attempt: POST it once. Returns the seconds to wait before the next
+    attempt, or None when there is none to schedule (delivered, out of attempts, or this message was
+    a copy: another attempt holds the delivery, or this one is not due yet).
+
+    A message may arrive twice (the broker's redelivery, the reaper's resend of one presumed lost):
+    the claim makes one attempt of each, never two POSTs at once."""
+    if not _claim(delivery_id):
         return None
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     body = json.dumps(delivery.payload, sort_keys=True).encode()
     headers = {
         "Content-Type": "application/json",
@@ -112,7 +127,6 @@ def webhook_deliver(*, delivery_id: int) -> float | None:
         "X-Whetstone-Event": delivery.event,
         "X-Whetstone-Delivery": str(delivery.pk),
     }
-    delivery.attempts += 1
     refused = False
     try:
         # Checked again here, against the addresses actually dialled: the name may point
@@ -126,14 +140,60 @@ def webhook_deliver(*, delivery_id: int) -> float | None:
         ok, refused, delivery.error = False, True, str(exc)[:500]
     except requests.RequestException as exc:
         ok, delivery.error = False, _failure_reason(exc)
+    wait = None
     if ok:
         delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, timezone.now()
     elif refused or delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = WebhookDelivery.Status.FAILED
-    delivery.save()
-    if delivery.status == WebhookDelivery.Status.PENDING:
-        return float(2 ** delivery.attempts)
-    return None
+    else:
+        wait = float(2 ** delivery.attempts)
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+    delivery.claimed_until = None
+    delivery.save(update_fields=["status", "delivered_at", "response_status", "error", "next_attempt_at",
+                                 "claimed_until"])
+    return wait
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take the delivery for one attempt, counted now (so an attempt whose worker died counts too):
+    only if it is pending, due, and no other attempt holds it."""
+    now = timezone.now()
+    return WebhookDelivery.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=delivery_id, status=WebhookDelivery.Status.PENDING,
+        next_attempt_at__lte=now + timedelta(seconds=EARLY_TOLERANCE_S),
+    ).update(claimed_until=now + timedelta(seconds=CLAIM_S), attempts=F("attempts") + 1, redispatches=0) == 1
+
+
+def webhook_reap(*, now=None, limit: int = 500) -> int:
+    """Send again the message of each delivery whose attempt is overdue and held by no worker: a
+    broker can lose a message (Redis killed before it wrote the message down, or with it handed to a
+    worker whose connection it dropped), and no delivery may stay pending for good.
+
+    The first resend comes WHETSTONE_LOST_MESSAGE_GRACE_S after the attempt was due, and each further
+    one after twice the wait before it: a message that was only late (the events queue behind a busy
+    worker) costs a few copies, each of which does nothing (webhook_deliver's claim). Run by the
+    reaper process (`manage.py reap_jobs`). Returns the number sent."""
+    now = now or timezone.now()
+    grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
+    overdue = (WebhookDelivery.objects
+               .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), status=WebhookDelivery.Status.PENDING,
+                       next_attempt_at__lt=now - timedelta(seconds=grace))
+               .order_by("next_attempt_at").values_list("pk", "next_attempt_at", "redispatches")[:limit])
+    sent = 0
+    for pk, due, redispatches in overdue:
+        if (now - due).total_seconds() < grace * (2 ** (redispatches + 1) - 1):
+            continue
+        with transaction.atomic():
+            # Only the pass that counts this resend sends it (one reaper runs, but a second must not double it).
+            if WebhookDelivery.objects.filter(pk=pk, redispatches=redispatches,
+                                              status=WebhookDelivery.Status.PENDING).update(
+                    redispatches=F("redispatches") + 1):
+                logger.warning("webhook delivery %s has been due since %s; sending it again", pk,
+                               due.isoformat(timespec="seconds"))
+                taskqueue.send_on_commit(DELIVER_TASK, args=[pk], queue=EVENTS_QUEUE, key=f"webhook:{pk}")
+                sent += 1
+    return sent
 
 
 def _status_reason(status_code: int) -> str:

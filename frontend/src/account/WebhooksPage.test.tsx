@@ -24,6 +24,12 @@ describe("WebhooksPage", () => {
           {
             id: 1, event: "job.succeeded", job: 9, status: "failed", response_status: 500, attempts: 3,
             created_at: "2026-11-25T10:00:00Z", delivered_at: null, error: "HTTP 500", payload: {},
+            next_attempt_at: null,
+          },
+          {
+            id: 2, event: "job.succeeded", job: 10, status: "pending", response_status: 503, attempts: 2,
+            created_at: "2026-11-25T11:00:00Z", delivered_at: null, error: "HTTP 503", payload: {},
+            next_attempt_at: "2026-11-25T11:00:06Z",
           },
         ]),
       },
@@ -37,6 +43,9 @@ describe("WebhooksPage", () => {
     expect(requests.find((request) => request.method === "POST")!.body).toEqual({ url: "https://ci.example.com/hook" });
     await actions.click(await screen.findByText("Deliveries"));
     await waitFor(() => expect(screen.getByTestId("webhook-deliveries").textContent).toContain("HTTP 500"));
+    const rows = screen.getByTestId("webhook-deliveries").querySelectorAll("tbody tr");
+    expect(rows[0]!.textContent).not.toContain("tried again"); // failed for good
+    expect(rows[1]!.textContent).toContain("HTTP 503 · tried again"); // pending: when the next try comes
   });
 
   it("shows the server's reason beside the URL", async () => {

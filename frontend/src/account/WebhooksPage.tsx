@@ -50,7 +50,12 @@ function Deliveries({ webhookId }: { webhookId: number }) {
                 <td>{delivery.response_status ?? "—"}</td>
                 <td>{delivery.attempts}</td>
                 <td>{formatDateTime(delivery.delivered_at ?? delivery.created_at)}</td>
-                <td className="detail">{delivery.error || "—"}</td>
+                <td className="detail">
+                  {delivery.error || "—"}
+                  {delivery.next_attempt_at && delivery.attempts > 0
+                    ? ` · tried again ${formatDateTime(delivery.next_attempt_at)}`
+                    : ""}
+                </td>
               </tr>
             ))}
           </tbody>

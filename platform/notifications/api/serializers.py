@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.models import Webhook, WebhookDelivery
@@ -31,8 +32,17 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
                   "outbound rule that refused the target. Never what the receiver answered.",
     )
 
+    next_attempt_at = serializers.SerializerMethodField(
+        help_text="When a pending delivery's next attempt is due; null once it is delivered or failed.")
+
     class Meta:
         model = WebhookDelivery
         fields = ["id", "job", "event", "payload", "status", "attempts", "response_status", "error",
-                  "created_at", "delivered_at"]
+                  "created_at", "delivered_at", "next_attempt_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_attempt_at(self, delivery: WebhookDelivery) -> str | None:
+        if delivery.status != WebhookDelivery.Status.PENDING:
+            return None
+        return serializers.DateTimeField().to_representation(delivery.next_attempt_at)

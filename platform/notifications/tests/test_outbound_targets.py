@@ -202,6 +202,9 @@ def test_the_history_shows_the_status_never_the_answer(api, user, settings, rece
 
     history = api.get(f"/api/v1/webhooks/{delivery.webhook_id}/deliveries/").json()["results"]
     assert history[0]["response_status"] == 500 and history[0]["error"] == "HTTP 500"
+    delivery.refresh_from_db()
+    assert history[0]["status"] == "pending" and history[0]["next_attempt_at"] == \
+        delivery.next_attempt_at.isoformat().replace("+00:00", "Z")  # when it is tried again
     assert "hunter2" not in str(history)
 
 

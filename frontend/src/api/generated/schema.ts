@@ -2964,6 +2964,11 @@ export interface components {
             readonly event: string;
             readonly id: number;
             readonly job: number;
+            /**
+             * Format: date-time
+             * @description When a pending delivery's next attempt is due; null once it is delivered or failed.
+             */
+            readonly next_attempt_at: string | null;
             readonly payload: unknown;
             readonly response_status: number | null;
             readonly status: components["schemas"]["WebhookDeliveryStatusEnum"];
