@@ -67,7 +67,10 @@ def engine_with_a_short_deadline(tmp_path_factory):
     from deploy.tests.engines import launch_engine
 
     root = tmp_path_factory.mktemp("deadline")
-    stage_package(write_tiny_package(root / "slow", slow=True), root / "models", "slow")
+    # At a batch of 4096 each product is 2.1 GFLOP: 400 of them take seconds even at the 400 GFLOP/s
+    # two AVX-512 cores can reach (20 finished within the 0.3 s deadline on such a host), while the
+    # deadline stops the run after the product in progress, some tens of milliseconds on any host.
+    stage_package(write_tiny_package(root / "slow", slow_products=400), root / "models", "slow")
     stage_package(write_tiny_package(root / "quick", seed=3), root / "models", "quick")
     engine = launch_engine(root, {**engine_environment(), RUN_TIMEOUT_ENV: "0.3",
                                   "WHETSTONE_SPEED_ON_LOAD": "0", "WHETSTONE_ACCURACY_ON_LOAD": "0"})

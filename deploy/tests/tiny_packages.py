@@ -105,12 +105,14 @@ def runtime_json(engine: str, threads: int = 1) -> dict:
 
 
 def write_tiny_package(package_dir: Path, *, seed: int = 0, engine: str = "onnxruntime", threads: int = 1,
-                       slow: bool = False) -> Path:
-    """`threads`: intra-op threads of each run (0: as many as the engine likes); `slow`: the classifier
-    with a slow branch that changes nothing (with_a_slow_branch)."""
+                       slow_products: int = 0) -> Path:
+    """`threads`: intra-op threads of each run (0: as many as the engine likes); `slow_products`: the
+    classifier with a slow branch of that many matrix products that changes nothing (with_a_slow_branch)."""
     package_dir.mkdir(parents=True, exist_ok=True)
     model = tiny_classifier(seed)
-    onnx.save(with_a_slow_branch(model, features=FEATURES) if slow else model, str(package_dir / "model.onnx"))
+    if slow_products:
+        model = with_a_slow_branch(model, features=FEATURES, products=slow_products)
+    onnx.save(model, str(package_dir / "model.onnx"))
     (package_dir / "runtime.json").write_text(json.dumps(runtime_json(engine, threads), indent=2))
     (package_dir / "signature.json").write_text(json.dumps(SIGNATURE, indent=2))
     (package_dir / "report.json").write_text(json.dumps({"overall": {"speedup": 1.0}}))
