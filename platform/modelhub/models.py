@@ -98,6 +98,8 @@ class ModelVersion(models.Model):
     framework = models.CharField(max_length=40, default="onnx")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.READY)
     status_message = models.TextField(blank=True, default="")
+    # When the inspection in progress began: one older than the task may run lost its worker.
+    inspecting_since = models.DateTimeField(null=True, blank=True)
     storage_key = models.CharField(max_length=500, help_text="The main file; other files lie beside it.")
     sent_as = models.CharField(max_length=255, blank=True, default="",
                                help_text="The main file's name as its owner sent it, where it is stored under another.")

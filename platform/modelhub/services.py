@@ -7,21 +7,24 @@ import re
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Team
+from outbox.services import message_presumed_lost
 from whetstone import objectstore
 from whetstone.taskqueue import send_on_commit
 
 from . import ingest, remote
 from .ingest import ModelRejected, StagedModel
 from .models import ModelVersion, RegisteredModel, Source, Tag, Visibility
+from .tasks import INSPECT_TIME_LIMIT_S
 
 SENT_AS_MAX_LENGTH = ModelVersion._meta.get_field("sent_as").max_length
 
@@ -165,8 +168,16 @@ def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list
         model.latest_version = version
     model.save(update_fields=["framework", "format", "source", "latest_version", "updated_at"])
     if not ready:
-        send_on_commit(INSPECT_TASK, args=[version.pk], queue=settings.MODELHUB_TASK_QUEUE)
+        _send_inspect(version.pk)
     return version
+
+
+def _inspect_key(version_id: int) -> str:
+    return f"{INSPECT_TASK}:{version_id}"
+
+
+def _send_inspect(version_id: int) -> None:
+    send_on_commit(INSPECT_TASK, args=[version_id], queue=settings.MODELHUB_TASK_QUEUE, key=_inspect_key(version_id))
 
 
 @contextmanager
@@ -268,10 +279,11 @@ def model_version_from_job(*, model: RegisteredModel, user, job) -> ModelVersion
 
 def model_version_inspect(*, version_id: int) -> ModelVersion | None:
     """Worker task: compute a large version's signature and statistics."""
-    version = ModelVersion.objects.select_related("model").filter(pk=version_id).first()
-    if version is None or version.status not in (ModelVersion.Status.PENDING, ModelVersion.Status.INSPECTING):
-        return version
-    ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.INSPECTING)
+    if not _claim_inspection(version_id):
+        # Done, or another copy of this message is inspecting it now (the broker's redelivery, the
+        # reaper's resend beside a late original).
+        return ModelVersion.objects.filter(pk=version_id).first()
+    version = ModelVersion.objects.select_related("model").get(pk=version_id)
     root = Path(tempfile.mkdtemp(prefix="whetstone-inspect-"))
     try:
         objectstore.get_dir(version.storage_prefix, root / "content")
@@ -297,6 +309,40 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return version
+
+
+def _claim_inspection(version_id: int) -> bool:
+    """Take the version for one inspection: a pending one, or one whose inspection began longer ago
+    than the task may run (its worker died: the task's own time limit has stopped any other)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=INSPECT_TIME_LIMIT_S)
+    return ModelVersion.objects.filter(
+        Q(status=ModelVersion.Status.PENDING)
+        | Q(status=ModelVersion.Status.INSPECTING) & (Q(inspecting_since__lt=stale) | Q(inspecting_since__isnull=True)),
+        pk=version_id,
+    ).update(status=ModelVersion.Status.INSPECTING, inspecting_since=now) == 1
+
+
+def model_version_reap(*, now=None, limit: int = 200) -> int:
+    """Send again the inspection of each version still waiting for one, or whose inspection's worker
+    died: a lost message would leave it pending for good (outbox.services.message_presumed_lost says
+    when). Run by the reaper process (`manage.py reap_jobs`). Returns the number sent."""
+    now = now or timezone.now()
+    grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
+    limit_s = timedelta(seconds=INSPECT_TIME_LIMIT_S)
+    waiting = (ModelVersion.objects.filter(model__deleted_at__isnull=True)
+               .filter(Q(status=ModelVersion.Status.PENDING, created_at__lt=now - timedelta(seconds=grace))
+                       | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__lt=now - limit_s))
+               .order_by("created_at").values_list("pk", "status", "created_at", "inspecting_since")[:limit])
+    sent = 0
+    for version_id, status, created_at, inspecting_since in waiting:
+        since = created_at if status == ModelVersion.Status.PENDING else inspecting_since + limit_s
+        if message_presumed_lost(key=_inspect_key(version_id), since=since, now=now, grace_s=grace):
+            logger.warning("model version %s is still %s; sending its inspection again", version_id, status)
+            with transaction.atomic():
+                _send_inspect(version_id)
+            sent += 1
+    return sent
 
 
 # --- edit, delete -------------------------------------------------------------
@@ -333,7 +379,15 @@ def model_delete(*, model: RegisteredModel) -> None:
             "stop its deployments first.", field="model", status_code=409)
     with transaction.atomic():
         RegisteredModel.objects.filter(pk=model.pk).update(deleted_at=timezone.now())
-        send_on_commit(PURGE_TASK, args=[model.pk], queue=settings.MODELHUB_TASK_QUEUE)
+        _send_purge(model.pk)
+
+
+def _purge_key(model_id: int) -> str:
+    return f"{PURGE_TASK}:{model_id}"
+
+
+def _send_purge(model_id: int) -> None:
+    send_on_commit(PURGE_TASK, args=[model_id], queue=settings.MODELHUB_TASK_QUEUE, key=_purge_key(model_id))
 
 
 def model_purge(*, model_id: int) -> int:
@@ -360,6 +414,25 @@ def model_purge(*, model_id: int) -> int:
     model.delete()
     logger.info("purged model %s: %s objects", model_id, removed)
     return removed
+
+
+def model_purge_reap(*, now=None, limit: int = 200) -> int:
+    """Send again the purge of each deleted model still here: a broker can lose the message (Redis
+    killed before it wrote it down, or with it reserved by a worker whose connection it dropped), and
+    a deleted model's objects and rows may not stay for good (outbox.services.message_presumed_lost
+    says when). Run by the reaper process (`manage.py reap_jobs`). Returns the number sent."""
+    now = now or timezone.now()
+    grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
+    sent = 0
+    deleted = RegisteredModel.objects.filter(deleted_at__lt=now - timedelta(seconds=grace)).order_by("deleted_at")
+    for model_id, deleted_at in deleted.values_list("pk", "deleted_at")[:limit]:
+        if message_presumed_lost(key=_purge_key(model_id), since=deleted_at, now=now, grace_s=grace):
+            logger.warning("model %s was deleted at %s and is not purged yet; sending its purge again", model_id,
+                           deleted_at.isoformat(timespec="seconds"))
+            with transaction.atomic():
+                _send_purge(model_id)
+            sent += 1
+    return sent
 
 
 def model_purge_deleted() -> int:

@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from whetstone import taskqueue
@@ -85,3 +86,17 @@ def outbox_flush(*, limit: int = 200) -> dict[str, int]:
     counts["waiting"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
     OutboxMessage.objects.filter(sent_at__lt=timezone.now() - SENT_KEPT_FOR).delete()
     return counts
+
+
+def message_presumed_lost(*, key: str, since, now, grace_s: float) -> bool:
+    """Whether the work sent under `key` should be sent again, for a reaper that finds it not done:
+    nothing under the key waits for the broker, and the last send (or `since`, if later) is older than
+    `grace_s` times 2 to the number of sends. The first resend comes twice the grace after the first
+    send, each further one after twice the wait before it, so work that is only slow (a busy worker, a
+    large model) gets a few copies, not one a pass; every task is idempotent on its row."""
+    sends = OutboxMessage.objects.filter(key=key).aggregate(
+        count=Count("id"), last=Max("created_at"), waiting=Count("id", filter=Q(sent_at__isnull=True)))
+    if sends["waiting"]:
+        return False
+    last = max(sends["last"], since) if sends["last"] else since
+    return (now - last).total_seconds() >= grace_s * 2 ** sends["count"]

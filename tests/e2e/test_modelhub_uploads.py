@@ -5,6 +5,7 @@ or a missing part is refused, and nothing is left in the bucket."""
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 
 import boto3
@@ -102,3 +103,22 @@ def test_another_user_cannot_complete_or_abort_my_upload(stack, big_model):
                       json={"name": "x", "parts": [{"part_number": 1, "etag": "x"}]}, timeout=30).status_code == 404
     assert other.delete(f"{stack.web_url}/api/v1/uploads/{mine['id']}/", timeout=30).status_code == 404
     stack.api().delete(f"{stack.web_url}/api/v1/uploads/{mine['id']}/", timeout=30)
+
+
+def test_a_deleted_model_whose_purge_message_was_lost_is_purged_by_the_reaper(stack, tmp_path):
+    """A Redis killed before it wrote the purge down leaves the model deleted and its objects in
+    place: the reaper sends the purge again, and the worker removes them."""
+    from deploy.local.processes import manage
+    from tests.support.api import register_model
+
+    api = stack.api()
+    model = register_model(api, stack.web_url, tiny_mlp(tmp_path / "m.onnx"), f"purge-lost-{uuid.uuid4().hex[:8]}")
+    assert bucket_keys(stack, f"models/{model['id']}/")
+    # Deleted as model_delete deletes, with no message at all.
+    manage(["shell", "-c", "from django.utils import timezone; from modelhub.models import RegisteredModel; "
+            f"RegisteredModel.objects.filter(pk={model['id']}).update(deleted_at=timezone.now())"], env=stack.env)
+    assert api.get(f"{stack.web_url}/api/v1/models/{model['id']}/", timeout=10).status_code == 404
+    deadline = time.monotonic() + 120  # the grace (10 s) and the reaper's interval (15 s), with room
+    while bucket_keys(stack, f"models/{model['id']}/"):
+        assert time.monotonic() < deadline, "the deleted model's objects are still there"
+        time.sleep(1)

@@ -25,7 +25,7 @@ def files_under(root) -> list[str]:
 def enqueued(monkeypatch) -> list:
     sent = []
     monkeypatch.setattr("modelhub.services.send_on_commit",
-                        lambda name, *, args, queue: sent.append((name, args, queue)))
+                        lambda name, *, args, queue, **options: sent.append((name, args, queue)))
     return sent
 
 
@@ -81,3 +81,37 @@ def test_the_sweep_purges_deletions_whose_message_was_lost(api, tmp_path, local_
     api.delete(f"/api/v1/models/{model['id']}/")
     call_command("modelhub_purge")
     assert files_under(local_object_store) == [] and RegisteredModel.objects.count() == 0
+
+
+def test_the_reaper_sends_a_lost_purge_again_later_and_later_and_never_while_one_waits(api, tmp_path, settings,
+                                                                                      local_object_store):
+    """The outbox as it is (no fake): the delete's message is written with its key; the broker took
+    it (sent) and lost it. The reaper sends it again after twice the grace, then after twice as long
+    again; while a copy waits for the broker, it adds none."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from modelhub.services import PURGE_TASK, model_purge_reap
+    from outbox.models import OutboxMessage
+
+    settings.WHETSTONE_LOST_MESSAGE_GRACE_S = 10
+    content = tiny_mlp(tmp_path / "m.onnx").read_bytes()
+    model = api.post("/api/v1/models/", {"file": io.BytesIO(content), "name": "lost"}, format="multipart").json()
+    assert api.delete(f"/api/v1/models/{model['id']}/").status_code == 204
+    purges = OutboxMessage.objects.filter(key=f"{PURGE_TASK}:{model['id']}")
+    assert purges.count() == 1
+    sent_at = timezone.now()
+    purges.update(sent_at=sent_at, created_at=sent_at)
+
+    assert model_purge_reap(now=sent_at + timedelta(seconds=19)) == 0  # it may still be on its way
+    assert model_purge_reap(now=sent_at + timedelta(seconds=21)) == 1
+    assert purges.count() == 2 and purges.filter(sent_at__isnull=True).count() == 1
+    assert model_purge_reap(now=sent_at + timedelta(hours=1)) == 0  # that copy still waits for the broker
+
+    purges.update(sent_at=sent_at, created_at=sent_at)
+    assert model_purge_reap(now=sent_at + timedelta(seconds=39)) == 0  # two sent: the next waits 40 s
+    assert model_purge_reap(now=sent_at + timedelta(seconds=41)) == 1
+
+    tasks.purge_model(model["id"])  # a copy reaches a worker
+    assert model_purge_reap(now=sent_at + timedelta(hours=1)) == 0  # nothing left to purge

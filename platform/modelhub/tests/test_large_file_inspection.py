@@ -19,7 +19,7 @@ def enqueued(monkeypatch, settings) -> list:
     settings.MODELHUB_INLINE_INSPECTION_MAX_BYTES = 100  # every test file counts as large here
     sent = []
     monkeypatch.setattr("modelhub.services.send_on_commit",
-                        lambda name, *, args, queue: sent.append((name, args)))
+                        lambda name, *, args, queue, **options: sent.append((name, args)))
     return sent
 
 
@@ -72,3 +72,43 @@ def named(content: bytes, filename: str) -> io.BytesIO:
     upload = io.BytesIO(content)
     upload.name = filename
     return upload
+
+
+def test_a_lost_inspection_message_is_sent_again_and_a_copy_never_inspects_twice(api, tmp_path, settings):
+    """The outbox as it is (no fake): the broker took the message and lost it; the reaper sends it
+    again. A copy that comes while an inspection holds the version does nothing; one whose worker
+    died (begun longer ago than the task may run) is inspected again, and sent again if need be."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from modelhub.services import INSPECT_TASK, model_version_inspect, model_version_reap
+    from modelhub.tasks import INSPECT_TIME_LIMIT_S
+    from outbox.models import OutboxMessage
+
+    settings.MODELHUB_INLINE_INSPECTION_MAX_BYTES = 100
+    settings.WHETSTONE_LOST_MESSAGE_GRACE_S = 10
+    created = api.post("/api/v1/models/", {"file": io.BytesIO(tiny_mlp(tmp_path / "m.onnx").read_bytes()),
+                                           "name": "large"}, format="multipart")
+    version = ModelVersion.objects.get()
+    sends = OutboxMessage.objects.filter(key=f"{INSPECT_TASK}:{version.pk}")
+    at = timezone.now()
+    sends.update(sent_at=at, created_at=at)
+    ModelVersion.objects.filter(pk=version.pk).update(created_at=at)
+
+    assert model_version_reap(now=at + timedelta(seconds=19)) == 0
+    assert model_version_reap(now=at + timedelta(seconds=21)) == 1
+    sends.update(sent_at=at)
+
+    # One copy begins; another that comes meanwhile does nothing, and none is sent while it runs.
+    ModelVersion.objects.filter(pk=version.pk).update(status="inspecting", inspecting_since=at)
+    assert model_version_inspect(version_id=version.pk).status == "inspecting"
+    assert model_version_reap(now=at + timedelta(seconds=INSPECT_TIME_LIMIT_S - 1)) == 0
+    # Its worker died: past the task's limit (and, two sends made, 4 graces more), the version is
+    # sent again and inspected.
+    assert model_version_reap(now=at + timedelta(seconds=INSPECT_TIME_LIMIT_S + 39)) == 0
+    assert model_version_reap(now=at + timedelta(seconds=INSPECT_TIME_LIMIT_S + 41)) == 1
+    ModelVersion.objects.filter(pk=version.pk).update(inspecting_since=at - timedelta(seconds=INSPECT_TIME_LIMIT_S))
+    assert model_version_inspect(version_id=version.pk).status == "ready"
+    assert api.get(f"/api/v1/models/{created.json()['id']}/").json()["latest_version"]["status"] == "ready"
+    assert model_version_reap(now=at + timedelta(hours=2)) == 0

@@ -8,7 +8,7 @@ from django.db import close_old_connections
 
 from deployments.services import deployment_reap, deployment_traffic_sample
 from jobs.services import job_reap, job_sweep_orphans
-from modelhub.services import model_sweep_orphans
+from modelhub.services import model_purge_reap, model_sweep_orphans, model_version_reap
 from notifications.services import webhook_reap
 from outbox.services import outbox_flush
 
@@ -20,8 +20,8 @@ ROUTINE_COUNTS = {"waiting", "sampled"}
 class Command(BaseCommand):
     help = (
         "Watch for jobs whose worker vanished (stale heartbeat) or whose message was lost, and "
-        "requeue or fail them; send again the lost messages of deployments and webhook deliveries; "
-        "send the outbox's messages that wait for the broker; and sweep objects "
+        "requeue or fail them; send again the lost messages of deployments, webhook deliveries, model "
+        "purges and inspections; send the outbox's messages that wait for the broker; and sweep objects "
         "that no row points at (uploads cut off mid-way) once they are old; and sample the serving "
         "engine's counters for each served deployment's traffic history. Runs apart "
         "from the workers so that it keeps watching when one dies; run exactly one per deployment."
@@ -45,6 +45,8 @@ class Command(BaseCommand):
                 self._pass("job reaper", job_reap)
                 self._pass("deployment reaper", lambda: {"sent again": deployment_reap()})
                 self._pass("webhook reaper", lambda: {"sent again": webhook_reap()})
+                self._pass("purge reaper", lambda: {"sent again": model_purge_reap()})
+                self._pass("inspection reaper", lambda: {"sent again": model_version_reap()})
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + settings.WHETSTONE_SWEEP_INTERVAL_S
                 self._pass("storage sweeper", _sweep)
