@@ -332,11 +332,13 @@ def model_version_reap(*, now=None, limit: int = 200) -> int:
     limit_s = timedelta(seconds=INSPECT_TIME_LIMIT_S)
     waiting = (ModelVersion.objects.filter(model__deleted_at__isnull=True)
                .filter(Q(status=ModelVersion.Status.PENDING, created_at__lt=now - timedelta(seconds=grace))
-                       | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__lt=now - limit_s))
+                       | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__lt=now - limit_s)
+                       # begun before inspections were timed: nothing says it still runs
+                       | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__isnull=True))
                .order_by("created_at").values_list("pk", "status", "created_at", "inspecting_since")[:limit])
     sent = 0
     for version_id, status, created_at, inspecting_since in waiting:
-        since = created_at if status == ModelVersion.Status.PENDING else inspecting_since + limit_s
+        since = inspecting_since + limit_s if inspecting_since else created_at
         if message_presumed_lost(key=_inspect_key(version_id), since=since, now=now, grace_s=grace):
             logger.warning("model version %s is still %s; sending its inspection again", version_id, status)
             with transaction.atomic():

@@ -112,3 +112,8 @@ def test_a_lost_inspection_message_is_sent_again_and_a_copy_never_inspects_twice
     assert model_version_inspect(version_id=version.pk).status == "ready"
     assert api.get(f"/api/v1/models/{created.json()['id']}/").json()["latest_version"]["status"] == "ready"
     assert model_version_reap(now=at + timedelta(hours=2)) == 0
+
+    # One left inspecting before inspections were timed is sent again too.
+    ModelVersion.objects.filter(pk=version.pk).update(status="inspecting", inspecting_since=None)
+    sends.update(sent_at=at)
+    assert model_version_reap(now=at + timedelta(hours=2)) == 1
