@@ -71,7 +71,8 @@ def undeploy(deployment_id: int) -> None:
     deployment_unload(deployment_id=deployment_id)
 
 
-@app.task(name="whetstone.deliver_webhook", acks_late=True)
+# notifications.services.ATTEMPT_LIMIT_S, and a hard limit well inside its CLAIM_S (a test holds them so).
+@app.task(name="whetstone.deliver_webhook", acks_late=True, soft_time_limit=15, time_limit=20)
 def deliver_webhook(delivery_id: int) -> None:
     from notifications.services import webhook_deliver, webhook_retry_later
 

@@ -37,9 +37,11 @@ class WebhookDelivery(models.Model):
     # When the next attempt is due. A message that reaches a worker well before it is a copy of one
     # already acted on, and does nothing; one long overdue was lost, and the reaper sends it again.
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    # Until when an attempt in progress holds the delivery, so that two copies of its message never
-    # POST twice; a worker that died mid-attempt leaves a claim that runs out.
+    # Until when an attempt in progress holds the delivery (the database's clock), so that two copies
+    # of its message never POST at once; a worker that died mid-attempt leaves a claim that runs out.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Which attempt holds it: only that attempt may record its answer (one that overran its claim may not).
+    claim_token = models.CharField(max_length=32, blank=True, default="")
     # How often the reaper has sent the current attempt's message again (services.webhook_reap).
     redispatches = models.PositiveSmallIntegerField(default=0)
 

@@ -10,9 +10,11 @@ import secrets
 from datetime import timedelta
 
 import requests
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
@@ -27,8 +29,12 @@ EVENTS_QUEUE = "events"
 DELIVERY_TIMEOUT_S = 10
 MAX_ATTEMPTS = 6  # backoff 2, 4, 8, 16, 32 s between them
 SIGNATURE_HEADER = "X-Whetstone-Signature"
-# An attempt holds its delivery for the POST's own timeout and a margin to record the answer.
-CLAIM_S = DELIVERY_TIMEOUT_S + 20
+# How long one attempt may take in all (the POST's timeout is per connect and per read, so a
+# receiver that trickles its answer could hold it longer): the task's soft time limit
+# (optimizer_worker/tasks.py), which ends it as an unanswered attempt.
+ATTEMPT_LIMIT_S = DELIVERY_TIMEOUT_S + 5
+# An attempt holds its delivery past the task's hard time limit, so the claim outlives the attempt.
+CLAIM_S = ATTEMPT_LIMIT_S + 15
 # A message that reaches a worker more than this before its attempt is due is a copy of one that was
 # already acted on (the clocks of the machines that wrote and read the time may differ this much).
 EARLY_TOLERANCE_S = 2.0
@@ -116,8 +122,10 @@ def webhook_deliver(*, delivery_id: int) -> float | None:
     a copy: another attempt holds the delivery, or this one is not due yet).
 
     A message may arrive twice (the broker's redelivery, the reaper's resend of one presumed lost):
-    the claim makes one attempt of each, never two POSTs at once."""
-    if not _claim(delivery_id):
+    the claim makes one attempt of each, never two POSTs at once, and only the attempt that holds the
+    claim records its answer."""
+    token = _claim(delivery_id)
+    if token is None:
         return None
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     body = json.dumps(delivery.payload, sort_keys=True).encode()
@@ -127,42 +135,47 @@ def webhook_deliver(*, delivery_id: int) -> float | None:
         "X-Whetstone-Event": delivery.event,
         "X-Whetstone-Delivery": str(delivery.pk),
     }
+    answer = {"response_status": None, "error": ""}
     refused = False
     try:
         # Checked again here, against the addresses actually dialled: the name may point
         # elsewhere now than when the webhook was added. No redirect is followed.
         response = outbound.post(delivery.webhook.url, data=body, headers=headers, timeout=DELIVERY_TIMEOUT_S)
         response.close()  # the answer's body is never read: it is the receiver's, not the sender's
-        delivery.response_status = response.status_code
+        answer["response_status"] = response.status_code
         ok = 200 <= response.status_code < 300
-        delivery.error = "" if ok else _status_reason(response.status_code)
+        answer["error"] = "" if ok else _status_reason(response.status_code)
     except outbound.OutboundRefused as exc:
-        ok, refused, delivery.error = False, True, str(exc)[:500]
+        ok, refused, answer["error"] = False, True, str(exc)[:500]
     except requests.RequestException as exc:
-        ok, delivery.error = False, _failure_reason(exc)
+        ok, answer["error"] = False, _failure_reason(exc)
+    except SoftTimeLimitExceeded:
+        ok, answer["error"] = False, f"No whole answer within {ATTEMPT_LIMIT_S} s."
     wait = None
     if ok:
-        delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, timezone.now()
+        answer.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=Now())
     elif refused or delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status = WebhookDelivery.Status.FAILED
+        answer.update(status=WebhookDelivery.Status.FAILED)
     else:
         wait = float(2 ** delivery.attempts)
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
-    delivery.claimed_until = None
-    delivery.save(update_fields=["status", "delivered_at", "response_status", "error", "next_attempt_at",
-                                 "claimed_until"])
-    return wait
+        answer.update(next_attempt_at=Now() + timedelta(seconds=wait))
+    recorded = WebhookDelivery.objects.filter(pk=delivery_id, claim_token=token).update(
+        **answer, claimed_until=None, claim_token="", redispatches=0)
+    return wait if recorded else None  # not recorded: this attempt overran its claim and another took it
 
 
-def _claim(delivery_id: int) -> bool:
+def _claim(delivery_id: int) -> str | None:
     """Take the delivery for one attempt, counted now (so an attempt whose worker died counts too):
-    only if it is pending, due, and no other attempt holds it."""
-    now = timezone.now()
-    return WebhookDelivery.objects.filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        pk=delivery_id, status=WebhookDelivery.Status.PENDING,
-        next_attempt_at__lte=now + timedelta(seconds=EARLY_TOLERANCE_S),
-    ).update(claimed_until=now + timedelta(seconds=CLAIM_S), attempts=F("attempts") + 1, redispatches=0) == 1
+    only if it is pending, due, has attempts left and no other attempt holds it. Every time here is
+    the database's, so machines whose clocks differ still agree on who holds it. Returns the claim's
+    token, or None."""
+    token = secrets.token_hex(16)
+    claimed = WebhookDelivery.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=Now()),
+        pk=delivery_id, status=WebhookDelivery.Status.PENDING, attempts__lt=MAX_ATTEMPTS,
+        next_attempt_at__lte=Now() + timedelta(seconds=EARLY_TOLERANCE_S),
+    ).update(claimed_until=Now() + timedelta(seconds=CLAIM_S), claim_token=token, attempts=F("attempts") + 1)
+    return token if claimed else None
 
 
 def webhook_reap(*, now=None, limit: int = 500) -> int:
@@ -176,6 +189,11 @@ def webhook_reap(*, now=None, limit: int = 500) -> int:
     reaper process (`manage.py reap_jobs`). Returns the number sent."""
     now = now or timezone.now()
     grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
+    # A last attempt that never recorded its answer (its worker died) leaves nothing to send again.
+    WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, attempts__gte=MAX_ATTEMPTS,
+                                   claimed_until__lt=now).update(
+        status=WebhookDelivery.Status.FAILED, claimed_until=None, claim_token="",
+        error="The last attempt did not finish (its worker stopped); no attempts are left.")
     overdue = (WebhookDelivery.objects
                .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), status=WebhookDelivery.Status.PENDING,
                        next_attempt_at__lt=now - timedelta(seconds=grace))

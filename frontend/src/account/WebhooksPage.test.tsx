@@ -29,7 +29,13 @@ describe("WebhooksPage", () => {
           {
             id: 2, event: "job.succeeded", job: 10, status: "pending", response_status: 503, attempts: 2,
             created_at: "2026-11-25T11:00:00Z", delivered_at: null, error: "HTTP 503", payload: {},
-            next_attempt_at: "2026-11-25T11:00:06Z",
+            next_attempt_at: new Date(Date.now() + 60_000).toISOString(),
+          },
+          {
+            // An attempt in progress: its due time has passed, so nothing is announced for it.
+            id: 3, event: "job.succeeded", job: 11, status: "pending", response_status: null, attempts: 1,
+            created_at: "2026-11-25T12:00:00Z", delivered_at: null, error: "", payload: {},
+            next_attempt_at: "2026-11-25T12:00:00Z",
           },
         ]),
       },
@@ -46,6 +52,7 @@ describe("WebhooksPage", () => {
     const rows = screen.getByTestId("webhook-deliveries").querySelectorAll("tbody tr");
     expect(rows[0]!.textContent).not.toContain("tried again"); // failed for good
     expect(rows[1]!.textContent).toContain("HTTP 503 · tried again"); // pending: when the next try comes
+    expect(rows[2]!.textContent).not.toContain("tried again");
   });
 
   it("shows the server's reason beside the URL", async () => {

@@ -52,7 +52,9 @@ function Deliveries({ webhookId }: { webhookId: number }) {
                 <td>{formatDateTime(delivery.delivered_at ?? delivery.created_at)}</td>
                 <td className="detail">
                   {delivery.error || "—"}
-                  {delivery.next_attempt_at && delivery.attempts > 0
+                  {delivery.next_attempt_at &&
+                  delivery.attempts > 0 &&
+                  Date.parse(delivery.next_attempt_at) > Date.now()
                     ? ` · tried again ${formatDateTime(delivery.next_attempt_at)}`
                     : ""}
                 </td>

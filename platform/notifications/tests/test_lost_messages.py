@@ -93,3 +93,88 @@ def test_a_copy_that_comes_before_its_attempt_is_due_does_nothing(user, settings
         assert (delivery.status, delivery.attempts, delivery.claimed_until) == ("pending", 1, None)
     finally:
         failing.close()
+
+
+class _Answer:
+    def __init__(self, status_code: int):
+        self.status_code = status_code
+
+    def close(self):
+        pass
+
+
+def test_an_attempt_that_overran_its_claim_records_nothing_over_the_attempt_that_took_it(user, monkeypatch):
+    """Attempt A hangs past its claim; B takes the delivery and delivers it; then A's 503 comes
+    back. A may not write 'pending' over B's 'delivered' nor schedule a third POST. (The POST is
+    faked so the two attempts can interleave on one connection; the real one is tested above.)"""
+    from notifications import services
+
+    delivery = delivery_to(user, "https://ci.example.com/hook")
+    posts = []
+
+    def post(url, **kwargs):
+        posts.append(url)
+        if len(posts) == 1:  # attempt A: its claim runs out while it waits, and B runs meanwhile
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+            assert webhook_deliver(delivery_id=delivery.pk) is None  # B: delivered
+            return _Answer(503)
+        return _Answer(204)
+
+    monkeypatch.setattr(services.outbound, "post", post)
+    assert webhook_deliver(delivery_id=delivery.pk) is None  # A: nothing recorded, nothing scheduled
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_status, len(posts)) == ("delivered", 2, 204, 2)
+
+
+def test_an_attempt_that_does_not_finish_in_time_counts_as_unanswered(user, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from notifications import services
+
+    def trickling(url, **kwargs):
+        raise SoftTimeLimitExceeded()  # what the task's soft time limit raises in a receiver that trickles
+
+    monkeypatch.setattr(services.outbound, "post", trickling)
+    delivery = delivery_to(user, "https://ci.example.com/hook")
+    assert webhook_deliver(delivery_id=delivery.pk) == 2.0
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "No whole answer within" in delivery.error
+    assert delivery.claimed_until is None
+
+
+def test_a_last_attempt_whose_worker_died_fails_the_delivery_and_none_is_sent_again(user):
+    from notifications.services import MAX_ATTEMPTS
+
+    delivery = delivery_to(user, "https://ci.example.com/hook")
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=MAX_ATTEMPTS, claimed_until=timezone.now() - timedelta(seconds=1), claim_token="gone")
+    assert webhook_reap(now=timezone.now() + timedelta(hours=1)) == 0
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "did not finish" in delivery.error
+    assert webhook_deliver(delivery_id=delivery.pk) is None  # a late copy
+
+
+def test_the_task_ends_an_attempt_before_its_claim_runs_out():
+    from notifications.services import ATTEMPT_LIMIT_S, CLAIM_S
+    from optimizer_worker.tasks import deliver_webhook
+
+    assert deliver_webhook.soft_time_limit == ATTEMPT_LIMIT_S
+    assert deliver_webhook.soft_time_limit < deliver_webhook.time_limit < CLAIM_S
+
+
+def test_deliveries_stranded_before_lost_messages_were_sent_again_are_failed_not_sent_now(user):
+    import importlib
+
+    from django.apps import apps
+
+    from notifications.models import Webhook
+
+    old = delivery_to(user, "https://ci.example.com/hook")
+    other = Webhook.objects.create(owner=user, url="https://b.example/", secret="s")
+    recent = WebhookDelivery.objects.create(webhook=other, job=old.job, payload={"event": "job.finished"})
+    WebhookDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    importlib.import_module("notifications.migrations.0003_delivery_claims_and_due_times").fail_stale_deliveries(
+        apps, None)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == "failed" and "lost" in old.error and recent.status == "pending"
