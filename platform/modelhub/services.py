@@ -11,12 +11,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Concat, Now
 from django.utils import timezone
 
 from accounts.models import Team
+from outbox.models import OutboxMessage
 from outbox.services import message_presumed_lost
 from whetstone import objectstore
 from whetstone.taskqueue import send_on_commit
@@ -31,6 +34,9 @@ SENT_AS_MAX_LENGTH = ModelVersion._meta.get_field("sent_as").max_length
 logger = logging.getLogger(__name__)
 
 INSPECT_TASK = "whetstone.modelhub.inspect"
+# How often an inspection is sent before the version fails (one sent and four resends, over about
+# ten minutes at the default grace): an inspection interrupted every time is not transient.
+INSPECT_MAX_SENDS = 5
 PURGE_TASK = "whetstone.modelhub.purge"
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,49}$")
 
@@ -292,8 +298,11 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
                              format=version.format, framework=version.framework, sent_as=version.sent_as)
         try:
             inspection = ingest.inspect_staged(staged)
-        except ModelRejected as exc:
-            version.status, version.status_message = ModelVersion.Status.FAILED, str(exc)
+        except (ModelRejected, SoftTimeLimitExceeded) as exc:
+            message = str(exc) if isinstance(exc, ModelRejected) else (
+                f"Inspection took longer than {INSPECT_TIME_LIMIT_S - 100} s; the file is too large or too "
+                "complex to inspect here.")
+            version.status, version.status_message = ModelVersion.Status.FAILED, message
             version.save(update_fields=["status", "status_message"])
             objectstore.delete_prefix(version.storage_prefix)
             return version
@@ -306,6 +315,13 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
             if model.latest_version_id is None or model.latest_version.number < version.number:
                 model.latest_version = version
                 model.save(update_fields=["latest_version", "updated_at"])
+    except Exception as exc:
+        # The object store or the database away for a moment: the reaper sends the inspection again
+        # (model_version_reap), a few times, then fails the version with this reason.
+        ModelVersion.objects.filter(pk=version_id, status=ModelVersion.Status.INSPECTING).update(
+            status=ModelVersion.Status.PENDING, inspecting_since=None,
+            status_message=f"Inspection was interrupted ({type(exc).__name__}: {exc})"[:1000])
+        raise
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return version
@@ -314,16 +330,15 @@ def model_version_inspect(*, version_id: int) -> ModelVersion | None:
 def _claim_inspection(version_id: int) -> bool:
     """Take the version for one inspection: a pending one, or one whose inspection began longer ago
     than the task may run (its worker died: the task's own time limit has stopped any other)."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=INSPECT_TIME_LIMIT_S)
+    stale = Now() - timedelta(seconds=INSPECT_TIME_LIMIT_S)  # the database's clock, which every worker shares
     return ModelVersion.objects.filter(
         Q(status=ModelVersion.Status.PENDING)
         | Q(status=ModelVersion.Status.INSPECTING) & (Q(inspecting_since__lt=stale) | Q(inspecting_since__isnull=True)),
         pk=version_id,
-    ).update(status=ModelVersion.Status.INSPECTING, inspecting_since=now) == 1
+    ).update(status=ModelVersion.Status.INSPECTING, inspecting_since=Now()) == 1
 
 
-def model_version_reap(*, now=None, limit: int = 200) -> int:
+def model_version_reap(*, now=None) -> int:
     """Send again the inspection of each version still waiting for one, or whose inspection's worker
     died: a lost message would leave it pending for good (outbox.services.message_presumed_lost says
     when). Run by the reaper process (`manage.py reap_jobs`). Returns the number sent."""
@@ -335,15 +350,22 @@ def model_version_reap(*, now=None, limit: int = 200) -> int:
                        | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__lt=now - limit_s)
                        # begun before inspections were timed: nothing says it still runs
                        | Q(status=ModelVersion.Status.INSPECTING, inspecting_since__isnull=True))
-               .order_by("created_at").values_list("pk", "status", "created_at", "inspecting_since")[:limit])
+               .order_by("created_at").values_list("pk", "status", "created_at", "inspecting_since"))
     sent = 0
     for version_id, status, created_at, inspecting_since in waiting:
         since = inspecting_since + limit_s if inspecting_since else created_at
-        if message_presumed_lost(key=_inspect_key(version_id), since=since, now=now, grace_s=grace):
-            logger.warning("model version %s is still %s; sending its inspection again", version_id, status)
-            with transaction.atomic():
-                _send_inspect(version_id)
-            sent += 1
+        if not message_presumed_lost(key=_inspect_key(version_id), since=since, now=now, grace_s=grace):
+            continue
+        if OutboxMessage.objects.filter(key=_inspect_key(version_id)).count() >= INSPECT_MAX_SENDS:
+            ModelVersion.objects.filter(pk=version_id, status=status).update(
+                status=ModelVersion.Status.FAILED, inspecting_since=None,
+                status_message=Concat(Value(f"Inspection did not finish after {INSPECT_MAX_SENDS} tries. "),
+                                      "status_message"))
+            continue
+        logger.warning("model version %s is still %s; sending its inspection again", version_id, status)
+        with transaction.atomic():
+            _send_inspect(version_id)
+        sent += 1
     return sent
 
 
@@ -418,7 +440,7 @@ def model_purge(*, model_id: int) -> int:
     return removed
 
 
-def model_purge_reap(*, now=None, limit: int = 200) -> int:
+def model_purge_reap(*, now=None) -> int:
     """Send again the purge of each deleted model still here: a broker can lose the message (Redis
     killed before it wrote it down, or with it reserved by a worker whose connection it dropped), and
     a deleted model's objects and rows may not stay for good (outbox.services.message_presumed_lost
@@ -427,7 +449,7 @@ def model_purge_reap(*, now=None, limit: int = 200) -> int:
     grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
     sent = 0
     deleted = RegisteredModel.objects.filter(deleted_at__lt=now - timedelta(seconds=grace)).order_by("deleted_at")
-    for model_id, deleted_at in deleted.values_list("pk", "deleted_at")[:limit]:
+    for model_id, deleted_at in deleted.values_list("pk", "deleted_at"):
         if message_presumed_lost(key=_purge_key(model_id), since=deleted_at, now=now, grace_s=grace):
             logger.warning("model %s was deleted at %s and is not purged yet; sending its purge again", model_id,
                            deleted_at.isoformat(timespec="seconds"))

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from whetstone import taskqueue
@@ -90,12 +91,14 @@ def outbox_flush(*, limit: int = 200) -> dict[str, int]:
 
 def message_presumed_lost(*, key: str, since, now, grace_s: float) -> bool:
     """Whether the work sent under `key` should be sent again, for a reaper that finds it not done:
-    nothing under the key waits for the broker, and the last send (or `since`, if later) is older than
-    `grace_s` times 2 to the number of sends. The first resend comes twice the grace after the first
-    send, each further one after twice the wait before it, so work that is only slow (a busy worker, a
-    large model) gets a few copies, not one a pass; every task is idempotent on its row."""
+    nothing under the key waits for the broker, and the last send (or `since`, if later) went longer
+    ago than `grace_s` times 2 to the number of sends. The first resend comes twice the grace after
+    the first send, each further one after twice the wait before it, so work that is only slow (a busy
+    worker, a large model) gets a few copies, not one a pass; every task is idempotent on its row."""
+    # When each went, not when it was written: a message held through a broker outage went just now.
     sends = OutboxMessage.objects.filter(key=key).aggregate(
-        count=Count("id"), last=Max("created_at"), waiting=Count("id", filter=Q(sent_at__isnull=True)))
+        count=Count("id"), last=Max(Coalesce("sent_at", "created_at")),
+        waiting=Count("id", filter=Q(sent_at__isnull=True)))
     if sends["waiting"]:
         return False
     last = max(sends["last"], since) if sends["last"] else since

@@ -117,3 +117,58 @@ def test_a_lost_inspection_message_is_sent_again_and_a_copy_never_inspects_twice
     ModelVersion.objects.filter(pk=version.pk).update(status="inspecting", inspecting_since=None)
     sends.update(sent_at=at)
     assert model_version_reap(now=at + timedelta(hours=2)) == 1
+
+
+def test_an_inspection_past_its_time_limit_fails_the_version_and_says_why(api, tmp_path, enqueued, monkeypatch,
+                                                                          local_object_store):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def endless(staged):
+        raise SoftTimeLimitExceeded()  # what the task's soft time limit raises in a long inspection
+
+    monkeypatch.setattr("modelhub.services.ingest.inspect_staged", endless)
+    api.post("/api/v1/models/", {"file": io.BytesIO(tiny_mlp(tmp_path / "m.onnx").read_bytes()), "name": "huge"},
+             format="multipart")
+    version = ModelVersion.objects.get()
+    tasks.inspect_version(version.pk)
+    version.refresh_from_db()
+    assert version.status == "failed" and "took longer than" in version.status_message
+    assert [p for p in local_object_store.rglob("*") if p.is_file()] == []
+
+
+def test_an_interrupted_inspection_is_tried_again_a_few_times_then_fails_with_the_reason(api, tmp_path, settings,
+                                                                                         monkeypatch):
+    """The object store away: the version goes back to pending with the reason, the reaper sends it
+    again (the outbox as it is), and after INSPECT_MAX_SENDS sends the version fails, naming why."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from modelhub.services import INSPECT_MAX_SENDS, INSPECT_TASK, model_version_reap
+    from outbox.models import OutboxMessage
+    from whetstone import objectstore
+
+    settings.MODELHUB_INLINE_INSPECTION_MAX_BYTES = 100
+    settings.WHETSTONE_LOST_MESSAGE_GRACE_S = 10
+    api.post("/api/v1/models/", {"file": io.BytesIO(tiny_mlp(tmp_path / "m.onnx").read_bytes()), "name": "large"},
+             format="multipart")
+    version = ModelVersion.objects.get()
+
+    def away(*args, **kwargs):
+        raise ConnectionError("the object store did not answer")
+
+    monkeypatch.setattr(objectstore, "get_dir", away)
+    sends = OutboxMessage.objects.filter(key=f"{INSPECT_TASK}:{version.pk}")
+    now = timezone.now()
+    for sent in range(1, INSPECT_MAX_SENDS + 1):
+        with pytest.raises(ConnectionError):
+            tasks.inspect_version(version.pk)
+        version.refresh_from_db()
+        assert version.status == "pending" and "did not answer" in version.status_message
+        sends.update(sent_at=now)
+        now += timedelta(seconds=10 * 2 ** sent + 1)
+        assert model_version_reap(now=now) == (1 if sent < INSPECT_MAX_SENDS else 0)
+    version.refresh_from_db()
+    assert version.status == "failed", version.status_message
+    assert version.status_message.startswith(f"Inspection did not finish after {INSPECT_MAX_SENDS} tries. "
+                                             "Inspection was interrupted (ConnectionError: the object store")
