@@ -52,7 +52,7 @@ def packaged_job(user, tmp_path, *, measured_on: str, version: ModelVersion | No
         objectstore.put_stream(version.storage_key, original.open("rb"))
     job = Job.objects.create(owner=user, model_version=version, recipe="auto", status=Job.Status.SUCCEEDED,
                              hardware_class=measured_on, request_group=request_group)
-    package = write_tiny_package(tmp_path / f"package-{job.pk}", seed=package_seed, slow=slow)
+    package = write_tiny_package(tmp_path / f"package-{job.pk}", seed=package_seed, slow_products=20 if slow else 0)
     report = {"hardware_context": {"hardware_class": measured_on}, "accuracy": {"budget": 0.99},
               "overall": {"speedup": claimed, "shape": "batch=4"}, "shapes": [{"label": "batch=4", "shape": {"batch": 4}}]}
     (package / "report.json").write_text(json.dumps(report))
