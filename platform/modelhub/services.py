@@ -19,8 +19,7 @@ from django.db.models.functions import Concat, Now
 from django.utils import timezone
 
 from accounts.models import Team
-from outbox.models import OutboxMessage
-from outbox.services import message_presumed_lost
+from outbox.services import message_sends
 from whetstone import objectstore
 from whetstone.taskqueue import send_on_commit
 
@@ -174,16 +173,17 @@ def _store_version(*, model: RegisteredModel, staged: StagedModel, written: list
         model.latest_version = version
     model.save(update_fields=["framework", "format", "source", "latest_version", "updated_at"])
     if not ready:
-        _send_inspect(version.pk)
+        _send(INSPECT_TASK, version.pk)
     return version
 
 
-def _inspect_key(version_id: int) -> str:
-    return f"{INSPECT_TASK}:{version_id}"
+def _key(task: str, object_id: int) -> str:
+    """The outbox key of a task about one row: while one waits, another is not added (the reapers')."""
+    return f"{task}:{object_id}"
 
 
-def _send_inspect(version_id: int) -> None:
-    send_on_commit(INSPECT_TASK, args=[version_id], queue=settings.MODELHUB_TASK_QUEUE, key=_inspect_key(version_id))
+def _send(task: str, object_id: int) -> None:
+    send_on_commit(task, args=[object_id], queue=settings.MODELHUB_TASK_QUEUE, key=_key(task, object_id))
 
 
 @contextmanager
@@ -340,7 +340,7 @@ def _claim_inspection(version_id: int) -> bool:
 
 def model_version_reap(*, now=None) -> int:
     """Send again the inspection of each version still waiting for one, or whose inspection's worker
-    died: a lost message would leave it pending for good (outbox.services.message_presumed_lost says
+    died: a lost message would leave it pending for good (outbox.services.MessageSends.presumed_lost says
     when). Run by the reaper process (`manage.py reap_jobs`). Returns the number sent."""
     now = now or timezone.now()
     grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
@@ -354,9 +354,10 @@ def model_version_reap(*, now=None) -> int:
     sent = 0
     for version_id, status, created_at, inspecting_since in waiting:
         since = inspecting_since + limit_s if inspecting_since else created_at
-        if not message_presumed_lost(key=_inspect_key(version_id), since=since, now=now, grace_s=grace):
+        sends = message_sends(_key(INSPECT_TASK, version_id))
+        if not sends.presumed_lost(since=since, now=now, grace_s=grace):
             continue
-        if OutboxMessage.objects.filter(key=_inspect_key(version_id)).count() >= INSPECT_MAX_SENDS:
+        if sends.count >= INSPECT_MAX_SENDS:
             ModelVersion.objects.filter(pk=version_id, status=status).update(
                 status=ModelVersion.Status.FAILED, inspecting_since=None,
                 status_message=Concat(Value(f"Inspection did not finish after {INSPECT_MAX_SENDS} tries. "),
@@ -364,7 +365,7 @@ def model_version_reap(*, now=None) -> int:
             continue
         logger.warning("model version %s is still %s; sending its inspection again", version_id, status)
         with transaction.atomic():
-            _send_inspect(version_id)
+            _send(INSPECT_TASK, version_id)
         sent += 1
     return sent
 
@@ -403,15 +404,7 @@ def model_delete(*, model: RegisteredModel) -> None:
             "stop its deployments first.", field="model", status_code=409)
     with transaction.atomic():
         RegisteredModel.objects.filter(pk=model.pk).update(deleted_at=timezone.now())
-        _send_purge(model.pk)
-
-
-def _purge_key(model_id: int) -> str:
-    return f"{PURGE_TASK}:{model_id}"
-
-
-def _send_purge(model_id: int) -> None:
-    send_on_commit(PURGE_TASK, args=[model_id], queue=settings.MODELHUB_TASK_QUEUE, key=_purge_key(model_id))
+        _send(PURGE_TASK, model.pk)
 
 
 def model_purge(*, model_id: int) -> int:
@@ -443,18 +436,18 @@ def model_purge(*, model_id: int) -> int:
 def model_purge_reap(*, now=None) -> int:
     """Send again the purge of each deleted model still here: a broker can lose the message (Redis
     killed before it wrote it down, or with it reserved by a worker whose connection it dropped), and
-    a deleted model's objects and rows may not stay for good (outbox.services.message_presumed_lost
+    a deleted model's objects and rows may not stay for good (outbox.services.MessageSends.presumed_lost
     says when). Run by the reaper process (`manage.py reap_jobs`). Returns the number sent."""
     now = now or timezone.now()
     grace = settings.WHETSTONE_LOST_MESSAGE_GRACE_S
     sent = 0
     deleted = RegisteredModel.objects.filter(deleted_at__lt=now - timedelta(seconds=grace)).order_by("deleted_at")
     for model_id, deleted_at in deleted.values_list("pk", "deleted_at"):
-        if message_presumed_lost(key=_purge_key(model_id), since=deleted_at, now=now, grace_s=grace):
+        if message_sends(_key(PURGE_TASK, model_id)).presumed_lost(since=deleted_at, now=now, grace_s=grace):
             logger.warning("model %s was deleted at %s and is not purged yet; sending its purge again", model_id,
                            deleted_at.isoformat(timespec="seconds"))
             with transaction.atomic():
-                _send_purge(model_id)
+                _send(PURGE_TASK, model_id)
             sent += 1
     return sent
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -89,17 +90,29 @@ def outbox_flush(*, limit: int = 200) -> dict[str, int]:
     return counts
 
 
-def message_presumed_lost(*, key: str, since, now, grace_s: float) -> bool:
-    """Whether the work sent under `key` should be sent again, for a reaper that finds it not done:
-    nothing under the key waits for the broker, and the last send (or `since`, if later) went longer
-    ago than `grace_s` times 2 to the number of sends. The first resend comes twice the grace after
-    the first send, each further one after twice the wait before it, so work that is only slow (a busy
-    worker, a large model) gets a few copies, not one a pass; every task is idempotent on its row."""
+@dataclass(frozen=True)
+class MessageSends:
+    """What the outbox holds of the messages sent under one key."""
+
+    count: int
+    last: datetime | None  # when the last one went (or was written, if it waits)
+    waiting: int
+
+    def presumed_lost(self, *, since, now, grace_s: float) -> bool:
+        """Whether the work should be sent again, for a reaper that finds it not done: nothing waits
+        for the broker, and the last send (or `since`, if later) went longer ago than `grace_s` times
+        2 to the number of sends. The first resend comes twice the grace after the first send, each
+        further one after twice the wait before it, so work that is only slow (a busy worker, a large
+        model) gets a few copies, not one a pass; every task is idempotent on its row."""
+        if self.waiting:
+            return False
+        last = max(self.last, since) if self.last else since
+        return (now - last).total_seconds() >= grace_s * 2 ** self.count
+
+
+def message_sends(key: str) -> MessageSends:
     # When each went, not when it was written: a message held through a broker outage went just now.
     sends = OutboxMessage.objects.filter(key=key).aggregate(
         count=Count("id"), last=Max(Coalesce("sent_at", "created_at")),
         waiting=Count("id", filter=Q(sent_at__isnull=True)))
-    if sends["waiting"]:
-        return False
-    last = max(sends["last"], since) if sends["last"] else since
-    return (now - last).total_seconds() >= grace_s * 2 ** sends["count"]
+    return MessageSends(**sends)
