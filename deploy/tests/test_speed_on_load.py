@@ -19,7 +19,9 @@ import numpy as np
 import onnx
 import pytest
 
+from compiler_core import measure
 from compiler_core.candidates.base import ort_runtime
+from compiler_core.measure import interleaved_blocks
 from compiler_core.tests.models import mlp
 from deploy.serving.accuracy_on_load import REFERENCE_DIR, REFERENCE_FILE
 from deploy.serving import speed_on_load
@@ -256,19 +258,31 @@ class HeldUp:
         return self.runner.run(feed, cancel_with=cancel_with)
 
 
-def test_a_package_held_up_while_its_latency_is_probed_is_not_called_slower(tmp_path):
+def test_a_package_held_up_while_its_latency_is_probed_is_not_called_slower(tmp_path, monkeypatch):
     """CI at 01be71f: a package identical to its 18 us original, served with two threads, was called
     0.76x (noise +-3%). One held-up run had sized its blocks at a few runs against the original's
     hundred (measure.interleaved_blocks), and the first runs of each block, which wake the session's
-    threads, then weighed in its medians."""
+    threads, then weighed in its medians. What is held here is that: the package's blocks are as full
+    as the original's, and the verdict is not "slower". Its ratio is not: in CI's long-lived test
+    process three identical sessions of this 7-18 us model read 7.5, 8.3 and 10.2 us through one
+    whole check (26 interleaved rounds), any of the three the slow one (SLOWER_MIN_MS)."""
     from compiler_core.runtime import load_package
 
     package = mlp_package(tmp_path, mlp(tmp_path / "mlp.onnx"), lambda path: shutil.copy(tmp_path / "mlp.onnx", path),
                           ort_runtime(2), hardware_context={"hardware_class": MEASURED_ON},
                           accuracy={"budget": 0.99}, overall={"speedup": 1.0})
+    measured = []
+
+    def recorded(*args, **kwargs):
+        measured.append(interleaved_blocks(*args, **kwargs))
+        return measured[-1]
+
+    monkeypatch.setattr(measure, "interleaved_blocks", recorded)
     verdict = measure_package_on_this_engine(package, HeldUp(load_package(package), {3, 4}))
     assert verdict["checked"] and verdict["slower_than_original"] is False, verdict
-    assert 0.8 < verdict["speedup"] < 1.25, verdict
+    stats, blocks = measured[0]  # [original, package, control]
+    original, held_up = (len(stats[i].samples_ms) / len(blocks[i]) for i in (0, 1))
+    assert held_up >= 0.7 * original and original >= 20, (original, held_up, verdict)
 
 
 class Padded:
