@@ -8,7 +8,8 @@ import numpy as np
 
 from .contracts.request import LOSSLESS_BUDGET
 from .contracts.request import default as _request_default
-from .output_kinds import AGREEMENT_CONFIDENCE, TOP1_BUDGET, TIE_TOLERANCE, OutputKind, judge
+from .output_kinds import (AGREEMENT_CONFIDENCE, TIE_TOLERANCE, TOP1_BUDGET, OutputKind, agreement_lower_bound,
+                           judge)
 
 # The default cosine budget is the optimization request's (contracts/request.py), written there
 # only; each output's kind adds its own check (output_kinds.py).
@@ -216,6 +217,18 @@ class AccuracyResult:
             "passes": self.passes,
             "per_output": self.per_output,
         }
+
+
+def unproven_at(result: AccuracyResult, confidence: float) -> bool:
+    """Whether some output judged by top-1 rows does not hold the budget at `confidence` on the rows
+    judged, none changed counting too (the rule itself passes a clean run on any number of rows:
+    256 unchanged rows prove 98.96% at 95%), unless it was judged at that confidence already."""
+    for entry in result.per_output.values():
+        if entry.get("top1_agreement") is None or entry.get("agreement_confidence", 0.0) >= confidence:
+            continue
+        if agreement_lower_bound(entry["top1_agreement"], int(entry.get("decisions") or 0), confidence) < TOP1_BUDGET:
+            return True
+    return False
 
 
 def changed_a_row(result: AccuracyResult) -> bool:

@@ -86,7 +86,7 @@ class Optimization:
             search = Search(self, inspected, baseline)
             try:
                 search.run()                                                # search.py
-                default, primary_route = decide(self, search.results, baseline)  # runoff.py
+                default, primary_route = decide(self, search.results, baseline, search.holds_on_more_rows)  # runoff.py
                 routing = plan_routes(search.ctx, baseline.shape_set, search.results, default, primary_route)  # route.py
                 return ship(self, inspected, baseline, search, routing)     # package.py, with report.py
             except (CompilerCoreError, MemoryError):

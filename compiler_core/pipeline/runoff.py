@@ -49,19 +49,22 @@ def deciding_plan(plan: MeasurePlan, ms: float) -> MeasurePlan:
     return plan
 
 
-def decide(opt: "Optimization", results: list["CandidateResult"],
-           baseline: "Baseline") -> tuple["CandidateResult | None", "CandidateResult | None"]:
+def decide(opt: "Optimization", results: list["CandidateResult"], baseline: "Baseline",
+           holds_up: Callable[["CandidateResult"], bool] = lambda result: True,
+           ) -> tuple["CandidateResult | None", "CandidateResult | None"]:
     """The package's default (the best candidate safe at every shape, confirmed) and, when one that is
     slower elsewhere beat it at the primary shape, that candidate, to serve the primary shape only
-    (see route.py). Every session is released afterwards: they hold the weights."""
+    (see route.py). Each must also pass `holds_up` once its speed is confirmed (the search's second
+    look at a lossy winner, Search.holds_on_more_rows); one that fails it gives way to the next. Every
+    session is released afterwards: they hold the weights."""
     try:
-        return _runoff(opt, results, baseline)
+        return _runoff(opt, results, baseline, holds_up)
     finally:
         for result in results:
             result.runner = None
 
 
-def _runoff(opt, results, baseline):
+def _runoff(opt, results, baseline, holds_up):
     label = baseline.primary_label
     measured = [r for r in results if r.status == "passed" and r.runner is not None
                 and label in r.comparisons and not r.comparisons[label].significantly_slower]
@@ -90,7 +93,8 @@ def _runoff(opt, results, baseline):
     default = None
     for result in sorted((r for r in safe if r.runoff.significant_gain), key=lambda r: r.runoff_speedup,
                          reverse=True):
-        if _confirmed(opt, result, baseline, feeds, plan):
+        # A setting's parent (settings_that_earn_their_place may fall back to it) has its graph.
+        if _confirmed(opt, result, baseline, feeds, plan) and holds_up(result):
             default = result
             break
 
@@ -101,7 +105,7 @@ def _runoff(opt, results, baseline):
 
     default = settings_that_earn_their_place(default, safe, duel)
     for result in primary_only:
-        if beats_in_runoff(result, default) and _confirmed(opt, result, baseline, feeds, plan):
+        if beats_in_runoff(result, default) and _confirmed(opt, result, baseline, feeds, plan) and holds_up(result):
             return default, result
     return default, None
 

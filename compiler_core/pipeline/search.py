@@ -31,7 +31,8 @@ from ..kernels import ort_kernel_table
 from ..measure import QUIET_POLL_S, QUIET_WAIT_S, Comparison, MeasurePlan, compare, interleaved_seconds
 from ..report import CACHED_CANDIDATE_FIELDS
 from ..runtime import open_model
-from .baseline import CONFIRM_CONFIDENCE, CONFIRM_MAX_S, confirmation_rows
+from .baseline import (CONFIRM_CONFIDENCE, CONFIRM_MAX_S, WINNER_LOOK_MAX_S, confirmation_rows,
+                       winner_look_seconds)
 from .runoff import RUNOFF_PRIMARY_ONLY, RUNOFF_SIZE, deciding_plan
 
 if TYPE_CHECKING:
@@ -173,6 +174,9 @@ class Search:
         self.inspected = inspected
         self.baseline = baseline
         self.results: list[CandidateResult] = []
+        # Graphs whose second look before shipping broke the budget, and the candidate it judged: a
+        # setting on the same graph (its parent, another thread count) has that graph's numerics.
+        self.failed_looks: dict[Any, str] = {}
         self.ctx = BuildContext(
             model=inspected.model, model_path=inspected.path, signature=inspected.signature,
             work_dir=opt.work_dir, threads=opt.threads, hardware=opt.hardware, workload=inspected.workload,
@@ -303,9 +307,11 @@ class Search:
                 f"the baseline's profiled time: even 4x faster they would make it at most {bound:.2f}x faster")
 
     def _runoff_reserve_s(self) -> float:
+        """What the search keeps for the runoff and the winner's second look."""
         if self.opt.deadline.seconds is None:
             return 0.0
-        return runoff_seconds(self.baseline)
+        look_s = 0.0 if self.opt.calibration_dir else winner_look_seconds(self.inspected, self.baseline)
+        return runoff_seconds(self.baseline) + look_s
 
     def remember(self, winner: CandidateResult | None, routes: list["Route"], report: dict) -> None:
         """After a full search: what served, for the next run with the same key. A search the time
@@ -425,32 +431,68 @@ class Search:
         # decide too much, so that is left to the runoff.
         return primary.significantly_slower
 
-    def _confirm(self, result: CandidateResult, runner, outputs: list[dict] | None = None) -> None:
+    def _confirm(self, result: CandidateResult, runner, outputs: list[dict] | None = None, *,
+                 seconds: float | None = None) -> None:
         """A pass with a changed top-1 row, judged again on CONFIRM_ROWS generated rows (the first
         rows with them) at CONFIRM_CONFIDENCE: at 80% confidence one changed row in 256 lets a
         candidate that changes 1.6% of rows through about one time in ten. Only where the check's
         inputs are generated: the user's examples are the data to judge by, and random rows sit near
         a decision far more often than real ones do (a text-line classifier's 0/180). `outputs`: the
         runner's, on the check's inputs, where they are at hand (after a fallback the runner is
-        another)."""
-        if self.opt.calibration_dir or not result.accuracy.passes or not acc.changed_a_row(result.accuracy):
+        another). `seconds`: what making the rows and the runs on them may each take (the winner's
+        look, holds_on_more_rows, which judges a pass with no changed row too); else _confirm_seconds."""
+        if self.opt.calibration_dir or not result.accuracy.passes:
             return
-        feeds, reference = confirmation_rows(self.inspected, self.baseline, self._confirm_seconds())
+        if seconds is None and not acc.changed_a_row(result.accuracy):
+            return
+        step_s = self._confirm_seconds() if seconds is None else seconds
+        feeds, reference = confirmation_rows(self.inspected, self.baseline, step_s)
         if not feeds:
             return
         baseline = self.baseline
         if outputs is None:
             outputs = [runner.run(f) for f in baseline.accuracy_feeds]
-        more, began, seconds = [], time.monotonic(), self._confirm_seconds()
+        more, began = [], time.monotonic()
+        seconds = self._confirm_seconds() if seconds is None else seconds
         for feed in feeds:  # as many as the time allows: the rows judged do not depend on the answers
             if time.monotonic() - began > seconds:
                 break
             self.opt.check_cancel()
             more.append(runner.run(feed))
-        log.info("judged %s again on %d of %d more generated batches at %.0f%% confidence: it changed a top-1 row",
-                 result.name, len(more), len(feeds), 100 * CONFIRM_CONFIDENCE)
+        log.info("judged %s again on %d of %d more generated batches at %.0f%% confidence", result.name, len(more),
+                 len(feeds), 100 * CONFIRM_CONFIDENCE)
         result.accuracy = acc.compare_outputs(baseline.reference + reference[:len(more)], outputs + more,
                                               self.opt.budget, self.inspected.output_kinds, CONFIRM_CONFIDENCE)
+
+    def holds_on_more_rows(self, result: CandidateResult) -> bool:
+        """The runoff's winner, before it ships (runoff.decide): a lossy pass whose check does not
+        prove the budget at CONFIRM_CONFIDENCE (no row changed among 256: no second look in the
+        search) is judged on the confirmation rows now, within what the search kept for it
+        (WINNER_LOOK_MAX_S). False, with the result rejected and the reason, when the budget breaks
+        there. fp32 candidates, the user's examples and a look already taken are left as judged."""
+        if self.opt.calibration_dir or result.precision == "fp32" or result.accuracy is None:
+            return True
+        graph = result.spec.graph if result.spec is not None else None
+        if graph is not None and graph in self.failed_looks:
+            result.status = "rejected"
+            result.reason = (f"misses the accuracy budget on more rows, judged before it shipped: its graph did as "
+                             f"{self.failed_looks[graph]}")
+            return False
+        if not result.accuracy.passes or result.runner is None or not acc.unproven_at(result.accuracy,
+                                                                                       CONFIRM_CONFIDENCE):
+            return True
+        remaining = self.opt.deadline.remaining()
+        step_s = WINNER_LOOK_MAX_S / 2 if remaining is None else max(0.0, min(WINNER_LOOK_MAX_S, remaining) / 2)
+        self.opt.progress("accuracy", 89, f"judging {result.name} on more generated rows before it ships")
+        self._confirm(result, result.runner, seconds=step_s)
+        if result.accuracy.passes:
+            return True
+        result.status = "rejected"
+        result.reason = ("misses the accuracy budget on more rows, judged before it shipped: "
+                         + result.accuracy.why_not())
+        if graph is not None:
+            self.failed_looks[graph] = result.name
+        return False
 
     def _confirm_seconds(self) -> float:
         """What one step of a second look may take: CONFIRM_MAX_S, and none of the runoff's reserve. On

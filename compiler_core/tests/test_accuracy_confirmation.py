@@ -20,7 +20,10 @@ from compiler_core.calibration import generated_batches
 from compiler_core.candidates.base import ort_runtime
 from compiler_core.deadline import Deadline
 from compiler_core.output_kinds import AGREEMENT_CONFIDENCE
-from compiler_core.pipeline.baseline import CONFIRM_CONFIDENCE, CONFIRM_ROWS, Baseline, confirmation_rows, top1_batches
+from compiler_core.candidates.spec import CandidateSpec, Int8DynamicConfig, OpenVinoConfig, SessionConfig
+from compiler_core.measure import Comparison
+from compiler_core.pipeline.baseline import (CONFIRM_CONFIDENCE, CONFIRM_ROWS, WINNER_LOOK_MAX_S, Baseline,
+                                             confirmation_rows, top1_batches, winner_look_seconds)
 from compiler_core.pipeline.search import CandidateResult, Search
 from compiler_core.runtime import open_model
 from compiler_core.signature import signature_of
@@ -53,11 +56,15 @@ def _search(tmp_path: Path, *, examples: bool = False) -> Search:
                         accuracy_feeds=feeds, reference=reference, data_source="generated")
     search = Search.__new__(Search)  # only what judging a candidate reads
     search.opt = SimpleNamespace(calibration_dir=tmp_path if examples else None, budget=0.99,
-                                 deadline=Deadline(None), check_cancel=lambda: None)
+                                 deadline=Deadline(None), check_cancel=lambda: None, progress=lambda *a: None)
     search._runoff_reserve_s = lambda: 0.0
     search.inspected = SimpleNamespace(model=model, signature=signature, output_kinds={})
     search.baseline = baseline
+    search.failed_looks = {}
     return search
+
+
+INT8_DYNAMIC = CandidateSpec(graph=Int8DynamicConfig())
 
 
 def _judged(search: Search, candidate) -> CandidateResult:
@@ -195,3 +202,129 @@ def test_the_confirmation_rows_are_made_once_and_reach_their_count(tmp_path):
     feeds, reference = confirmation_rows(search.inspected, search.baseline)
     assert len(feeds) == len(reference) == (CONFIRM_ROWS - 256) // 8
     assert confirmation_rows(search.inspected, search.baseline)[0] is feeds
+
+
+# -- the winner's look before it ships ------------------------------------------------------------
+
+def _lossy(candidate, spec: CandidateSpec | None = None, search: Search | None = None) -> CandidateResult:
+    """A lossy candidate as the search left it: passed its check (no second look where no row changed)."""
+    result = CandidateResult(spec=spec or INT8_DYNAMIC, precision="int8", status="passed", runner=candidate)
+    result.accuracy = acc.compare_outputs(search.baseline.reference,
+                                          [candidate.run(f) for f in search.baseline.accuracy_feeds], 0.99)
+    search._confirm(result, candidate)
+    return result
+
+
+def _changed_in_every_eighth_later_batch(search: Search) -> Moved:
+    """No row of the check changed, about 1.6% of the rows after it: what a pass at the budget's edge
+    shows the check about one time in ten."""
+    more, _ = confirmation_rows(search.inspected, search.baseline)  # made once: the look judges these
+    later = {id(f) for f in more[::8]}
+    return Moved(search.baseline.runner, lambda feeds: [3] if id(feeds) in later else [])
+
+
+def test_a_lossy_winner_with_no_changed_row_is_judged_on_more_rows_before_it_ships(tmp_path):
+    """Intel AVX-512 host, 5d48320: int8_dynamic_fused changed no decisive row of bert_encoder's 256,
+    so it had no second look, shipped, and changed 9 of 1,020 held-out decisions."""
+    search = _search(tmp_path)
+    candidate = _changed_in_every_eighth_later_batch(search)
+    result = _lossy(candidate, search=search)
+    # The search's own second look did not run: the check's 256 rows judged it.
+    assert result.accuracy.passes and result.accuracy.per_output["logits"]["decisions"] == 256
+    assert acc.unproven_at(result.accuracy, CONFIRM_CONFIDENCE)  # 256 clean rows prove 98.96% at 95%
+
+    assert not search.holds_on_more_rows(result)
+
+    entry = result.accuracy.per_output["logits"]
+    assert result.status == "rejected" and "judged before it shipped" in result.reason, result.reason
+    assert entry["decisions"] == CONFIRM_ROWS and entry["agreement_bound"] < acc.TOP1_BUDGET
+    # Another candidate on the same graph (a setting on top of it) is that graph's numerics: refused
+    # without another look.
+    same_graph = _lossy(candidate, INT8_DYNAMIC.with_setting(SessionConfig(threads=1)), search)
+    looked = search.baseline.confirmation
+    assert not search.holds_on_more_rows(same_graph) and "its graph did as int8_dynamic" in same_graph.reason
+    assert search.baseline.confirmation is looked
+
+
+def test_a_lossy_winner_that_more_rows_bear_out_ships_judged_on_them(tmp_path):
+    search = _search(tmp_path)
+    result = _lossy(Moved(search.baseline.runner, lambda feeds: []), search=search)
+    assert search.holds_on_more_rows(result) and result.status == "passed"
+    assert result.accuracy.per_output["logits"]["decisions"] == CONFIRM_ROWS
+    assert not acc.unproven_at(result.accuracy, CONFIRM_CONFIDENCE)
+
+
+def test_fp32_winners_examples_and_a_look_already_taken_are_left_as_judged(tmp_path):
+    search = _search(tmp_path)
+    candidate = _changed_in_every_eighth_later_batch(search)
+    fp32 = _lossy(candidate, search=search)
+    fp32.precision = "fp32"
+    assert search.holds_on_more_rows(fp32) and fp32.accuracy.per_output["logits"]["decisions"] == 256
+
+    (tmp_path / "examples").mkdir()
+    with_examples = _search(tmp_path / "examples", examples=True)
+    given = _lossy(Moved(with_examples.baseline.runner, lambda feeds: []), search=with_examples)
+    assert with_examples.holds_on_more_rows(given) and with_examples.baseline.confirmation is None
+
+    # One changed row among the check's: the search's second look judged it at 95% already.
+    (tmp_path / "looked").mkdir()
+    looked = _search(tmp_path / "looked")
+    result = _lossy(_changed_later(looked, 0), search=looked)
+    rows = result.accuracy.per_output["logits"]["decisions"]
+    assert rows == CONFIRM_ROWS and looked.holds_on_more_rows(result)
+    assert result.accuracy.per_output["logits"]["decisions"] == rows
+
+
+def test_a_look_with_no_time_left_judges_no_more_rows(tmp_path):
+    """The search keeps the look's time from its budget (winner_look_seconds); a budget already spent
+    gives it none, and the winner stands on its check."""
+    search = _search(tmp_path)
+    search.opt.deadline = Deadline(100.0)
+    search.opt.deadline.remaining = lambda: 0.0
+    result = _lossy(_changed_in_every_eighth_later_batch(search), search=search)
+    assert search.holds_on_more_rows(result) and result.accuracy.per_output["logits"]["decisions"] == 256
+
+
+def test_the_search_keeps_the_winners_look_from_its_budget(tmp_path):
+    search = _search(tmp_path)
+    search.baseline.reference_s = 0.32  # 32 batches: 10 ms a batch
+    look_s = winner_look_seconds(search.inspected, search.baseline)
+    # Rows for 2,048 - 256 at 8 a batch (224 batches, 2.24 s) and the winner's runs on them, each within
+    # half of WINNER_LOOK_MAX_S, and its runs on the check's 32 batches again.
+    assert abs(look_s - (2 * min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32)) < 1e-9
+    confirmation_rows(search.inspected, search.baseline)
+    assert abs(winner_look_seconds(search.inspected, search.baseline) - (min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32)) < 1e-9
+    search.baseline.confirmation = ([], [])  # refused: no look
+    assert winner_look_seconds(search.inspected, search.baseline) == 0.0
+
+
+def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(monkeypatch):
+    from compiler_core.measure import LatencyStats
+    from compiler_core.pipeline import runoff
+
+    def steady(runs, plan, should_cancel=None):  # each runner's block: what its run returns, in ms
+        ms = [run() for run in runs]
+        return [LatencyStats([m] * 15) for m in ms], [[m] * 15 for m in ms]
+
+    monkeypatch.setattr(runoff, "interleaved_blocks", steady)
+    baseline = SimpleNamespace(primary_label="batch=1", timing_feeds={"batch=1": {}}, ms={"batch=1": 10.0},
+                               run=lambda feeds: 10.0)
+    opt = SimpleNamespace(progress=lambda *a: None, should_cancel=None, plan=lambda *a: SimpleNamespace(seconds=1.0,
+                          min_rounds=5), deadline=SimpleNamespace(allows=lambda seconds: True))
+
+    def contender(spec, ms):
+        result = CandidateResult(spec=spec, precision="int8", status="passed", complete=True,
+                                 runner=SimpleNamespace(run=lambda feeds: ms))
+        result.comparisons["batch=1"] = Comparison.of(*steady([lambda: 10.0, lambda: ms], None))
+        return result
+
+    fastest, next_best = contender(INT8_DYNAMIC, 4.0), contender(CandidateSpec(graph=OpenVinoConfig(precision="int8")), 5.0)
+    judged = []
+
+    def holds_up(result):
+        judged.append(result.name)
+        return result is not fastest
+
+    default, _ = runoff.decide(opt, [fastest, next_best], baseline, holds_up)
+    assert default is next_best and judged == [fastest.name, next_best.name]
+    assert fastest.runner is None and next_best.runner is None  # sessions released all the same
