@@ -60,7 +60,7 @@ def _search(tmp_path: Path, *, examples: bool = False) -> Search:
     search._runoff_reserve_s = lambda: 0.0
     search.inspected = SimpleNamespace(model=model, signature=signature, output_kinds={})
     search.baseline = baseline
-    search.failed_looks = {}
+    search.results, search.failed_looks = [], {}
     return search
 
 
@@ -285,17 +285,30 @@ def test_a_look_with_no_time_left_judges_no_more_rows(tmp_path):
     assert search.holds_on_more_rows(result) and result.accuracy.per_output["logits"]["decisions"] == 256
 
 
-def test_the_search_keeps_the_winners_look_from_its_budget(tmp_path):
+def test_the_search_keeps_the_winners_look_from_its_budget_once_a_pass_needs_it(tmp_path, monkeypatch):
+    from compiler_core.pipeline import search as search_module
+
+    monkeypatch.setattr(search_module, "runoff_seconds", lambda baseline: 5.0)
     search = _search(tmp_path)
+    del search._runoff_reserve_s  # the fixture's stand-in: the search's own here
+    search.opt.deadline = Deadline(100.0)
     search.baseline.reference_s = 0.32  # 32 batches: 10 ms a batch
-    look_s = winner_look_seconds(search.inspected, search.baseline)
     # Rows for 2,048 - 256 at 8 a batch (224 batches, 2.24 s) and the winner's runs on them, each within
     # half of WINNER_LOOK_MAX_S, and its runs on the check's 32 batches again.
-    assert abs(look_s - (2 * min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32)) < 1e-9
+    look_s = 2 * min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32
+    assert abs(winner_look_seconds(search.inspected, search.baseline) - look_s) < 1e-9
+    # Kept only once a lossy pass that would need the look is among the results.
+    assert search._runoff_reserve_s() == 5.0
+    search.results.append(_lossy(Moved(search.baseline.runner, lambda feeds: []), search=search))
+    assert abs(search._runoff_reserve_s() - (5.0 + look_s)) < 1e-9
+    search.results[0].precision = "fp32"
+    assert search._runoff_reserve_s() == 5.0
+    search.results[0].precision = "int8"
+    # Rows made already cost nothing more; rows the model refused mean no look.
     confirmation_rows(search.inspected, search.baseline)
-    assert abs(winner_look_seconds(search.inspected, search.baseline) - (min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32)) < 1e-9
-    search.baseline.confirmation = ([], [])  # refused: no look
-    assert winner_look_seconds(search.inspected, search.baseline) == 0.0
+    assert abs(search._runoff_reserve_s() - (5.0 + min(WINNER_LOOK_MAX_S / 2, 2.24) + 0.32)) < 1e-9
+    search.baseline.confirmation = ([], [])
+    assert search._runoff_reserve_s() == 5.0
 
 
 def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(monkeypatch):
