@@ -24,7 +24,9 @@ from .hardware import hardware_fingerprint
 # 4: the example inputs are part of the key (a digest of their bytes): they calibrate INT8 and are
 # what it is judged on, so verdicts on other examples are not this run's. Before, a user who attached
 # new examples after a refusal had the old refusals replayed. They are also split between the two now.
-CACHE_VERSION = 4
+# 5: a lossy winner is judged on more rows before it ships (pipeline/search.py, holds_on_more_rows):
+# an entry that named one judged on 256 rows alone would replay it, and only it.
+CACHE_VERSION = 5
 
 
 def cache_dir() -> Path:
@@ -56,6 +58,13 @@ class TuningCache:
             return json.loads(self._path(key).read_text())
         except (OSError, ValueError):
             return None  # a missing or damaged entry only costs a full run
+
+    def forget(self, key: str) -> None:
+        """Drop an entry whose replay no longer holds: the next run searches in full."""
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         path = self._path(key)

@@ -65,6 +65,8 @@ CONFIRM_MAX_BYTES = 256 * 2**20  # what the generated batches may hold, held for
 # 98.96%), is judged on these rows before it ships, within this many seconds (half to make rows, half
 # for its runs), which the search keeps from its budget for it.
 WINNER_LOOK_MAX_S = CONFIRM_MAX_S
+# The fewest unchanged decisions that prove 0.99 at 95% (Wilson's bound: n / (n + 1.645^2) >= 0.99).
+CONFIRM_PROOF_ROWS = 268
 CONFIRM_SEED = 9000  # apart from the check's (1, 5000+) and the generated calibration's (1000+)
 
 
@@ -301,41 +303,50 @@ def _top1_plan(signature: dict, feeds: list[dict], reference: list[dict], kinds:
 
 def winner_look_seconds(inspected: "Inspected", baseline: Baseline) -> float:
     """About what the runoff winner's second look takes at most (search.Search.holds_on_more_rows):
-    its rows, unless made already, and the winner's runs on them, each within WINNER_LOOK_MAX_S / 2,
-    and its runs on the check's own inputs again. None where no output is judged by top-1 rows, or
-    where the model refused the rows."""
-    _, count = _top1_plan(inspected.signature, baseline.accuracy_feeds, baseline.reference,
-                          inspected.output_kinds, CONFIRM_ROWS)
+    the rows not made yet, and the winner's runs on them all, each within WINNER_LOOK_MAX_S / 2, and
+    its runs on the check's own inputs again. None where no output is judged by top-1 rows, or where
+    the model refused the rows."""
+    _, count = _confirmation_plan(inspected, baseline)
     if not count or not baseline.accuracy_feeds or baseline.confirmation == ([], []):
         return 0.0
     per_batch_s = baseline.reference_s / len(baseline.accuracy_feeds)
-    step_s = min(WINNER_LOOK_MAX_S / 2, count * per_batch_s)
-    rows_s = 0.0 if baseline.confirmation is not None else step_s
-    return rows_s + step_s + len(baseline.accuracy_feeds) * per_batch_s
+    made = len(baseline.confirmation[0]) if baseline.confirmation is not None else 0
+    rows_s = min(WINNER_LOOK_MAX_S / 2, max(0, count - made) * per_batch_s)
+    return rows_s + min(WINNER_LOOK_MAX_S / 2, count * per_batch_s) + len(baseline.accuracy_feeds) * per_batch_s
+
+
+def _confirmation_plan(inspected: "Inspected", baseline: Baseline) -> tuple[dict[str, int], int]:
+    """The shape of the second look's batches, and how many (CONFIRM_ROWS rows, CONFIRM_MAX_BYTES)."""
+    shape, count = _top1_plan(inspected.signature, baseline.accuracy_feeds, baseline.reference,
+                              inspected.output_kinds, CONFIRM_ROWS)
+    if count:
+        count = min(count, CONFIRM_MAX_BYTES // max(1, generated_bytes(inspected.signature, shape)))
+    return shape, count
 
 
 def confirmation_rows(inspected: "Inspected", baseline: Baseline,
                       seconds: float = CONFIRM_MAX_S) -> tuple[list[dict], list[dict]]:
     """Generated batches that bring the top-1 check to CONFIRM_ROWS rows, and the baseline's outputs
-    on them; made once, as many as the original runs in `seconds` and CONFIRM_MAX_BYTES hold.
-    None where no output is judged by rows, or where the original refuses them (the first verdict
-    then stands: these rows are a second look, not the check)."""
-    if baseline.confirmation is None:
-        feeds, reference, began = [], [], time.monotonic()
-        shape, count = _top1_plan(inspected.signature, baseline.accuracy_feeds, baseline.reference,
-                                  inspected.output_kinds, CONFIRM_ROWS)
-        if count:
-            count = min(count, CONFIRM_MAX_BYTES // max(1, generated_bytes(inspected.signature, shape)))
-        try:
-            for index in range(count):
-                # One batch at least: with none, a pass would keep its first look at 80% for want of time.
-                if index and time.monotonic() - began > seconds:
-                    break
-                batch = generate_inputs(inspected.model, inspected.signature, shape, seed=CONFIRM_SEED + index)
-                reference.append(baseline.run(batch))
-                feeds.append(batch)
-        except Exception:  # noqa: BLE001 - the model refuses generated rows
-            log.info("generated rows to confirm a pass were refused", exc_info=True)
-            feeds, reference = [], []
-        baseline.confirmation = (feeds, reference)
+    on them: as many as the original runs in `seconds` and CONFIRM_MAX_BYTES hold, kept for the whole
+    search, and topped up by a later call with time for more (a second look starved by the time
+    budget made one batch; the winner's look, with time kept for it, judges more). None where no
+    output is judged by rows, or where the original refuses them (the first verdict then stands:
+    these rows are a second look, not the check)."""
+    if baseline.confirmation == ([], []):
+        return baseline.confirmation
+    shape, count = _confirmation_plan(inspected, baseline)
+    feeds, reference = baseline.confirmation or ([], [])
+    began = time.monotonic()
+    try:
+        for index in range(len(feeds), count):
+            # One batch at least: with none, a pass would keep its first look at 80% for want of time.
+            if feeds and time.monotonic() - began > seconds:
+                break
+            batch = generate_inputs(inspected.model, inspected.signature, shape, seed=CONFIRM_SEED + index)
+            reference.append(baseline.run(batch))
+            feeds.append(batch)
+    except Exception:  # noqa: BLE001 - the model refuses generated rows
+        log.info("generated rows to confirm a pass were refused", exc_info=True)
+        feeds, reference = [], []
+    baseline.confirmation = (feeds, reference)
     return baseline.confirmation

@@ -73,6 +73,11 @@ def _no_gain_message(search: "Search") -> str:
         return ("no candidate met the accuracy budget and ran; the package is the original model "
                 "with onnxruntime's default session settings")
     best = max(measured, key=lambda r: r.speedup)
-    return (f"no gain: nothing beat the baseline by more than the measured noise (best was {best.name} at "
+    from .search import LOOK_REFUSAL
+
+    # A faster one that its look before shipping refused is not "nothing beat the baseline".
+    refused = [r.name for r in search.results if r.status == "rejected" and r.reason.startswith(LOOK_REFUSAL)]
+    looked = f"{', '.join(refused)} {LOOK_REFUSAL}; of the rest " if refused else ""
+    return (f"no gain: {looked}nothing beat the baseline by more than the measured noise (best was {best.name} at "
             f"{best.speedup:.3f}x, noise ±{100 * best.noise:.1f}%); the package is the original model with "
             f"onnxruntime's default session settings")

@@ -93,7 +93,6 @@ def _runoff(opt, results, baseline, holds_up):
     default = None
     for result in sorted((r for r in safe if r.runoff.significant_gain), key=lambda r: r.runoff_speedup,
                          reverse=True):
-        # A setting's parent (settings_that_earn_their_place may fall back to it) has its graph.
         if _confirmed(opt, result, baseline, feeds, plan) and holds_up(result):
             default = result
             break
@@ -103,7 +102,9 @@ def _runoff(opt, results, baseline, holds_up):
         return compare(lambda: parent.runner.run(feeds), lambda: challenger.runner.run(feeds), plan,
                        opt.should_cancel)
 
-    default = settings_that_earn_their_place(default, safe, duel)
+    # Taking a setting back ships its parent: other numerics (a graph level, static shapes), judged too.
+    chosen = settings_that_earn_their_place(default, safe, duel)
+    default = chosen if chosen is default or chosen is None or holds_up(chosen) else default
     for result in primary_only:
         if beats_in_runoff(result, default) and _confirmed(opt, result, baseline, feeds, plan) and holds_up(result):
             return default, result

@@ -31,8 +31,8 @@ from ..kernels import ort_kernel_table
 from ..measure import QUIET_POLL_S, QUIET_WAIT_S, Comparison, MeasurePlan, compare, interleaved_seconds
 from ..report import CACHED_CANDIDATE_FIELDS
 from ..runtime import open_model
-from .baseline import (CONFIRM_CONFIDENCE, CONFIRM_MAX_S, WINNER_LOOK_MAX_S, confirmation_rows,
-                       winner_look_seconds)
+from .baseline import (CONFIRM_CONFIDENCE, CONFIRM_MAX_S, CONFIRM_PROOF_ROWS, WINNER_LOOK_MAX_S,
+                       confirmation_rows, winner_look_seconds)
 from .runoff import RUNOFF_PRIMARY_ONLY, RUNOFF_SIZE, deciding_plan
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 INT8_MIN_COMPUTE_SHARE = 0.2
 # How many settings `_tune` tries on one graph (static shapes and up to five session settings).
 SETTINGS_TRIED = 6
+# How a candidate refused by the winner's look (Search.holds_on_more_rows) is reported.
+LOOK_REFUSAL = "misses the accuracy budget on more rows, judged before it shipped"
 # A candidate's fixed cost (build, session creation, the accuracy check's setup), in seconds.
 CANDIDATE_OVERHEAD_S = 1.0
 # No search is shorter than this (the platform's own lower bound for time_budget_s).
@@ -229,7 +231,8 @@ class Search:
             for spec in int8:
                 self.results.append(CandidateResult(spec=spec, status="skipped", reason=outlook))
         else:
-            self._try_graphs(int8, first_percent=50, last_percent=75, reserve_s=self._runoff_reserve_s())
+            # Read again before each: a lossy pass that would need the winner's look adds its time.
+            self._try_graphs(int8, first_percent=50, last_percent=75, reserve=self._runoff_reserve_s)
         quantized = [r for r in self.results if r.wins() and r.spec.graph.quantizes and r.spec.parent is None]
         if quantized:
             best_int8 = max(quantized, key=lambda r: r.speedup)
@@ -245,9 +248,10 @@ class Search:
         return {remembered.winner.root} if remembered.winner is not None else set()
 
     def _try_graphs(self, specs: list[CandidateSpec], *, first_percent: int, last_percent: int,
-                    reserve_s: float = 0.0) -> None:
+                    reserve: Callable[[], float] | None = None) -> None:
         for index, spec in enumerate(specs):
             self.opt.check_cancel()
+            reserve_s = reserve() if reserve is not None else 0.0
             if reserve_s and not self.opt.deadline.allows(reserve_s):
                 self.results.append(CandidateResult(
                     spec=spec, status="skipped",
@@ -317,8 +321,9 @@ class Search:
         return runoff_seconds(self.baseline) + look_s
 
     def _a_pass_needs_a_look(self) -> bool:
+        """A lossy pass that may still win (it keeps its session) and that the look would judge."""
         return not self.opt.calibration_dir and any(
-            r.status == "passed" and r.precision != "fp32" and r.accuracy is not None
+            r.status == "passed" and r.runner is not None and r.precision != "fp32" and r.accuracy is not None
             and acc.unproven_at(r.accuracy, CONFIRM_CONFIDENCE) for r in self.results)
 
     def remember(self, winner: CandidateResult | None, routes: list["Route"], report: dict) -> None:
@@ -477,29 +482,48 @@ class Search:
         prove the budget at CONFIRM_CONFIDENCE (no row changed among 256: no second look in the
         search) is judged on the confirmation rows now, within what the search kept for it
         (WINNER_LOOK_MAX_S). False, with the result rejected and the reason, when the budget breaks
-        there. fp32 candidates, the user's examples and a look already taken are left as judged."""
-        if self.opt.calibration_dir or result.precision == "fp32" or result.accuracy is None:
+        there, or when no time was left to judge it (fewer rows at 95% only make a pass harder, as in
+        the search's own second look); then every other unproven candidate on its graph (a setting
+        on top of it) is refused too, and a tuning-cache entry that named it is dropped. fp32
+        candidates, the user's examples and a pass proven at 95% already are left as judged."""
+        if (self.opt.calibration_dir or result.precision == "fp32" or result.accuracy is None
+                or not acc.unproven_at(result.accuracy, CONFIRM_CONFIDENCE)):
             return True
         graph = result.spec.graph if result.spec is not None else None
         if graph is not None and graph in self.failed_looks:
-            result.status = "rejected"
-            result.reason = (f"misses the accuracy budget on more rows, judged before it shipped: its graph did as "
-                             f"{self.failed_looks[graph]}")
-            return False
-        if not result.accuracy.passes or result.runner is None or not acc.unproven_at(result.accuracy,
-                                                                                       CONFIRM_CONFIDENCE):
-            return True
+            return self._refused(result, f"its graph did as {self.failed_looks[graph]}")
+        if result.runner is None or not result.accuracy.passes:
+            return self._refused(result, "it cannot be judged on more rows")
         remaining = self.opt.deadline.remaining()
         step_s = WINNER_LOOK_MAX_S / 2 if remaining is None else max(0.0, min(WINNER_LOOK_MAX_S, remaining) / 2)
         self.opt.progress("accuracy", 89, f"judging {result.name} on more generated rows before it ships")
-        self._confirm(result, result.runner, seconds=step_s)
-        if result.accuracy.passes:
+        try:
+            self._confirm(result, result.runner, seconds=step_s)
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as in the search: a candidate that fails to run is out
+            return self._refused(result, f"it failed on them: {type(exc).__name__}: {exc}")
+        if not result.accuracy.passes:
+            why = result.accuracy.why_not()
+        elif acc.unproven_at(result.accuracy, CONFIRM_CONFIDENCE):
+            why = (f"no time was left to judge it on more rows, and its check proves the budget at "
+                   f"{CONFIRM_CONFIDENCE:.0%} confidence only on {CONFIRM_PROOF_ROWS} or more unchanged rows")
+        else:
             return True
-        result.status = "rejected"
-        result.reason = ("misses the accuracy budget on more rows, judged before it shipped: "
-                         + result.accuracy.why_not())
         if graph is not None:
             self.failed_looks[graph] = result.name
+            for other in self.results:
+                if (other is not result and other.status == "passed" and other.spec is not None
+                        and other.spec.graph == graph and other.accuracy is not None
+                        and acc.unproven_at(other.accuracy, CONFIRM_CONFIDENCE)):
+                    self._refused(other, f"its graph did as {result.name}")
+        return self._refused(result, why)
+
+    def _refused(self, result: CandidateResult, why: str) -> bool:
+        result.status = "rejected"
+        result.reason = f"{LOOK_REFUSAL}: {why}"
+        if getattr(self, "remembered", None) is not None:
+            self.cache.forget(self.key)  # replayed, it would ship the original each time: search again
         return False
 
     def _confirm_seconds(self) -> float:

@@ -275,14 +275,72 @@ def test_fp32_winners_examples_and_a_look_already_taken_are_left_as_judged(tmp_p
     assert result.accuracy.per_output["logits"]["decisions"] == rows
 
 
-def test_a_look_with_no_time_left_judges_no_more_rows(tmp_path):
-    """The search keeps the look's time from its budget (winner_look_seconds); a budget already spent
-    gives it none, and the winner stands on its check."""
+def test_a_winner_with_no_time_left_for_its_look_is_not_shipped_on_its_check_alone(tmp_path):
+    """The search keeps the look's time from its budget (winner_look_seconds); a budget spent all the
+    same leaves the winner judged at 95% on the check's 256 rows, which no clean pass proves."""
     search = _search(tmp_path)
     search.opt.deadline = Deadline(100.0)
     search.opt.deadline.remaining = lambda: 0.0
-    result = _lossy(_changed_in_every_eighth_later_batch(search), search=search)
-    assert search.holds_on_more_rows(result) and result.accuracy.per_output["logits"]["decisions"] == 256
+    result = _lossy(Moved(search.baseline.runner, lambda feeds: []), search=search)
+    assert not search.holds_on_more_rows(result)
+    assert result.status == "rejected" and "no time was left" in result.reason, result.reason
+
+
+def test_a_look_that_fails_to_run_refuses_its_candidate(tmp_path):
+    search = _search(tmp_path)
+    result = _lossy(Moved(search.baseline.runner, lambda feeds: []), search=search)
+    result.runner = SimpleNamespace(run=lambda feeds: (_ for _ in ()).throw(RuntimeError("the engine went away")))
+    assert not search.holds_on_more_rows(result) and "RuntimeError: the engine went away" in result.reason
+
+
+def test_a_failed_look_refuses_the_other_unproven_candidates_on_its_graph_and_its_cache_entry(tmp_path):
+    from compiler_core.cache import TuningCache
+
+    search = _search(tmp_path)
+    candidate = _changed_in_every_eighth_later_batch(search)
+    winner = _lossy(candidate, search=search)
+    sibling = _lossy(Moved(search.baseline.runner, lambda feeds: []), INT8_DYNAMIC.with_setting(SessionConfig(threads=1)),
+                     search)
+    proven = _lossy(Moved(search.baseline.runner, lambda feeds: []),
+                    INT8_DYNAMIC.with_setting(SessionConfig(hyperthreading=False)), search)
+    proven.accuracy = acc.compare_outputs(search.baseline.reference + confirmation_rows(search.inspected, search.baseline)[1],
+                                          search.baseline.reference + confirmation_rows(search.inspected, search.baseline)[1],
+                                          0.99)
+    other_graph = _lossy(Moved(search.baseline.runner, lambda feeds: []), CandidateSpec(graph=Int8DynamicConfig(per_channel=False)),
+                         search)
+    search.results = [winner, sibling, proven, other_graph]
+    search.cache, search.key, search.remembered = TuningCache(tmp_path / "cache"), "k", object()
+    search.cache.put("k", {"winner": None})
+
+    assert not search.holds_on_more_rows(winner)
+
+    assert sibling.status == "rejected" and "its graph did as int8_dynamic" in sibling.reason
+    assert proven.status == other_graph.status == "passed"  # proven at 95% already; another graph
+    assert search.cache.get("k") is None  # replayed, the entry would ship the original every time
+
+
+def test_rows_a_starved_second_look_made_are_topped_up_when_the_winners_look_has_time(tmp_path):
+    search = _search(tmp_path)
+    search.baseline.reference_s = 0.032  # 1 ms a batch: 224 batches, 0.224 s to make them all
+    first, _ = confirmation_rows(search.inspected, search.baseline, 0.0)
+    assert len(first) == 1  # one batch at least, however short the time
+    assert abs(winner_look_seconds(search.inspected, search.baseline) - (0.223 + 0.224 + 0.032)) < 1e-9
+    feeds, reference = confirmation_rows(search.inspected, search.baseline)
+    assert feeds is first and len(feeds) == len(reference) == (CONFIRM_ROWS - 256) // 8
+    assert abs(winner_look_seconds(search.inspected, search.baseline) - (0.224 + 0.032)) < 1e-9
+
+
+def test_only_a_reserve_read_before_each_int8_candidate_sees_a_pass_that_needs_the_look(tmp_path, monkeypatch):
+    """The INT8 searches skip a candidate once the budget left is what the runoff and the look need;
+    read once before them, the reserve never held the look that one of them made necessary."""
+    search = _search(tmp_path)
+    search.opt.deadline = SimpleNamespace(allows=lambda seconds: seconds < 10.0)
+    reserve = iter([5.0, 5.0, 15.0, 15.0])
+    monkeypatch.setattr(search, "try_candidate", lambda spec, builder, percent: CandidateResult(spec=spec, status="passed"))
+    specs = [CandidateSpec(graph=Int8DynamicConfig(per_channel=pc, fused_graph=f)) for pc in (True, False) for f in (False, True)]
+    search._try_graphs(specs, first_percent=50, last_percent=75, reserve=lambda: next(reserve))
+    assert [r.status for r in search.results] == ["passed", "passed", "skipped", "skipped"]
+    assert "the last 15 s are kept" in search.results[2].reason
 
 
 def test_the_search_keeps_the_winners_look_from_its_budget_once_a_pass_needs_it(tmp_path, monkeypatch):
@@ -341,3 +399,37 @@ def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(mon
     default, _ = runoff.decide(opt, [fastest, next_best], baseline, holds_up)
     assert default is next_best and judged == [fastest.name, next_best.name]
     assert fastest.runner is None and next_best.runner is None  # sessions released all the same
+
+
+def test_a_setting_taken_back_ships_its_parent_only_if_the_parent_holds_up_too(monkeypatch):
+    from compiler_core.measure import LatencyStats
+    from compiler_core.pipeline import runoff
+
+    def steady(runs, plan, should_cancel=None):
+        ms = [run() for run in runs]
+        return [LatencyStats([m] * 15) for m in ms], [[m] * 15 for m in ms]
+
+    monkeypatch.setattr(runoff, "interleaved_blocks", steady)
+    # Head to head the child is slower than its parent: settings_that_earn_their_place takes it back.
+    monkeypatch.setattr(runoff, "compare", lambda parent, challenger, plan, cancel=None: Comparison.of(
+        *steady([lambda: 4.9, lambda: 5.0], None)))
+    baseline = SimpleNamespace(primary_label="batch=1", timing_feeds={"batch=1": {}}, ms={"batch=1": 10.0},
+                               run=lambda feeds: 10.0)
+    opt = SimpleNamespace(progress=lambda *a: None, should_cancel=None, plan=lambda *a: SimpleNamespace(seconds=1.0,
+                          min_rounds=5), deadline=SimpleNamespace(allows=lambda seconds: True))
+
+    def contender(spec, ms):
+        result = CandidateResult(spec=spec, precision="int8", status="passed", complete=True,
+                                 runner=SimpleNamespace(run=lambda feeds: ms))
+        result.comparisons["batch=1"] = Comparison.of(*steady([lambda: 10.0, lambda: ms], None))
+        return result
+
+    def pair():
+        return contender(INT8_DYNAMIC, 5.0), contender(INT8_DYNAMIC.with_setting(SessionConfig(threads=1)), 4.9)
+
+    parent, child = pair()
+    default, _ = runoff.decide(opt, [parent, child], baseline, lambda result: result is child)
+    assert default is child and child.parent_name == parent.name
+    parent, child = pair()
+    default, _ = runoff.decide(opt, [parent, child], baseline, lambda result: True)
+    assert default is parent
