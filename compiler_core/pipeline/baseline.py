@@ -65,8 +65,6 @@ CONFIRM_MAX_BYTES = 256 * 2**20  # what the generated batches may hold, held for
 # 98.96%), is judged on these rows before it ships, within this many seconds (half to make rows, half
 # for its runs), which the search keeps from its budget for it.
 WINNER_LOOK_MAX_S = CONFIRM_MAX_S
-# The fewest unchanged decisions that prove 0.99 at 95% (Wilson's bound: n / (n + 1.645^2) >= 0.99).
-CONFIRM_PROOF_ROWS = 268
 CONFIRM_SEED = 9000  # apart from the check's (1, 5000+) and the generated calibration's (1000+)
 
 
