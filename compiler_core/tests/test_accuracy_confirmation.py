@@ -372,27 +372,37 @@ def test_the_search_keeps_the_winners_look_from_its_budget_once_a_pass_needs_it(
     assert search._runoff_reserve_s() == 5.0
 
 
-def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(monkeypatch):
+def _steady(runs, plan=None, should_cancel=None):
+    """interleaved_blocks for the runoff tests: each runner's 15 blocks read what its run returns, in ms."""
     from compiler_core.measure import LatencyStats
+
+    ms = [run() for run in runs]
+    return [LatencyStats([m] * 15) for m in ms], [[m] * 15 for m in ms]
+
+
+def _runoff_at_steady_speeds(monkeypatch):
+    """The runoff's measurements replaced by _steady, and the optimization and baseline (10 ms) it reads."""
     from compiler_core.pipeline import runoff
 
-    def steady(runs, plan, should_cancel=None):  # each runner's block: what its run returns, in ms
-        ms = [run() for run in runs]
-        return [LatencyStats([m] * 15) for m in ms], [[m] * 15 for m in ms]
-
-    monkeypatch.setattr(runoff, "interleaved_blocks", steady)
+    monkeypatch.setattr(runoff, "interleaved_blocks", _steady)
     baseline = SimpleNamespace(primary_label="batch=1", timing_feeds={"batch=1": {}}, ms={"batch=1": 10.0},
                                run=lambda feeds: 10.0)
     opt = SimpleNamespace(progress=lambda *a: None, should_cancel=None, plan=lambda *a: SimpleNamespace(seconds=1.0,
                           min_rounds=5), deadline=SimpleNamespace(allows=lambda seconds: True))
+    return runoff, opt, baseline
 
-    def contender(spec, ms):
-        result = CandidateResult(spec=spec, precision="int8", status="passed", complete=True,
-                                 runner=SimpleNamespace(run=lambda feeds: ms))
-        result.comparisons["batch=1"] = Comparison.of(*steady([lambda: 10.0, lambda: ms], None))
-        return result
 
-    fastest, next_best = contender(INT8_DYNAMIC, 4.0), contender(CandidateSpec(graph=OpenVinoConfig(precision="int8")), 5.0)
+def _contender(spec: CandidateSpec, ms: float) -> CandidateResult:
+    """A lossy candidate that passed its check and runs in `ms` against the baseline's 10 ms."""
+    result = CandidateResult(spec=spec, precision="int8", status="passed", complete=True,
+                             runner=SimpleNamespace(run=lambda feeds: ms))
+    result.comparisons["batch=1"] = Comparison.of(*_steady([lambda: 10.0, lambda: ms]))
+    return result
+
+
+def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(monkeypatch):
+    runoff, opt, baseline = _runoff_at_steady_speeds(monkeypatch)
+    fastest, next_best = _contender(INT8_DYNAMIC, 4.0), _contender(CandidateSpec(graph=OpenVinoConfig(precision="int8")), 5.0)
     judged = []
 
     def holds_up(result):
@@ -405,30 +415,13 @@ def test_the_runoff_ships_the_next_contender_when_the_fastest_fails_its_look(mon
 
 
 def test_a_setting_taken_back_ships_its_parent_only_if_the_parent_holds_up_too(monkeypatch):
-    from compiler_core.measure import LatencyStats
-    from compiler_core.pipeline import runoff
-
-    def steady(runs, plan, should_cancel=None):
-        ms = [run() for run in runs]
-        return [LatencyStats([m] * 15) for m in ms], [[m] * 15 for m in ms]
-
-    monkeypatch.setattr(runoff, "interleaved_blocks", steady)
+    runoff, opt, baseline = _runoff_at_steady_speeds(monkeypatch)
     # Head to head the child is slower than its parent: settings_that_earn_their_place takes it back.
     monkeypatch.setattr(runoff, "compare", lambda parent, challenger, plan, cancel=None: Comparison.of(
-        *steady([lambda: 4.9, lambda: 5.0], None)))
-    baseline = SimpleNamespace(primary_label="batch=1", timing_feeds={"batch=1": {}}, ms={"batch=1": 10.0},
-                               run=lambda feeds: 10.0)
-    opt = SimpleNamespace(progress=lambda *a: None, should_cancel=None, plan=lambda *a: SimpleNamespace(seconds=1.0,
-                          min_rounds=5), deadline=SimpleNamespace(allows=lambda seconds: True))
-
-    def contender(spec, ms):
-        result = CandidateResult(spec=spec, precision="int8", status="passed", complete=True,
-                                 runner=SimpleNamespace(run=lambda feeds: ms))
-        result.comparisons["batch=1"] = Comparison.of(*steady([lambda: 10.0, lambda: ms], None))
-        return result
+        *_steady([lambda: 4.9, lambda: 5.0])))
 
     def pair():
-        return contender(INT8_DYNAMIC, 5.0), contender(INT8_DYNAMIC.with_setting(SessionConfig(threads=1)), 4.9)
+        return _contender(INT8_DYNAMIC, 5.0), _contender(INT8_DYNAMIC.with_setting(SessionConfig(threads=1)), 4.9)
 
     parent, child = pair()
     default, _ = runoff.decide(opt, [parent, child], baseline, lambda result: result is child)
